@@ -1,0 +1,58 @@
+// Clock, ids and the one-transaction-per-action rule shared by every write.
+import * as Y from 'yjs';
+import { ModelError } from './errors';
+import { SCHEMA_VERSION, roots } from './schema';
+import type { Actor } from './types';
+
+export function now(actor: Actor): number {
+	return actor.now ? actor.now() : Date.now();
+}
+
+/** A random 128-bit id, hex. */
+export function randomId(): string {
+	const bytes = new Uint8Array(16);
+	globalThis.crypto.getRandomValues(bytes);
+	let out = '';
+	for (const b of bytes) out += b.toString(16).padStart(2, '0');
+	return out;
+}
+
+export function newId(actor: Actor): string {
+	return actor.newId ? actor.newId() : randomId();
+}
+
+export function schemaVersionOf(doc: Y.Doc): number {
+	const v = roots(doc).meta.get('schemaVersion');
+	return typeof v === 'number' ? v : 0;
+}
+
+export function isWritable(doc: Y.Doc): boolean {
+	return schemaVersionOf(doc) <= SCHEMA_VERSION;
+}
+
+/** Refuses to write a document that a newer schema wrote (invariant 6). */
+export function assertWritable(doc: Y.Doc): void {
+	if (!isWritable(doc)) {
+		throw new ModelError(
+			'schema-too-new',
+			'This group was saved by a newer version of Commonplace. Update the app to edit it; until then it is read-only.'
+		);
+	}
+}
+
+/** Runs one user action as one transaction whose origin is the actor. */
+export function write<T>(doc: Y.Doc, actor: Actor, fn: () => T): T {
+	assertWritable(doc);
+	let result!: T;
+	doc.transact(() => {
+		result = fn();
+	}, actor);
+	return result;
+}
+
+export function validMemberId(memberId: string): string {
+	if (!memberId || /[\u0000-\u001f]/.test(memberId) || memberId.length > 128) {
+		throw new ModelError('invalid-input', 'A member id must be 1 to 128 printable characters.');
+	}
+	return memberId;
+}

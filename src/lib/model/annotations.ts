@@ -1,0 +1,168 @@
+// Writes on highlights (quoted passages with an optional note) and notes (members' comments).
+import * as Y from 'yjs';
+import { newId, now, validMemberId, write } from './actor';
+import { ModelError } from './errors';
+import { roots } from './schema';
+import { LIMITS, cleanText, replaceText } from './text';
+import type { Actor, HighlightInput, NoteInput, TextQuoteSelector } from './types';
+import { requireItem } from './items';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function checkId(id: string | undefined, actor: Actor): string {
+	if (id === undefined) return newId(actor);
+	if (!ID.test(id)) throw new ModelError('invalid-input', 'An id must be 1 to 64 letters, digits, "-" or "_".');
+	return id;
+}
+
+function cleanSelector(input: Partial<TextQuoteSelector>): TextQuoteSelector {
+	const exact = cleanText(input.exact, LIMITS.quote, 'highlighted passage');
+	if (!exact.trim()) throw new ModelError('invalid-input', 'A highlight needs the passage it quotes.');
+	return {
+		exact,
+		prefix: cleanText(input.prefix, LIMITS.context, 'text before the passage'),
+		suffix: cleanText(input.suffix, LIMITS.context, 'text after the passage')
+	};
+}
+
+function requireEntry(map: Y.Map<Y.Map<unknown>>, id: string, what: string): Y.Map<unknown> {
+	const entry = map.get(id);
+	if (!(entry instanceof Y.Map)) throw new ModelError('not-found', `That ${what} is not in this group.`);
+	return entry;
+}
+
+/** Adds a highlight to an item; with an `id` that already exists it changes nothing. */
+export function addHighlight(doc: Y.Doc, actor: Actor, itemId: string, input: HighlightInput): string {
+	validMemberId(actor.memberId);
+	requireItem(doc, itemId);
+	const selector = cleanSelector(input);
+	const note = cleanText(input.note, LIMITS.note, 'note').trim();
+	const id = checkId(input.id, actor);
+	const highlights = roots(doc).highlights;
+	if (highlights.has(id)) return id;
+	write(doc, actor, () => {
+		const entry = new Y.Map<unknown>();
+		entry.set('itemId', itemId);
+		entry.set('exact', selector.exact);
+		entry.set('prefix', selector.prefix);
+		entry.set('suffix', selector.suffix);
+		entry.set('createdAt', input.createdAt ?? now(actor));
+		entry.set('createdBy', actor.memberId);
+		entry.set('note', new Y.Text(note));
+		entry.set('deletedAt', null);
+		entry.set('deletedBy', null);
+		highlights.set(id, entry);
+	});
+	return id;
+}
+
+export function editHighlight(
+	doc: Y.Doc,
+	actor: Actor,
+	highlightId: string,
+	edit: Partial<TextQuoteSelector> & { note?: string }
+): void {
+	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
+	const current = {
+		exact: String(entry.get('exact') ?? ''),
+		prefix: String(entry.get('prefix') ?? ''),
+		suffix: String(entry.get('suffix') ?? '')
+	};
+	const selector = cleanSelector({ ...current, ...stripUndefined(edit) });
+	const note = edit.note === undefined ? undefined : cleanText(edit.note, LIMITS.note, 'note');
+	write(doc, actor, () => {
+		for (const k of ['exact', 'prefix', 'suffix'] as const) {
+			if (selector[k] !== current[k]) entry.set(k, selector[k]);
+		}
+		if (note !== undefined) replaceText(highlightNoteText(entry), note);
+		entry.set('editedAt', now(actor));
+	});
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function highlightNoteText(entry: Y.Map<unknown>): Y.Text {
+	const text = entry.get('note');
+	if (text instanceof Y.Text) return text;
+	throw new ModelError('invalid-input', 'This highlight has no note text.');
+}
+
+/** The live Y.Text of a highlight's note, for co-editing. */
+export function highlightNote(doc: Y.Doc, highlightId: string): Y.Text {
+	return highlightNoteText(requireEntry(roots(doc).highlights, highlightId, 'highlight'));
+}
+
+export function deleteHighlight(doc: Y.Doc, actor: Actor, highlightId: string): void {
+	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
+	write(doc, actor, () => {
+		entry.set('deletedAt', now(actor));
+		entry.set('deletedBy', actor.memberId);
+	});
+}
+
+export function restoreHighlight(doc: Y.Doc, actor: Actor, highlightId: string): void {
+	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
+	write(doc, actor, () => {
+		entry.set('deletedAt', null);
+		entry.set('deletedBy', null);
+	});
+}
+
+/** Adds a note (a comment in Markdown) to an item; with an `id` that already exists it changes nothing. */
+export function addNote(doc: Y.Doc, actor: Actor, itemId: string, input: NoteInput): string {
+	validMemberId(actor.memberId);
+	requireItem(doc, itemId);
+	const text = cleanText(input.text, LIMITS.note, 'note');
+	if (!text.trim()) throw new ModelError('invalid-input', 'Write something in the note first.');
+	const id = checkId(input.id, actor);
+	const notes = roots(doc).notes;
+	if (notes.has(id)) return id;
+	write(doc, actor, () => {
+		const entry = new Y.Map<unknown>();
+		entry.set('itemId', itemId);
+		entry.set('createdAt', input.createdAt ?? now(actor));
+		entry.set('createdBy', actor.memberId);
+		entry.set('editedAt', null);
+		entry.set('text', new Y.Text(text));
+		entry.set('deletedAt', null);
+		entry.set('deletedBy', null);
+		notes.set(id, entry);
+	});
+	return id;
+}
+
+/** The live Y.Text of a note, for co-editing. */
+export function noteText(doc: Y.Doc, noteId: string): Y.Text {
+	const text = requireEntry(roots(doc).notes, noteId, 'note').get('text');
+	if (text instanceof Y.Text) return text;
+	throw new ModelError('invalid-input', 'This note has no text.');
+}
+
+/** Replaces a note's text by the smallest change, so concurrent typing elsewhere in it survives. */
+export function editNote(doc: Y.Doc, actor: Actor, noteId: string, text: string): void {
+	const entry = requireEntry(roots(doc).notes, noteId, 'note');
+	const clean = cleanText(text, LIMITS.note, 'note');
+	const ytext = noteText(doc, noteId);
+	write(doc, actor, () => {
+		replaceText(ytext, clean);
+		entry.set('editedAt', now(actor));
+	});
+}
+
+export function deleteNote(doc: Y.Doc, actor: Actor, noteId: string): void {
+	const entry = requireEntry(roots(doc).notes, noteId, 'note');
+	write(doc, actor, () => {
+		entry.set('deletedAt', now(actor));
+		entry.set('deletedBy', actor.memberId);
+	});
+}
+
+export function restoreNote(doc: Y.Doc, actor: Actor, noteId: string): void {
+	const entry = requireEntry(roots(doc).notes, noteId, 'note');
+	write(doc, actor, () => {
+		entry.set('deletedAt', null);
+		entry.set('deletedBy', null);
+	});
+}

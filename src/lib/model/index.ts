@@ -1,0 +1,25 @@
+// The group model: the Yjs schema of a group and every read and write on it. Imports yjs only.
+export * from './types';
+export * from './errors';
+export { SCHEMA_VERSION, SEP, roots, descriptionText } from './schema';
+export { isWritable, assertWritable, schemaVersionOf, randomId } from './actor';
+export { LIMITS, normalizeTag, parseTagList, replaceText, cleanLine, cleanText } from './text';
+export { normalizeUrl, parseWebUrl, itemIdForUrl, siteFromUrl, hash64 } from './url';
+export * from './group';
+export {
+	addItem,
+	editItem,
+	deleteItem,
+	restoreItem,
+	addTags,
+	removeTag,
+	setTags,
+	itemTags,
+	countView,
+	hasItem,
+	readDescription,
+	type AddResult
+} from './items';
+export * from './annotations';
+export * from './read';
+export * from './queries';

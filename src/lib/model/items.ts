@@ -1,0 +1,213 @@
+// Writes on items: save, edit, delete and restore, tags and view counts.
+import type * as Y from 'yjs';
+import { newId, now, validMemberId, write } from './actor';
+import { ModelError } from './errors';
+import { descriptionText, key, roots, splitKey, SEP, type ItemField, type PlainValue } from './schema';
+import { LIMITS, cleanLine, cleanText, normalizeTag, parseTagList, replaceText } from './text';
+import type { Actor, ItemEdit, ItemInput } from './types';
+import { hash64, normalizeUrl, siteFromUrl } from './url';
+
+/** Separates descriptions written concurrently by different members, trimmed away on read. */
+const DESCRIPTION_END = '\n\n';
+
+export function field(doc: Y.Doc, itemId: string, name: ItemField): PlainValue | undefined {
+	return roots(doc).fields.get(key(itemId, name));
+}
+
+function setField(doc: Y.Doc, itemId: string, name: ItemField, value: PlainValue): void {
+	const fields = roots(doc).fields;
+	const k = key(itemId, name);
+	if (fields.get(k) !== value) fields.set(k, value);
+}
+
+export function hasItem(doc: Y.Doc, itemId: string): boolean {
+	return roots(doc).items.has(itemId);
+}
+
+export function requireItem(doc: Y.Doc, itemId: string): void {
+	if (!hasItem(doc, itemId)) {
+		throw new ModelError('not-found', 'That item is not in this group. It may not have synced yet.');
+	}
+}
+
+interface CleanItem {
+	url: string;
+	itemId: string;
+	title: string;
+	site: string;
+	image: string;
+	description: string;
+	tags: string[];
+	createdAt: number | undefined;
+}
+
+function cleanItemInput(input: ItemInput): CleanItem {
+	const url = normalizeUrl(input.url);
+	const tags = parseTagList(input.tags ?? []);
+	if (tags.length > LIMITS.tagsPerItem) {
+		throw new ModelError('too-long', `An item can carry at most ${LIMITS.tagsPerItem} tags.`);
+	}
+	let image = '';
+	if (input.image) image = normalizeUrl(input.image);
+	const createdAt = input.createdAt;
+	if (createdAt !== undefined && !(Number.isFinite(createdAt) && createdAt >= 0)) {
+		throw new ModelError('invalid-input', 'The saved date is not a valid time.');
+	}
+	return {
+		url,
+		itemId: hash64(url),
+		title: cleanLine(input.title, LIMITS.title, 'title'),
+		site: cleanLine(input.site, LIMITS.site, 'site name'),
+		image,
+		description: cleanText(input.description, LIMITS.description, 'description').trim(),
+		tags,
+		createdAt
+	};
+}
+
+export interface AddResult {
+	itemId: string;
+	/** False when the page was already in the group and the input was merged into it. */
+	created: boolean;
+}
+
+/**
+ * Saves a page. A page already in the group (by normalised URL) is one item: tags are added,
+ * empty fields filled, and a deleted item comes back from the trash.
+ */
+export function addItem(doc: Y.Doc, actor: Actor, input: ItemInput): AddResult {
+	validMemberId(actor.memberId);
+	const item = cleanItemInput(input);
+	const { items, saves } = roots(doc);
+	const created = !items.has(item.itemId);
+	write(doc, actor, () => {
+		const at = item.createdAt ?? now(actor);
+		if (created) items.set(item.itemId, { url: item.url });
+		const saveKey = key(item.itemId, actor.memberId);
+		const previous = saves.get(saveKey);
+		if (!previous || previous.at > at) saves.set(saveKey, { at });
+		if (item.title && !field(doc, item.itemId, 'title')) setField(doc, item.itemId, 'title', item.title);
+		const site = item.site || siteFromUrl(item.url);
+		if (site && !field(doc, item.itemId, 'site')) setField(doc, item.itemId, 'site', site);
+		if (item.image && !field(doc, item.itemId, 'image')) setField(doc, item.itemId, 'image', item.image);
+		if (item.description) {
+			const text = descriptionText(doc, item.itemId);
+			const current = text.toString();
+			if (!current.includes(item.description)) text.insert(text.length, item.description + DESCRIPTION_END);
+		}
+		if (field(doc, item.itemId, 'deletedAt')) {
+			setField(doc, item.itemId, 'deletedAt', null);
+			setField(doc, item.itemId, 'deletedBy', null);
+		}
+		for (const tag of item.tags) addTagEntry(doc, actor, item.itemId, tag);
+	});
+	return { itemId: item.itemId, created };
+}
+
+/** Changes an item's title, site name, image or description (the text by minimal change). */
+export function editItem(doc: Y.Doc, actor: Actor, itemId: string, edit: ItemEdit): void {
+	requireItem(doc, itemId);
+	const title = edit.title === undefined ? undefined : cleanLine(edit.title, LIMITS.title, 'title');
+	const site = edit.site === undefined ? undefined : cleanLine(edit.site, LIMITS.site, 'site name');
+	const image = edit.image === undefined ? undefined : edit.image.trim() ? normalizeUrl(edit.image) : '';
+	const description =
+		edit.description === undefined ? undefined : cleanText(edit.description, LIMITS.description, 'description');
+	write(doc, actor, () => {
+		if (title !== undefined) setField(doc, itemId, 'title', title);
+		if (site !== undefined) setField(doc, itemId, 'site', site);
+		if (image !== undefined) setField(doc, itemId, 'image', image);
+		if (description !== undefined) replaceText(descriptionText(doc, itemId), description);
+		setField(doc, itemId, 'editedAt', now(actor));
+	});
+}
+
+/** The item's description as shown, without the separators between concurrent writers. */
+export function readDescription(doc: Y.Doc, itemId: string): string {
+	return descriptionText(doc, itemId).toString().trim();
+}
+
+/** Moves an item to the trash; its highlights and notes go with it and come back with it. */
+export function deleteItem(doc: Y.Doc, actor: Actor, itemId: string): void {
+	requireItem(doc, itemId);
+	write(doc, actor, () => {
+		setField(doc, itemId, 'deletedAt', now(actor));
+		setField(doc, itemId, 'deletedBy', actor.memberId);
+	});
+}
+
+export function restoreItem(doc: Y.Doc, actor: Actor, itemId: string): void {
+	requireItem(doc, itemId);
+	write(doc, actor, () => {
+		setField(doc, itemId, 'deletedAt', null);
+		setField(doc, itemId, 'deletedBy', null);
+	});
+}
+
+function tagEntries(doc: Y.Doc, itemId: string, tag: string): string[] {
+	const prefix = key(itemId, tag) + SEP;
+	const out: string[] = [];
+	for (const k of roots(doc).tags.keys()) if (k.startsWith(prefix)) out.push(k);
+	return out;
+}
+
+function addTagEntry(doc: Y.Doc, actor: Actor, itemId: string, tag: string): void {
+	// An add that finds the tag present changes nothing, so repeated imports stay no-ops.
+	if (tagEntries(doc, itemId, tag).length > 0) return;
+	roots(doc).tags.set(key(itemId, tag, newId(actor)), { by: actor.memberId, at: now(actor) });
+}
+
+/**
+ * Tags are an observed-remove set: each add is its own entry, and a remove deletes only the entries
+ * it has seen, so an add made concurrently with a remove survives it.
+ */
+export function addTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string | readonly string[]): string[] {
+	requireItem(doc, itemId);
+	const clean = parseTagList(tags);
+	write(doc, actor, () => {
+		for (const tag of clean) addTagEntry(doc, actor, itemId, tag);
+	});
+	return clean;
+}
+
+export function removeTag(doc: Y.Doc, actor: Actor, itemId: string, tag: string): void {
+	requireItem(doc, itemId);
+	const clean = normalizeTag(tag);
+	write(doc, actor, () => {
+		for (const k of tagEntries(doc, itemId, clean)) roots(doc).tags.delete(k);
+	});
+}
+
+/** Makes an item's tags exactly `tags`: adds what is new, removes what is gone, in one action. */
+export function setTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string | readonly string[]): void {
+	requireItem(doc, itemId);
+	const wanted = new Set(parseTagList(tags));
+	if (wanted.size > LIMITS.tagsPerItem) {
+		throw new ModelError('too-long', `An item can carry at most ${LIMITS.tagsPerItem} tags.`);
+	}
+	const current = itemTags(doc, itemId);
+	write(doc, actor, () => {
+		for (const tag of current) {
+			if (!wanted.has(tag)) for (const k of tagEntries(doc, itemId, tag)) roots(doc).tags.delete(k);
+		}
+		for (const tag of wanted) addTagEntry(doc, actor, itemId, tag);
+	});
+}
+
+export function itemTags(doc: Y.Doc, itemId: string): string[] {
+	const prefix = itemId + SEP;
+	const out = new Set<string>();
+	for (const k of roots(doc).tags.keys()) if (k.startsWith(prefix)) out.add(splitKey(k)[1]);
+	return [...out].sort();
+}
+
+/**
+ * Counts one view by the acting member. Each document instance (client id) writes its own counter,
+ * so views from several devices, online or not, add up.
+ */
+export function countView(doc: Y.Doc, actor: Actor, itemId: string): void {
+	requireItem(doc, itemId);
+	validMemberId(actor.memberId);
+	const views = roots(doc).views;
+	const k = key(itemId, actor.memberId, String(doc.clientID));
+	write(doc, actor, () => views.set(k, (views.get(k) ?? 0) + 1));
+}

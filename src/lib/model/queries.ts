@@ -1,0 +1,137 @@
+// Listing a group like its Diigo page: newest first, filters, pages, tag and member counts, trash.
+import type * as Y from 'yjs';
+import { listMembers } from './group';
+import { readAllHighlights, readAllItems, readAllNotes } from './read';
+import { normalizeTag } from './text';
+import {
+	DEFAULT_PAGE_SIZE,
+	PAGE_SIZES,
+	type Item,
+	type ItemPage,
+	type ListQuery,
+	type Member,
+	type MemberCount,
+	type TagCount,
+	type TrashEntry
+} from './types';
+
+export function newestFirst(a: Item, b: Item): number {
+	return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Lower-cased text of everything searchable on an item: title, URL, site, description, tags, highlights, notes. */
+export function searchableText(item: Item): string {
+	const parts = [item.title, item.url, item.site, item.description, item.tags.join(' ')];
+	for (const h of item.highlights) parts.push(h.exact, h.note);
+	for (const n of item.notes) parts.push(n.text);
+	return parts.join('\n').toLowerCase();
+}
+
+export function matchesText(item: Item, text: string): boolean {
+	const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+	if (words.length === 0) return true;
+	const haystack = searchableText(item);
+	return words.every((w) => haystack.includes(w));
+}
+
+export function perPageOf(value: unknown): number {
+	const n = Number(value);
+	return (PAGE_SIZES as readonly number[]).includes(n) ? n : DEFAULT_PAGE_SIZE;
+}
+
+/** Cuts a sorted list into one page; a page past the end shows the last one. */
+export function paginate<T>(all: readonly T[], page: unknown, perPage: unknown): { items: T[]; total: number; page: number; perPage: number; pageCount: number; from: number; to: number } {
+	const size = perPageOf(perPage);
+	const total = all.length;
+	const pageCount = Math.max(1, Math.ceil(total / size));
+	const wanted = Math.floor(Number(page));
+	const current = Number.isFinite(wanted) ? Math.min(Math.max(1, wanted), pageCount) : 1;
+	const start = (current - 1) * size;
+	const items = all.slice(start, start + size);
+	return {
+		items,
+		total,
+		page: current,
+		perPage: size,
+		pageCount,
+		from: items.length ? start + 1 : 0,
+		to: start + items.length
+	};
+}
+
+/** Filters and pages items already read from a group; `ids`, when given, is a search result to keep. */
+export function queryItems(items: readonly Item[], query: ListQuery = {}, ids?: ReadonlySet<string>): ItemPage {
+	let tag: string | null = null;
+	if (query.tag) tag = normalizeTag(query.tag);
+	const matching = items.filter(
+		(item) =>
+			(query.trash ? item.deletedAt !== null : item.deletedAt === null) &&
+			(tag === null || item.tags.includes(tag)) &&
+			(!query.member || item.savedBy.some((s) => s.memberId === query.member)) &&
+			(ids ? ids.has(item.id) : !query.text || matchesText(item, query.text))
+	);
+	matching.sort(newestFirst);
+	return paginate(matching, query.page ?? 1, query.perPage ?? DEFAULT_PAGE_SIZE);
+}
+
+export function listItems(doc: Y.Doc, query: ListQuery = {}): ItemPage {
+	return queryItems(readAllItems(doc), query);
+}
+
+/** Tags of live items with how many items carry each, most used first, then by name. */
+export function countTags(items: readonly Item[]): TagCount[] {
+	const counts = new Map<string, number>();
+	for (const item of items) {
+		if (item.deletedAt !== null) continue;
+		for (const tag of item.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+	}
+	return [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+}
+
+export function tagCounts(doc: Y.Doc): TagCount[] {
+	return countTags(readAllItems(doc));
+}
+
+/** Members with how many live items each saved, most first. */
+export function countMembers(members: readonly Member[], items: readonly Item[]): MemberCount[] {
+	const counts = new Map<string, number>();
+	for (const item of items) {
+		if (item.deletedAt !== null) continue;
+		for (const save of item.savedBy) counts.set(save.memberId, (counts.get(save.memberId) ?? 0) + 1);
+	}
+	return members
+		.map((m) => ({ ...m, items: counts.get(m.id) ?? 0 }))
+		.sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+}
+
+export function memberCounts(doc: Y.Doc): MemberCount[] {
+	return countMembers(listMembers(doc), readAllItems(doc));
+}
+
+function clip(text: string, max = 80): string {
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > max ? line.slice(0, max - 1) + '…' : line;
+}
+
+/** Deleted items, highlights and notes, most recently deleted first. */
+export function listTrash(doc: Y.Doc): TrashEntry[] {
+	const items = readAllItems(doc);
+	const titles = new Map(items.map((i) => [i.id, i.title || i.url]));
+	const out: TrashEntry[] = [];
+	for (const item of items) {
+		if (item.deletedAt !== null) {
+			out.push({ kind: 'item', id: item.id, itemId: item.id, label: item.title || item.url, deletedAt: item.deletedAt, deletedBy: item.deletedBy });
+		}
+	}
+	for (const h of readAllHighlights(doc)) {
+		if (h.deletedAt !== null && titles.has(h.itemId)) {
+			out.push({ kind: 'highlight', id: h.id, itemId: h.itemId, label: `“${clip(h.exact)}” on ${clip(titles.get(h.itemId) ?? '', 60)}`, deletedAt: h.deletedAt, deletedBy: h.deletedBy });
+		}
+	}
+	for (const n of readAllNotes(doc)) {
+		if (n.deletedAt !== null && titles.has(n.itemId)) {
+			out.push({ kind: 'note', id: n.id, itemId: n.itemId, label: `${clip(n.text)} on ${clip(titles.get(n.itemId) ?? '', 60)}`, deletedAt: n.deletedAt, deletedBy: n.deletedBy });
+		}
+	}
+	return out.sort((a, b) => b.deletedAt - a.deletedAt);
+}

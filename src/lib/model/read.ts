@@ -1,0 +1,188 @@
+// Reads the document into plain snapshots: every item with its tags, views, highlights and notes.
+import * as Y from 'yjs';
+import { getGroupInfo, listMembers } from './group';
+import { SEP, descriptionText, roots, splitKey } from './schema';
+import type { GroupInfo, Highlight, Item, Member, Note } from './types';
+
+function num(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function numOrNull(value: unknown): number | null {
+	return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function str(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+function strOrNull(value: unknown): string | null {
+	return typeof value === 'string' ? value : null;
+}
+
+function textOf(value: unknown): string {
+	return value instanceof Y.Text ? value.toString() : '';
+}
+
+export function readHighlight(id: string, entry: Y.Map<unknown>): Highlight {
+	return {
+		id,
+		itemId: str(entry.get('itemId')),
+		exact: str(entry.get('exact')),
+		prefix: str(entry.get('prefix')),
+		suffix: str(entry.get('suffix')),
+		note: textOf(entry.get('note')),
+		createdAt: num(entry.get('createdAt')),
+		createdBy: str(entry.get('createdBy')),
+		deletedAt: numOrNull(entry.get('deletedAt')),
+		deletedBy: strOrNull(entry.get('deletedBy'))
+	};
+}
+
+export function readNote(id: string, entry: Y.Map<unknown>): Note {
+	return {
+		id,
+		itemId: str(entry.get('itemId')),
+		text: textOf(entry.get('text')),
+		createdAt: num(entry.get('createdAt')),
+		createdBy: str(entry.get('createdBy')),
+		editedAt: numOrNull(entry.get('editedAt')),
+		deletedAt: numOrNull(entry.get('deletedAt')),
+		deletedBy: strOrNull(entry.get('deletedBy'))
+	};
+}
+
+/** Every highlight in the group, deleted ones included, oldest first. */
+export function readAllHighlights(doc: Y.Doc): Highlight[] {
+	const out: Highlight[] = [];
+	roots(doc).highlights.forEach((entry, id) => {
+		if (entry instanceof Y.Map) out.push(readHighlight(id, entry));
+	});
+	return out.sort(byCreated);
+}
+
+/** Every note in the group, deleted ones included, oldest first. */
+export function readAllNotes(doc: Y.Doc): Note[] {
+	const out: Note[] = [];
+	roots(doc).notes.forEach((entry, id) => {
+		if (entry instanceof Y.Map) out.push(readNote(id, entry));
+	});
+	return out.sort(byCreated);
+}
+
+function byCreated(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number {
+	return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function description(doc: Y.Doc, itemId: string): string {
+	// Reading must not create root types for items that never had a description.
+	return doc.share.has(`description${SEP}${itemId}`) ? descriptionText(doc, itemId).toString().trim() : '';
+}
+
+/** All items, deleted ones included, in no particular order; one pass over each root map. */
+export function readAllItems(doc: Y.Doc): Item[] {
+	const r = roots(doc);
+	const byId = new Map<string, Item>();
+	r.items.forEach((entry, id) => {
+		byId.set(id, {
+			id,
+			url: str(entry?.url),
+			title: '',
+			site: '',
+			image: '',
+			description: description(doc, id),
+			createdAt: 0,
+			createdBy: '',
+			savedBy: [],
+			tags: [],
+			views: 0,
+			viewsByMember: {},
+			highlights: [],
+			notes: [],
+			updatedAt: 0,
+			deletedAt: null,
+			deletedBy: null
+		});
+	});
+	const editedAt = new Map<string, number>();
+	r.fields.forEach((value, k) => {
+		const [itemId, name] = splitKey(k);
+		const item = byId.get(itemId);
+		if (!item) return;
+		switch (name) {
+			case 'title':
+				item.title = str(value);
+				break;
+			case 'site':
+				item.site = str(value);
+				break;
+			case 'image':
+				item.image = str(value);
+				break;
+			case 'editedAt':
+				editedAt.set(itemId, num(value));
+				break;
+			case 'deletedAt':
+				item.deletedAt = numOrNull(value);
+				break;
+			case 'deletedBy':
+				item.deletedBy = strOrNull(value);
+				break;
+		}
+	});
+	r.saves.forEach((save, k) => {
+		const [itemId, memberId] = splitKey(k);
+		byId.get(itemId)?.savedBy.push({ memberId, at: num(save?.at) });
+	});
+	r.tags.forEach((_entry, k) => {
+		const [itemId, tag] = splitKey(k);
+		const item = byId.get(itemId);
+		if (item && !item.tags.includes(tag)) item.tags.push(tag);
+	});
+	r.views.forEach((count, k) => {
+		const [itemId, memberId] = splitKey(k);
+		const item = byId.get(itemId);
+		if (!item) return;
+		item.views += num(count);
+		item.viewsByMember[memberId] = (item.viewsByMember[memberId] ?? 0) + num(count);
+	});
+	r.highlights.forEach((entry, id) => {
+		if (!(entry instanceof Y.Map)) return;
+		const item = byId.get(str(entry.get('itemId')));
+		if (item && entry.get('deletedAt') == null) item.highlights.push(readHighlight(id, entry));
+	});
+	r.notes.forEach((entry, id) => {
+		if (!(entry instanceof Y.Map)) return;
+		const item = byId.get(str(entry.get('itemId')));
+		if (item && entry.get('deletedAt') == null) item.notes.push(readNote(id, entry));
+	});
+	for (const item of byId.values()) {
+		item.savedBy.sort((a, b) => a.at - b.at || (a.memberId < b.memberId ? -1 : 1));
+		item.createdAt = item.savedBy[0]?.at ?? 0;
+		item.createdBy = item.savedBy[0]?.memberId ?? '';
+		item.tags.sort();
+		item.highlights.sort(byCreated);
+		item.notes.sort(byCreated);
+		let updated = Math.max(item.createdAt, editedAt.get(item.id) ?? 0, item.deletedAt ?? 0);
+		for (const h of item.highlights) updated = Math.max(updated, h.createdAt);
+		for (const n of item.notes) updated = Math.max(updated, n.createdAt, n.editedAt ?? 0);
+		item.updatedAt = updated;
+	}
+	return [...byId.values()];
+}
+
+export function getItem(doc: Y.Doc, itemId: string): Item | null {
+	if (!roots(doc).items.has(itemId)) return null;
+	return readAllItems(doc).find((item) => item.id === itemId) ?? null;
+}
+
+/** Everything a page needs to show a group, read once. */
+export interface GroupSnapshot {
+	info: GroupInfo;
+	members: Member[];
+	items: Item[];
+}
+
+export function readGroup(doc: Y.Doc): GroupSnapshot {
+	return { info: getGroupInfo(doc), members: listMembers(doc), items: readAllItems(doc) };
+}

@@ -1,0 +1,154 @@
+// What callers read from a group: plain, immutable snapshots of the document.
+
+/** Who is writing: the member, plus clock and id sources that tests can replace. */
+export interface Actor {
+	readonly memberId: string;
+	readonly now?: () => number;
+	readonly newId?: () => string;
+}
+
+export type Role = 'owner' | 'editor' | 'viewer';
+
+/** A W3C Web Annotation TextQuoteSelector. */
+export interface TextQuoteSelector {
+	exact: string;
+	prefix: string;
+	suffix: string;
+}
+
+export interface GroupInfo {
+	id: string;
+	name: string;
+	createdAt: number;
+	createdBy: string;
+	schemaVersion: number;
+	/** False when a newer version of the app wrote this group. */
+	writable: boolean;
+}
+
+export interface Member {
+	id: string;
+	name: string;
+	color: string;
+	joinedAt: number;
+}
+
+export interface Highlight extends TextQuoteSelector {
+	id: string;
+	itemId: string;
+	note: string;
+	createdAt: number;
+	createdBy: string;
+	deletedAt: number | null;
+	deletedBy: string | null;
+}
+
+export interface Note {
+	id: string;
+	itemId: string;
+	text: string;
+	createdAt: number;
+	createdBy: string;
+	editedAt: number | null;
+	deletedAt: number | null;
+	deletedBy: string | null;
+}
+
+export interface Item {
+	id: string;
+	url: string;
+	title: string;
+	site: string;
+	image: string;
+	description: string;
+	/** When the first member saved it, and who. */
+	createdAt: number;
+	createdBy: string;
+	/** Every member who saved it, earliest first. */
+	savedBy: { memberId: string; at: number }[];
+	tags: string[];
+	views: number;
+	viewsByMember: Record<string, number>;
+	highlights: Highlight[];
+	notes: Note[];
+	/** When anything on it last changed that carries a time. */
+	updatedAt: number;
+	deletedAt: number | null;
+	deletedBy: string | null;
+}
+
+export interface ItemInput {
+	url: string;
+	title?: string;
+	site?: string;
+	image?: string;
+	description?: string;
+	tags?: string | readonly string[];
+	/** When the page was saved, for imports; defaults to now. */
+	createdAt?: number;
+}
+
+export interface ItemEdit {
+	title?: string;
+	site?: string;
+	image?: string;
+	description?: string;
+}
+
+export interface HighlightInput {
+	exact: string;
+	prefix?: string;
+	suffix?: string;
+	note?: string;
+	/** A stable id makes repeated imports of the same highlight a no-op. */
+	id?: string;
+	createdAt?: number;
+}
+
+export interface NoteInput {
+	text: string;
+	id?: string;
+	createdAt?: number;
+}
+
+export interface ListQuery {
+	tag?: string;
+	member?: string;
+	text?: string;
+	page?: number;
+	perPage?: number;
+	/** Deleted items instead of live ones. */
+	trash?: boolean;
+}
+
+export interface ItemPage {
+	items: Item[];
+	total: number;
+	page: number;
+	perPage: number;
+	pageCount: number;
+	/** 1-based positions shown, as in "1 - 20 of 134"; 0 when empty. */
+	from: number;
+	to: number;
+}
+
+export interface TagCount {
+	tag: string;
+	count: number;
+}
+
+export interface MemberCount extends Member {
+	items: number;
+}
+
+export interface TrashEntry {
+	kind: 'item' | 'highlight' | 'note';
+	id: string;
+	itemId: string;
+	label: string;
+	deletedAt: number;
+	deletedBy: string | null;
+}
+
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 20;

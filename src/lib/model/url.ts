@@ -1,0 +1,104 @@
+// URL rules: only http(s) pages become items, and one page is one item whatever way its URL is written.
+import { ModelError } from './errors';
+import { LIMITS } from './text';
+
+const TRACKING_PARAMS = new Set([
+	'fbclid',
+	'gclid',
+	'dclid',
+	'gbraid',
+	'wbraid',
+	'msclkid',
+	'mc_cid',
+	'mc_eid',
+	'igshid',
+	'yclid',
+	'_hsenc',
+	'_hsmi',
+	'mkt_tok',
+	'oly_anon_id',
+	'oly_enc_id',
+	'vero_id',
+	'ref_src',
+	'si'
+]);
+
+function isTrackingParam(name: string): boolean {
+	const lower = name.toLowerCase();
+	return lower.startsWith('utm_') || TRACKING_PARAMS.has(lower);
+}
+
+/** Parses a URL a user typed or pasted, refusing what cannot be a web page. */
+export function parseWebUrl(input: string): URL {
+	const trimmed = String(input ?? '').trim();
+	if (!trimmed) throw new ModelError('invalid-url', 'Enter the address of a web page, like https://example.org/article.');
+	if (trimmed.length > LIMITS.url) {
+		throw new ModelError('too-long', `That address is longer than ${LIMITS.url} characters; shorten it and try again.`);
+	}
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
+		throw new ModelError('invalid-url', 'That address contains control characters; paste it again from the browser.');
+	}
+	let url: URL;
+	try {
+		url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : `https://${trimmed}`);
+	} catch {
+		throw new ModelError('invalid-url', `"${trimmed.slice(0, 80)}" is not a web address. Use one like https://example.org/article.`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new ModelError(
+			'unsupported-url',
+			`Only http and https pages can be saved; "${url.protocol}" links are refused.`
+		);
+	}
+	if (!url.hostname) throw new ModelError('invalid-url', 'That address has no host name.');
+	return url;
+}
+
+/**
+ * The canonical form of a page's URL: lower-case scheme and host (done by URL), no default port,
+ * no fragment, no tracking parameters, no trailing slash on a path, no empty query.
+ */
+export function normalizeUrl(input: string): string {
+	const url = parseWebUrl(input);
+	url.hash = '';
+	url.username = '';
+	url.password = '';
+	const kept = [...url.searchParams].filter(([name]) => !isTrackingParam(name));
+	url.search = kept.length ? new URLSearchParams(kept).toString() : '';
+	if (url.pathname.length > 1 && url.pathname.endsWith('/')) {
+		url.pathname = url.pathname.replace(/\/+$/, '') || '/';
+	}
+	let out = url.toString();
+	if (url.pathname === '/' && !url.search) out = out.replace(/\/$/, '');
+	return out;
+}
+
+/** A stable 64-bit hash (two 32-bit FNV-1a variants), hex; the same on every peer. */
+export function hash64(text: string): string {
+	let h1 = 0x811c9dc5;
+	let h2 = 0x01000193 ^ 0x5bd1e995;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ c, 0x01000193);
+		h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+		h2 ^= h2 >>> 15;
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+	h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+	return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The id of the item for a URL: the same on every peer, so concurrent bookmarks meet. */
+export function itemIdForUrl(input: string): string {
+	return hash64(normalizeUrl(input));
+}
+
+/** The site name a page's URL suggests when none was given: its host without "www.". */
+export function siteFromUrl(url: string): string {
+	try {
+		return new URL(url).hostname.replace(/^www\./, '');
+	} catch {
+		return '';
+	}
+}
