@@ -1,0 +1,21 @@
+// What this browser remembers: the groups it holds, with their tokens, and the member using it.
+import type { Role } from '$lib/model';
+
+export interface StoredGroup {
+	groupId: string;
+	/** The token this browser syncs with (its invite or owner token). */
+	token: string;
+	role: Role;
+	/** The name last seen, for the home page before the group loads. */
+	name: string;
+	/** True until the relay has accepted this browser's creation of the group. */
+	unregistered: boolean;
+	addedAt: number;
+	lastOpenedAt: number;
+}
+
+export interface Profile {
+	memberId: string;
+	name: string;
+	color: string;
+}
