@@ -1,0 +1,53 @@
+// The contract between the relay and its access control: who may sync, read feeds, or manage a group.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type * as Y from 'yjs';
+
+export type MemberRole = 'owner' | 'editor' | 'viewer';
+export type TokenRole = MemberRole | 'feed';
+
+/** A permanent refusal, as an HTTP status before the upgrade or a WebSocket close code after it. */
+export interface Refusal {
+	ok: false;
+	status: 400 | 401 | 403 | 404 | 429;
+	closeCode: 4400 | 4401 | 4403 | 4404 | 4429;
+	/** Short machine-readable reason, also the metrics label: 'bad-token', 'revoked', 'forbidden', ... */
+	reason: string;
+	/** What happened and what to do, in words a member understands. */
+	message: string;
+}
+
+export interface SyncGrant {
+	ok: true;
+	groupId: string;
+	role: MemberRole;
+	/** Identifies the token (never the token itself) so revocation can close its connections. */
+	tokenId: string;
+	/** True when this connection created the group. */
+	created: boolean;
+}
+
+export interface SyncRequest {
+	groupId: string;
+	token: string | null;
+	/** The client made this group offline and asks the relay to register it with `token` as owner. */
+	create: boolean;
+	/** The relay's creation token, required for creation when the relay is not on loopback. */
+	createToken: string | null;
+	remoteAddress: string;
+}
+
+export interface ApiContext {
+	/** The group's current document: the live room's, or read from storage; null when unknown. */
+	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
+	remoteAddress: string;
+}
+
+export interface GroupAuth {
+	authorizeSync(request: SyncRequest): SyncGrant | Refusal;
+	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal;
+	/** Calls `listener` whenever a token is revoked or a group deleted; the relay closes those connections. */
+	onRevoke(listener: (groupId: string, tokenId: string | null) => void): () => void;
+	/** Handles `/api/...` requests; resolves false when the path is not one of its own. */
+	handleApi(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<boolean>;
+	close(): void;
+}
