@@ -1,0 +1,164 @@
+// The state bridge: snapshots follow local and remote changes, filters and pages, and the search
+// index follows edits and deletions without a rebuild.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createGroup, type Actor } from '$lib/model';
+import { GroupState } from './group.svelte';
+import { UndoState } from './undo.svelte';
+
+function group(member: string | Actor = 'ann'): GroupState {
+	const doc = new Y.Doc({ guid: 'g1' });
+	const state = new GroupState({ doc }, member);
+	createGroup(doc, state.actor, { name: 'Tic&Travail', member: { name: 'Ann', color: '#3366cc' } });
+	return state;
+}
+
+/** Another member's copy of the group, in sync with the first. */
+function peer(of: GroupState, memberId = 'bob'): GroupState {
+	const doc = new Y.Doc({ guid: of.doc.guid });
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(of.doc));
+	return new GroupState({ doc }, memberId);
+}
+
+function send(from: GroupState, to: GroupState): void {
+	Y.applyUpdate(to.doc, Y.encodeStateAsUpdate(from.doc, Y.encodeStateVector(to.doc)), 'relay');
+}
+
+describe('GroupState', () => {
+	it('sees a change another member made once the update arrives', () => {
+		const ann = group();
+		const bob = peer(ann);
+		const before = ann.version;
+		bob.addItem({ url: 'https://scinfolex.com/remunerer', title: 'Rémunérer les amateurs', tags: 'amateur' });
+		expect(ann.items).toHaveLength(0);
+		send(bob, ann);
+		expect(ann.version).toBeGreaterThan(before);
+		expect(ann.items.map((i) => i.title)).toEqual(['Rémunérer les amateurs']);
+		expect(ann.tagCounts).toEqual([{ tag: 'amateur', count: 1 }]);
+		const itemId = ann.items[0].id;
+		bob.addNote(itemId, 'on rentre dans le vif du sujet');
+		send(bob, ann);
+		expect(ann.item(itemId)?.notes.map((n) => n.text)).toEqual(['on rentre dans le vif du sujet']);
+	});
+
+	it('keeps the same snapshot while nothing changes', () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/a' });
+		expect(ann.items).toBe(ann.items);
+		expect(ann.tagCounts).toBe(ann.tagCounts);
+		ann.addItem({ url: 'https://example.org/b' });
+		expect(ann.items).toHaveLength(2);
+	});
+
+	it('pages newest first and counts "21 - 40 of 45"', () => {
+		let t = 1_000;
+		const ann = group({ memberId: 'ann', now: () => t++ });
+		for (let i = 1; i <= 45; i++) ann.addItem({ url: `https://example.org/${i}` });
+		const page2 = ann.list({ page: 2, perPage: 20 });
+		expect([page2.from, page2.to, page2.total, page2.pageCount]).toEqual([21, 40, 45, 3]);
+		expect(page2.items[0].url).toBe('https://example.org/25');
+		const last = ann.list({ page: 3, perPage: 20 });
+		expect([last.from, last.to]).toEqual([41, 45]);
+		expect(ann.list({ page: 99, perPage: 50 })).toMatchObject({ page: 1, from: 1, to: 45 });
+		expect(ann.list({ perPage: 7 }).perPage).toBe(20);
+	});
+
+	it('filters by tag, by member and by text', () => {
+		const ann = group();
+		const bob = peer(ann);
+		ann.addItem({ url: 'https://example.org/a', title: 'Digital labor', tags: 'travail, digital labor' });
+		bob.addItem({ url: 'https://example.org/b', title: 'Uber et le travail en miettes', tags: 'travail' });
+		send(bob, ann);
+		expect(ann.list({ tag: 'Travail' }).total).toBe(2);
+		expect(ann.list({ tag: 'digital labor' }).items.map((i) => i.url)).toEqual(['https://example.org/a']);
+		expect(ann.list({ member: 'bob' }).items.map((i) => i.url)).toEqual(['https://example.org/b']);
+		expect(ann.list({ text: 'miettes' }).items.map((i) => i.url)).toEqual(['https://example.org/b']);
+		expect(ann.list({ text: 'travail', tag: 'digital labor' }).total).toBe(1);
+		expect(ann.memberCounts.map((m) => [m.id, m.items])).toEqual([['ann', 1]]);
+	});
+
+	it('keeps the search index current on local and remote edits and deletions', () => {
+		const ann = group();
+		const bob = peer(ann);
+		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'Quand les amateurs' });
+		expect(ann.search('amateurs')).toEqual(new Set([itemId]));
+		expect(ann.search('remunerer').size).toBe(0);
+
+		ann.editItem(itemId, { title: 'Rémunérer les amateurs' });
+		expect(ann.search('remunerer')).toEqual(new Set([itemId]));
+		expect(ann.search('quand').size).toBe(0);
+
+		send(ann, bob);
+		const highlight = bob.addHighlight(itemId, { exact: 'les externalités positives', note: 'voir Stiegler' });
+		send(bob, ann);
+		expect(ann.search('externalites')).toEqual(new Set([itemId]));
+		expect(ann.search('stiegler')).toEqual(new Set([itemId]));
+
+		bob.editHighlightNote(highlight, 'voir Casilli');
+		send(bob, ann);
+		expect(ann.search('stiegler').size).toBe(0);
+		expect(ann.search('casilli')).toEqual(new Set([itemId]));
+
+		ann.doc.transact(() => {
+			ann.doc.getText(`description\u001f${itemId}`).insert(0, 'contribution créative');
+		}, 'relay');
+		expect(ann.search('creative')).toEqual(new Set([itemId]));
+
+		ann.deleteItem(itemId);
+		expect(ann.search('amateurs').size).toBe(0);
+		ann.restoreItem(itemId);
+		expect(ann.search('amateurs')).toEqual(new Set([itemId]));
+		ann.deleteHighlight(highlight);
+		expect(ann.search('casilli').size).toBe(0);
+	});
+
+	it('lists the trash and restores from it', () => {
+		const ann = group();
+		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'A page' });
+		const noteId = ann.addNote(itemId, 'a note');
+		ann.deleteNote(noteId);
+		ann.deleteItem(itemId);
+		expect(ann.trash.map((e) => e.kind).sort()).toEqual(['item', 'note']);
+		expect(ann.list({}).total).toBe(0);
+		for (const entry of ann.trash) ann.restore(entry);
+		expect(ann.trash).toEqual([]);
+		expect(ann.item(itemId)?.notes).toHaveLength(1);
+	});
+
+	it('counts views apart from undo', () => {
+		const ann = group();
+		const undo = new UndoState(ann.doc, ann.actor);
+		const { itemId } = ann.addItem({ url: 'https://example.org/a' });
+		ann.countView(itemId);
+		expect(ann.item(itemId)?.views).toBe(1);
+		expect(undo.canUndo).toBe(true);
+		undo.undo();
+		expect(ann.item(itemId)).toBeNull();
+		undo.redo();
+		expect(ann.item(itemId)?.views).toBe(1);
+	});
+});
+
+describe('UndoState', () => {
+	it("undoes only this member's own edits", () => {
+		const ann = group();
+		const bob = peer(ann);
+		const undo = new UndoState(ann.doc, ann.actor);
+		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'Mine' });
+		send(ann, bob);
+		bob.addNote(itemId, "Bob's note");
+		send(bob, ann);
+		ann.editItem(itemId, { title: 'Mine, renamed' });
+		expect(undo.canUndo).toBe(true);
+		undo.undo();
+		expect(ann.item(itemId)?.title).toBe('Mine');
+		expect(undo.canRedo).toBe(true);
+		undo.undo();
+		expect(ann.item(itemId)).toBeNull();
+		expect(undo.canUndo).toBe(false);
+		undo.redo();
+		undo.redo();
+		expect(ann.item(itemId)?.title).toBe('Mine, renamed');
+		expect(ann.item(itemId)?.notes.map((n) => n.text)).toEqual(["Bob's note"]);
+	});
+});

@@ -1,0 +1,285 @@
+// The reactive view of one group for the pages: snapshots of the document that refresh when it
+// changes (locally or from the relay), and every write, made as the member using this browser.
+import type * as Y from 'yjs';
+import {
+	addHighlight,
+	addItem,
+	addNote,
+	countMembers,
+	countTags,
+	countView,
+	deleteHighlight,
+	deleteItem,
+	deleteNote,
+	editHighlight,
+	editItem,
+	editNote,
+	getGroupInfo,
+	hasGroup,
+	itemIdForUrl,
+	listMembers,
+	listTrash,
+	queryItems,
+	readAllItems,
+	restoreHighlight,
+	restoreItem,
+	restoreNote,
+	setMemberProfile,
+	setTags,
+	type Actor,
+	type AddResult,
+	type GroupInfo,
+	type HighlightInput,
+	type Item,
+	type ItemEdit,
+	type ItemInput,
+	type ItemPage,
+	type ListQuery,
+	type Member,
+	type MemberCount,
+	type TagCount,
+	type TrashEntry
+} from '$lib/model';
+import type { GroupSession } from '$lib/sync/types';
+import { SearchIndex } from '$lib/search/search-index';
+import { changedItemIds } from './changes';
+
+interface Snapshot {
+	info: GroupInfo;
+	exists: boolean;
+	members: Member[];
+	items: Item[];
+	byId: Map<string, Item>;
+}
+
+/** Past this many changed items in one go (a first sync, an import), re-indexing everything is cheaper. */
+const REINDEX_ALL_ABOVE = 2_000;
+
+export class GroupState {
+	readonly doc: Y.Doc;
+	/** The origin of this member's edits; undo tracks exactly this object. */
+	readonly actor: Actor;
+	/** Views are counted under another origin, so undo never takes back a visit. */
+	readonly #viewer: Actor;
+	#version = $state(0);
+	#snapshot: Snapshot | null = null;
+	#snapshotVersion = -1;
+	#derived = new Map<string, { version: number; value: unknown }>();
+	#search = new SearchIndex();
+	#dirty = new Set<string>();
+	#dirtyAll = false;
+	#off: () => void;
+
+	/** `member` is the member's id, or a whole actor (tests give one with a clock). */
+	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
+		this.doc = session.doc;
+		this.actor = typeof member === 'string' ? { memberId: member } : member;
+		this.#viewer = { ...this.actor };
+		const onTransaction = (tr: Y.Transaction) => {
+			if (tr.changed.size === 0) return;
+			if (this.#search.ready && !this.#dirtyAll) {
+				const changed = changedItemIds(this.doc, tr);
+				if (changed === 'all') this.#dirtyAll = true;
+				else for (const id of changed) this.#dirty.add(id);
+				if (this.#dirty.size > REINDEX_ALL_ABOVE) this.#dirtyAll = true;
+			}
+			this.#version++;
+		};
+		this.doc.on('afterTransaction', onTransaction);
+		this.#off = () => this.doc.off('afterTransaction', onTransaction);
+	}
+
+	destroy(): void {
+		this.#off();
+	}
+
+	/** Changes on every change to the document; reading it makes a reaction depend on the group. */
+	get version(): number {
+		return this.#version;
+	}
+
+	#read(): Snapshot {
+		const version = this.#version;
+		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
+		const items = readAllItems(this.doc);
+		this.#snapshot = {
+			info: getGroupInfo(this.doc),
+			exists: hasGroup(this.doc),
+			members: listMembers(this.doc),
+			items,
+			byId: new Map(items.map((item) => [item.id, item]))
+		};
+		this.#snapshotVersion = version;
+		return this.#snapshot;
+	}
+
+	#memo<T>(name: string, compute: (s: Snapshot) => T): T {
+		const snapshot = this.#read();
+		const cached = this.#derived.get(name);
+		if (cached && cached.version === this.#snapshotVersion) return cached.value as T;
+		const value = compute(snapshot);
+		this.#derived.set(name, { version: this.#snapshotVersion, value });
+		return value;
+	}
+
+	/** False until the group's data is here (a joined group waits for its first sync). */
+	get exists(): boolean {
+		return this.#read().exists;
+	}
+
+	get info(): GroupInfo {
+		return this.#read().info;
+	}
+
+	get name(): string {
+		return this.#read().info.name;
+	}
+
+	get writable(): boolean {
+		return this.#read().info.writable;
+	}
+
+	get members(): Member[] {
+		return this.#read().members;
+	}
+
+	/** Every item, deleted ones included. */
+	get items(): Item[] {
+		return this.#read().items;
+	}
+
+	get liveItemCount(): number {
+		return this.#memo('liveCount', (s) => s.items.filter((i) => i.deletedAt === null).length);
+	}
+
+	/** When anything in the group last changed that carries a time. */
+	get lastActivity(): number {
+		return this.#memo('lastActivity', (s) => s.items.reduce((max, i) => Math.max(max, i.updatedAt), s.info.createdAt));
+	}
+
+	get tagCounts(): TagCount[] {
+		return this.#memo('tags', (s) => countTags(s.items));
+	}
+
+	get memberCounts(): MemberCount[] {
+		return this.#memo('members', (s) => countMembers(s.members, s.items));
+	}
+
+	get trash(): TrashEntry[] {
+		return this.#memo('trash', () => listTrash(this.doc));
+	}
+
+	item(itemId: string): Item | null {
+		return this.#read().byId.get(itemId) ?? null;
+	}
+
+	/** The item already holding this URL, if any (any spelling of the same page). */
+	itemForUrl(url: string): Item | null {
+		try {
+			return this.item(itemIdForUrl(url));
+		} catch {
+			return null;
+		}
+	}
+
+	member(memberId: string): Member | null {
+		return this.#read().members.find((m) => m.id === memberId) ?? null;
+	}
+
+	memberName(memberId: string): string {
+		return this.member(memberId)?.name || 'Someone';
+	}
+
+	/** One page of items, newest first; `text` is answered by the search index. */
+	list(query: ListQuery): ItemPage {
+		const snapshot = this.#read();
+		const text = query.text?.trim();
+		const ids = text ? this.#searchIds(text, snapshot) : undefined;
+		return queryItems(snapshot.items, { ...query, text }, ids);
+	}
+
+	/** Ids of the items matching a full-text query. */
+	search(text: string): Set<string> {
+		return this.#searchIds(text, this.#read());
+	}
+
+	#searchIds(text: string, snapshot: Snapshot): Set<string> {
+		if (!this.#search.ready || this.#dirtyAll) {
+			this.#search.rebuild(snapshot.items);
+			this.#dirtyAll = false;
+			this.#dirty.clear();
+		} else if (this.#dirty.size) {
+			this.#search.update(this.#dirty, (id) => snapshot.byId.get(id));
+			this.#dirty.clear();
+		}
+		return this.#search.search(text);
+	}
+
+	// Writes: each is one model action by this member, so one undo step.
+
+	addItem(input: ItemInput): AddResult {
+		return addItem(this.doc, this.actor, input);
+	}
+
+	editItem(itemId: string, edit: ItemEdit): void {
+		editItem(this.doc, this.actor, itemId, edit);
+	}
+
+	setTags(itemId: string, tags: string | readonly string[]): void {
+		setTags(this.doc, this.actor, itemId, tags);
+	}
+
+	deleteItem(itemId: string): void {
+		deleteItem(this.doc, this.actor, itemId);
+	}
+
+	restoreItem(itemId: string): void {
+		restoreItem(this.doc, this.actor, itemId);
+	}
+
+	countView(itemId: string): void {
+		countView(this.doc, this.#viewer, itemId);
+	}
+
+	addHighlight(itemId: string, input: HighlightInput): string {
+		return addHighlight(this.doc, this.actor, itemId, input);
+	}
+
+	editHighlightNote(highlightId: string, note: string): void {
+		editHighlight(this.doc, this.actor, highlightId, { note });
+	}
+
+	deleteHighlight(highlightId: string): void {
+		deleteHighlight(this.doc, this.actor, highlightId);
+	}
+
+	restoreHighlight(highlightId: string): void {
+		restoreHighlight(this.doc, this.actor, highlightId);
+	}
+
+	addNote(itemId: string, text: string): string {
+		return addNote(this.doc, this.actor, itemId, { text });
+	}
+
+	editNote(noteId: string, text: string): void {
+		editNote(this.doc, this.actor, noteId, text);
+	}
+
+	deleteNote(noteId: string): void {
+		deleteNote(this.doc, this.actor, noteId);
+	}
+
+	restoreNote(noteId: string): void {
+		restoreNote(this.doc, this.actor, noteId);
+	}
+
+	restore(entry: Pick<TrashEntry, 'kind' | 'id'>): void {
+		if (entry.kind === 'item') this.restoreItem(entry.id);
+		else if (entry.kind === 'highlight') this.restoreHighlight(entry.id);
+		else this.restoreNote(entry.id);
+	}
+
+	setProfile(profile: { name: string; color: string }): void {
+		setMemberProfile(this.doc, this.#viewer, profile);
+	}
+}
