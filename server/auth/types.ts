@@ -14,6 +14,13 @@ export interface Refusal {
 	reason: string;
 	/** What happened and what to do, in words a member understands. */
 	message: string;
+	/**
+	 * Set when this address keeps presenting bad tokens: the relay should wait this long before
+	 * answering, which slows down guessing (the HTTP API waits by itself).
+	 */
+	delayMs?: number;
+	/** With status 429: when the address may try again (the HTTP `Retry-After`, in milliseconds). */
+	retryAfterMs?: number;
 }
 
 export interface SyncGrant {

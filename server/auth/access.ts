@@ -1,0 +1,175 @@
+// Access decisions for one relay: who may sync or read feeds of which group, and the owner's
+// operations on tokens. The HTTP API and the operator CLI both go through here.
+import type { Database } from 'better-sqlite3';
+import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './config';
+import { mayCreate } from './creation';
+import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
+import { refusals } from './refusals';
+import { TokenStore, type TokenRecord } from './store';
+import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
+import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
+
+/** Group ids are what the app's `randomId` makes (hex), but any short URL-safe id is accepted. */
+const GROUP_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** How many earlier feed generations are recognised, to say "replaced" rather than "not valid". */
+const FEED_HISTORY = 20;
+
+export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'editor', 'viewer'];
+
+export function isGroupId(groupId: string): boolean {
+	return GROUP_ID.test(groupId);
+}
+
+export interface IssuedToken {
+	token: string;
+	record: TokenRecord;
+}
+
+export type RevokeListener = (groupId: string, tokenId: string | null) => void;
+
+export class GroupAccess {
+	readonly config: ResolvedAuthConfig;
+	readonly store: TokenStore;
+	readonly #limiter: BadTokenLimiter;
+	readonly #listeners = new Set<RevokeListener>();
+
+	constructor(db: Database, config: AuthConfig) {
+		this.config = resolveAuthConfig(config);
+		this.store = new TokenStore(db);
+		this.#limiter = new BadTokenLimiter({
+			slowAfter: this.config.badTokenSlowAfter,
+			limit: this.config.badTokenLimit,
+			windowMs: this.config.badTokenWindowMs,
+			blockMs: this.config.badTokenBlockMs
+		});
+	}
+
+	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
+		const { groupId, token, create, remoteAddress } = request;
+		const gate = this.#limiter.check(remoteAddress);
+		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (!token) return refusals.missingToken();
+
+		const found = this.#find(groupId, token);
+		if (found) {
+			if (found.revokedAt !== null) return refusals.revoked();
+			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
+		}
+
+		const group = this.store.group(groupId);
+		if (group) {
+			if (this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return refusals.feedTokenCannotSync();
+			return this.#fail(remoteAddress, create ? refusals.groupExists() : refusals.badToken());
+		}
+		if (!create) return this.#fail(remoteAddress, refusals.badToken());
+		if (!isStrongToken(token)) {
+			return refusals.malformed('A new group needs a token of at least 22 random URL-safe characters.');
+		}
+		if (this.store.findByHash(hashToken(token))) {
+			return refusals.malformed('This token already belongs to another group; make a new one for a new group.');
+		}
+		if (!mayCreate(this.config, request.createToken)) {
+			// A wrong creation token is a guess like a wrong member token; a missing one is not.
+			return request.createToken ? this.#fail(remoteAddress, refusals.creationClosed()) : refusals.creationClosed();
+		}
+		const owner = this.store.createGroup(groupId, hashToken(token));
+		return { ok: true, groupId, role: 'owner', tokenId: owner.id, created: true };
+	}
+
+	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {
+		const gate = this.#limiter.check(remoteAddress);
+		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (!token) return refusals.missingToken();
+		const group = this.store.group(groupId);
+		if (!group) return this.#fail(remoteAddress, refusals.badToken());
+		if (this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return { ok: true };
+		// A member's own token reads the feeds too.
+		const member = this.#find(groupId, token);
+		if (member) return member.revokedAt === null ? { ok: true } : refusals.revoked();
+		for (let g = group.feedGeneration - 1; g >= Math.max(0, group.feedGeneration - FEED_HISTORY); g--) {
+			if (sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, g))) return refusals.feedRevoked();
+		}
+		return this.#fail(remoteAddress, refusals.badToken());
+	}
+
+	/** Who holds `token` in this group, for the HTTP API: a member token, never the feed token. */
+	authenticate(groupId: string, token: string | null, remoteAddress: string): TokenRecord | Refusal {
+		const gate = this.#limiter.check(remoteAddress);
+		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (!token) return refusals.missingToken();
+		const found = this.#find(groupId, token);
+		if (found) return found.revokedAt === null ? found : refusals.revoked();
+		const group = this.store.group(groupId);
+		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return refusals.feedTokenCannotSync();
+		return this.#fail(remoteAddress, refusals.badToken());
+	}
+
+	/** Registers a group from the operator's side, with a fresh owner token. */
+	registerGroup(groupId: string, name: string | null): IssuedToken {
+		if (!isGroupId(groupId)) throw new Error('A group id must be 1 to 128 letters, digits, - or _.');
+		if (this.store.group(groupId)) throw new Error(`The group ${groupId} already exists.`);
+		const token = newToken();
+		const record = this.store.createGroup(groupId, hashToken(token), { name, label: 'Created by the operator' });
+		return { token, record };
+	}
+
+	createInvite(groupId: string, role: MemberRole, label: string): IssuedToken {
+		const token = newToken();
+		return { token, record: this.store.addToken(groupId, role, hashToken(token), label) };
+	}
+
+	listInvites(groupId: string): TokenRecord[] {
+		return this.store.activeTokens(groupId);
+	}
+
+	/** Revokes a token and tells the listeners (the relay closes its live connections). */
+	revoke(groupId: string, tokenId: string): boolean {
+		if (!this.store.revoke(groupId, tokenId)) return false;
+		for (const listener of this.#listeners) {
+			try {
+				listener(groupId, tokenId);
+			} catch {
+				// One failing listener must not keep the others from closing connections.
+			}
+		}
+		return true;
+	}
+
+	onRevoke(listener: RevokeListener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	feedToken(groupId: string): string | null {
+		const group = this.store.group(groupId);
+		return group ? deriveFeedToken(this.store.relaySecret, groupId, group.feedGeneration) : null;
+	}
+
+	rotateFeedToken(groupId: string): string {
+		const generation = this.store.rotateFeed(groupId);
+		return deriveFeedToken(this.store.relaySecret, groupId, generation);
+	}
+
+	/** The group's token matching `token`, revoked or not; null when it is not one of this group's. */
+	#find(groupId: string, token: string): TokenRecord | null {
+		if (token.length > MAX_TOKEN_LENGTH) return null;
+		const hash = hashToken(token);
+		const record = this.store.findByHash(hash);
+		if (!record || record.groupId !== groupId || !sameHash(record.hash, hash)) return null;
+		return record;
+	}
+
+	#isCurrentFeedToken(groupId: string, generation: number, token: string): boolean {
+		return sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, generation));
+	}
+
+	/** Counts a bad token from this address and slows the refusal once it keeps happening. */
+	#fail(remoteAddress: string, refusal: Refusal): Refusal {
+		const verdict: LimiterVerdict = this.#limiter.fail(remoteAddress);
+		if (verdict.blocked) return { ...refusal, delayMs: Math.min(verdict.retryAfterMs, 5_000) };
+		return verdict.delayMs > 0 ? { ...refusal, delayMs: verdict.delayMs } : refusal;
+	}
+}

@@ -1,0 +1,206 @@
+// The relay's HTTP API for members and owners, under /api/groups/<groupId>/: invites, feed links,
+// the member's own role and exports. JSON in and out; the token comes as `Authorization: Bearer`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GroupAccess } from './access';
+import { MEMBER_ROLES } from './access';
+import type { TokenRecord } from './store';
+import type { ApiContext, MemberRole, Refusal } from './types';
+import { exportGroupFile } from './export';
+
+class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		readonly headers: Record<string, string> = {}
+	) {
+		super(message);
+	}
+}
+
+const MAX_LABEL = 100;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'cache-control': 'no-store',
+		'content-length': Buffer.byteLength(text),
+		...headers
+	});
+	res.end(text);
+}
+
+function bearer(req: IncomingMessage): string | null {
+	const header = req.headers.authorization;
+	if (!header) return null;
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	return match ? match[1] : null;
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+	const declared = Number(req.headers['content-length'] ?? 0);
+	if (declared > limit) throw new ApiError(413, `The request is too large (at most ${limit} bytes).`);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > limit) throw new ApiError(413, `The request is too large (at most ${limit} bytes).`);
+		chunks.push(chunk);
+	}
+	const text = Buffer.concat(chunks).toString('utf8').trim();
+	if (!text) return {};
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		throw new ApiError(400, 'The request body is not valid JSON.');
+	}
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+		throw new ApiError(400, 'The request body must be a JSON object.');
+	}
+	return body as Record<string, unknown>;
+}
+
+function refusalError(refusal: Refusal): ApiError {
+	const headers: Record<string, string> = {};
+	if (refusal.status === 401) headers['www-authenticate'] = 'Bearer';
+	if (refusal.retryAfterMs) headers['retry-after'] = String(Math.ceil(refusal.retryAfterMs / 1000));
+	return new ApiError(refusal.status, refusal.message, headers);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function invitePayload(record: TokenRecord) {
+	return { id: record.id, role: record.role, createdAt: record.createdAt, label: record.label };
+}
+
+function feedLinks(groupId: string, token: string) {
+	const g = encodeURIComponent(groupId);
+	const t = encodeURIComponent(token);
+	return { rss: `/feeds/${g}.rss?token=${t}`, atom: `/feeds/${g}.atom?token=${t}`, opml: `/feeds/${g}.opml?token=${t}` };
+}
+
+export function createApiHandler(access: GroupAccess) {
+	const limit = access.config.apiMaxBodyBytes;
+
+	async function member(req: IncomingMessage, groupId: string, remoteAddress: string): Promise<TokenRecord> {
+		const result = access.authenticate(groupId, bearer(req), remoteAddress);
+		if ('ok' in result) {
+			if (result.delayMs) await sleep(result.delayMs);
+			throw refusalError(result);
+		}
+		return result;
+	}
+
+	async function owner(req: IncomingMessage, groupId: string, remoteAddress: string): Promise<TokenRecord> {
+		const record = await member(req, groupId, remoteAddress);
+		if (record.role !== 'owner') throw new ApiError(403, 'Only the group’s owner can do this.');
+		return record;
+	}
+
+	async function route(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<void> {
+		const parts = url.pathname.split('/').slice(1); // ['api', 'groups', id, ...rest]
+		if (parts[1] !== 'groups' || !parts[2]) throw new ApiError(404, 'There is no such API address.');
+		let groupId: string;
+		try {
+			groupId = decodeURIComponent(parts[2]);
+		} catch {
+			throw new ApiError(400, 'This group id is not valid.');
+		}
+		const rest = parts.slice(3).join('/');
+		const method = req.method ?? 'GET';
+		const addr = ctx.remoteAddress;
+		const allow = (...methods: string[]) => {
+			if (!methods.includes(method)) {
+				throw new ApiError(405, `Use ${methods.join(' or ')} here.`, { allow: methods.join(', ') });
+			}
+		};
+
+		if (rest === 'me') {
+			allow('GET');
+			const record = await member(req, groupId, addr);
+			return sendJson(res, 200, { groupId, role: record.role, inviteId: record.id });
+		}
+		if (rest === 'invites') {
+			allow('GET', 'POST');
+			await owner(req, groupId, addr);
+			if (method === 'GET') return sendJson(res, 200, access.listInvites(groupId).map(invitePayload));
+			const body = await readJson(req, limit);
+			const role = body.role;
+			if (typeof role !== 'string' || !MEMBER_ROLES.includes(role as MemberRole)) {
+				throw new ApiError(400, 'Choose the role of the invite: owner, editor or viewer.');
+			}
+			if (body.label !== undefined && typeof body.label !== 'string') {
+				throw new ApiError(400, 'An invite’s label must be text.');
+			}
+			// eslint-disable-next-line no-control-regex
+			const label = (typeof body.label === 'string' ? body.label : '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+			if (label.length > MAX_LABEL) throw new ApiError(400, `An invite’s label can be at most ${MAX_LABEL} characters.`);
+			const { token, record } = access.createInvite(groupId, role as MemberRole, label);
+			return sendJson(res, 201, {
+				...invitePayload(record),
+				token,
+				link: `/join/${encodeURIComponent(groupId)}#${token}`
+			});
+		}
+		if (rest.startsWith('invites/')) {
+			allow('DELETE');
+			const caller = await owner(req, groupId, addr);
+			const inviteId = decodeURIComponent(rest.slice('invites/'.length));
+			if (inviteId === caller.id) {
+				throw new ApiError(400, 'You cannot revoke the link you are using yourself; use another owner link to do it.');
+			}
+			if (!access.revoke(groupId, inviteId)) throw new ApiError(404, 'There is no active invite with this id in this group.');
+			res.writeHead(204, { 'cache-control': 'no-store' }).end();
+			return;
+		}
+		if (rest === 'feed') {
+			allow('GET');
+			await member(req, groupId, addr);
+			return sendJson(res, 200, feedLinks(groupId, access.feedToken(groupId)!));
+		}
+		if (rest === 'feed/rotate') {
+			allow('POST');
+			await owner(req, groupId, addr);
+			return sendJson(res, 200, feedLinks(groupId, access.rotateFeedToken(groupId)));
+		}
+		if (rest === 'export') {
+			allow('GET');
+			await member(req, groupId, addr);
+			const format = url.searchParams.get('format') ?? 'json';
+			const doc = await ctx.loadGroupDoc(groupId);
+			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');
+			const file = await exportGroupFile(doc, format);
+			if (!file.ok) throw new ApiError(file.status, file.error);
+			res.writeHead(200, {
+				'content-type': file.contentType,
+				'content-disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
+				'cache-control': 'no-store',
+				'content-length': Buffer.byteLength(file.body)
+			});
+			res.end(file.body);
+			return;
+		}
+		throw new ApiError(404, 'There is no such API address.');
+	}
+
+	/** Handles `/api/...`; resolves false for any other path. Never lets an error escape. */
+	return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<boolean> {
+		if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) return false;
+		try {
+			await route(req, res, url, ctx);
+		} catch (error) {
+			if (res.headersSent) {
+				res.destroy();
+				return true;
+			}
+			if (error instanceof ApiError) {
+				sendJson(res, error.status, { error: error.message }, error.headers);
+			} else {
+				sendJson(res, 500, { error: 'The relay could not complete this request. Try again later.' });
+			}
+			if (error instanceof ApiError && error.status === 413) req.resume();
+		}
+		return true;
+	};
+}

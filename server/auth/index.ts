@@ -1,0 +1,42 @@
+// Access control for the relay: `createGroupAuth(db, config)` gives the relay its GroupAuth
+// (who may sync, read feeds, manage a group), backed by `auth_` tables in the relay's database.
+import type { Database } from 'better-sqlite3';
+import { GroupAccess } from './access';
+import { createApiHandler } from './api';
+import type { AuthConfig } from './config';
+import type { GroupAuth } from './types';
+
+export type { AuthConfig } from './config';
+export { authDefaults } from './config';
+export { GroupAccess } from './access';
+export { creationRule, isLoopbackHost } from './creation';
+export type * from './types';
+
+/** The relay's GroupAuth, plus the access object behind it (the operator CLI and tests use it). */
+export interface RelayGroupAuth extends GroupAuth {
+	readonly access: GroupAccess;
+}
+
+/**
+ * `config` is the relay's configuration (or any object with some AuthConfig fields): `host`,
+ * `createToken`, `openCreation`, `publicBind` and the `badToken*` limits; defaults in `authDefaults`.
+ */
+export function createGroupAuth(db: Database, config: AuthConfig): RelayGroupAuth {
+	const access = new GroupAccess(db, config);
+	const handleApi = createApiHandler(access);
+	const unsubscribes: (() => void)[] = [];
+	return {
+		access,
+		authorizeSync: (request) => access.authorizeSync(request),
+		authorizeFeed: (groupId, token, remoteAddress) => access.authorizeFeed(groupId, token, remoteAddress),
+		onRevoke(listener) {
+			const off = access.onRevoke(listener);
+			unsubscribes.push(off);
+			return off;
+		},
+		handleApi,
+		close() {
+			for (const off of unsubscribes.splice(0)) off();
+		}
+	};
+}

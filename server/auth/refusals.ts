@@ -1,0 +1,49 @@
+// Every way access control says no, named, with the words a member or operator reads.
+import type { Refusal } from './types';
+
+function refuse(status: Refusal['status'], closeCode: Refusal['closeCode'], reason: string, message: string): Refusal {
+	return { ok: false, status, closeCode, reason, message };
+}
+
+export const refusals = {
+	malformed: (what: string) => refuse(400, 4400, 'malformed', what),
+	missingToken: () =>
+		refuse(401, 4401, 'missing-token', 'This link has no access token. Open the invite link you were given again.'),
+	badToken: () =>
+		refuse(
+			401,
+			4401,
+			'bad-token',
+			'This link is not valid for this group. Check that you copied the whole invite link, or ask the group’s owner for a new one.'
+		),
+	revoked: () =>
+		refuse(401, 4401, 'revoked', 'This invite link has been revoked — ask the group’s owner for a new one.'),
+	feedTokenCannotSync: () =>
+		refuse(403, 4403, 'feed-token', 'This is a feed link: it can only be used in a feed reader, not to open the group.'),
+	groupExists: () =>
+		refuse(
+			403,
+			4403,
+			'group-exists',
+			'A group with this id already exists on the relay, so it was not created again. Open it with an invite link from its owner.'
+		),
+	creationClosed: () =>
+		refuse(
+			403,
+			4403,
+			'creation-forbidden',
+			'This relay creates new groups only for people who have its creation token. Ask the relay’s operator for it, or for an invite to an existing group.'
+		),
+	notOwner: () => refuse(403, 4403, 'forbidden', 'Only the group’s owner can do this.'),
+	feedRevoked: () =>
+		refuse(401, 4401, 'revoked', 'This feed link has been replaced by the group’s owner. Ask a member for the new one.'),
+	rateLimited: (retryAfterMs: number): Refusal => ({
+		...refuse(
+			429,
+			4429,
+			'rate-limited',
+			`Too many attempts with wrong links from your network. Try again in ${Math.ceil(retryAfterMs / 60_000)} minute(s).`
+		),
+		retryAfterMs
+	})
+};

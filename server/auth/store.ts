@@ -1,0 +1,184 @@
+// The relay's record of groups and their tokens, in SQLite tables prefixed `auth_`.
+// Tokens are kept only as SHA-256 hashes; the feed token is derived, not stored.
+import { randomBytes } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { MemberRole } from './types';
+import { newTokenId } from './tokens';
+
+export interface GroupRecord {
+	groupId: string;
+	/** The name given by the operator's `create-group`; null for groups created by a client. */
+	name: string | null;
+	createdAt: number;
+	feedGeneration: number;
+}
+
+export interface TokenRecord {
+	id: string;
+	groupId: string;
+	role: MemberRole;
+	hash: Buffer;
+	label: string;
+	createdAt: number;
+	revokedAt: number | null;
+}
+
+export interface GroupSummary extends GroupRecord {
+	/** Active (not revoked) tokens by role. */
+	tokens: Record<MemberRole, number>;
+	revokedTokens: number;
+}
+
+interface TokenRow {
+	id: string;
+	group_id: string;
+	role: MemberRole;
+	hash: Buffer;
+	label: string;
+	created_at: number;
+	revoked_at: number | null;
+}
+
+interface GroupRow {
+	group_id: string;
+	name: string | null;
+	created_at: number;
+	feed_generation: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS auth_secret (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	secret BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS auth_groups (
+	group_id TEXT PRIMARY KEY,
+	name TEXT,
+	created_at INTEGER NOT NULL,
+	feed_generation INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS auth_tokens (
+	id TEXT PRIMARY KEY,
+	group_id TEXT NOT NULL REFERENCES auth_groups(group_id) ON DELETE CASCADE,
+	role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+	hash BLOB NOT NULL UNIQUE,
+	label TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS auth_tokens_group ON auth_tokens(group_id);
+`;
+
+const toGroup = (row: GroupRow): GroupRecord => ({
+	groupId: row.group_id,
+	name: row.name,
+	createdAt: row.created_at,
+	feedGeneration: row.feed_generation
+});
+
+const toToken = (row: TokenRow): TokenRecord => ({
+	id: row.id,
+	groupId: row.group_id,
+	role: row.role,
+	hash: row.hash,
+	label: row.label,
+	createdAt: row.created_at,
+	revokedAt: row.revoked_at
+});
+
+export class TokenStore {
+	readonly #db: Database;
+	readonly #secret: Buffer;
+
+	constructor(db: Database) {
+		this.#db = db;
+		db.exec(SCHEMA);
+		db.prepare('INSERT OR IGNORE INTO auth_secret (id, secret) VALUES (1, ?)').run(randomBytes(32));
+		this.#secret = (db.prepare('SELECT secret FROM auth_secret WHERE id = 1').get() as { secret: Buffer }).secret;
+	}
+
+	/** The relay's own secret, from which feed tokens are derived. */
+	get relaySecret(): Buffer {
+		return this.#secret;
+	}
+
+	group(groupId: string): GroupRecord | null {
+		const row = this.#db.prepare('SELECT * FROM auth_groups WHERE group_id = ?').get(groupId) as GroupRow | undefined;
+		return row ? toGroup(row) : null;
+	}
+
+	/** Registers a group with its first owner token; fails if the group exists. */
+	createGroup(groupId: string, ownerTokenHash: Buffer, options: { name?: string | null; now?: number; label?: string } = {}): TokenRecord {
+		const now = options.now ?? Date.now();
+		return this.#db.transaction(() => {
+			this.#db
+				.prepare('INSERT INTO auth_groups (group_id, name, created_at) VALUES (?, ?, ?)')
+				.run(groupId, options.name ?? null, now);
+			return this.addToken(groupId, 'owner', ownerTokenHash, options.label ?? 'Created the group', now);
+		})();
+	}
+
+	addToken(groupId: string, role: MemberRole, hash: Buffer, label: string, now = Date.now()): TokenRecord {
+		const id = newTokenId();
+		this.#db
+			.prepare('INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+			.run(id, groupId, role, hash, label, now);
+		return { id, groupId, role, hash, label, createdAt: now, revokedAt: null };
+	}
+
+	/** The token with this hash, revoked or not. */
+	findByHash(hash: Buffer): TokenRecord | null {
+		const row = this.#db.prepare('SELECT * FROM auth_tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+		return row ? toToken(row) : null;
+	}
+
+	token(groupId: string, tokenId: string): TokenRecord | null {
+		const row = this.#db
+			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND id = ?')
+			.get(groupId, tokenId) as TokenRow | undefined;
+		return row ? toToken(row) : null;
+	}
+
+	activeTokens(groupId: string): TokenRecord[] {
+		const rows = this.#db
+			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
+			.all(groupId) as TokenRow[];
+		return rows.map(toToken);
+	}
+
+	/** Marks a token revoked; false when the group has no such active token. */
+	revoke(groupId: string, tokenId: string, now = Date.now()): boolean {
+		const result = this.#db
+			.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL')
+			.run(now, groupId, tokenId);
+		return result.changes === 1;
+	}
+
+	/** Replaces the group's feed token by bumping its generation; returns the new generation. */
+	rotateFeed(groupId: string): number {
+		const row = this.#db
+			.prepare('UPDATE auth_groups SET feed_generation = feed_generation + 1 WHERE group_id = ? RETURNING feed_generation')
+			.get(groupId) as { feed_generation: number } | undefined;
+		if (!row) throw new Error(`Unknown group ${groupId}`);
+		return row.feed_generation;
+	}
+
+	listGroups(): GroupSummary[] {
+		const groups = (this.#db.prepare('SELECT * FROM auth_groups ORDER BY created_at, group_id').all() as GroupRow[]).map(toGroup);
+		const counts = this.#db
+			.prepare(
+				`SELECT group_id, role, revoked_at IS NOT NULL AS revoked, COUNT(*) AS n
+				 FROM auth_tokens GROUP BY group_id, role, revoked`
+			)
+			.all() as { group_id: string; role: MemberRole; revoked: number; n: number }[];
+		const byGroup = new Map<string, GroupSummary>();
+		for (const g of groups) byGroup.set(g.groupId, { ...g, tokens: { owner: 0, editor: 0, viewer: 0 }, revokedTokens: 0 });
+		for (const c of counts) {
+			const summary = byGroup.get(c.group_id);
+			if (!summary) continue;
+			if (c.revoked) summary.revokedTokens += c.n;
+			else summary.tokens[c.role] += c.n;
+		}
+		return [...byGroup.values()];
+	}
+}

@@ -1,0 +1,46 @@
+// Tokens: how they are made, hashed for storage, compared, and how a group's feed token is derived.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 192 random bits, base64url: 32 characters that fit in a URL fragment or query unescaped. */
+export function newToken(): string {
+	return randomBytes(24).toString('base64url');
+}
+
+/** A short public id for a token (an invite's id); says nothing about the token itself. */
+export function newTokenId(): string {
+	return randomBytes(9).toString('base64url');
+}
+
+/** What the relay stores instead of a token. */
+export function hashToken(token: string): Buffer {
+	return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** Constant-time comparison of two hashes. */
+export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Constant-time comparison of a presented secret with the expected one (compares their hashes). */
+export function sameSecret(presented: string, expected: string): boolean {
+	return sameHash(hashToken(presented), hashToken(expected));
+}
+
+/**
+ * Tokens a client makes itself (when it creates a group offline) must look random enough:
+ * at least 22 URL-safe characters, which is 128 bits in base64url.
+ */
+export function isStrongToken(token: string): boolean {
+	return /^[A-Za-z0-9_-]{22,256}$/.test(token);
+}
+
+/** Tokens longer than this are refused before hashing. */
+export const MAX_TOKEN_LENGTH = 256;
+
+/**
+ * A group's feed token is never stored: it is derived from the relay's secret, the group and a
+ * generation that rotation bumps, so any member can be shown it and the owner can replace it.
+ */
+export function deriveFeedToken(relaySecret: Uint8Array, groupId: string, generation: number): string {
+	return createHmac('sha256', relaySecret).update(`${groupId}:${generation}`, 'utf8').digest('base64url');
+}
