@@ -34,6 +34,11 @@ export class BadTokenLimiter {
 		this.#limits = limits;
 	}
 
+	/** How many addresses are remembered. */
+	get size(): number {
+		return this.#addresses.size;
+	}
+
 	/** Whether the address may try at all, and how much to slow its answers. */
 	check(address: string, now = Date.now()): LimiterVerdict {
 		const record = this.#current(address, now);
@@ -77,9 +82,9 @@ export class BadTokenLimiter {
 
 	#prune(now: number): void {
 		for (const address of [...this.#addresses.keys()]) this.#current(address, now);
-		// Still full: forget the oldest windows first (Map keeps insertion order).
+		// Still full: forget the oldest windows first (Map keeps insertion order), making room for many.
 		for (const address of this.#addresses.keys()) {
-			if (this.#addresses.size < MAX_ADDRESSES) break;
+			if (this.#addresses.size < MAX_ADDRESSES * 0.9) break;
 			this.#addresses.delete(address);
 		}
 	}
