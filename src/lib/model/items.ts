@@ -150,9 +150,10 @@ function tagEntries(doc: Y.Doc, itemId: string, tag: string): string[] {
 	return out;
 }
 
-function addTagEntry(doc: Y.Doc, actor: Actor, itemId: string, tag: string): void {
-	// An add that finds the tag present changes nothing, so repeated imports stay no-ops.
-	if (tagEntries(doc, itemId, tag).length > 0) return;
+function addTagEntry(doc: Y.Doc, actor: Actor, itemId: string, tag: string, always = false): void {
+	// Saving or setting tags only adds what is missing, so a repeated import changes nothing; an explicit
+	// add always writes a fresh entry, so it wins over a removal it has not seen.
+	if (!always && tagEntries(doc, itemId, tag).length > 0) return;
 	roots(doc).tags.set(key(itemId, tag, newId(actor)), { by: actor.memberId, at: now(actor) });
 }
 
@@ -164,7 +165,7 @@ export function addTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string |
 	requireItem(doc, itemId);
 	const clean = parseTagList(tags);
 	write(doc, actor, () => {
-		for (const tag of clean) addTagEntry(doc, actor, itemId, tag);
+		for (const tag of clean) addTagEntry(doc, actor, itemId, tag, true);
 	});
 	return clean;
 }

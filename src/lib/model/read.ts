@@ -79,7 +79,7 @@ function description(doc: Y.Doc, itemId: string): string {
 	return doc.share.has(`description${SEP}${itemId}`) ? descriptionText(doc, itemId).toString().trim() : '';
 }
 
-/** All items, deleted ones included, in no particular order; one pass over each root map. */
+/** All items, deleted ones included, ordered by id (the same on every peer); one pass over each root map. */
 export function readAllItems(doc: Y.Doc): Item[] {
 	const r = roots(doc);
 	const byId = new Map<string, Item>();
@@ -168,7 +168,7 @@ export function readAllItems(doc: Y.Doc): Item[] {
 		for (const n of item.notes) updated = Math.max(updated, n.createdAt, n.editedAt ?? 0);
 		item.updatedAt = updated;
 	}
-	return [...byId.values()];
+	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function getItem(doc: Y.Doc, itemId: string): Item | null {

@@ -22,6 +22,14 @@ const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\
 // eslint-disable-next-line no-control-regex
 const CONTROL_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
+// A lone UTF-16 surrogate would reach other peers as U+FFFD (Yjs encodes text as UTF-8) and the
+// copies would differ, so it becomes U+FFFD here first.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(value: unknown): string {
+	return String(value ?? '').replace(LONE_SURROGATE, '\ufffd');
+}
+
 function bounded(value: string, max: number, what: string): string {
 	if (value.length > max) {
 		throw new ModelError('too-long', `The ${what} is ${value.length.toLocaleString('en')} characters long; the limit is ${max.toLocaleString('en')}.`);
@@ -31,7 +39,7 @@ function bounded(value: string, max: number, what: string): string {
 
 /** One line of text: controls removed, whitespace collapsed, trimmed, NFC. */
 export function cleanLine(value: unknown, max: number, what: string): string {
-	const text = String(value ?? '')
+	const text = wellFormed(value)
 		.normalize('NFC')
 		.replace(CONTROL_LINE, ' ')
 		.replace(/\s+/g, ' ')
@@ -41,7 +49,7 @@ export function cleanLine(value: unknown, max: number, what: string): string {
 
 /** Multi-line text: CRLF to LF, controls removed, NFC; inner whitespace kept. */
 export function cleanText(value: unknown, max: number, what: string): string {
-	const text = String(value ?? '')
+	const text = wellFormed(value)
 		.normalize('NFC')
 		.replace(/\r\n?/g, '\n')
 		.replace(CONTROL_MULTILINE, '');

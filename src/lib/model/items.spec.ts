@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ModelError } from './errors';
+import { createGroup, getGroupInfo, listMembers, renameGroup, setMemberProfile } from './group';
+import {
+	addItem,
+	addTags,
+	countView,
+	deleteItem,
+	editItem,
+	itemTags,
+	readDescription,
+	removeTag,
+	restoreItem,
+	setTags
+} from './items';
+import { getItem } from './read';
+import { newDoc, testActor } from './testing';
+
+function setup() {
+	const doc = newDoc();
+	const ana = testActor('ana');
+	createGroup(doc, ana, { name: 'Tic&Travail', member: { name: 'Ana', color: '#3366CC' } });
+	return { doc, ana };
+}
+
+function expectError(fn: () => unknown, code: string): ModelError {
+	try {
+		fn();
+	} catch (error) {
+		expect(error).toBeInstanceOf(ModelError);
+		expect((error as ModelError).code).toBe(code);
+		return error as ModelError;
+	}
+	throw new Error('expected a ModelError');
+}
+
+describe('groups and members', () => {
+	it('creates a group with a name, schema version and the creator as member', () => {
+		const { doc } = setup();
+		expect(getGroupInfo(doc)).toMatchObject({ id: 'group-1', name: 'Tic&Travail', createdBy: 'ana', schemaVersion: 1, writable: true });
+		expect(listMembers(doc)).toEqual([{ id: 'ana', name: 'Ana', color: '#3366cc', joinedAt: 1_700_000_000_000 }]);
+	});
+
+	it('refuses an empty name or a bad colour and changes nothing', () => {
+		const doc = newDoc();
+		const before = Y.encodeStateAsUpdate(doc);
+		expectError(() => createGroup(doc, testActor('a'), { name: '  ' }), 'invalid-input');
+		expectError(() => createGroup(doc, testActor('a'), { name: 'x', member: { name: 'A', color: 'red' } }), 'invalid-input');
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('renames, and keeps a member’s join date when they change profile', () => {
+		const { doc, ana } = setup();
+		renameGroup(doc, ana, '  New   name ');
+		ana.tick();
+		setMemberProfile(doc, ana, { name: 'Ana B.', color: '#112233' });
+		expect(getGroupInfo(doc).name).toBe('New name');
+		expect(listMembers(doc)[0]).toMatchObject({ name: 'Ana B.', joinedAt: 1_700_000_000_000 });
+	});
+});
+
+describe('items', () => {
+	it('adds an item with its fields, site from the URL, tags and description', () => {
+		const { doc, ana } = setup();
+		const { itemId, created } = addItem(doc, ana, {
+			url: 'https://www.Rue89.com/travail?utm_source=x',
+			title: '  Bernard Stiegler : « Nous entrons dans l’ère du travail contributif » ',
+			tags: 'Travail, amateur',
+			description: 'Le contributeur de demain.'
+		});
+		expect(created).toBe(true);
+		expect(getItem(doc, itemId)).toMatchObject({
+			url: 'https://www.rue89.com/travail',
+			title: 'Bernard Stiegler : « Nous entrons dans l’ère du travail contributif »',
+			site: 'rue89.com',
+			description: 'Le contributeur de demain.',
+			tags: ['amateur', 'travail'],
+			createdBy: 'ana',
+			createdAt: 1_700_000_000_000,
+			views: 0,
+			deletedAt: null
+		});
+	});
+
+	it('merges a second save of the same page into one item and keeps its first title', () => {
+		const { doc, ana } = setup();
+		const bo = testActor('bo', 1_700_000_100_000);
+		const first = addItem(doc, ana, { url: 'https://example.org/a', title: 'First', tags: 'x' });
+		const second = addItem(doc, bo, { url: 'https://EXAMPLE.org/a/#top', title: 'Second', tags: 'y', description: 'Why it matters' });
+		expect(second).toEqual({ itemId: first.itemId, created: false });
+		const item = getItem(doc, first.itemId)!;
+		expect(item.title).toBe('First');
+		expect(item.tags).toEqual(['x', 'y']);
+		expect(item.description).toBe('Why it matters');
+		expect(item.savedBy.map((s) => s.memberId)).toEqual(['ana', 'bo']);
+	});
+
+	it('keeps hostile titles as text and refuses non-web URLs without changing the group', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org', title: '<img src=x onerror=alert(1)>' });
+		expect(getItem(doc, itemId)!.title).toBe('<img src=x onerror=alert(1)>');
+		const before = Y.encodeStateAsUpdate(doc);
+		expectError(() => addItem(doc, ana, { url: 'javascript:alert(1)' }), 'unsupported-url');
+		expectError(() => addItem(doc, ana, { url: 'data:text/html,hi' }), 'unsupported-url');
+		expectError(() => addItem(doc, ana, { url: 'not a url at all' }), 'invalid-url');
+		expectError(() => addItem(doc, ana, { url: 'https://e.org/b', title: 'x'.repeat(501) }), 'too-long');
+		expectError(() => addItem(doc, ana, { url: 'https://e.org/b', image: 'javascript:alert(1)' }), 'unsupported-url');
+		expectError(() => addItem(doc, ana, { url: 'https://e.org/b', createdAt: Number.NaN }), 'invalid-input');
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('edits title, site and description, the description by minimal change', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org', description: 'one two' });
+		editItem(doc, ana, itemId, { title: 'T', site: 'Site', description: 'one and two' });
+		expect(getItem(doc, itemId)).toMatchObject({ title: 'T', site: 'Site', description: 'one and two' });
+		expect(readDescription(doc, itemId)).toBe('one and two');
+		expectError(() => editItem(doc, ana, 'nope', { title: 'x' }), 'not-found');
+	});
+
+	it('soft-deletes into the trash and restores', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org' });
+		deleteItem(doc, ana, itemId);
+		expect(getItem(doc, itemId)).toMatchObject({ deletedAt: 1_700_000_000_000, deletedBy: 'ana' });
+		restoreItem(doc, ana, itemId);
+		expect(getItem(doc, itemId)).toMatchObject({ deletedAt: null, deletedBy: null });
+	});
+
+	it('saving a deleted page again brings it back', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org' });
+		deleteItem(doc, ana, itemId);
+		addItem(doc, ana, { url: 'https://e.org' });
+		expect(getItem(doc, itemId)!.deletedAt).toBeNull();
+	});
+
+	it('tags, untags and sets tags', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org' });
+		expect(addTags(doc, ana, itemId, ['B', 'a'])).toEqual(['b', 'a']);
+		expect(itemTags(doc, itemId)).toEqual(['a', 'b']);
+		removeTag(doc, ana, itemId, ' A ');
+		expect(itemTags(doc, itemId)).toEqual(['b']);
+		setTags(doc, ana, itemId, 'c, d');
+		expect(itemTags(doc, itemId)).toEqual(['c', 'd']);
+		expectError(() => setTags(doc, ana, itemId, Array.from({ length: 101 }, (_, i) => `t${i}`)), 'too-long');
+		expect(itemTags(doc, itemId)).toEqual(['c', 'd']);
+	});
+
+	it('saving the same page with the same tags again changes nothing', () => {
+		const { doc, ana } = setup();
+		addItem(doc, ana, { url: 'https://e.org', tags: 'a', title: 'T', description: 'D' });
+		const before = Y.encodeStateAsUpdate(doc);
+		addItem(doc, ana, { url: 'https://e.org/', tags: 'A', title: 'T', description: 'D' });
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('counts views per member', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org' });
+		countView(doc, ana, itemId);
+		countView(doc, ana, itemId);
+		countView(doc, testActor('bo'), itemId);
+		expect(getItem(doc, itemId)).toMatchObject({ views: 3, viewsByMember: { ana: 2, bo: 1 } });
+	});
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { addHighlight, addNote, deleteNote } from './annotations';
+import { createGroup, setMemberProfile } from './group';
+import { addItem, deleteItem } from './items';
+import { countMembers, listItems, listTrash, memberCounts, paginate, queryItems, tagCounts } from './queries';
+import { readAllItems } from './read';
+import { newDoc, testActor } from './testing';
+
+function group(count: number) {
+	const doc = newDoc();
+	const ana = testActor('ana');
+	const bo = testActor('bo');
+	createGroup(doc, ana, { name: 'G', member: { name: 'Ana', color: '#000000' } });
+	setMemberProfile(doc, bo, { name: 'Bo', color: '#ffffff' });
+	const ids: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const actor = i % 3 === 0 ? bo : ana;
+		actor.tick();
+		ids.push(addItem(doc, actor, { url: `https://e.org/${i}`, title: `Item ${i}`, tags: i % 2 ? 'odd' : 'even, amateur' }).itemId);
+	}
+	return { doc, ana, bo, ids };
+}
+
+describe('listItems', () => {
+	it('lists newest first with "21 - 40 of 45" on page 2 at 20 per page', () => {
+		const { doc } = group(45);
+		const page = listItems(doc, { page: 2, perPage: 20 });
+		expect(page).toMatchObject({ total: 45, page: 2, perPage: 20, pageCount: 3, from: 21, to: 40 });
+		expect(page.items).toHaveLength(20);
+		const all = listItems(doc, { perPage: 100 }).items;
+		expect(all.map((i) => i.createdAt)).toEqual([...all.map((i) => i.createdAt)].sort((a, b) => b - a));
+		expect(listItems(doc, { page: 3 })).toMatchObject({ from: 41, to: 45 });
+	});
+
+	it('falls back to 20 per page and clamps the page number', () => {
+		const { doc } = group(5);
+		expect(listItems(doc, { perPage: 7, page: 99 })).toMatchObject({ perPage: 20, page: 1, from: 1, to: 5 });
+		expect(listItems(doc, { page: -3 })).toMatchObject({ page: 1 });
+		expect(listItems(newDoc(), {})).toMatchObject({ total: 0, from: 0, to: 0, pageCount: 1 });
+	});
+
+	it('filters by tag, member and text over titles, URLs, tags, highlights and notes', () => {
+		const { doc, ana, ids } = group(6);
+		expect(listItems(doc, { tag: 'ODD' }).total).toBe(3);
+		expect(listItems(doc, { member: 'bo' }).total).toBe(2);
+		expect(listItems(doc, { tag: 'even', member: 'bo' }).total).toBe(1);
+		addHighlight(doc, ana, ids[1], { exact: 'externalités positives' });
+		addNote(doc, ana, ids[2], { text: 'Le revenu de base' });
+		expect(listItems(doc, { text: 'EXTERNALITÉS' }).items.map((i) => i.id)).toEqual([ids[1]]);
+		expect(listItems(doc, { text: 'revenu base' }).items.map((i) => i.id)).toEqual([ids[2]]);
+		expect(listItems(doc, { text: 'e.org/4' }).items.map((i) => i.id)).toEqual([ids[4]]);
+		expect(listItems(doc, { text: 'amateur' }).total).toBe(3);
+		expect(listItems(doc, { text: 'nothing-like-this' }).total).toBe(0);
+	});
+
+	it('keeps only the ids of a search result when given', () => {
+		const { doc, ids } = group(4);
+		expect(queryItems(readAllItems(doc), {}, new Set([ids[0], ids[3]])).total).toBe(2);
+	});
+
+	it('moves deleted items to the trash listing', () => {
+		const { doc, ana, ids } = group(3);
+		deleteItem(doc, ana, ids[1]);
+		expect(listItems(doc).total).toBe(2);
+		expect(listItems(doc, { trash: true }).items.map((i) => i.id)).toEqual([ids[1]]);
+	});
+});
+
+describe('counts and trash', () => {
+	it('counts tags over live items, most used first', () => {
+		const { doc, ana, ids } = group(5);
+		expect(tagCounts(doc)).toEqual([
+			{ tag: 'amateur', count: 3 },
+			{ tag: 'even', count: 3 },
+			{ tag: 'odd', count: 2 }
+		]);
+		deleteItem(doc, ana, ids[0]);
+		expect(tagCounts(doc)).toEqual([
+			{ tag: 'amateur', count: 2 },
+			{ tag: 'even', count: 2 },
+			{ tag: 'odd', count: 2 }
+		]);
+	});
+
+	it('counts members’ items', () => {
+		const { doc } = group(4);
+		expect(memberCounts(doc).map((m) => [m.name, m.items])).toEqual([
+			['Ana', 2],
+			['Bo', 2]
+		]);
+		expect(countMembers([], readAllItems(doc))).toEqual([]);
+	});
+
+	it('lists deleted items and notes, newest deletion first', () => {
+		const { doc, ana, ids } = group(2);
+		const noteId = addNote(doc, ana, ids[0], { text: 'a note' });
+		ana.tick();
+		deleteNote(doc, ana, noteId);
+		ana.tick();
+		deleteItem(doc, ana, ids[1]);
+		expect(listTrash(doc).map((t) => [t.kind, t.id])).toEqual([
+			['item', ids[1]],
+			['note', noteId]
+		]);
+	});
+
+	it('paginates any list', () => {
+		expect(paginate([1, 2, 3], 2, 10)).toEqual({ items: [1, 2, 3], total: 3, page: 1, perPage: 10, pageCount: 1, from: 1, to: 3 });
+		expect(paginate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 2, 10)).toMatchObject({ items: [11], from: 11, to: 11, pageCount: 2 });
+	});
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError } from './errors';
+import { hash64, itemIdForUrl, normalizeUrl, parseWebUrl, siteFromUrl } from './url';
+
+describe('normalizeUrl', () => {
+	it.each([
+		['HTTPS://Example.ORG/Path', 'https://example.org/Path'],
+		['https://example.org:443/a', 'https://example.org/a'],
+		['http://example.org:80/a', 'http://example.org/a'],
+		['https://example.org:8443/a', 'https://example.org:8443/a'],
+		['https://example.org/a/', 'https://example.org/a'],
+		['https://example.org/', 'https://example.org'],
+		['https://example.org', 'https://example.org'],
+		['https://example.org/a#section-2', 'https://example.org/a'],
+		['https://example.org/a?utm_source=x&utm_medium=y&id=3', 'https://example.org/a?id=3'],
+		['https://example.org/a?fbclid=abc', 'https://example.org/a'],
+		['https://example.org/a?gclid=1&b=2&UTM_Campaign=z', 'https://example.org/a?b=2'],
+		['https://user:pw@example.org/a', 'https://example.org/a'],
+		['example.org/page', 'https://example.org/page'],
+		['  https://example.org/a  ', 'https://example.org/a']
+	])('%s → %s', (input, expected) => {
+		expect(normalizeUrl(input)).toBe(expected);
+	});
+
+	it('keeps the order of query parameters that matter', () => {
+		expect(normalizeUrl('https://e.org/?b=1&a=2')).toBe('https://e.org/?b=1&a=2');
+	});
+
+	it('gives one item id for every way of writing one page', () => {
+		const ids = new Set(
+			['https://Example.org/a/', 'https://example.org:443/a#x', 'https://example.org/a?utm_source=feed'].map(itemIdForUrl)
+		);
+		expect(ids.size).toBe(1);
+		expect(itemIdForUrl('https://example.org/b')).not.toBe(itemIdForUrl('https://example.org/a'));
+	});
+});
+
+describe('parseWebUrl refuses what is not a web page', () => {
+	it.each([
+		['javascript:alert(1)', 'unsupported-url'],
+		['JavaScript:alert(1)', 'unsupported-url'],
+		['data:text/html,<script>alert(1)</script>', 'unsupported-url'],
+		['file:///etc/passwd', 'unsupported-url'],
+		['ftp://example.org/x', 'unsupported-url'],
+		['', 'invalid-url'],
+		['   ', 'invalid-url'],
+		['http://', 'invalid-url'],
+		['https://exa mple.org', 'invalid-url'],
+		['https://example.org/\u0000x', 'invalid-url'],
+		['https://example.org/' + 'a'.repeat(3_000), 'too-long']
+	])('%s', (input, code) => {
+		let error: unknown;
+		try {
+			parseWebUrl(input);
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(ModelError);
+		expect((error as ModelError).code).toBe(code);
+		expect((error as ModelError).message.length).toBeGreaterThan(10);
+	});
+});
+
+describe('hash64 and siteFromUrl', () => {
+	it('hashes stably to 16 hex digits', () => {
+		expect(hash64('https://example.org')).toMatch(/^[0-9a-f]{16}$/);
+		expect(hash64('abc')).toBe(hash64('abc'));
+		expect(hash64('abc')).not.toBe(hash64('abd'));
+	});
+
+	it('takes the host without www as the site', () => {
+		expect(siteFromUrl('https://www.rue89.com/x')).toBe('rue89.com');
+		expect(siteFromUrl('not a url')).toBe('');
+	});
+});
