@@ -1,0 +1,216 @@
+// Keeps one group's Y.Doc in an UpdateLog: loads it first, appends every update (local changes
+// flagged "waiting" until the relay confirms them), and compacts the log when it grows.
+import * as Y from 'yjs';
+import { StorageError, type UpdateKey, type UpdateLog } from './update-log';
+
+export interface PersistenceState {
+	/** Local changes (stored or still queued) that the relay has not confirmed holding. */
+	waiting: number;
+	/** The last storage failure, until a later write succeeds. */
+	error: StorageError | null;
+}
+
+export interface GroupPersistence {
+	/** Resolves once everything stored for the group is in the doc. */
+	readonly loaded: Promise<void>;
+	readonly state: PersistenceState;
+	/** A mark covering every local change so far; pass it to `confirm` once the relay holds them. */
+	mark(): number;
+	confirm(mark: number): void;
+	/** Resolves when every update so far is written (or rejects with the storage error). */
+	flushed(): Promise<void>;
+	subscribe(listener: (state: PersistenceState) => void): () => void;
+	destroy(): void;
+}
+
+interface LocalChange {
+	seq: number;
+	update: Uint8Array;
+	key: UpdateKey | null;
+}
+
+interface Queued {
+	update: Uint8Array;
+	change: LocalChange | null;
+}
+
+export interface PersistenceOptions {
+	/** Remote updates (from the relay or another tab) are stored settled; everything else waits. */
+	isLocal: (origin: unknown) => boolean;
+	/** Settled entries allowed before they are merged into one. */
+	compactAfter?: number;
+	retryMs?: number;
+}
+
+export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, options: PersistenceOptions): GroupPersistence {
+	const compactAfter = options.compactAfter ?? 100;
+	const retryMs = options.retryMs ?? 2_000;
+	const listeners = new Set<(state: PersistenceState) => void>();
+	const origin = { persistence: groupId };
+	let state: PersistenceState = { waiting: 0, error: null };
+	let currentError: StorageError | null = null;
+	let seq = 0;
+	let confirmedSeq = 0;
+	let queue: Queued[] = [];
+	// Local changes not yet settled in storage, oldest first.
+	let changes: LocalChange[] = [];
+	let settledEntries = 0;
+	let destroyed = false;
+	let chain: Promise<void> = Promise.resolve();
+	let scheduled = false;
+	let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+	const emit = () => {
+		const waiting = changes.filter((c) => c.seq > confirmedSeq).length;
+		if (waiting === state.waiting && state.error === currentError) return;
+		state = { waiting, error: currentError };
+		for (const l of listeners) l(state);
+	};
+
+	const onUpdate = (update: Uint8Array, updateOrigin: unknown) => {
+		if (updateOrigin === origin) return;
+		let change: LocalChange | null = null;
+		if (options.isLocal(updateOrigin)) {
+			change = { seq: ++seq, update, key: null };
+			changes.push(change);
+		}
+		queue.push({ update, change });
+		schedule();
+		emit();
+	};
+	doc.on('update', onUpdate);
+
+	// Run storage work one step at a time so compaction never races this tab's own appends.
+	const enqueue = (step: () => Promise<void>): Promise<void> => {
+		const run = chain.then(step);
+		chain = run.catch(() => {});
+		return run;
+	};
+
+	const fail = (error: unknown) => {
+		currentError = error instanceof StorageError ? error : new StorageError(String(error), { quota: false, cause: error });
+		emit();
+		if (!destroyed && !retryTimer) {
+			retryTimer = setTimeout(() => {
+				retryTimer = null;
+				schedule();
+			}, retryMs);
+		}
+	};
+
+	const loaded = enqueue(async () => {
+		const stored = await log.load(groupId);
+		if (stored.length > 0) {
+			doc.transact(() => {
+				for (const s of stored) Y.applyUpdate(doc, s.update);
+			}, origin);
+		}
+		for (const s of stored) {
+			if (s.waiting) changes.push({ seq: ++seq, update: s.update, key: s.key });
+			else settledEntries++;
+		}
+		emit();
+	});
+	loaded.catch(fail);
+
+	function schedule() {
+		if (scheduled || destroyed) return;
+		scheduled = true;
+		// One storage transaction for every update of the same turn of the event loop.
+		setTimeout(() => {
+			scheduled = false;
+			void enqueue(writeQueued).catch(fail);
+		}, 0);
+	}
+
+	async function writeQueued(): Promise<void> {
+		if (queue.length > 0) {
+			const batch = queue;
+			queue = [];
+			try {
+				const keys = await log.append(
+					groupId,
+					batch.map((q) => ({ update: q.update, waiting: q.change !== null && q.change.seq > confirmedSeq }))
+				);
+				batch.forEach((q, i) => {
+					if (q.change && q.change.seq > confirmedSeq) q.change.key = keys[i];
+					else settledEntries++;
+				});
+				// Changes the relay confirmed before they reached storage were stored settled.
+				const written = new Set(batch.map((q) => q.change));
+				changes = changes.filter((c) => c.seq > confirmedSeq || c.key !== null || !written.has(c));
+			} catch (error) {
+				queue = batch.concat(queue);
+				throw error;
+			}
+		}
+		await settle();
+		if (settledEntries > compactAfter) await compact();
+		if (currentError) {
+			currentError = null;
+			emit();
+		}
+	}
+
+	// Turns confirmed local changes into one settled entry.
+	async function settle(): Promise<void> {
+		const done = changes.filter((c) => c.seq <= confirmedSeq && c.key !== null);
+		if (done.length === 0) return;
+		await log.replace(
+			groupId,
+			done.map((c) => c.key as UpdateKey),
+			{ update: Y.mergeUpdates(done.map((c) => c.update)), waiting: false }
+		);
+		changes = changes.filter((c) => !done.includes(c));
+		settledEntries++;
+		emit();
+	}
+
+	// Merges the settled entries in storage (this tab's and other tabs') into one. Waiting entries are
+	// kept apart so a reload still knows how many changes wait for the relay.
+	async function compact(): Promise<void> {
+		const stored = await log.load(groupId);
+		const settled = stored.filter((s) => !s.waiting);
+		if (settled.length > 1) {
+			await log.replace(
+				groupId,
+				settled.map((s) => s.key),
+				{ update: Y.mergeUpdates(settled.map((s) => s.update)), waiting: false }
+			);
+		}
+		settledEntries = 1;
+	}
+
+	return {
+		loaded,
+		get state() {
+			return state;
+		},
+		mark: () => seq,
+		confirm(mark) {
+			if (mark <= confirmedSeq) return;
+			confirmedSeq = mark;
+			emit();
+			schedule();
+		},
+		flushed() {
+			return enqueue(async () => {
+				if (queue.length > 0 || currentError) await writeQueued();
+			});
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			listener(state);
+			return () => listeners.delete(listener);
+		},
+		destroy() {
+			if (destroyed) return;
+			// Anything still queued is written before letting go; the doc stays usable in memory.
+			void enqueue(writeQueued).catch(() => {});
+			destroyed = true;
+			if (retryTimer) clearTimeout(retryTimer);
+			doc.off('update', onUpdate);
+			listeners.clear();
+		}
+	};
+}

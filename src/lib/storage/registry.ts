@@ -1,0 +1,81 @@
+// What this browser remembers outside the group documents: the groups it holds (with their tokens)
+// and the member profile used in all of them. IndexedDB through idb-keyval, one custom store.
+import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { randomId } from '$lib/model';
+import type { Profile, StoredGroup } from './types';
+
+const PROFILE_KEY = '~profile';
+const GROUP_PREFIX = 'group:';
+
+/** A palette with enough contrast on white for names and carets. */
+export const MEMBER_COLORS = [
+	'#c0392b',
+	'#8e44ad',
+	'#2471a3',
+	'#117a65',
+	'#b9770e',
+	'#a04000',
+	'#1f618d',
+	'#6c3483',
+	'#196f3d',
+	'#922b21'
+] as const;
+
+let store: UseStore | null = null;
+
+// Created lazily so importing this module never touches IndexedDB (SSR-free builds, unit tests).
+function registryStore(): UseStore {
+	store ??= createStore('commonplace-registry', 'registry');
+	return store;
+}
+
+export async function listGroups(): Promise<StoredGroup[]> {
+	const all = await values<unknown>(registryStore());
+	return all
+		.filter((v): v is StoredGroup => isStoredGroup(v))
+		.sort((a, b) => b.lastOpenedAt - a.lastOpenedAt);
+}
+
+export async function getGroup(groupId: string): Promise<StoredGroup | undefined> {
+	const found = await get<StoredGroup>(GROUP_PREFIX + groupId, registryStore());
+	return found && isStoredGroup(found) ? found : undefined;
+}
+
+export async function saveGroup(group: StoredGroup): Promise<void> {
+	if (!group.groupId) throw new Error('A stored group needs a group id.');
+	await set(GROUP_PREFIX + group.groupId, { ...group }, registryStore());
+}
+
+export async function removeGroup(groupId: string): Promise<void> {
+	await del(GROUP_PREFIX + groupId, registryStore());
+}
+
+/** Changes one stored group in place; does nothing if this browser does not hold it. */
+export async function patchGroup(groupId: string, patch: Partial<Omit<StoredGroup, 'groupId'>>): Promise<void> {
+	const current = await getGroup(groupId);
+	if (current) await saveGroup({ ...current, ...patch });
+}
+
+/** The member using this browser; made up (random id, default name and colour) on first call. */
+export async function getProfile(): Promise<Profile> {
+	const found = await get<Profile>(PROFILE_KEY, registryStore());
+	if (found && typeof found.memberId === 'string' && found.memberId) return found;
+	const profile = newProfile();
+	await set(PROFILE_KEY, profile, registryStore());
+	return profile;
+}
+
+export async function saveProfile(profile: Profile): Promise<void> {
+	if (!profile.memberId) throw new Error('A profile needs a member id.');
+	await set(PROFILE_KEY, { ...profile }, registryStore());
+}
+
+export function newProfile(): Profile {
+	const memberId = randomId();
+	const color = MEMBER_COLORS[parseInt(memberId.slice(0, 4), 16) % MEMBER_COLORS.length];
+	return { memberId, name: `Member ${memberId.slice(0, 4)}`, color };
+}
+
+function isStoredGroup(value: unknown): value is StoredGroup {
+	return typeof value === 'object' && value !== null && typeof (value as StoredGroup).groupId === 'string' && typeof (value as StoredGroup).token === 'string';
+}
