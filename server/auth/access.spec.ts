@@ -165,3 +165,24 @@ describe('bad tokens from one address', () => {
 		for (let i = 0; i < 10; i++) expect(sync(access, { token: editor.token })).toMatchObject({ reason: 'revoked' });
 	});
 });
+
+describe('revocations made by another process', () => {
+	it('reach this relay’s listeners when it polls, once each', () => {
+		const relay = makeAccess();
+		sync(relay, { token: newToken(), create: true });
+		const editor = relay.createInvite('g1', 'editor', '');
+		const told: (string | null)[] = [];
+		relay.onRevoke((_, tokenId) => told.push(tokenId));
+
+		const other = new Database(join(dir, 'relay.sqlite'));
+		try {
+			expect(new GroupAccess(other, { host: '127.0.0.1' }).revoke('g1', editor.record.id)).toBe(true);
+		} finally {
+			other.close();
+		}
+		expect(told).toEqual([]);
+		relay.pollRevocations();
+		relay.pollRevocations();
+		expect(told).toEqual([editor.record.id]);
+	});
+});

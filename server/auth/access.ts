@@ -32,6 +32,8 @@ export class GroupAccess {
 	readonly store: TokenStore;
 	readonly #limiter: BadTokenLimiter;
 	readonly #listeners = new Set<RevokeListener>();
+	/** The last revocation the listeners were told of. */
+	#seenRevocation: number;
 
 	constructor(db: Database, config: AuthConfig) {
 		this.config = resolveAuthConfig(config);
@@ -42,6 +44,7 @@ export class GroupAccess {
 			windowMs: this.config.badTokenWindowMs,
 			blockMs: this.config.badTokenBlockMs
 		});
+		this.#seenRevocation = this.store.lastRevocation();
 	}
 
 	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
@@ -127,15 +130,23 @@ export class GroupAccess {
 
 	/** Revokes a token and tells the listeners (the relay closes its live connections). */
 	revoke(groupId: string, tokenId: string): boolean {
-		if (!this.store.revoke(groupId, tokenId)) return false;
-		for (const listener of this.#listeners) {
-			try {
-				listener(groupId, tokenId);
-			} catch {
-				// One failing listener must not keep the others from closing connections.
+		if (this.store.revoke(groupId, tokenId) === null) return false;
+		this.pollRevocations();
+		return true;
+	}
+
+	/** Tells the listeners of revocations not yet told, including those another process made. */
+	pollRevocations(): void {
+		for (const revocation of this.store.revocationsAfter(this.#seenRevocation)) {
+			this.#seenRevocation = revocation.seq;
+			for (const listener of this.#listeners) {
+				try {
+					listener(revocation.groupId, revocation.tokenId);
+				} catch {
+					// One failing listener must not keep the others from closing connections.
+				}
 			}
 		}
-		return true;
 	}
 
 	onRevoke(listener: RevokeListener): () => void {

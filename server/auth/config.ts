@@ -13,6 +13,8 @@ export interface AuthConfig {
 	 * on the same machine (`PUBLIC_BIND=1`): creation then follows the public rules.
 	 */
 	publicBind?: boolean;
+	/** The relay sits behind a reverse proxy; it then counts as public, like `publicBind`. */
+	trustProxy?: boolean;
 	/** Bad tokens from one address within `badTokenWindowMs` before its refusals are slowed down. */
 	badTokenSlowAfter?: number;
 	/** Bad tokens from one address within `badTokenWindowMs` before it is refused outright. */
@@ -24,7 +26,7 @@ export interface AuthConfig {
 	apiMaxBodyBytes?: number;
 }
 
-export type ResolvedAuthConfig = Required<Omit<AuthConfig, 'createToken'>> & { createToken: string | null };
+export type ResolvedAuthConfig = Required<Omit<AuthConfig, 'createToken' | 'trustProxy'>> & { createToken: string | null };
 
 export const authDefaults: ResolvedAuthConfig = {
 	host: '127.0.0.1',
@@ -45,7 +47,7 @@ export function resolveAuthConfig(config: AuthConfig): ResolvedAuthConfig {
 		host: pick('host'),
 		createToken: config.createToken ? config.createToken : null,
 		openCreation: Boolean(config.openCreation),
-		publicBind: Boolean(config.publicBind),
+		publicBind: Boolean(config.publicBind ?? config.trustProxy),
 		badTokenSlowAfter: pick('badTokenSlowAfter'),
 		badTokenLimit: pick('badTokenLimit'),
 		badTokenWindowMs: pick('badTokenWindowMs'),

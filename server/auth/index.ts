@@ -12,6 +12,8 @@ export { GroupAccess } from './access';
 export { creationRule, isLoopbackHost } from './creation';
 export type * from './types';
 
+const REVOCATION_POLL_MS = 500;
+
 /** The relay's GroupAuth, plus the access object behind it (the operator CLI and tests use it). */
 export interface RelayGroupAuth extends GroupAuth {
 	readonly access: GroupAccess;
@@ -25,6 +27,15 @@ export function createGroupAuth(db: Database, config: AuthConfig): RelayGroupAut
 	const access = new GroupAccess(db, config);
 	const handleApi = createApiHandler(access);
 	const unsubscribes: (() => void)[] = [];
+	// Revocations made by the operator CLI land in the shared database; pick them up within a second.
+	const poll = setInterval(() => {
+		try {
+			access.pollRevocations();
+		} catch {
+			// The database is closing or busy: the next tick tries again.
+		}
+	}, REVOCATION_POLL_MS);
+	poll.unref();
 	return {
 		access,
 		authorizeSync: (request) => access.authorizeSync(request),
@@ -36,6 +47,7 @@ export function createGroupAuth(db: Database, config: AuthConfig): RelayGroupAut
 		},
 		handleApi,
 		close() {
+			clearInterval(poll);
 			for (const off of unsubscribes.splice(0)) off();
 		}
 	};

@@ -67,6 +67,12 @@ CREATE TABLE IF NOT EXISTS auth_tokens (
 	revoked_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS auth_tokens_group ON auth_tokens(group_id);
+-- Every revocation in order, so a relay learns of those made by another process (the operator CLI).
+CREATE TABLE IF NOT EXISTS auth_revocations (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	group_id TEXT NOT NULL,
+	token_id TEXT NOT NULL
+);
 `;
 
 const toGroup = (row: GroupRow): GroupRecord => ({
@@ -146,12 +152,33 @@ export class TokenStore {
 		return rows.map(toToken);
 	}
 
-	/** Marks a token revoked; false when the group has no such active token. */
-	revoke(groupId: string, tokenId: string, now = Date.now()): boolean {
-		const result = this.#db
-			.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL')
-			.run(now, groupId, tokenId);
-		return result.changes === 1;
+	/** Marks a token revoked; returns the revocation's sequence number, or null when the group has no such active token. */
+	revoke(groupId: string, tokenId: string, now = Date.now()): number | null {
+		return this.#db.transaction(() => {
+			const result = this.#db
+				.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL')
+				.run(now, groupId, tokenId);
+			if (result.changes !== 1) return null;
+			return Number(
+				this.#db.prepare('INSERT INTO auth_revocations (group_id, token_id) VALUES (?, ?)').run(groupId, tokenId).lastInsertRowid
+			);
+		})();
+	}
+
+	/** The sequence number of the latest revocation, 0 when there is none. */
+	lastRevocation(): number {
+		const row = this.#db.prepare('SELECT MAX(seq) AS seq FROM auth_revocations').get() as { seq: number | null };
+		return row.seq ?? 0;
+	}
+
+	revocationsAfter(seq: number): { seq: number; groupId: string; tokenId: string }[] {
+		return (
+			this.#db.prepare('SELECT seq, group_id, token_id FROM auth_revocations WHERE seq > ? ORDER BY seq').all(seq) as {
+				seq: number;
+				group_id: string;
+				token_id: string;
+			}[]
+		).map((r) => ({ seq: r.seq, groupId: r.group_id, tokenId: r.token_id }));
 	}
 
 	/** Replaces the group's feed token by bumping its generation; returns the new generation. */
