@@ -194,8 +194,9 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 			schedule();
 		},
 		flushed() {
-			return enqueue(async () => {
-				if (queue.length > 0 || currentError) await writeQueued();
+			return enqueue(writeQueued).catch((error) => {
+				fail(error);
+				throw error;
 			});
 		},
 		subscribe(listener) {
