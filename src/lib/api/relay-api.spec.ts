@@ -1,0 +1,50 @@
+// The relay API client: sends the token as a bearer header and turns failures into words.
+import { describe, expect, it } from 'vitest';
+import { relayApi, RelayApiError } from './relay-api';
+
+function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promise<Response>) {
+	const calls: { url: string; init: RequestInit }[] = [];
+	const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+		calls.push({ url: String(input), init: init ?? {} });
+		return respond(String(input), init ?? {});
+	}) as typeof globalThis.fetch;
+	return { fetch, calls };
+}
+
+describe('relayApi', () => {
+	it('sends the token as a bearer header to the group’s API', async () => {
+		const { fetch, calls } = fakeFetch(() => Response.json({ groupId: 'g 1', role: 'viewer', inviteId: 'i' }));
+		const api = relayApi('g 1', 'tok', { origin: 'http://relay.test/', fetch });
+		expect(await api.me()).toEqual({ groupId: 'g 1', role: 'viewer', inviteId: 'i' });
+		expect(calls[0].url).toBe('http://relay.test/api/groups/g%201/me');
+		expect((calls[0].init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+	});
+
+	it('posts JSON when creating an invite and deletes to revoke', async () => {
+		const { fetch, calls } = fakeFetch((_, init) =>
+			init.method === 'DELETE' ? new Response(null, { status: 204 }) : Response.json({ id: 'i1' }, { status: 201 })
+		);
+		const api = relayApi('g', 't', { fetch });
+		await api.createInvite('editor', 'for Ann');
+		await api.revokeInvite('i/1');
+		expect(calls[0]).toMatchObject({ url: '/api/groups/g/invites', init: { method: 'POST', body: '{"role":"editor","label":"for Ann"}' } });
+		expect(calls[1]).toMatchObject({ url: '/api/groups/g/invites/i%2F1', init: { method: 'DELETE' } });
+	});
+
+	it('passes on the relay’s words for a refusal', async () => {
+		const { fetch } = fakeFetch(() => Response.json({ error: 'Only the group’s owner can do this.' }, { status: 403 }));
+		const error = await relayApi('g', 't', { fetch }).invites().catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RelayApiError);
+		expect(error).toMatchObject({ status: 403, message: 'Only the group’s owner can do this.', offline: false });
+	});
+
+	it('says so in words when the relay answers something else or cannot be reached', async () => {
+		const html = fakeFetch(() => new Response('<h1>Bad gateway</h1>', { status: 502 }));
+		await expect(relayApi('g', 't', html).feedLinks()).rejects.toThrow(/status 502/);
+		const down = fakeFetch(() => {
+			throw new TypeError('Failed to fetch');
+		});
+		const error = await relayApi('g', 't', down).me().catch((e: unknown) => e);
+		expect(error).toMatchObject({ status: 0, offline: true, message: expect.stringMatching(/cannot be reached/) });
+	});
+});
