@@ -43,14 +43,9 @@ export function addHighlight(doc: Y.Doc, actor: Actor, itemId: string, input: Hi
 	write(doc, actor, () => {
 		const entry = new Y.Map<unknown>();
 		entry.set('itemId', itemId);
-		entry.set('exact', selector.exact);
-		entry.set('prefix', selector.prefix);
-		entry.set('suffix', selector.suffix);
-		entry.set('createdAt', input.createdAt ?? now(actor));
-		entry.set('createdBy', actor.memberId);
+		entry.set('quote', selector);
+		entry.set('created', { at: input.createdAt ?? now(actor), by: actor.memberId });
 		entry.set('note', new Y.Text(note));
-		entry.set('deletedAt', null);
-		entry.set('deletedBy', null);
 		highlights.set(id, entry);
 	});
 	return id;
@@ -63,20 +58,22 @@ export function editHighlight(
 	edit: Partial<TextQuoteSelector> & { note?: string }
 ): void {
 	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
-	const current = {
-		exact: String(entry.get('exact') ?? ''),
-		prefix: String(entry.get('prefix') ?? ''),
-		suffix: String(entry.get('suffix') ?? '')
-	};
+	const current = readQuote(entry);
 	const selector = cleanSelector({ ...current, ...stripUndefined(edit) });
+	const changed = (['exact', 'prefix', 'suffix'] as const).some((k) => selector[k] !== current[k]);
 	const note = edit.note === undefined ? undefined : cleanText(edit.note, LIMITS.note, 'note');
 	write(doc, actor, () => {
-		for (const k of ['exact', 'prefix', 'suffix'] as const) {
-			if (selector[k] !== current[k]) entry.set(k, selector[k]);
-		}
+		// The selector is one value: its three parts only make sense together.
+		if (changed) entry.set('quote', selector);
 		if (note !== undefined) replaceText(highlightNoteText(entry), note);
 		entry.set('editedAt', now(actor));
 	});
+}
+
+/** A highlight's selector as stored. */
+export function readQuote(entry: Y.Map<unknown>): TextQuoteSelector {
+	const quote = entry.get('quote') as Partial<TextQuoteSelector> | undefined;
+	return { exact: String(quote?.exact ?? ''), prefix: String(quote?.prefix ?? ''), suffix: String(quote?.suffix ?? '') };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -96,18 +93,12 @@ export function highlightNote(doc: Y.Doc, highlightId: string): Y.Text {
 
 export function deleteHighlight(doc: Y.Doc, actor: Actor, highlightId: string): void {
 	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
-	write(doc, actor, () => {
-		entry.set('deletedAt', now(actor));
-		entry.set('deletedBy', actor.memberId);
-	});
+	write(doc, actor, () => entry.set('deleted', { at: now(actor), by: actor.memberId }));
 }
 
 export function restoreHighlight(doc: Y.Doc, actor: Actor, highlightId: string): void {
 	const entry = requireEntry(roots(doc).highlights, highlightId, 'highlight');
-	write(doc, actor, () => {
-		entry.set('deletedAt', null);
-		entry.set('deletedBy', null);
-	});
+	write(doc, actor, () => entry.set('deleted', null));
 }
 
 /** Adds a note (a comment in Markdown) to an item; with an `id` that already exists it changes nothing. */
@@ -122,12 +113,8 @@ export function addNote(doc: Y.Doc, actor: Actor, itemId: string, input: NoteInp
 	write(doc, actor, () => {
 		const entry = new Y.Map<unknown>();
 		entry.set('itemId', itemId);
-		entry.set('createdAt', input.createdAt ?? now(actor));
-		entry.set('createdBy', actor.memberId);
-		entry.set('editedAt', null);
+		entry.set('created', { at: input.createdAt ?? now(actor), by: actor.memberId });
 		entry.set('text', new Y.Text(text));
-		entry.set('deletedAt', null);
-		entry.set('deletedBy', null);
 		notes.set(id, entry);
 	});
 	return id;
@@ -153,16 +140,10 @@ export function editNote(doc: Y.Doc, actor: Actor, noteId: string, text: string)
 
 export function deleteNote(doc: Y.Doc, actor: Actor, noteId: string): void {
 	const entry = requireEntry(roots(doc).notes, noteId, 'note');
-	write(doc, actor, () => {
-		entry.set('deletedAt', now(actor));
-		entry.set('deletedBy', actor.memberId);
-	});
+	write(doc, actor, () => entry.set('deleted', { at: now(actor), by: actor.memberId }));
 }
 
 export function restoreNote(doc: Y.Doc, actor: Actor, noteId: string): void {
 	const entry = requireEntry(roots(doc).notes, noteId, 'note');
-	write(doc, actor, () => {
-		entry.set('deletedAt', null);
-		entry.set('deletedBy', null);
-	});
+	write(doc, actor, () => entry.set('deleted', null));
 }

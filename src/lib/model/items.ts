@@ -1,6 +1,6 @@
 // Writes on items: save, edit, delete and restore, tags and view counts.
 import type * as Y from 'yjs';
-import { newId, now, validMemberId, write } from './actor';
+import { now, validMemberId, write } from './actor';
 import { ModelError } from './errors';
 import { descriptionText, key, roots, splitKey, SEP, type ItemField, type PlainValue } from './schema';
 import { LIMITS, cleanLine, cleanText, normalizeTag, parseTagList, replaceText } from './text';
@@ -143,23 +143,18 @@ export function restoreItem(doc: Y.Doc, actor: Actor, itemId: string): void {
 	});
 }
 
-function tagEntries(doc: Y.Doc, itemId: string, tag: string): string[] {
-	const prefix = key(itemId, tag) + SEP;
-	const out: string[] = [];
-	for (const k of roots(doc).tags.keys()) if (k.startsWith(prefix)) out.push(k);
-	return out;
-}
-
 function addTagEntry(doc: Y.Doc, actor: Actor, itemId: string, tag: string, always = false): void {
 	// Saving or setting tags only adds what is missing, so a repeated import changes nothing; an explicit
-	// add always writes a fresh entry, so it wins over a removal it has not seen.
-	if (!always && tagEntries(doc, itemId, tag).length > 0) return;
-	roots(doc).tags.set(key(itemId, tag, newId(actor)), { by: actor.memberId, at: now(actor) });
+	// add always writes the key again, so it wins over a removal that has not seen it.
+	const tags = roots(doc).tags;
+	const k = key(itemId, tag);
+	if (!always && tags.has(k)) return;
+	tags.set(k, { by: actor.memberId, at: now(actor) });
 }
 
 /**
- * Tags are an observed-remove set: each add is its own entry, and a remove deletes only the entries
- * it has seen, so an add made concurrently with a remove survives it.
+ * Tags are one map key per item and tag. A Y.Map delete removes only the value it has seen, so an add
+ * made concurrently with a remove survives it (add wins), as in an observed-remove set.
  */
 export function addTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string | readonly string[]): string[] {
 	requireItem(doc, itemId);
@@ -173,9 +168,10 @@ export function addTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string |
 export function removeTag(doc: Y.Doc, actor: Actor, itemId: string, tag: string): void {
 	requireItem(doc, itemId);
 	const clean = normalizeTag(tag);
-	write(doc, actor, () => {
-		for (const k of tagEntries(doc, itemId, clean)) roots(doc).tags.delete(k);
-	});
+	const tags = roots(doc).tags;
+	const k = key(itemId, clean);
+	if (!tags.has(k)) return;
+	write(doc, actor, () => tags.delete(k));
 }
 
 /** Makes an item's tags exactly `tags`: adds what is new, removes what is gone, in one action. */
@@ -187,9 +183,7 @@ export function setTags(doc: Y.Doc, actor: Actor, itemId: string, tags: string |
 	}
 	const current = itemTags(doc, itemId);
 	write(doc, actor, () => {
-		for (const tag of current) {
-			if (!wanted.has(tag)) for (const k of tagEntries(doc, itemId, tag)) roots(doc).tags.delete(k);
-		}
+		for (const tag of current) if (!wanted.has(tag)) roots(doc).tags.delete(key(itemId, tag));
 		for (const tag of wanted) addTagEntry(doc, actor, itemId, tag);
 	});
 }

@@ -1,5 +1,6 @@
 // Reads the document into plain snapshots: every item with its tags, views, highlights and notes.
 import * as Y from 'yjs';
+import { readQuote } from './annotations';
 import { getGroupInfo, listMembers } from './group';
 import { SEP, descriptionText, roots, splitKey } from './schema';
 import type { GroupInfo, Highlight, Item, Member, Note } from './types';
@@ -24,32 +25,48 @@ function textOf(value: unknown): string {
 	return value instanceof Y.Text ? value.toString() : '';
 }
 
+interface Stamp {
+	at?: unknown;
+	by?: unknown;
+}
+
+function stamp(value: unknown): Stamp | null {
+	return value && typeof value === 'object' ? (value as Stamp) : null;
+}
+
 export function readHighlight(id: string, entry: Y.Map<unknown>): Highlight {
+	const created = stamp(entry.get('created'));
+	const deleted = stamp(entry.get('deleted'));
 	return {
 		id,
 		itemId: str(entry.get('itemId')),
-		exact: str(entry.get('exact')),
-		prefix: str(entry.get('prefix')),
-		suffix: str(entry.get('suffix')),
+		...readQuote(entry),
 		note: textOf(entry.get('note')),
-		createdAt: num(entry.get('createdAt')),
-		createdBy: str(entry.get('createdBy')),
-		deletedAt: numOrNull(entry.get('deletedAt')),
-		deletedBy: strOrNull(entry.get('deletedBy'))
+		createdAt: num(created?.at),
+		createdBy: str(created?.by),
+		deletedAt: deleted ? num(deleted.at) : null,
+		deletedBy: deleted ? str(deleted.by) : null
 	};
 }
 
 export function readNote(id: string, entry: Y.Map<unknown>): Note {
+	const created = stamp(entry.get('created'));
+	const deleted = stamp(entry.get('deleted'));
 	return {
 		id,
 		itemId: str(entry.get('itemId')),
 		text: textOf(entry.get('text')),
-		createdAt: num(entry.get('createdAt')),
-		createdBy: str(entry.get('createdBy')),
+		createdAt: num(created?.at),
+		createdBy: str(created?.by),
 		editedAt: numOrNull(entry.get('editedAt')),
-		deletedAt: numOrNull(entry.get('deletedAt')),
-		deletedBy: strOrNull(entry.get('deletedBy'))
+		deletedAt: deleted ? num(deleted.at) : null,
+		deletedBy: deleted ? str(deleted.by) : null
 	};
+}
+
+/** Whether a highlight's or note's entry is in the trash. */
+export function isDeletedEntry(entry: Y.Map<unknown>): boolean {
+	return stamp(entry.get('deleted')) !== null;
 }
 
 /** Every highlight in the group, deleted ones included, oldest first. */
@@ -149,12 +166,12 @@ export function readAllItems(doc: Y.Doc): Item[] {
 	r.highlights.forEach((entry, id) => {
 		if (!(entry instanceof Y.Map)) return;
 		const item = byId.get(str(entry.get('itemId')));
-		if (item && entry.get('deletedAt') == null) item.highlights.push(readHighlight(id, entry));
+		if (item && !isDeletedEntry(entry)) item.highlights.push(readHighlight(id, entry));
 	});
 	r.notes.forEach((entry, id) => {
 		if (!(entry instanceof Y.Map)) return;
 		const item = byId.get(str(entry.get('itemId')));
-		if (item && entry.get('deletedAt') == null) item.notes.push(readNote(id, entry));
+		if (item && !isDeletedEntry(entry)) item.notes.push(readNote(id, entry));
 	});
 	for (const item of byId.values()) {
 		item.savedBy.sort((a, b) => a.at - b.at || (a.memberId < b.memberId ? -1 : 1));

@@ -20,7 +20,7 @@ export interface SaveEntry {
 	at: number;
 }
 
-/** Entry of `tags`: one observed add of a tag (an OR-set element). */
+/** Entry of `tags`: who last added a tag to an item, and when. */
 export interface TagEntry {
 	by: string;
 	at: number;
