@@ -1,0 +1,85 @@
+// W3C Web Annotation JSON-LD: the group as one AnnotationCollection. Each item is a bookmarking
+// annotation carrying its tags (tagging bodies) and description; each highlight a TextQuoteSelector
+// target with its note as a commenting body; each note a commenting annotation on the page.
+import type * as Y from 'yjs';
+import { getGroupInfo, listMembers, newestFirst, readAllItems } from '../../model/index';
+
+const CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
+
+type JsonLd = Record<string, unknown>;
+
+function iso(ms: number): string {
+	return new Date(ms).toISOString();
+}
+
+function textBody(value: string, purpose: string, format = 'text/plain'): JsonLd {
+	return { type: 'TextualBody', value, purpose, format };
+}
+
+export function webAnnotationCollection(doc: Y.Doc): JsonLd {
+	const info = getGroupInfo(doc);
+	const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
+	const creator = (memberId: string): JsonLd => ({
+		id: `urn:commonplace:member:${encodeURIComponent(memberId)}`,
+		type: 'Person',
+		name: names.get(memberId) ?? 'Unknown member'
+	});
+	const group = encodeURIComponent(info.id);
+	const annotations: JsonLd[] = [];
+	const items = readAllItems(doc).filter((item) => item.deletedAt === null).sort(newestFirst);
+	for (const item of items) {
+		const bodies = item.tags.map((tag) => textBody(tag, 'tagging'));
+		if (item.description) bodies.push(textBody(item.description, 'describing'));
+		const bookmark: JsonLd = {
+			id: `urn:commonplace:item:${group}:${item.id}`,
+			type: 'Annotation',
+			motivation: 'bookmarking',
+			created: iso(item.createdAt),
+			creator: creator(item.createdBy),
+			target: { id: item.url, type: 'Text', format: 'text/html', ...(item.title ? { 'dc:title': item.title } : {}) }
+		};
+		if (item.updatedAt > item.createdAt) bookmark.modified = iso(item.updatedAt);
+		if (bodies.length) bookmark.body = bodies;
+		annotations.push(bookmark);
+		for (const h of item.highlights) {
+			const selector: JsonLd = { type: 'TextQuoteSelector', exact: h.exact };
+			if (h.prefix) selector.prefix = h.prefix;
+			if (h.suffix) selector.suffix = h.suffix;
+			const highlight: JsonLd = {
+				id: `urn:commonplace:highlight:${group}:${h.id}`,
+				type: 'Annotation',
+				motivation: h.note.trim() ? 'commenting' : 'highlighting',
+				created: iso(h.createdAt),
+				creator: creator(h.createdBy),
+				target: { source: item.url, selector }
+			};
+			if (h.note.trim()) highlight.body = textBody(h.note, 'commenting', 'text/markdown');
+			annotations.push(highlight);
+		}
+		for (const n of item.notes) {
+			const note: JsonLd = {
+				id: `urn:commonplace:note:${group}:${n.id}`,
+				type: 'Annotation',
+				motivation: 'commenting',
+				created: iso(n.createdAt),
+				creator: creator(n.createdBy),
+				target: item.url,
+				body: textBody(n.text, 'commenting', 'text/markdown')
+			};
+			if (n.editedAt !== null) note.modified = iso(n.editedAt);
+			annotations.push(note);
+		}
+	}
+	return {
+		'@context': CONTEXT,
+		id: `urn:commonplace:group:${group}`,
+		type: 'AnnotationCollection',
+		label: info.name,
+		total: annotations.length,
+		first: { type: 'AnnotationPage', startIndex: 0, items: annotations }
+	};
+}
+
+export function exportWebAnnotation(doc: Y.Doc): string {
+	return JSON.stringify(webAnnotationCollection(doc), null, '\t') + '\n';
+}

@@ -1,0 +1,138 @@
+// Reads Netscape bookmark files as Firefox, Chrome, Safari, Pinboard and Diigo write them: folders
+// become tags, TAGS and ADD_DATE are kept, <DD> text becomes the description. The format is loose
+// HTML (unclosed <DT> and <p>), so a forgiving HTML parser reads it.
+import { Parser } from 'htmlparser2';
+import { lineLocator } from './lines';
+import { PlanBuilder, secondsToMs } from './plan';
+import type { ImportPlan, ProgressListener } from './types';
+
+/** Browsers' own top-level folders say where a bookmark was shown, not what it is about. */
+const ROOT_FOLDERS = new Set([
+	'bookmarks',
+	'bookmarks bar',
+	'bookmarks toolbar',
+	'bookmarks menu',
+	'other bookmarks',
+	'mobile bookmarks',
+	'favorites',
+	'favourites',
+	'favorites bar',
+	'favourites bar',
+	'bookmarksbar',
+	'bookmarksmenu'
+]);
+
+export function looksLikeNetscape(text: string): boolean {
+	const head = text.slice(0, 4096).toLowerCase();
+	return head.includes('<!doctype netscape-bookmark-file') || (/<dt>\s*<a\s[^>]*href/i.test(head) && head.includes('<dl'));
+}
+
+function splitTags(value: string | undefined): string[] {
+	if (!value) return [];
+	return value.includes(',') ? value.split(',') : value.split(/\s+/);
+}
+
+interface PendingBookmark {
+	line: number;
+	href: string;
+	tags: string[];
+	addDate: number | undefined;
+	title: string;
+	description: string;
+}
+
+export function planNetscape(text: string, onProgress?: ProgressListener): ImportPlan {
+	const plan = new PlanBuilder('Netscape bookmarks');
+	const lineAt = lineLocator(text);
+	// One entry per open <DL>: the folder it lists (null for a browser root or the top level).
+	const folders: (string | null)[] = [];
+	let folderName = '';
+	let collectingFolder = false;
+	let folderIsRoot = false;
+	let nextFolder: string | null = null;
+	// The bookmark being read: its link text, then possibly a <DD> description after it.
+	let current: PendingBookmark | null = null;
+	let inLink = false;
+	let inDescription = false;
+	let ignoredDepth = 0;
+	let count = 0;
+
+	const save = () => {
+		inDescription = false;
+		inLink = false;
+		if (!current) return;
+		const folderTags = folders.filter((f): f is string => f !== null);
+		plan.add({
+			where: `line ${current.line}`,
+			url: current.href,
+			title: current.title.trim() || undefined,
+			description: current.description.trim(),
+			tags: [...current.tags, ...folderTags],
+			createdAt: current.addDate
+		});
+		current = null;
+		count++;
+		if (onProgress && count % 1000 === 0) onProgress({ phase: 'reading', done: parser.startIndex, total: text.length });
+	};
+
+	const parser: Parser = new Parser(
+		{
+			onopentag(name, attribs) {
+				if (name === 'script' || name === 'style') {
+					ignoredDepth++;
+					return;
+				}
+				if (name === 'dd') {
+					// A <DD> right after a bookmark is its description; after a folder it is ignored.
+					if (current && !inLink) inDescription = true;
+					return;
+				}
+				if (name !== 'dt' && name !== 'h3' && name !== 'dl' && name !== 'a' && name !== 'hr') return;
+				save();
+				if (name === 'h3') {
+					collectingFolder = true;
+					folderName = '';
+					folderIsRoot = 'personal_toolbar_folder' in attribs || 'unfiled_bookmarks_folder' in attribs;
+				} else if (name === 'dl') {
+					folders.push(nextFolder);
+					nextFolder = null;
+				} else if (name === 'a') {
+					inLink = true;
+					current = {
+						line: lineAt(parser.startIndex),
+						href: attribs.href ?? '',
+						tags: splitTags(attribs.tags),
+						addDate: attribs.add_date ? secondsToMs(Number(attribs.add_date)) : undefined,
+						title: '',
+						description: ''
+					};
+				}
+			},
+			ontext(data) {
+				if (ignoredDepth > 0) return;
+				if (collectingFolder) folderName += data;
+				else if (current && inLink) current.title += data;
+				else if (current && inDescription) current.description += data;
+			},
+			onclosetag(name) {
+				if (name === 'script' || name === 'style') {
+					ignoredDepth = Math.max(0, ignoredDepth - 1);
+				} else if (name === 'h3' && collectingFolder) {
+					collectingFolder = false;
+					const clean = folderName.replace(/\s+/g, ' ').trim();
+					nextFolder = folderIsRoot || !clean || ROOT_FOLDERS.has(clean.toLowerCase()) ? null : clean;
+				} else if (name === 'a') {
+					inLink = false;
+				} else if (name === 'dl') {
+					save();
+					folders.pop();
+				}
+			}
+		},
+		{ decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }
+	);
+	parser.write(text);
+	parser.end();
+	save();
+	return plan.build();
+}

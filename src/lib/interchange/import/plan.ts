@@ -1,0 +1,235 @@
+// Builds an import plan: every entry a format reads is checked and cleaned here with the model's own
+// rules, so that applying the plan afterwards cannot fail halfway. Entries for one page are combined.
+import { LIMITS, ModelError, cleanLine, cleanText, hash64, normalizeTag, normalizeUrl } from '../../model/index';
+import type { ImportPlan, PlannedHighlight, PlannedItem, PlannedMember, PlannedNote, SkippedEntry } from './types';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A short id derived from where a highlight or note came from, so a second import finds it again. */
+export function stableId(kind: 'h' | 'n', ...source: string[]): string {
+	const joined = source.join('\u001f');
+	return `${kind}${hash64(joined)}${hash64(joined + '#')}`;
+}
+
+export interface RawHighlight {
+	id: string;
+	exact: unknown;
+	prefix?: unknown;
+	suffix?: unknown;
+	note?: unknown;
+	createdAt?: unknown;
+	by?: string;
+	deleted?: { at: number; by: string } | null;
+}
+
+export interface RawNote {
+	id: string;
+	text: unknown;
+	createdAt?: unknown;
+	by?: string;
+	editedAt?: unknown;
+	deleted?: { at: number; by: string } | null;
+}
+
+export interface RawItem {
+	where: string;
+	url: unknown;
+	title?: unknown;
+	site?: unknown;
+	image?: unknown;
+	description?: unknown;
+	tags?: readonly unknown[];
+	createdAt?: unknown;
+	savedBy?: { memberId: string; at: number }[];
+	views?: Record<string, number>;
+	updatedAt?: unknown;
+	deleted?: { at: number; by: string } | null;
+	highlights?: RawHighlight[];
+	notes?: RawNote[];
+}
+
+function clip(text: string, max: number): string {
+	return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** A time in ms, or undefined when the file gives none or nonsense. */
+export function validTime(value: unknown): number | undefined {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 8.64e15 ? Math.floor(value) : undefined;
+}
+
+/** Parses the dates files carry (ISO 8601, "2013/05/21 08:17:03 +0000", Unix seconds) into ms. */
+export function parseDate(value: unknown): number | undefined {
+	if (typeof value === 'number') return validTime(value);
+	if (typeof value !== 'string' || !value.trim()) return undefined;
+	const text = value.trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return secondsToMs(Number(text));
+	let ms = Date.parse(text);
+	if (!Number.isFinite(ms)) {
+		// Diigo writes "2013/05/21 08:17:03 +0000".
+		const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+		if (m) {
+			const zone = m[7] ? (m[7].toUpperCase() === 'Z' ? 'Z' : m[7].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')) : 'Z';
+			const pad = (s: string | undefined) => (s ?? '0').padStart(2, '0');
+			ms = Date.parse(`${m[1]}-${pad(m[2])}-${pad(m[3])}T${pad(m[4])}:${pad(m[5])}:${pad(m[6])}${zone}`);
+		}
+	}
+	return validTime(ms);
+}
+
+/** Browsers write ADD_DATE in seconds; a few tools write ms or µs. Tell them apart by size. */
+export function secondsToMs(value: number): number | undefined {
+	if (!Number.isFinite(value) || value <= 0) return undefined;
+	if (value > 1e14) return validTime(Math.floor(value / 1000));
+	if (value > 1e11) return validTime(Math.floor(value));
+	return validTime(Math.floor(value * 1000));
+}
+
+function cleanTags(raw: readonly unknown[] | undefined): string[] {
+	const out = new Set<string>();
+	for (const tag of raw ?? []) {
+		const text = String(tag ?? '');
+		if (!text.trim()) continue;
+		try {
+			out.add(normalizeTag(text));
+		} catch {
+			try {
+				out.add(normalizeTag(text.trim().slice(0, LIMITS.tag)));
+			} catch {
+				// Nothing usable is left of it; a tag is never worth refusing a whole page for.
+			}
+		}
+	}
+	return [...out].slice(0, LIMITS.tagsPerItem);
+}
+
+function cleanId(id: string, kind: 'h' | 'n'): string {
+	return ID.test(id) ? id : stableId(kind, id);
+}
+
+function cleanDeleted(deleted: RawItem['deleted']): { at: number; by: string } | undefined {
+	if (!deleted || typeof deleted.by !== 'string' || !deleted.by) return undefined;
+	const at = validTime(deleted.at);
+	return at === undefined ? undefined : { at, by: deleted.by };
+}
+
+export class PlanBuilder {
+	private readonly byId = new Map<string, PlannedItem>();
+	private readonly skipped: SkippedEntry[] = [];
+	private readonly members: PlannedMember[] = [];
+
+	constructor(private readonly format: string) {}
+
+	skip(where: string, reason: string): void {
+		this.skipped.push({ where, reason });
+	}
+
+	addMember(member: PlannedMember): void {
+		this.members.push(member);
+	}
+
+	get size(): number {
+		return this.byId.size;
+	}
+
+	/** Checks one entry; a page that cannot be saved is skipped with the reason, never half-added. */
+	add(raw: RawItem): PlannedItem | null {
+		let url: string;
+		try {
+			url = normalizeUrl(String(raw.url ?? ''));
+		} catch (error) {
+			this.skip(raw.where, error instanceof ModelError ? error.message : 'Its address is not a web page.');
+			return null;
+		}
+		const itemId = hash64(url);
+		const title = clip(cleanLine(raw.title, Number.MAX_SAFE_INTEGER, 'title'), LIMITS.title);
+		const site = clip(cleanLine(raw.site, Number.MAX_SAFE_INTEGER, 'site name'), LIMITS.site);
+		let image = '';
+		if (raw.image) {
+			try {
+				image = normalizeUrl(String(raw.image));
+			} catch {
+				// A picture that is not a web address is dropped; the page itself is still worth keeping.
+			}
+		}
+		const description = clip(cleanText(raw.description, Number.MAX_SAFE_INTEGER, 'description').trim(), LIMITS.description);
+		const highlights: PlannedHighlight[] = [];
+		for (const h of raw.highlights ?? []) {
+			const exact = cleanText(h.exact, Number.MAX_SAFE_INTEGER, 'passage');
+			if (!exact.trim()) {
+				this.skip(raw.where, 'A highlight has no quoted passage.');
+				continue;
+			}
+			if (exact.length > LIMITS.quote) {
+				this.skip(raw.where, `A highlighted passage is ${exact.length.toLocaleString('en')} characters long; the limit is ${LIMITS.quote.toLocaleString('en')}.`);
+				continue;
+			}
+			highlights.push({
+				id: cleanId(h.id, 'h'),
+				exact,
+				prefix: cleanText(h.prefix, Number.MAX_SAFE_INTEGER, 'prefix').slice(-LIMITS.context),
+				suffix: cleanText(h.suffix, Number.MAX_SAFE_INTEGER, 'suffix').slice(0, LIMITS.context),
+				note: clip(cleanText(h.note, Number.MAX_SAFE_INTEGER, 'note').trim(), LIMITS.note),
+				createdAt: validTime(h.createdAt),
+				by: h.by,
+				deleted: cleanDeleted(h.deleted)
+			});
+		}
+		const notes: PlannedNote[] = [];
+		for (const n of raw.notes ?? []) {
+			const text = clip(cleanText(n.text, Number.MAX_SAFE_INTEGER, 'note'), LIMITS.note);
+			if (!text.trim()) continue;
+			notes.push({
+				id: cleanId(n.id, 'n'),
+				text,
+				createdAt: validTime(n.createdAt),
+				by: n.by,
+				editedAt: validTime(n.editedAt),
+				deleted: cleanDeleted(n.deleted)
+			});
+		}
+		const entry: PlannedItem = {
+			where: raw.where,
+			url,
+			itemId,
+			title,
+			site,
+			image,
+			description,
+			tags: cleanTags(raw.tags),
+			createdAt: validTime(raw.createdAt),
+			savedBy: raw.savedBy,
+			views: raw.views,
+			updatedAt: validTime(raw.updatedAt),
+			deleted: cleanDeleted(raw.deleted),
+			highlights,
+			notes
+		};
+		const previous = this.byId.get(itemId);
+		if (!previous) {
+			this.byId.set(itemId, entry);
+			return entry;
+		}
+		combine(previous, entry);
+		return previous;
+	}
+
+	build(): ImportPlan {
+		return { format: this.format, items: [...this.byId.values()], members: this.members, skipped: this.skipped };
+	}
+}
+
+/** The same page twice in one file (a bookmark in two folders, say) is one item carrying both. */
+function combine(into: PlannedItem, from: PlannedItem): void {
+	into.title ||= from.title;
+	into.site ||= from.site;
+	into.image ||= from.image;
+	if (from.description && !into.description.includes(from.description)) {
+		into.description = clip(into.description ? `${into.description}\n\n${from.description}` : from.description, LIMITS.description);
+	}
+	into.tags = [...new Set([...into.tags, ...from.tags])].slice(0, LIMITS.tagsPerItem);
+	if (from.createdAt !== undefined && (into.createdAt === undefined || from.createdAt < into.createdAt)) into.createdAt = from.createdAt;
+	const highlightIds = new Set(into.highlights.map((h) => h.id));
+	for (const h of from.highlights) if (!highlightIds.has(h.id)) into.highlights.push(h);
+	const noteIds = new Set(into.notes.map((n) => n.id));
+	for (const n of from.notes) if (!noteIds.has(n.id)) into.notes.push(n);
+}

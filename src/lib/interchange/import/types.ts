@@ -1,0 +1,104 @@
+// What an import produces: a checked plan of changes, then a summary of what it did to the group.
+
+/** A quoted passage to add, already checked against the model's limits. */
+export interface PlannedHighlight {
+	id: string;
+	exact: string;
+	prefix: string;
+	suffix: string;
+	note: string;
+	createdAt?: number;
+	/** The member who wrote it, for backups; otherwise the importing member. */
+	by?: string;
+	deleted?: { at: number; by: string };
+}
+
+export interface PlannedNote {
+	id: string;
+	text: string;
+	createdAt?: number;
+	by?: string;
+	editedAt?: number;
+	deleted?: { at: number; by: string };
+}
+
+/** One page to save, with everything the file says about it, already checked and cleaned. */
+export interface PlannedItem {
+	/** Where in the file it came from, for messages: "line 12", "annotation 4". */
+	where: string;
+	/** The normalised URL and the item id the model derives from it. */
+	url: string;
+	itemId: string;
+	title: string;
+	site: string;
+	image: string;
+	description: string;
+	tags: string[];
+	createdAt?: number;
+	/** Members who saved it and when, for backups; otherwise the importing member. */
+	savedBy?: { memberId: string; at: number }[];
+	views?: Record<string, number>;
+	updatedAt?: number;
+	deleted?: { at: number; by: string };
+	highlights: PlannedHighlight[];
+	notes: PlannedNote[];
+}
+
+export interface PlannedMember {
+	id: string;
+	name: string;
+	color: string;
+	joinedAt: number;
+}
+
+export interface ImportPlan {
+	/** The format's name as a person says it: "Netscape bookmarks", "Hypothesis JSON". */
+	format: string;
+	items: PlannedItem[];
+	members: PlannedMember[];
+	skipped: SkippedEntry[];
+}
+
+export interface SkippedEntry {
+	where: string;
+	reason: string;
+}
+
+export interface ImportSummary {
+	format: string;
+	/** Pages new to the group. */
+	added: number;
+	/** Pages already in the group that gained something (a tag, a highlight, a note...). */
+	merged: number;
+	/** Pages already in the group with everything the file says about them. */
+	unchanged: number;
+	highlightsAdded: number;
+	notesAdded: number;
+	skipped: SkippedEntry[];
+	/** One sentence for the member: "312 items added, 4 merged with existing ones, 2 skipped: ...". */
+	message: string;
+}
+
+export interface ImportProgress {
+	phase: 'reading' | 'saving' | 'done';
+	done: number;
+	total: number;
+}
+
+export type ProgressListener = (progress: ImportProgress) => void;
+
+export type ImportErrorCode = 'too-large' | 'unknown-format' | 'malformed' | 'empty' | 'read-only';
+
+/** A file that cannot be imported at all; the group is left unchanged. */
+export class ImportError extends Error {
+	constructor(
+		readonly code: ImportErrorCode,
+		message: string
+	) {
+		super(message);
+		this.name = 'ImportError';
+	}
+}
+
+/** 50 MB: bigger files are refused before they are read. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;

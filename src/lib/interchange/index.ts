@@ -1,0 +1,13 @@
+// Import, export and feeds for a group, shared by the app and the relay: pure TypeScript over the model.
+export { exportGroup, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportedFile } from './export/index';
+export { importFile, planImport, checkImportSize, type ImportedFile } from './import/index';
+export { applyPlan } from './import/apply';
+export {
+	ImportError,
+	MAX_IMPORT_BYTES,
+	type ImportSummary,
+	type ImportProgress,
+	type ImportPlan,
+	type ProgressListener
+} from './import/types';
+export { renderFeed, renderRss, renderAtom, renderOpml, feedUrl, FEED_LIMIT, type FeedFormat, type FeedOptions } from './feeds';
