@@ -15,6 +15,7 @@ import { patchGroup } from '$lib/storage/registry';
 import type { GroupSession, Presence, SyncErrorReason, SyncStatus } from './types';
 import { refusalFor, STORAGE_MESSAGE, SCHEMA_MESSAGE } from './refusals';
 import { jitteredBackoff } from './backoff';
+import { registerServiceWorker } from './register-sw';
 
 export interface OpenGroupSessionOptions {
 	groupId: string;
@@ -48,6 +49,7 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 	awareness.setLocalStateField('member', presence);
 
 	requestPersistentStorage();
+	void registerServiceWorker();
 
 	const provider = new WebsocketProvider(opts.relayUrl ?? defaultRelayUrl(), groupId, doc, {
 		connect: false,
