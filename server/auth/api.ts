@@ -6,6 +6,7 @@ import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { exportGroupFile } from './export';
+import { getGroupInfo, hasGroup } from '../../src/lib/model/index.ts';
 
 class ApiError extends Error {
 	constructor(
@@ -80,6 +81,16 @@ function feedLinks(groupId: string, token: string) {
 	return { rss: `/feeds/${g}.rss?token=${t}`, atom: `/feeds/${g}.atom?token=${t}`, opml: `/feeds/${g}.opml?token=${t}` };
 }
 
+/** The group's name from its document, for the join page; null when the relay has none yet. */
+async function groupName(ctx: ApiContext, groupId: string): Promise<string | null> {
+	try {
+		const doc = await ctx.loadGroupDoc(groupId);
+		return doc && hasGroup(doc) ? getGroupInfo(doc).name : null;
+	} catch {
+		return null;
+	}
+}
+
 export function createApiHandler(access: GroupAccess) {
 	const limit = access.config.apiMaxBodyBytes;
 
@@ -119,7 +130,7 @@ export function createApiHandler(access: GroupAccess) {
 		if (rest === 'me') {
 			allow('GET');
 			const record = await member(req, groupId, addr);
-			return sendJson(res, 200, { groupId, role: record.role, inviteId: record.id });
+			return sendJson(res, 200, { groupId, role: record.role, inviteId: record.id, name: await groupName(ctx, groupId) });
 		}
 		if (rest === 'invites') {
 			allow('GET', 'POST');

@@ -26,6 +26,8 @@ export interface Me {
 	role: Role;
 	/** The id of the invite this browser joined with. */
 	inviteId: string;
+	/** The group's name, when the relay holds its document. */
+	name?: string | null;
 }
 
 export class RelayApiError extends Error {
