@@ -3,19 +3,22 @@
 import * as Y from 'yjs';
 import { SEP, roots } from '$lib/model';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types are generic over their event types
+type AnyType = Y.AbstractType<any>;
+
 /** Item ids a transaction changed, or 'all' when it cannot tell (the group's meta, or an unknown type). */
 export type ChangedItems = Set<string> | 'all';
 
 const DESCRIPTION_PREFIX = `description${SEP}`;
 
 /** Root type -> its name in the document; root types never move, so it is cached per document. */
-const rootNames = new WeakMap<Y.Doc, Map<Y.AbstractType<unknown>, string>>();
+const rootNames = new WeakMap<Y.Doc, Map<AnyType, string>>();
 
-function rootName(doc: Y.Doc, type: Y.AbstractType<unknown>): string | undefined {
+function rootName(doc: Y.Doc, type: AnyType): string | undefined {
 	let names = rootNames.get(doc);
 	if (!names?.has(type)) {
 		names = new Map();
-		for (const [name, t] of doc.share) names.set(t as Y.AbstractType<unknown>, name);
+		for (const [name, t] of doc.share) names.set(t as AnyType, name);
 		rootNames.set(doc, names);
 	}
 	return names.get(type);
@@ -23,22 +26,24 @@ function rootName(doc: Y.Doc, type: Y.AbstractType<unknown>): string | undefined
 
 export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 	const r = roots(doc);
-	const keyed = new Set<Y.AbstractType<unknown>>([r.items, r.fields, r.saves, r.tags, r.views]);
+	const keyed = new Set<AnyType>([r.items, r.fields, r.saves, r.tags, r.views] as AnyType[]);
+	const annotations = new Set<AnyType>([r.highlights, r.notes] as AnyType[]);
+	const groupLevel = new Set<AnyType>([r.meta, r.members] as AnyType[]);
 	const out = new Set<string>();
 	for (const [type, keys] of tr.changed) {
 		if (keyed.has(type)) {
 			for (const k of keys) if (k !== null) out.add(k.split(SEP)[0]);
 			continue;
 		}
-		if (type === r.highlights || type === r.notes) {
+		if (annotations.has(type)) {
 			for (const k of keys) {
-				const entry = k === null ? undefined : (type as Y.Map<Y.Map<unknown>>).get(k);
+				const entry = k === null ? undefined : (type as unknown as Y.Map<unknown>).get(k);
 				const itemId = entry instanceof Y.Map ? entry.get('itemId') : undefined;
 				if (typeof itemId === 'string') out.add(itemId);
 			}
 			continue;
 		}
-		if (type === r.meta || type === r.members) continue;
+		if (groupLevel.has(type)) continue;
 		const itemId = owningItem(doc, type);
 		if (itemId === null) return 'all';
 		out.add(itemId);
@@ -47,21 +52,21 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 }
 
 /** The item a nested type belongs to: a highlight's or note's map or text, or a description text. */
-function owningItem(doc: Y.Doc, type: Y.AbstractType<unknown>): string | null {
+function owningItem(doc: Y.Doc, type: AnyType): string | null {
 	const r = roots(doc);
-	let current: Y.AbstractType<unknown> = type;
+	let current: AnyType = type;
 	for (let depth = 0; depth < 4; depth++) {
 		const parent = current._item?.parent;
 		if (!parent) {
 			const name = rootName(doc, current);
 			return name?.startsWith(DESCRIPTION_PREFIX) ? name.slice(DESCRIPTION_PREFIX.length) : null;
 		}
-		if ((parent === r.highlights || parent === r.notes) && current instanceof Y.Map) {
+		if ((parent === (r.highlights as AnyType) || parent === (r.notes as AnyType)) && current instanceof Y.Map) {
 			const itemId = current.get('itemId');
 			return typeof itemId === 'string' ? itemId : null;
 		}
 		if (!(parent instanceof Y.AbstractType)) return null;
-		current = parent as Y.AbstractType<unknown>;
+		current = parent as AnyType;
 	}
 	return null;
 }

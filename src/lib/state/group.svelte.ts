@@ -17,6 +17,9 @@ import {
 	getGroupInfo,
 	hasGroup,
 	itemIdForUrl,
+	LIMITS,
+	ModelError,
+	parseTagList,
 	listMembers,
 	listTrash,
 	queryItems,
@@ -221,8 +224,35 @@ export class GroupState {
 		return addItem(this.doc, this.actor, input);
 	}
 
+	/**
+	 * Saves a page with an optional highlight and note, as one step to undo; a page already in the
+	 * group gets them added (and its tags merged).
+	 */
+	capture(input: ItemInput, highlight?: HighlightInput, note?: string): AddResult {
+		let result!: AddResult;
+		this.doc.transact(() => {
+			result = addItem(this.doc, this.actor, input);
+			if (highlight?.exact.trim()) addHighlight(this.doc, this.actor, result.itemId, highlight);
+			if (note?.trim()) addNote(this.doc, this.actor, result.itemId, { text: note });
+		}, this.actor);
+		return result;
+	}
+
 	editItem(itemId: string, edit: ItemEdit): void {
 		editItem(this.doc, this.actor, itemId, edit);
+	}
+
+	/** Title, description and tags changed together, as one step to undo. */
+	editItemAndTags(itemId: string, edit: ItemEdit, tags: string | readonly string[]): void {
+		// Tags are checked before anything is written, so a refused tag leaves the title alone too.
+		const clean = parseTagList(tags);
+		if (clean.length > LIMITS.tagsPerItem) {
+			throw new ModelError('too-long', `An item can carry at most ${LIMITS.tagsPerItem} tags.`);
+		}
+		this.doc.transact(() => {
+			editItem(this.doc, this.actor, itemId, edit);
+			setTags(this.doc, this.actor, itemId, clean);
+		}, this.actor);
 	}
 
 	setTags(itemId: string, tags: string | readonly string[]): void {

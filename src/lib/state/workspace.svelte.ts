@@ -1,0 +1,140 @@
+// One open group as the pages use it: its session (sync status, presence), its reactive state and
+// undo, and whether this member may edit. Kept per group while the app runs, shared through context.
+import { getContext, setContext } from 'svelte';
+import type { Profile, StoredGroup } from '$lib/storage/types';
+import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
+import { openGroupSession } from '$lib/sync/session';
+import { GroupState } from './group.svelte';
+import { UndoState } from './undo.svelte';
+import { saveSummary } from './summaries';
+
+export class Workspace {
+	readonly stored: StoredGroup;
+	readonly profile: Profile;
+	readonly session: GroupSession;
+	readonly group: GroupState;
+	readonly undo: UndoState;
+	#status = $state<SyncStatus>({ kind: 'loading' });
+	#people = $state.raw<Presence[]>([]);
+	#loaded = $state(false);
+	#cleanups: (() => void)[] = [];
+
+	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
+		this.stored = stored;
+		this.profile = profile;
+		this.session = session;
+		this.group = new GroupState(session, profile.memberId);
+		this.undo = new UndoState(session.doc, this.group.actor);
+		this.#cleanups.push(session.subscribe((status) => (this.#status = status)));
+		const onAwareness = () => (this.#people = readPresence(session));
+		session.awareness.on('change', onAwareness);
+		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
+		onAwareness();
+		let summaryTimer: ReturnType<typeof setTimeout> | undefined;
+		const onUpdate = () => {
+			clearTimeout(summaryTimer);
+			summaryTimer = setTimeout(() => this.#remember(), 500);
+		};
+		session.doc.on('update', onUpdate);
+		this.#cleanups.push(() => {
+			session.doc.off('update', onUpdate);
+			clearTimeout(summaryTimer);
+		});
+		session.loaded.then(
+			() => {
+				this.#loaded = true;
+				this.#remember();
+			},
+			() => (this.#loaded = true)
+		);
+	}
+
+	/** True once the group is read from this browser's storage. */
+	get loaded(): boolean {
+		return this.#loaded;
+	}
+
+	get status(): SyncStatus {
+		return this.#status;
+	}
+
+	/** The other members online in this group now. */
+	get people(): Presence[] {
+		return this.#people;
+	}
+
+	get isViewer(): boolean {
+		return this.stored.role === 'viewer';
+	}
+
+	/** Whether this member may change the group: not a viewer, not a revoked token, not a newer schema. */
+	get canEdit(): boolean {
+		const status = this.#status;
+		return !this.isViewer && this.group.writable && !(status.kind === 'error' && status.reason === 'revoked');
+	}
+
+	/** Makes sure the group lists this member with their current name and colour. */
+	introduce(): void {
+		if (!this.canEdit || !this.group.exists) return;
+		const me = this.group.member(this.profile.memberId);
+		if (me && me.name === this.profile.name && me.color === this.profile.color) return;
+		try {
+			this.group.setProfile({ name: this.profile.name, color: this.profile.color });
+		} catch {
+			// A profile the model refuses stays out of the group; the home page lets the member fix it.
+		}
+	}
+
+	#remember(): void {
+		if (!this.group.exists) return;
+		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	destroy(): void {
+		this.#remember();
+		for (const cleanup of this.#cleanups) cleanup();
+		this.undo.destroy();
+		this.group.destroy();
+		this.session.destroy();
+	}
+}
+
+function readPresence(session: GroupSession): Presence[] {
+	const people: Presence[] = [];
+	for (const [clientId, state] of session.awareness.getStates()) {
+		if (clientId === session.awareness.clientID) continue;
+		const member = (state as { member?: Presence }).member;
+		if (member && typeof member.memberId === 'string') people.push(member);
+	}
+	return people;
+}
+
+const open = new Map<string, Workspace>();
+
+/** The open workspace of a group, opening its session the first time. */
+export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace {
+	const existing = open.get(stored.groupId);
+	if (existing && existing.profile.memberId === profile.memberId && existing.stored.token === stored.token) return existing;
+	existing?.destroy();
+	const session = openGroupSession({ groupId: stored.groupId, token: stored.token, create: stored.unregistered, profile });
+	const workspace = new Workspace(stored, profile, session);
+	open.set(stored.groupId, workspace);
+	return workspace;
+}
+
+export function closeWorkspace(groupId: string): void {
+	open.get(groupId)?.destroy();
+	open.delete(groupId);
+}
+
+const CONTEXT = Symbol('workspace');
+
+export function setWorkspaceContext(get: () => Workspace | null): void {
+	setContext(CONTEXT, get);
+}
+
+/** The workspace of the group page this component is on (null while it opens). */
+export function getWorkspace(): Workspace | null {
+	const get = getContext<(() => Workspace | null) | undefined>(CONTEXT);
+	return get ? get() : null;
+}
