@@ -1,31 +1,59 @@
-// Entry point: builds the app when missing, then serves it. The relay grows here.
-import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, extname, normalize } from 'node:path';
+// `npm start`: reads the configuration (defaults, environment, flags), builds the app when it is
+// missing, runs the relay, and shuts it down gracefully on SIGTERM/SIGINT.
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, configFromCommandLine, describeSettings } from './config.ts';
+import { createLogger, errorText } from './log.ts';
+import { startRelay } from './relay.ts';
 
-const root = join(import.meta.dirname, '..');
-const buildDir = join(root, 'build');
-if (!existsSync(join(buildDir, 'index.html'))) execSync('npx vite build', { cwd: root, stdio: 'inherit' });
+const projectRoot = join(import.meta.dirname, '..');
 
-const types: Record<string, string> = {
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript; charset=utf-8',
-	'.css': 'text/css; charset=utf-8',
-	'.svg': 'image/svg+xml',
-	'.json': 'application/json'
-};
-
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 8080);
-const server = createServer((req, res) => {
-	const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-	if (path === '/healthz') {
-		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+async function main(): Promise<void> {
+	let commandLine;
+	try {
+		commandLine = configFromCommandLine(process.argv.slice(2));
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		process.stderr.write(`${error.message}\n`);
+		process.exit(2);
+	}
+	if (commandLine.help) {
+		process.stdout.write(`${describeSettings()}\n`);
 		return;
 	}
-	let file = join(buildDir, path);
-	if (!file.startsWith(buildDir) || !existsSync(file) || statSync(file).isDirectory()) file = join(buildDir, 'index.html');
-	res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+	const { config } = commandLine;
+	const log = createLogger(config.logLevel);
+	if (config.build && !existsSync(join(config.staticDir, 'index.html'))) {
+		log.info('building the app', { staticDir: config.staticDir });
+		// Builds into the configured folder (svelte.config.js reads BUILD_DIR).
+		execSync('npx vite build --logLevel warn', {
+			cwd: projectRoot,
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env, BUILD_DIR: resolve(config.staticDir) }
+		});
+	}
+	const relay = await startRelay(config);
+	log.info('listening', { port: relay.port, url: relay.url, dataDir: resolve(config.dataDir) });
+
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		log.info('shutting down', { signal });
+		relay.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				log.error('shutdown failed', { error: errorText(error) });
+				process.exit(1);
+			}
+		);
+	};
+	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`The relay could not start: ${errorText(error)}\n`);
+	process.exit(1);
 });
-server.listen(port, host, () => console.log(JSON.stringify({ msg: 'listening', url: `http://${host}:${port}` })));

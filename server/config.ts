@@ -1,0 +1,204 @@
+// The relay's settings: one object with defaults, overridden by environment variables, then by flags.
+// `describeSettings()` is the `--help` text, so every setting is listed where it is defined.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type SqliteSynchronous = 'full' | 'normal';
+
+export interface RelayConfig {
+	host: string;
+	port: number;
+	dataDir: string;
+	staticDir: string;
+	/** Build the app first when `staticDir` has no index.html (used by `npm start`). */
+	build: boolean;
+	/** Origin the public sees, e.g. https://commonplace.example.org; empty: taken from each request. */
+	publicOrigin: string;
+	/** Needed to create groups when the relay is not on loopback; null: no token is accepted. */
+	createToken: string | null;
+	/** Let anyone create groups on a public relay. */
+	openCreation: boolean;
+	/** Reachable from outside although listening on loopback (a proxy on the same machine): creation follows the public rules. */
+	publicBind: boolean;
+	/** Believe X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the relay. */
+	trustProxy: boolean;
+	maxPayloadBytes: number;
+	maxDocumentBytes: number;
+	messagesPerSecond: number;
+	messageBurst: number;
+	connectionsPerIp: number;
+	maxAwarenessBytes: number;
+	sendBufferLimitBytes: number;
+	heartbeatMs: number;
+	roomIdleMs: number;
+	compactAfterUpdates: number;
+	compactAfterBytes: number;
+	sqliteSynchronous: SqliteSynchronous;
+	logLevel: LogLevel;
+	/** Testing only: hold each compaction open this long inside its transaction. */
+	compactionPauseMs: number;
+}
+
+type Kind = 'string' | 'nullable-string' | 'number' | 'boolean' | readonly string[];
+
+interface Setting {
+	key: keyof RelayConfig;
+	env: string;
+	flag: string;
+	kind: Kind;
+	help: string;
+}
+
+export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
+	host: '127.0.0.1',
+	port: 8080,
+	dataDir: './data',
+	staticDir: 'build',
+	build: true,
+	publicOrigin: '',
+	createToken: null,
+	openCreation: false,
+	publicBind: false,
+	trustProxy: false,
+	maxPayloadBytes: 1_048_576,
+	maxDocumentBytes: 33_554_432,
+	messagesPerSecond: 100,
+	messageBurst: 300,
+	connectionsPerIp: 50,
+	maxAwarenessBytes: 16_384,
+	sendBufferLimitBytes: 8_388_608,
+	heartbeatMs: 30_000,
+	roomIdleMs: 60_000,
+	compactAfterUpdates: 1_000,
+	compactAfterBytes: 4_194_304,
+	sqliteSynchronous: 'full',
+	logLevel: 'info',
+	compactionPauseMs: 0
+});
+
+const settings: readonly Setting[] = [
+	{ key: 'host', env: 'HOST', flag: '--host', kind: 'string', help: 'address to listen on' },
+	{ key: 'port', env: 'PORT', flag: '--port', kind: 'number', help: 'port to listen on; 0 picks a free one' },
+	{ key: 'dataDir', env: 'DATA_DIR', flag: '--data-dir', kind: 'string', help: 'folder of the SQLite database' },
+	{ key: 'staticDir', env: 'STATIC_DIR', flag: '--static-dir', kind: 'string', help: 'folder of the built app' },
+	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has no index.html' },
+	{ key: 'publicOrigin', env: 'PUBLIC_ORIGIN', flag: '--public-origin', kind: 'string', help: 'origin the public uses (https://...) for links in feeds; empty: from each request' },
+	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback' },
+	{ key: 'openCreation', env: 'OPEN_CREATION', flag: '--open-creation', kind: 'boolean', help: 'allow anyone to create groups, even on a public address' },
+	{ key: 'publicBind', env: 'PUBLIC_BIND', flag: '--public-bind', kind: 'boolean', help: 'the relay is public although it listens on loopback (behind a local proxy)' },
+	{ key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', kind: 'boolean', help: 'trust X-Forwarded-For/-Proto from a reverse proxy (implies --public-bind)' },
+	{ key: 'maxPayloadBytes', env: 'MAX_PAYLOAD_BYTES', flag: '--max-payload-bytes', kind: 'number', help: 'largest WebSocket message accepted' },
+	{ key: 'maxDocumentBytes', env: 'MAX_DOCUMENT_BYTES', flag: '--max-document-bytes', kind: 'number', help: 'largest stored size of one group' },
+	{ key: 'messagesPerSecond', env: 'MESSAGES_PER_SECOND', flag: '--messages-per-second', kind: 'number', help: 'steady message rate allowed per connection' },
+	{ key: 'messageBurst', env: 'MESSAGE_BURST', flag: '--message-burst', kind: 'number', help: 'messages a connection may send at once above the steady rate' },
+	{ key: 'connectionsPerIp', env: 'CONNECTIONS_PER_IP', flag: '--connections-per-ip', kind: 'number', help: 'open connections allowed from one address' },
+	{ key: 'maxAwarenessBytes', env: 'MAX_AWARENESS_BYTES', flag: '--max-awareness-bytes', kind: 'number', help: 'largest presence (awareness) message' },
+	{ key: 'sendBufferLimitBytes', env: 'SEND_BUFFER_LIMIT_BYTES', flag: '--send-buffer-limit-bytes', kind: 'number', help: 'unsent bytes after which a slow connection is dropped' },
+	{ key: 'heartbeatMs', env: 'HEARTBEAT_MS', flag: '--heartbeat-ms', kind: 'number', help: 'ping interval; a peer silent for two intervals is dropped' },
+	{ key: 'roomIdleMs', env: 'ROOM_IDLE_MS', flag: '--room-idle-ms', kind: 'number', help: 'unload a group from memory this long after its last connection left' },
+	{ key: 'compactAfterUpdates', env: 'COMPACT_AFTER_UPDATES', flag: '--compact-after-updates', kind: 'number', help: 'compact a group\'s update log into a snapshot past this many updates' },
+	{ key: 'compactAfterBytes', env: 'COMPACT_AFTER_BYTES', flag: '--compact-after-bytes', kind: 'number', help: '... or past this many bytes' },
+	{ key: 'sqliteSynchronous', env: 'SQLITE_SYNCHRONOUS', flag: '--sqlite-synchronous', kind: ['full', 'normal'], help: 'full: every write survives power loss; normal: survives a crash of the relay, faster' },
+	{ key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', kind: ['debug', 'info', 'warn', 'error', 'silent'], help: 'least important log line written' },
+	{ key: 'compactionPauseMs', env: 'COMPACTION_PAUSE_MS', flag: '--compaction-pause-ms', kind: 'number', help: 'testing only: hold each compaction open this long' }
+];
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+function parseValue(setting: Setting, raw: string, source: string): RelayConfig[keyof RelayConfig] {
+	const { kind } = setting;
+	if (kind === 'string') return raw;
+	if (kind === 'nullable-string') return raw === '' ? null : raw;
+	if (kind === 'number') {
+		const n = Number(raw.replaceAll('_', ''));
+		if (raw.trim() === '' || !Number.isFinite(n) || n < 0) {
+			throw new ConfigError(`${source} must be a number of zero or more, not "${raw}".`);
+		}
+		return n;
+	}
+	if (kind === 'boolean') {
+		if (/^(1|true|yes|on)$/i.test(raw)) return true;
+		if (/^(0|false|no|off)$/i.test(raw)) return false;
+		throw new ConfigError(`${source} must be true or false, not "${raw}".`);
+	}
+	if (!kind.includes(raw)) throw new ConfigError(`${source} must be one of ${kind.join(', ')}, not "${raw}".`);
+	return raw as RelayConfig[keyof RelayConfig];
+}
+
+function assign(config: RelayConfig, key: keyof RelayConfig, value: RelayConfig[keyof RelayConfig]): void {
+	(config as unknown as Record<string, unknown>)[key] = value;
+}
+
+/** Defaults, then `overrides` (used by tests and `startRelay`). */
+export function resolveConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
+	const config: RelayConfig = { ...defaultConfig };
+	for (const [key, value] of Object.entries(overrides)) {
+		if (value !== undefined) assign(config, key as keyof RelayConfig, value);
+	}
+	if (config.port > 65_535 || !Number.isInteger(config.port)) throw new ConfigError(`The port must be a whole number up to 65535, not ${config.port}.`);
+	return config;
+}
+
+export interface CommandLine {
+	config: RelayConfig;
+	help: boolean;
+}
+
+/** Defaults, then the environment, then flags (`--port 0`, `--port=0`, `--open-creation`). */
+export function configFromCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CommandLine {
+	const overrides: Partial<RelayConfig> = {};
+	for (const setting of settings) {
+		const raw = env[setting.env];
+		if (raw !== undefined) assign(overrides as RelayConfig, setting.key, parseValue(setting, raw, setting.env));
+	}
+	let help = false;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--help' || arg === '-h') {
+			help = true;
+			continue;
+		}
+		const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const negated = name.startsWith('--no-') ? settings.find((s) => s.flag === `--${name.slice(5)}` && s.kind === 'boolean') : undefined;
+		if (negated && inline === undefined) {
+			assign(overrides as RelayConfig, negated.key, false);
+			continue;
+		}
+		const setting = settings.find((s) => s.flag === name);
+		if (!setting) throw new ConfigError(`Unknown option "${name}". Run with --help to see every setting.`);
+		let raw = inline;
+		if (raw === undefined) {
+			if (setting.kind === 'boolean') raw = 'true';
+			else if (i + 1 < argv.length) raw = argv[++i];
+			else throw new ConfigError(`${setting.flag} needs a value.`);
+		}
+		assign(overrides as RelayConfig, setting.key, parseValue(setting, raw, setting.flag));
+	}
+	return { config: resolveConfig(overrides), help };
+}
+
+/** Flags that set `overrides` on the command line of a relay process (tests and benchmarks spawn one). */
+export function commandLineFor(overrides: Partial<RelayConfig>): string[] {
+	const argv: string[] = [];
+	for (const setting of settings) {
+		const value = overrides[setting.key];
+		if (value === undefined) continue;
+		argv.push(`${setting.flag}=${value === null ? '' : String(value)}`);
+	}
+	return argv;
+}
+
+/** The `--help` text: every setting with its flag, environment variable and default. */
+export function describeSettings(): string {
+	const lines = ['Usage: npm start -- [options]', '', 'Every option can also be set by the environment variable shown.', ''];
+	for (const s of settings) {
+		const value = defaultConfig[s.key];
+		const shown = value === null || value === '' ? '(none)' : String(value);
+		const kind = Array.isArray(s.kind) ? (s.kind as readonly string[]).join('|') : s.kind === 'boolean' ? '' : '<value>';
+		lines.push(`  ${`${s.flag} ${kind}`.padEnd(36)} ${s.env.padEnd(24)} default ${shown}`);
+		lines.push(`      ${s.help}`);
+	}
+	lines.push('', '  --help                               show this text');
+	return lines.join('\n');
+}

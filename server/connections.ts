@@ -1,0 +1,174 @@
+// One member's WebSocket once access control let it in: enforces the per-connection limits (message
+// size and rate, frame type, slow consumers), decodes messages, hands them to the group's room, and
+// closes with a named refusal when something is wrong.
+import type { WebSocket } from 'ws';
+import type { SyncGrant } from './auth/types.ts';
+import type { RelayConfig } from './config.ts';
+import { errorText, type Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import { CloseCode, ConnectionRefusal, decodeClientMessage, malformed } from './protocol.ts';
+import type { Peer, Room } from './rooms.ts';
+
+export interface ConnectionDeps {
+	config: RelayConfig;
+	metrics: Metrics;
+	log: Logger;
+}
+
+/** A live connection: its room's Peer plus what the relay needs to watch it. */
+export interface Connection extends Peer {
+	readonly groupId: string;
+	readonly remoteAddress: string;
+	/** Pings the peer; a peer that did not answer the previous ping is dropped. */
+	heartbeat(): void;
+}
+
+const CLOSE_GRACE_MS = 5_000;
+
+/** A close reason is limited to 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+	let out = text;
+	while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+	return out;
+}
+
+let nextId = 1;
+
+export function acceptConnection(
+	socket: WebSocket,
+	grant: SyncGrant,
+	room: Room,
+	remoteAddress: string,
+	deps: ConnectionDeps,
+	onClosed: (connection: Connection) => void
+): Connection {
+	const { config, metrics, log } = deps;
+	let closing = false;
+	let alive = true;
+	// Token bucket: a steady rate plus a burst.
+	let tokens = config.messageBurst;
+	let refilledAt = performance.now();
+
+	const finish = (code: number): void => {
+		metrics.connections.add(-1);
+		metrics.connectionsClosed.add(1, { code: String(code) });
+		onClosed(connection);
+	};
+
+	const connection: Connection = {
+		id: nextId++,
+		role: grant.role,
+		tokenId: grant.tokenId,
+		groupId: grant.groupId,
+		remoteAddress,
+		awarenessIds: new Set<number>(),
+		send(message) {
+			if (closing || socket.readyState !== socket.OPEN) return;
+			if (socket.bufferedAmount > config.sendBufferLimitBytes) {
+				// A reader that cannot keep up would make the relay hold its backlog without bound.
+				metrics.refusals.add(1, { reason: 'slow-consumer' });
+				log.info('connection dropped', { groupId: grant.groupId, reason: 'slow-consumer' });
+				closing = true;
+				room.leave(connection);
+				socket.terminate();
+				return;
+			}
+			socket.send(message);
+			metrics.messagesOut.add();
+			metrics.bytesOut.add(message.length);
+		},
+		close(code, reason) {
+			if (closing) return;
+			closing = true;
+			room.leave(connection);
+			socket.close(code, closeReason(reason));
+			// A peer that never answers the close handshake is cut off.
+			setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+		},
+		heartbeat() {
+			if (closing) return;
+			if (!alive) {
+				metrics.refusals.add(1, { reason: 'heartbeat-timeout' });
+				closing = true;
+				room.leave(connection);
+				socket.terminate();
+				return;
+			}
+			alive = false;
+			socket.ping();
+		}
+	};
+
+	const refuse = (refusal: ConnectionRefusal): void => {
+		metrics.refusals.add(1, { reason: refusal.reason });
+		log.info('connection refused', { groupId: grant.groupId, code: refusal.code, reason: refusal.reason });
+		connection.close(refusal.code, refusal.message);
+	};
+
+	const handle = (data: Buffer, isBinary: boolean): void => {
+		if (closing) return;
+		const now = performance.now();
+		tokens = Math.min(config.messageBurst, tokens + ((now - refilledAt) / 1000) * config.messagesPerSecond);
+		refilledAt = now;
+		if (tokens < 1) {
+			throw new ConnectionRefusal(CloseCode.rateLimited, 'rate-limited', 'You are sending changes faster than the relay accepts. Wait a moment and reconnect.');
+		}
+		tokens -= 1;
+		if (!isBinary) throw malformed('text-frame');
+		if (data.length > config.maxPayloadBytes) {
+			throw new ConnectionRefusal(CloseCode.tooLarge, 'message-too-large', 'This change is too large for the relay. Split it into smaller ones.');
+		}
+		metrics.bytesIn.add(data.length);
+		const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.length));
+		metrics.messagesIn.add(1, { type: message.type });
+		// Nothing is answered before the room's doc is loaded; messages wait, in order.
+		room.ready.then(
+			() => {
+				if (closing) return;
+				try {
+					room.receive(connection, message);
+				} catch (error) {
+					fail(error);
+				}
+			},
+			() => {}
+		);
+	};
+
+	const fail = (error: unknown): void => {
+		if (error instanceof ConnectionRefusal) {
+			refuse(error);
+		} else {
+			log.error('message failed', { groupId: grant.groupId, error: errorText(error) });
+			connection.close(CloseCode.internalError, 'The relay had a problem with this group. Reconnecting will retry.');
+		}
+	};
+
+	socket.on('message', (data: Buffer, isBinary: boolean) => {
+		try {
+			handle(data, isBinary);
+		} catch (error) {
+			fail(error);
+		}
+	});
+	socket.on('pong', () => {
+		alive = true;
+	});
+	socket.on('error', (error) => {
+		// ws closes the socket itself (1009 for a frame far over maxPayload, 1002 for a protocol error).
+		metrics.refusals.add(1, { reason: 'ws-error' });
+		log.debug('connection error', { groupId: grant.groupId, error: errorText(error) });
+	});
+	socket.on('close', (code: number) => {
+		if (!closing) {
+			closing = true;
+			room.leave(connection);
+		}
+		finish(code);
+	});
+
+	metrics.connections.add(1);
+	metrics.connectionsOpened.add();
+	room.join(connection);
+	return connection;
+}

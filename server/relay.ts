@@ -1,0 +1,257 @@
+// The relay: one HTTP server for the app, health, metrics, the access-control API and feeds, and the
+// WebSocket endpoint /sync/<groupId> where members sync their group. `startRelay` wires the parts.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type * as Y from 'yjs';
+import { createGroupAuth } from './auth/index.ts';
+import type { GroupAuth } from './auth/types.ts';
+import { resolveConfig, type RelayConfig } from './config.ts';
+import { acceptConnection, type Connection } from './connections.ts';
+import { createLocalFanout } from './fanout.ts';
+import { handleFeedRequest } from './feeds.ts';
+import { createStaticApp } from './http.ts';
+import { createLogger, errorText } from './log.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
+import { CloseCode } from './protocol.ts';
+import { Rooms } from './rooms.ts';
+
+export interface Relay {
+	port: number;
+	/** http://host:port */
+	url: string;
+	config: RelayConfig;
+	metrics: Metrics;
+	/** Groups loaded in memory right now. */
+	readonly roomsLoaded: number;
+	readonly connectionCount: number;
+	/** The group's live doc, or a copy from storage; null when nothing is stored. */
+	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
+	/** Stops accepting, closes every connection with 1001, compacts and closes the database. */
+	close(): Promise<void>;
+}
+
+const SYNC_PATH = /^\/sync\/([^/]+)$/;
+const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+
+function displayHost(host: string): string {
+	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+	return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<Relay> {
+	const config = resolveConfig(overrides);
+	const log = createLogger(config.logLevel);
+	const metrics = createMetrics();
+	const db = openDatabase(config.dataDir, config.sqliteSynchronous);
+	const store = createSqliteStore(db, {
+		compactionPauseMs: config.compactionPauseMs,
+		onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
+	});
+	const fanout = createLocalFanout();
+	const rooms = new Rooms({ config, store, fanout, metrics, log });
+	const auth: GroupAuth = createGroupAuth(db, config);
+	const app = createStaticApp(config.staticDir);
+	const connections = new Set<Connection>();
+	const perAddress = new Map<string, number>();
+	const startedAt = Date.now();
+	let closing = false;
+
+	const remoteAddressOf = (req: IncomingMessage): string => {
+		if (config.trustProxy) {
+			const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+				.split(',')
+				.map((part) => part.trim())
+				.filter(Boolean);
+			// The proxy appends the address it saw; anything before it is the client's claim.
+			if (forwarded.length > 0) return forwarded[forwarded.length - 1];
+		}
+		return req.socket.remoteAddress ?? 'unknown';
+	};
+
+	const originOf = (req: IncomingMessage, port: number): string => {
+		if (config.publicOrigin) return config.publicOrigin.replace(/\/+$/, '');
+		const host = req.headers.host;
+		const proto = config.trustProxy && req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+		if (host && PLAIN_HOST.test(host)) return `${proto}://${host}`;
+		return `http://${displayHost(config.host)}:${port}`;
+	};
+
+	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
+
+	const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown) => {
+		res.writeHead(status, { ...app.securityHeaders(req), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+		res.end(JSON.stringify(body));
+	};
+
+	const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		const port = (server.address() as AddressInfo | null)?.port ?? config.port;
+		const url = new URL(req.url ?? '/', originOf(req, port));
+		const remoteAddress = remoteAddressOf(req);
+		if (url.pathname === '/healthz') {
+			sendJson(req, res, closing ? 503 : 200, {
+				status: closing ? 'closing' : 'ok',
+				rooms: rooms.size,
+				connections: connections.size,
+				uptimeSeconds: Math.round((Date.now() - startedAt) / 1000)
+			});
+			return;
+		}
+		if (url.pathname === '/metrics') {
+			res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+			res.end(metrics.render());
+			return;
+		}
+		if (url.pathname.startsWith('/api/')) {
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, remoteAddress })) return;
+			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
+			return;
+		}
+		if (url.pathname.startsWith('/feeds/')) {
+			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port) })) return;
+			sendJson(req, res, 404, { error: 'not-found', message: 'There is no feed at this address.' });
+			return;
+		}
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			res.writeHead(405, { ...app.securityHeaders(req), allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+			res.end('The app can only be read (GET).\n');
+			return;
+		}
+		app.serve(req, res, url.pathname);
+	};
+
+	const server = createServer((req, res) => {
+		handleRequest(req, res).catch((error: unknown) => {
+			log.error('request failed', { path: (req.url ?? '').split('?')[0], error: errorText(error) });
+			if (!res.headersSent) sendJson(req, res, 500, { error: 'internal', message: 'The relay had a problem. Try again in a moment.' });
+			else res.destroy();
+		});
+	});
+
+	// Frames far over the limit are cut off by ws itself (close 1009) without being buffered; frames
+	// up to twice the limit are read and refused by the relay with 4413, so clients learn why.
+	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes * 2, perMessageDeflate: false });
+
+	const refuseUpgrade = (socket: Duplex, status: number, reason: string, message: string) => {
+		metrics.refusals.add(1, { reason });
+		const body = JSON.stringify({ error: reason, message });
+		socket.end(
+			`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+				`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+		);
+	};
+
+	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		socket.on('error', () => socket.destroy());
+		if (closing) return refuseUpgrade(socket, 404, 'closing', 'The relay is shutting down. Try again in a moment.');
+		const url = new URL(req.url ?? '/', 'http://relay');
+		const match = SYNC_PATH.exec(url.pathname);
+		if (!match) return refuseUpgrade(socket, 404, 'not-found', 'Groups sync at /sync/<groupId>.');
+		let groupId: string;
+		try {
+			groupId = decodeURIComponent(match[1]);
+		} catch {
+			return refuseUpgrade(socket, 400, 'malformed', 'This group id is not valid.');
+		}
+		const remoteAddress = remoteAddressOf(req);
+		if ((perAddress.get(remoteAddress) ?? 0) >= config.connectionsPerIp) {
+			return refuseUpgrade(socket, 429, 'too-many-connections', 'Too many connections from your address. Close some tabs and try again.');
+		}
+		const grant = auth.authorizeSync({
+			groupId,
+			token: url.searchParams.get('token'),
+			create: url.searchParams.get('create') === '1',
+			createToken: url.searchParams.get('createToken'),
+			remoteAddress
+		});
+		if (!grant.ok) {
+			log.info('sync refused', { groupId, status: grant.status, reason: grant.reason });
+			return refuseUpgrade(socket, grant.status, grant.reason, grant.message);
+		}
+		if (grant.created) log.info('group created', { groupId });
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			if (closing) {
+				ws.close(CloseCode.goingAway, 'The relay is shutting down.');
+				return;
+			}
+			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);
+			const connection = acceptConnection(ws, grant, rooms.open(groupId), remoteAddress, { config, metrics, log }, (gone) => {
+				connections.delete(gone);
+				const left = (perAddress.get(remoteAddress) ?? 1) - 1;
+				if (left > 0) perAddress.set(remoteAddress, left);
+				else perAddress.delete(remoteAddress);
+			});
+			connections.add(connection);
+		});
+	});
+
+	const stopRevocations = auth.onRevoke((groupId, tokenId) => {
+		const closed = rooms.closePeers(
+			groupId,
+			tokenId,
+			CloseCode.unauthorized,
+			'This invite link has been revoked — ask the group\'s owner for a new one.'
+		);
+		if (closed > 0) {
+			metrics.refusals.add(closed, { reason: 'revoked' });
+			log.info('revoked connections closed', { groupId, connections: closed });
+		}
+	});
+
+	const heartbeat = setInterval(() => {
+		for (const connection of connections) connection.heartbeat();
+	}, config.heartbeatMs);
+	heartbeat.unref();
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const url = `http://${displayHost(config.host)}:${port}`;
+
+	let closed: Promise<void> | null = null;
+	const close = (): Promise<void> => {
+		closed ??= (async () => {
+			closing = true;
+			clearInterval(heartbeat);
+			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+			await rooms.closeAll(CloseCode.goingAway, 'The relay is restarting. Your changes are kept; it reconnects by itself.');
+			// Connections still in their close handshake get a moment, then are cut.
+			const deadline = Date.now() + 2_000;
+			while (connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+			for (const client of wss.clients) client.terminate();
+			wss.close();
+			server.closeAllConnections();
+			await stopped;
+			stopRevocations();
+			auth.close();
+			fanout.close();
+			store.close();
+			db.close();
+			log.info('stopped', { port });
+		})();
+		return closed;
+	};
+
+	return {
+		port,
+		url,
+		config,
+		metrics,
+		get roomsLoaded() {
+			return rooms.size;
+		},
+		get connectionCount() {
+			return connections.size;
+		},
+		loadGroupDoc,
+		close
+	};
+}

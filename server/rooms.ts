@@ -1,0 +1,384 @@
+// Rooms: one Y.Doc per group held in memory while members are connected. A room answers nothing
+// before its doc is loaded from storage, stores every accepted update before passing it on, and
+// releases its doc, awareness, timers and listeners when it has been idle for a while.
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { MemberRole } from './auth/types.ts';
+import type { RelayConfig } from './config.ts';
+import type { RoomFanout } from './fanout.ts';
+import { errorText, type Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import type { RoomStore, StoredSize } from './persistence/types.ts';
+import {
+	CloseCode,
+	ConnectionRefusal,
+	encodeAwareness,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdate,
+	malformed,
+	type ClientMessage
+} from './protocol.ts';
+
+/** A connection as its room sees it. */
+export interface Peer {
+	readonly id: number;
+	readonly role: MemberRole;
+	readonly tokenId: string;
+	/** Awareness client ids this connection has announced; cleared when it closes. */
+	readonly awarenessIds: Set<number>;
+	send(message: Uint8Array): void;
+	close(code: number, reason: string): void;
+}
+
+export interface RoomDeps {
+	config: RelayConfig;
+	store: RoomStore;
+	fanout: RoomFanout;
+	metrics: Metrics;
+	log: Logger;
+}
+
+/** Origin of updates that came from another relay process through the fan-out. */
+const FANOUT = Symbol('fanout');
+/** A connection may speak for a few awareness client ids (one per tab sharing it), not hundreds. */
+const MAX_AWARENESS_IDS_PER_PEER = 8;
+
+export class Room {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly peers = new Set<Peer>();
+	/** Resolves once the doc holds everything stored; rejects when loading failed. */
+	readonly ready: Promise<void>;
+	private loaded = false;
+	private closed = false;
+	private size: StoredSize = { logUpdates: 0, logBytes: 0, totalBytes: 0 };
+	private idleTimer: NodeJS.Timeout | null = null;
+	private compactionQueued = false;
+	/** Updates the doc emitted while one incoming update was applied; stored only if it applied whole. */
+	private applying: Uint8Array[] | null = null;
+	private unsubscribeFanout: () => void = () => {};
+
+	constructor(
+		readonly groupId: string,
+		private readonly deps: RoomDeps,
+		private readonly onUnload: (room: Room) => void
+	) {
+		this.awareness.setLocalState(null);
+		this.doc.on('update', this.onDocUpdate);
+		this.awareness.on('update', this.onAwarenessUpdate);
+		this.ready = this.load();
+		// A failed load is reported through `ready` to whoever waits on it; never unhandled.
+		this.ready.catch(() => {});
+	}
+
+	get isLoaded(): boolean {
+		return this.loaded && !this.closed;
+	}
+
+	private async load(): Promise<void> {
+		const { store, fanout, metrics, log } = this.deps;
+		try {
+			const stored = await store.load(this.groupId);
+			if (this.closed) throw new Error('room closed while loading');
+			if (stored) {
+				this.applying = [];
+				this.doc.transact(() => {
+					for (const update of stored.updates) Y.applyUpdate(this.doc, update, FANOUT);
+				}, FANOUT);
+				this.applying = null;
+				this.size = stored.size;
+			}
+			this.unsubscribeFanout = fanout.subscribe(this.groupId, (update) => Y.applyUpdate(this.doc, update, FANOUT));
+			this.loaded = true;
+			metrics.roomLoads.add();
+			log.debug('room loaded', { groupId: this.groupId, bytes: this.size.totalBytes });
+			for (const peer of this.peers) this.greet(peer);
+		} catch (error) {
+			this.applying = null;
+			log.error('room failed to load', { groupId: this.groupId, error: errorText(error) });
+			this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
+			throw error;
+		}
+	}
+
+	join(peer: Peer): void {
+		this.peers.add(peer);
+		if (this.idleTimer) clearTimeout(this.idleTimer);
+		this.idleTimer = null;
+		if (this.loaded) this.greet(peer);
+	}
+
+	leave(peer: Peer): void {
+		if (!this.peers.delete(peer)) return;
+		if (peer.awarenessIds.size > 0 && !this.closed) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], peer);
+		}
+		if (this.peers.size === 0 && !this.closed) {
+			this.idleTimer = setTimeout(() => this.unload(), this.deps.config.roomIdleMs);
+		}
+	}
+
+	/** Handles one decoded message; throws a ConnectionRefusal to close the sending connection. */
+	receive(peer: Peer, message: ClientMessage): void {
+		if (!this.isLoaded) return;
+		switch (message.type) {
+			case 'sync-step-1':
+				peer.send(encodeSyncStep2(this.doc, message.stateVector));
+				return;
+			case 'sync-step-2':
+			case 'update':
+				// Viewers read; whatever they send of the document is dropped (SPEC §5).
+				if (peer.role === 'viewer') {
+					this.deps.metrics.refusals.add(1, { reason: 'viewer-update' });
+					return;
+				}
+				this.applyFrom(peer, message.update);
+				return;
+			case 'awareness':
+				this.applyAwareness(peer, message.update);
+				return;
+			case 'query-awareness':
+				if (this.awareness.getStates().size > 0) {
+					peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+				}
+				return;
+		}
+	}
+
+	/** Sends a joining connection what the stock client expects: our state vector, then who is here. */
+	private greet(peer: Peer): void {
+		// Viewers' answers would be dropped anyway, so they are not asked for their state.
+		if (peer.role !== 'viewer') peer.send(encodeSyncStep1(this.doc));
+		if (this.awareness.getStates().size > 0) {
+			peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+		}
+	}
+
+	private applyFrom(peer: Peer, update: Uint8Array): void {
+		const { config, metrics } = this.deps;
+		if (this.size.totalBytes + update.length > config.maxDocumentBytes) {
+			throw new ConnectionRefusal(
+				CloseCode.tooLarge,
+				'document-too-large',
+				'This group has reached the largest size the relay stores. Ask the relay operator to raise the limit.'
+			);
+		}
+		const accepted: Uint8Array[] = [];
+		this.applying = accepted;
+		try {
+			Y.applyUpdate(this.doc, update, peer);
+		} catch {
+			this.applying = null;
+			// Yjs may have taken part of the update: the in-memory doc is no longer what is stored.
+			// Nothing of it was stored; reload from storage on the next connection.
+			this.destroy(CloseCode.tryAgainLater, 'The relay reloads this group.');
+			throw malformed('bad-update');
+		}
+		this.applying = null;
+		for (const effective of accepted) this.commit(effective, peer);
+		metrics.updatesIn.add();
+	}
+
+	private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+		if (this.applying) {
+			this.applying.push(update);
+		} else if (origin === FANOUT) {
+			// Stored and counted by the process that accepted it.
+			this.broadcast(encodeUpdate(update), null);
+		}
+	};
+
+	/** Stores one update the doc accepted, then (only then) passes it on. */
+	private commit(update: Uint8Array, from: Peer): void {
+		const { store, fanout, metrics } = this.deps;
+		const started = performance.now();
+		// The SQLite store has written the row by the time append returns (same tick).
+		store.append(this.groupId, update).then(
+			(size) => {
+				metrics.writeSeconds.observe((performance.now() - started) / 1000);
+				if (this.closed) return;
+				this.size = size;
+				fanout.publish(this.groupId, update);
+				this.broadcast(encodeUpdate(update), from);
+				this.maybeCompact();
+			},
+			(error: unknown) => {
+				metrics.persistenceErrors.add();
+				this.deps.log.error('update not stored', { groupId: this.groupId, error: errorText(error) });
+				// Members still hold the update and send it again when they reconnect.
+				this.destroy(CloseCode.internalError, 'The relay could not store a change. It will be sent again when you reconnect.');
+			}
+		);
+	}
+
+	private broadcast(message: Uint8Array, except: Peer | null): void {
+		for (const peer of this.peers) {
+			if (peer !== except) {
+				peer.send(message);
+				this.deps.metrics.updatesOut.add();
+			}
+		}
+	}
+
+	private applyAwareness(peer: Peer, update: Uint8Array): void {
+		if (update.length > this.deps.config.maxAwarenessBytes) {
+			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-large', 'Your presence information is too large for the relay.');
+		}
+		try {
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+		} catch {
+			throw malformed('bad-awareness');
+		}
+		if (peer.awarenessIds.size > MAX_AWARENESS_IDS_PER_PEER) {
+			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-many', 'This connection announced too many presences.');
+		}
+	}
+
+	private readonly onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	): void => {
+		if (origin && this.peers.has(origin as Peer)) {
+			const ids = (origin as Peer).awarenessIds;
+			for (const id of added) ids.add(id);
+			for (const id of updated) ids.add(id);
+			for (const id of removed) ids.delete(id);
+		}
+		const changed = [...added, ...updated, ...removed];
+		if (changed.length === 0 || this.peers.size === 0) return;
+		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
+		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		for (const peer of this.peers) peer.send(message);
+	};
+
+	private maybeCompact(): void {
+		const { config } = this.deps;
+		if (this.compactionQueued) return;
+		if (this.size.logUpdates < config.compactAfterUpdates && this.size.logBytes < config.compactAfterBytes) return;
+		this.compactionQueued = true;
+		setImmediate(() => {
+			this.compactionQueued = false;
+			if (!this.closed) void this.compact();
+		});
+	}
+
+	/** Folds the stored log into a snapshot; a failure keeps the log as it was. */
+	async compact(): Promise<void> {
+		const { store, metrics, log } = this.deps;
+		try {
+			const size = await store.compact(this.groupId);
+			if (!this.closed) this.size = size;
+			metrics.compactions.add();
+			log.debug('room compacted', { groupId: this.groupId, bytes: size.totalBytes });
+		} catch (error) {
+			metrics.persistenceErrors.add();
+			log.error('compaction failed', { groupId: this.groupId, error: errorText(error) });
+		}
+	}
+
+	/** Closes the connections of one token (or all, with null) in this room. */
+	closePeers(tokenId: string | null, code: number, reason: string): number {
+		let count = 0;
+		for (const peer of [...this.peers]) {
+			if (tokenId === null || peer.tokenId === tokenId) {
+				peer.close(code, reason);
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** Unloads an idle room, compacting what it logged first. */
+	async unload(): Promise<void> {
+		if (this.peers.size > 0 || this.closed) return;
+		if (this.loaded && this.size.logUpdates > 0) await this.compact();
+		if (this.peers.size > 0) return;
+		this.destroy(CloseCode.goingAway, 'The relay is shutting down.');
+		this.deps.metrics.roomUnloads.add();
+	}
+
+	/** Closes every connection of the room and releases the doc, awareness, timers and listeners. */
+	destroy(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		if (this.idleTimer) clearTimeout(this.idleTimer);
+		this.idleTimer = null;
+		for (const peer of [...this.peers]) peer.close(code, reason);
+		this.peers.clear();
+		this.unsubscribeFanout();
+		this.doc.off('update', this.onDocUpdate);
+		this.awareness.off('update', this.onAwarenessUpdate);
+		this.awareness.destroy();
+		this.doc.destroy();
+		this.onUnload(this);
+	}
+}
+
+/** Every loaded room of this relay process, by group id. */
+export class Rooms {
+	private readonly rooms = new Map<string, Room>();
+
+	constructor(private readonly deps: RoomDeps) {}
+
+	get size(): number {
+		return this.rooms.size;
+	}
+
+	/** The group's room, loading it when needed. */
+	open(groupId: string): Room {
+		let room = this.rooms.get(groupId);
+		if (!room) {
+			room = new Room(groupId, this.deps, (gone) => {
+				if (this.rooms.get(gone.groupId) === gone) this.rooms.delete(gone.groupId);
+				this.deps.metrics.roomsLoaded.set(this.rooms.size);
+			});
+			this.rooms.set(groupId, room);
+			this.deps.metrics.roomsLoaded.set(this.rooms.size);
+		}
+		return room;
+	}
+
+	get(groupId: string): Room | undefined {
+		return this.rooms.get(groupId);
+	}
+
+	/** The group's current doc: the live room's, or a fresh copy from storage; null when nothing is stored. */
+	async loadGroupDoc(groupId: string): Promise<Y.Doc | null> {
+		const room = this.rooms.get(groupId);
+		if (room) {
+			try {
+				await room.ready;
+				if (room.isLoaded) return room.doc;
+			} catch {
+				// Fall through to storage.
+			}
+		}
+		const stored = await this.deps.store.load(groupId);
+		if (!stored) return null;
+		const doc = new Y.Doc({ guid: groupId });
+		doc.transact(() => {
+			for (const update of stored.updates) Y.applyUpdate(doc, update);
+		});
+		return doc;
+	}
+
+	closePeers(groupId: string, tokenId: string | null, code: number, reason: string): number {
+		return this.rooms.get(groupId)?.closePeers(tokenId, code, reason) ?? 0;
+	}
+
+	/** Closes every connection with `code` and unloads every room, compacting their logs. */
+	async closeAll(code: number, reason: string): Promise<void> {
+		for (const room of [...this.rooms.values()]) {
+			room.closePeers(null, code, reason);
+			room.peers.clear();
+			try {
+				await room.ready;
+				await room.compact();
+			} catch {
+				// A room that never loaded has nothing to compact.
+			}
+			room.destroy(code, reason);
+		}
+	}
+}

@@ -1,0 +1,215 @@
+// A real relay for tests: in-process on port 0 (`startTestRelay`), or as a child process that can be
+// killed with SIGKILL (`spawnRelay`), each with a temporary DATA_DIR removed when it stops.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { commandLineFor, type RelayConfig } from '../../server/config.ts';
+import { startRelay, type Relay } from '../../server/relay.ts';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+const projectRoot = resolve(import.meta.dirname, '../..');
+
+export interface TestRelay {
+	/** http://127.0.0.1:P */
+	url: string;
+	/** ws://127.0.0.1:P/sync — what a WebsocketProvider takes as its server URL. */
+	wsUrl: string;
+	port: number;
+	dataDir: string;
+	relay: Relay;
+	stop(): Promise<void>;
+}
+
+function tempDataDir(): string {
+	return mkdtempSync(join(tmpdir(), 'commonplace-relay-'));
+}
+
+/** Starts a relay in this process on a free port; `stop()` closes it and removes its DATA_DIR (unless given). */
+export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+	const ownDataDir = overrides.dataDir === undefined;
+	const dataDir = overrides.dataDir ?? tempDataDir();
+	let relay: Relay;
+	try {
+		relay = await startRelay({ host: '127.0.0.1', port: 0, logLevel: 'warn', build: false, ...overrides, dataDir });
+	} catch (error) {
+		if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	}
+	return {
+		url: relay.url,
+		wsUrl: `ws://127.0.0.1:${relay.port}/sync`,
+		port: relay.port,
+		dataDir,
+		relay,
+		async stop() {
+			await relay.close();
+			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+export interface SpawnedRelay {
+	url: string;
+	wsUrl: string;
+	port: number;
+	dataDir: string;
+	child: ChildProcess;
+	/** Every JSON log line the relay printed so far. */
+	logs: Record<string, unknown>[];
+	/** Resolves with the first log line (already printed or still to come) that `match` accepts. */
+	waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+	/** Sends a signal and resolves with the exit code (null when killed by the signal). */
+	kill(signal?: NodeJS.Signals): Promise<number | null>;
+	/** SIGTERM, then removes the DATA_DIR when this helper made it. */
+	stop(): Promise<void>;
+}
+
+/**
+ * Runs `server/main.ts` as a child process (`node --import tsx`, so a signal reaches the relay
+ * itself). Pass `dataDir` to restart on the same data; `port` to keep the address across restarts.
+ */
+export async function spawnRelay(overrides: Partial<RelayConfig> = {}): Promise<SpawnedRelay> {
+	const ownDataDir = overrides.dataDir === undefined;
+	const dataDir = overrides.dataDir ?? tempDataDir();
+	const argv = commandLineFor({ host: '127.0.0.1', port: 0, logLevel: 'info', build: false, ...overrides, dataDir });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...argv], {
+		cwd: projectRoot,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, NODE_ENV: 'test' }
+	});
+	const logs: Record<string, unknown>[] = [];
+	const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
+	let stderr = '';
+	let pending = '';
+	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+		pending += chunk;
+		let newline: number;
+		while ((newline = pending.indexOf('\n')) >= 0) {
+			const text = pending.slice(0, newline);
+			pending = pending.slice(newline + 1);
+			let line: Record<string, unknown>;
+			try {
+				line = JSON.parse(text) as Record<string, unknown>;
+			} catch {
+				continue;
+			}
+			logs.push(line);
+			for (const waiter of [...waiters]) {
+				if (waiter.match(line)) {
+					waiters.delete(waiter);
+					waiter.resolve(line);
+				}
+			}
+		}
+	});
+	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+		stderr += chunk;
+	});
+	const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+	const waitForLog = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) => {
+		const seen = logs.find(match);
+		if (seen) return Promise.resolve(seen);
+		return new Promise<Record<string, unknown>>((resolveLine, reject) => {
+			const waiter = { match, resolve: resolveLine };
+			waiters.add(waiter);
+			const timer = setTimeout(() => {
+				waiters.delete(waiter);
+				reject(new Error(`The relay did not log the expected line within ${timeoutMs} ms. stderr: ${stderr.slice(-2_000)}`));
+			}, timeoutMs);
+			void exited.then((code) => {
+				if (!waiters.has(waiter)) return;
+				waiters.delete(waiter);
+				clearTimeout(timer);
+				reject(new Error(`The relay exited (${code}) before logging the expected line. stderr: ${stderr.slice(-2_000)}`));
+			});
+			const original = waiter.resolve;
+			waiter.resolve = (line) => {
+				clearTimeout(timer);
+				original(line);
+			};
+		});
+	};
+
+	let listening: Record<string, unknown>;
+	try {
+		listening = await waitForLog((line) => line.msg === 'listening');
+	} catch (error) {
+		child.kill('SIGKILL');
+		if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	}
+	const port = Number(listening.port);
+	const kill = (signal: NodeJS.Signals = 'SIGKILL') => {
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+		return exited;
+	};
+	return {
+		url: `http://127.0.0.1:${port}`,
+		wsUrl: `ws://127.0.0.1:${port}/sync`,
+		port,
+		dataDir,
+		child,
+		logs,
+		waitForLog,
+		kill,
+		async stop() {
+			await kill('SIGTERM');
+			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** A member's client: a stock y-websocket provider (with `ws` as its WebSocket) on its own doc. */
+export interface TestMember {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	destroy(): void;
+}
+
+/**
+ * Connects a stock `WebsocketProvider` to a test relay. The first member of a group passes
+ * `create: true`; the others the same token. BroadcastChannel is off so every byte goes through the relay.
+ */
+export function connectMember(wsUrl: string, groupId: string, options: { token: string; create?: boolean; doc?: Y.Doc; connect?: boolean }): TestMember {
+	const doc = options.doc ?? new Y.Doc({ guid: groupId });
+	const provider = new WebsocketProvider(wsUrl, groupId, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		params: options.create ? { token: options.token, create: '1' } : { token: options.token },
+		disableBc: true,
+		connect: options.connect ?? true,
+		maxBackoffTime: 200
+	});
+	return {
+		doc,
+		provider,
+		destroy() {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+/** A fresh token of the shape the app makes (128 random bits, base64url). */
+export function newToken(): string {
+	return randomBytes(18).toString('base64url');
+}
+
+/** Polls `check` until it stops throwing (or returns true), or fails with its last error. */
+export async function eventually(check: () => unknown | Promise<unknown>, timeoutMs = 10_000, intervalMs = 20): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			const result = await check();
+			if (result !== false) return;
+			if (Date.now() > deadline) throw new Error('The condition did not become true in time.');
+		} catch (error) {
+			if (Date.now() > deadline) throw error;
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
