@@ -1,6 +1,7 @@
 // Reads Diigo's CSV export (title, url, tags, description, comments, annotations, created_at) with a
 // well-kept CSV parser, so quoted commas, quoted newlines, CRLF and a BOM are all handled.
 import Papa from 'papaparse';
+import { lineLocator } from './lines';
 import { PlanBuilder, parseDate, stableId, type RawHighlight, type RawNote } from './plan';
 import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
@@ -27,9 +28,15 @@ function splitLines(value: string): string[] {
 		.filter(Boolean);
 }
 
+/** Spreadsheet exports (ours included) put a quote before cells that would run as formulas. */
+function unescapeFormula(value: string): string {
+	return value.replace(/^'(?=[=+\-@\t\r])/, '');
+}
+
 export function planDiigoCsv(text: string, onProgress?: ProgressListener): ImportPlan {
 	const plan = new PlanBuilder('Diigo CSV');
-	const result = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+	const clean = text.replace(/^\uFEFF/, '');
+	const result = Papa.parse<Record<string, string>>(clean, {
 		header: true,
 		skipEmptyLines: 'greedy',
 		transformHeader: (h) => h.trim().toLowerCase().replace(/\s+/g, '_')
@@ -44,29 +51,34 @@ export function planDiigoCsv(text: string, onProgress?: ProgressListener): Impor
 	// quoted field spans several lines.
 	const fatal = result.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
 	if (fatal) {
-		const row = fatal.row === undefined ? '' : ` in row ${fatal.row + 2}`;
-		throw new ImportError('malformed', `The CSV file is broken${row}: ${fatal.message}. Nothing was imported.`);
+		// Papa gives the offset where the broken quoted field starts; name that line.
+		const at = typeof fatal.index === 'number' ? ` at line ${lineLocator(clean)(fatal.index)}` : '';
+		throw new ImportError('malformed', `The CSV file is broken${at}: ${fatal.message.replace(/\.$/, '')}. Nothing was imported.`);
 	}
 	result.data.forEach((row, index) => {
 		const where = `row ${index + 2}`;
-		const url = (row.url ?? '').trim();
+		const cell = (name: string) => unescapeFormula(row[name] ?? '');
+		const url = cell('url').trim();
 		if (!url) {
 			plan.skip(where, 'It has no URL.');
 			return;
 		}
-		const highlights: RawHighlight[] = splitLines(row.annotations ?? '').map((passage) => ({
+		const createdAt = parseDate(row.created_at);
+		// Diigo gives one date per page; a millisecond apart keeps its highlights in the file's order.
+		const highlights: RawHighlight[] = splitLines(cell('annotations')).map((passage, i) => ({
 			id: stableId('h', 'diigo', url, passage),
-			exact: passage
+			exact: passage,
+			createdAt: createdAt === undefined ? undefined : createdAt + i
 		}));
-		const comments = (row.comments ?? '').trim();
+		const comments = cell('comments').trim();
 		const notes: RawNote[] = comments ? [{ id: stableId('n', 'diigo', url, comments), text: comments }] : [];
 		plan.add({
 			where,
 			url,
-			title: row.title,
-			description: row.description,
-			tags: splitDiigoTags(row.tags ?? ''),
-			createdAt: parseDate(row.created_at),
+			title: cell('title'),
+			description: cell('description'),
+			tags: splitDiigoTags(cell('tags')),
+			createdAt,
 			highlights,
 			notes
 		});

@@ -83,8 +83,12 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 					return;
 				}
 				if (name === 'dd') {
-					// A <DD> right after a bookmark is its description; after a folder it is ignored.
-					if (current && !inLink) inDescription = true;
+					// A <DD> right after a bookmark is its description (also when its <A> was never
+					// closed); after a folder it is ignored.
+					if (current) {
+						inLink = false;
+						inDescription = true;
+					}
 					return;
 				}
 				if (name !== 'dt' && name !== 'h3' && name !== 'dl' && name !== 'a' && name !== 'hr') return;

@@ -134,6 +134,10 @@ export class PlanBuilder {
 	/** Checks one entry; a page that cannot be saved is skipped with the reason, never half-added. */
 	add(raw: RawItem): PlannedItem | null {
 		let url: string;
+		if (!String(raw.url ?? '').trim()) {
+			this.skip(raw.where, 'It has no address.');
+			return null;
+		}
 		try {
 			url = normalizeUrl(String(raw.url ?? ''));
 		} catch (error) {

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { readAllItems } from '../../model/index';
+import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
+import { importFile } from './index';
+import { splitDiigoTags } from './diigo-csv';
+
+describe('Diigo CSV import', () => {
+	it('reads quoted commas, quoted newlines, CRLF and a BOM', () => {
+		const doc = newGroup();
+		const file = fixture('diigo.csv');
+		expect(file.text.startsWith('\uFEFF')).toBe(true);
+		const summary = importFile(doc, member('alice'), file);
+		expect(summary).toMatchObject({ format: 'Diigo CSV', added: 2, highlightsAdded: 2, notesAdded: 1 });
+		const item = readAllItems(doc).find((i) => i.url === 'http://www.diigo.example/item/1')!;
+		expect(item).toMatchObject({
+			title: 'Amateurs, travail et TIC',
+			tags: ['amateur', 'travail'],
+			description: 'Un article "important"\nsur deux lignes',
+			createdAt: Date.UTC(2013, 4, 21, 8, 17, 3)
+		});
+		expect(item.highlights.map((h) => h.exact)).toEqual(['Le travail des amateurs', 'Deuxième passage']);
+		expect(item.notes.map((n) => n.text)).toEqual(['Premier commentaire']);
+	});
+
+	it('skips rows without a web address and names their row', () => {
+		const summary = importFile(newGroup(), member('alice'), fixture('diigo.csv'));
+		expect(summary.skipped).toEqual([
+			{ where: 'row 4', reason: 'It has no URL.' },
+			{ where: 'row 5', reason: expect.stringMatching(/"javascript:" links are refused/) }
+		]);
+	});
+
+	it('refuses a CSV file without a url column, and one with a broken quote, changing nothing', () => {
+		const doc = newGroup();
+		const before = JSON.stringify(readAllItems(doc));
+		expect(() => importFile(doc, member('alice'), { name: 'x.csv', text: 'name,address\nA,https://a.example\n' })).toThrow(/no "url" column/);
+		expect(() =>
+			importFile(doc, member('alice'), { name: 'x.csv', text: 'title,url\nA,https://a.example\n"B,https://b.example\n' })
+		).toThrow(/CSV file is broken at line 3/);
+		expect(JSON.stringify(readAllItems(doc))).toBe(before);
+	});
+
+	it('splits tags written with commas or with spaces and quotes', () => {
+		expect(splitDiigoTags('a,b c')).toEqual(['a', 'b c']);
+		expect(splitDiigoTags('a "two words" b')).toEqual(['a', 'two words', 'b']);
+	});
+
+	it('changes nothing on a second import', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('diigo.csv'));
+		let updates = 0;
+		doc.on('update', () => updates++);
+		expect(importFile(doc, member('alice'), fixture('diigo.csv'))).toMatchObject({ added: 0, merged: 0, unchanged: 2 });
+		expect(updates).toBe(0);
+	});
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { listItems, readAllItems } from '../../model/index';
+import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
+import { importFile } from './index';
+
+function byUrl(doc: ReturnType<typeof newGroup>) {
+	return new Map(readAllItems(doc).map((item) => [item.url, item]));
+}
+
+describe('Netscape bookmark import', () => {
+	it('reads a Firefox export: folders become tags, TAGS, ADD_DATE in seconds, DD descriptions, duplicates merged', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), fixture('firefox.html'));
+		expect(summary.format).toBe('Netscape bookmarks');
+		expect(summary.added).toBe(4);
+		const items = byUrl(doc);
+		const amateurs = items.get('https://example.org/amateurs')!;
+		expect(amateurs.title).toBe('Les amateurs & le travail');
+		expect(amateurs.tags).toEqual(['amateur', 'duplicate', 'sociologie', 'travail & emploi']);
+		expect(amateurs.description).toBe("Une note sur l'amateurisme\nsur deux lignes.");
+		// The earlier of the two saves of the same page wins.
+		expect(amateurs.createdAt).toBe(1_705_000_000_000);
+		expect(items.get('https://example.org/livre')!.tags).toEqual(['lectures', 'travail & emploi']);
+		// The toolbar folder says where a bookmark was shown, not what it is about.
+		expect(items.get('https://news.example.com')!.tags).toEqual(['news']);
+	});
+
+	it('skips bookmarklets and place: queries, naming their lines', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), fixture('firefox.html'));
+		expect(summary.skipped.map((s) => s.where)).toEqual(['line 22', 'line 25']);
+		expect(summary.skipped[0].reason).toMatch(/javascript:/);
+		expect(summary.message).toMatch(/^4 items added, 2 skipped: line 22: /);
+	});
+
+	it('reads a Chrome export with CRLF line ends and a byte order mark', () => {
+		const doc = newGroup();
+		const file = fixture('chrome-crlf-bom.html');
+		expect(file.text.startsWith('\uFEFF')).toBe(true);
+		expect(file.text).toContain('\r\n');
+		importFile(doc, member('alice'), file);
+		const items = byUrl(doc);
+		expect([...items.keys()].sort()).toEqual([
+			'https://chrome.example.com/a',
+			'https://chrome.example.com/b',
+			'https://chrome.example.com/tarte'
+		]);
+		expect(items.get('https://chrome.example.com/tarte')!).toMatchObject({ title: 'Tarte à la rhubarbe 🥧', tags: ['recettes'] });
+		expect(items.get('https://chrome.example.com/b')!.tags).toEqual([]);
+	});
+
+	it('reads Pinboard files with unclosed <DT>, <A> and <p> tags', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('pinboard.html'));
+		const items = byUrl(doc);
+		expect(items.get('https://pinboard.example/one')!).toMatchObject({
+			title: 'One "quoted" title',
+			tags: ['indieweb', 'toread', 'web'],
+			description: 'First description with no markup kept as text',
+			createdAt: 1_600_000_000_000
+		});
+		expect(items.get('https://pinboard.example/three')!).toMatchObject({ title: 'Three', description: 'Unclosed link, description follows' });
+		expect(items.get('https://pinboard.example/four')!.tags).toEqual(['web']);
+	});
+
+	it('reads Safari (no dates, root folders skipped) and Diigo exports', () => {
+		const safari = newGroup();
+		importFile(safari, member('alice'), fixture('safari.html'));
+		const items = byUrl(safari);
+		expect(items.get('https://safari.example/apple')!.tags).toEqual([]);
+		expect(items.get('https://safari.example/type')!.tags).toEqual(['design']);
+		const diigo = newGroup();
+		importFile(diigo, member('alice'), fixture('diigo.html'));
+		expect(listItems(diigo).items.map((i) => [i.title, i.tags])).toEqual([
+			['Second item', ['amateur']],
+			['Amateurs et travail', ['amateur', 'tic', 'travail']]
+		]);
+	});
+
+	it('keeps hostile titles as plain text and refuses javascript:, data: and blank addresses', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), fixture('hostile.html'));
+		const items = byUrl(doc);
+		expect(items.get('https://hostile.example/x')!.title).toBe('<script>alert("title")</script> & more');
+		expect(items.get('https://hostile.example/x')!.tags).toEqual(['<script>alert(1)</script>']);
+		// A script element inside a link is not part of its title.
+		expect(items.get('https://hostile.example/y')!.title).toBe('Real title');
+		expect(summary.skipped.map((s) => s.reason)).toEqual([
+			expect.stringMatching(/"javascript:" links are refused/),
+			expect.stringMatching(/"javascript:" links are refused/),
+			expect.stringMatching(/"data:" links are refused/),
+			'It has no address.'
+		]);
+		expect(items.size).toBe(2);
+	});
+
+	it('changes nothing when the same file is imported twice', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('firefox.html'));
+		const before = JSON.stringify(readAllItems(doc));
+		let updates = 0;
+		doc.on('update', () => updates++);
+		const again = importFile(doc, member('alice', Date.UTC(2027, 0, 1)), fixture('firefox.html'));
+		expect(again).toMatchObject({ added: 0, merged: 0, unchanged: 4 });
+		expect(JSON.stringify(readAllItems(doc))).toBe(before);
+		expect(updates).toBe(0);
+	});
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { readAllItems } from '../../model/index';
+import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
+import { importFile } from './index';
+
+describe('W3C Web Annotation import', () => {
+	it('reads a single annotation: quote to highlight, comment to its note, tagging body to a tag', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), fixture('web-annotation-single.jsonld'));
+		expect(summary.format).toBe('W3C Web Annotation');
+		const [item] = readAllItems(doc);
+		expect(item.url).toBe('http://example.com/page1');
+		expect(item.tags).toEqual(['philosophy']);
+		expect(item.highlights.map((h) => [h.exact, h.prefix, h.suffix, h.note])).toEqual([
+			['anotation', 'this is an ', ' that has some', 'A comment on the passage']
+		]);
+		expect(item.createdAt).toBe(Date.UTC(2015, 0, 28, 12));
+	});
+
+	it('reads an array: bodyValue to a note, tagging motivation to a tag, javascript: targets skipped', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), fixture('web-annotation-array.json'));
+		const [item] = readAllItems(doc);
+		expect(item.notes.map((n) => n.text)).toEqual(['Comment text as bodyValue']);
+		expect(item.tags).toEqual(['tagged-by-motivation']);
+		expect(summary.skipped).toEqual([{ where: 'annotation 3 (http://example.org/anno4)', reason: expect.stringMatching(/javascript:/) }]);
+	});
+
+	it('reads an AnnotationCollection across its embedded pages', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('web-annotation-collection.jsonld'));
+		const [item] = readAllItems(doc);
+		expect(item.highlights.map((h) => h.exact)).toEqual(['first passage', 'second passage']);
+		expect(item.notes.map((n) => n.text)).toEqual(['note on the article']);
+		expect(item.tags).toEqual(['second page tag']);
+	});
+
+	it('refuses a collection whose pages are only links, changing nothing', () => {
+		const doc = newGroup();
+		const text = JSON.stringify({ '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'AnnotationCollection', first: 'http://example.org/page1' });
+		expect(() => importFile(doc, member('alice'), { name: 'c.jsonld', text })).toThrow(/Page 1 of this annotation collection is only a link/);
+		expect(readAllItems(doc)).toEqual([]);
+	});
+
+	it('changes nothing when imported again', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('web-annotation-collection.jsonld'));
+		let updates = 0;
+		doc.on('update', () => updates++);
+		expect(importFile(doc, member('alice'), fixture('web-annotation-collection.jsonld'))).toMatchObject({ added: 0, unchanged: 1 });
+		expect(updates).toBe(0);
+	});
+});
