@@ -101,6 +101,13 @@ export function itemContentHtml(item: Item, nameOf: (memberId: string) => string
 	return html;
 }
 
+/** A line of plain text for readers that show a summary: the description, or the first highlight. */
+function itemSummary(item: Item): string {
+	const text = item.description || (item.highlights[0] ? `“${item.highlights[0].exact}”` : '') || item.notes[0]?.text || '';
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > 300 ? line.slice(0, 299) + '…' : line;
+}
+
 function itemPageUrl(view: FeedView, options: FeedOptions, item: Item): string {
 	return `${options.origin}/g/${encodeURIComponent(view.groupId)}/i/${encodeURIComponent(item.id)}`;
 }
@@ -117,7 +124,7 @@ export function renderRss(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 	const view = feedView(doc, options);
 	const out: string[] = [];
 	out.push('<?xml version="1.0" encoding="utf-8"?>');
-	out.push('<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">');
+	out.push('<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">');
 	out.push('<channel>');
 	out.push(`<title>${escapeXml(view.title)}</title>`);
 	out.push(`<link>${escapeXml(view.pageUrl)}</link>`);
@@ -133,7 +140,8 @@ export function renderRss(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		out.push(`<dc:creator>${escapeXml(nameOf(item.createdBy))}</dc:creator>`);
 		out.push(`<pubDate>${rfc822(item.createdAt)}</pubDate>`);
 		for (const tag of item.tags) out.push(`<category>${escapeXml(tag)}</category>`);
-		out.push(`<description>${escapeXml(itemContentHtml(item, nameOf))}</description>`);
+		out.push(`<description>${escapeXml(itemSummary(item))}</description>`);
+		out.push(`<content:encoded>${escapeXml(itemContentHtml(item, nameOf))}</content:encoded>`);
 		out.push(`<comments>${escapeXml(itemPageUrl(view, options, item))}</comments>`);
 		out.push('</item>');
 	}
@@ -164,6 +172,8 @@ export function renderAtom(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		out.push(`<updated>${iso(Math.max(item.updatedAt, item.createdAt))}</updated>`);
 		out.push(`<author><name>${escapeXml(nameOf(item.createdBy))}</name></author>`);
 		for (const tag of item.tags) out.push(`<category term="${escapeXml(tag)}" label="${escapeXml(tag)}"/>`);
+		const summary = itemSummary(item);
+		if (summary) out.push(`<summary type="text">${escapeXml(summary)}</summary>`);
 		out.push(`<content type="html">${escapeXml(itemContentHtml(item, nameOf))}</content>`);
 		out.push('</entry>');
 	}
