@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { createGroup, listMembers, getGroupInfo, hasGroup, randomId } from '../src/lib/model/index.ts';
 import { GroupAccess } from './auth/access.ts';
+import { backupDatabase } from './backup.ts';
 import { configFromCommandLine, ConfigError, type RelayConfig } from './config.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 
@@ -139,8 +140,8 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 			}
 			case 'backup': {
 				need(1, 'backup <file>');
-				await db.backup(args[0]);
-				out(`Backed up the database to ${args[0]}.`);
+				const { file, pages } = await backupDatabase(config.dataDir, args[0]);
+				out(`Backed up the database (${pages} pages) to ${file}.`);
 				return;
 			}
 			default:

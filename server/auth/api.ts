@@ -181,7 +181,7 @@ export function createApiHandler(access: GroupAccess) {
 			const format = url.searchParams.get('format') ?? 'json';
 			const doc = await ctx.loadGroupDoc(groupId);
 			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');
-			const file = await exportGroupFile(doc, format);
+			const file = exportGroupFile(doc, format);
 			if (!file.ok) throw new ApiError(file.status, file.error);
 			res.writeHead(200, {
 				'content-type': file.contentType,
