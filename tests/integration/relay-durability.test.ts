@@ -1,0 +1,109 @@
+// Durability: the relay runs as a child process while a member streams updates to ten readers; it is
+// killed with SIGKILL at random moments (and in the middle of a compaction), and every update any
+// reader had received must be in the database when the relay is dead.
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { randomId } from '../../src/lib/model/index.ts';
+import { connectMember, eventually, newToken, spawnRelay, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
+
+const ROUNDS = 20;
+const READERS = 3;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'commonplace-durability-'));
+const members: TestMember[] = [];
+let relay: SpawnedRelay | null = null;
+
+afterAll(async () => {
+	for (const member of members) member.destroy();
+	await relay?.kill('SIGKILL');
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Everything stored of the group, read from the database file of a dead relay. */
+function storedValues(groupId: string): Set<number> {
+	const db = new Database(join(dataDir, 'commonplace.sqlite'));
+	try {
+		const doc = new Y.Doc();
+		const snapshot = db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').get(groupId) as { body: Buffer } | undefined;
+		if (snapshot) Y.applyUpdate(doc, snapshot.body);
+		for (const row of db.prepare('SELECT body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { body: Buffer }[]) {
+			Y.applyUpdate(doc, row.body);
+		}
+		return new Set(doc.getArray<number>('stream').toArray());
+	} finally {
+		db.close();
+	}
+}
+
+/** A seeded generator, so a failing round can be replayed. */
+function random(seed: number): () => number {
+	let a = seed;
+	return () => {
+		a = (a + 0x6d2b79f5) | 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+describe('durability under kill -9', () => {
+	it('keeps every update a reader received, across random kills and kills during compaction', async () => {
+		const next = random(20_261_128);
+		const groupId = randomId();
+		const token = newToken();
+		// Small compaction thresholds so compactions happen all the time, not only when forced.
+		const settings = { dataDir, compactAfterUpdates: 15, logLevel: 'debug' as const };
+		relay = await spawnRelay(settings);
+		const port = relay.port;
+		const writer = connectMember(relay.wsUrl, groupId, { token, create: true });
+		members.push(writer);
+		await eventually(() => writer.provider.synced);
+		const readers = Array.from({ length: READERS }, () => connectMember(relay!.wsUrl, groupId, { token }));
+		members.push(...readers);
+		const stream = writer.doc.getArray<number>('stream');
+		let counter = 0;
+		let checked = 0;
+
+		const round = async (killDuringCompaction: boolean, restart: Parameters<typeof spawnRelay>[0]) => {
+			await Promise.all([writer, ...readers].map((m) => eventually(() => m.provider.synced)));
+			const streaming = setInterval(() => stream.push([counter++]), 2);
+			try {
+				if (killDuringCompaction) {
+					const started = relay!.logs.length;
+					await relay!.waitForLog((line) => line.msg === 'compaction started' && relay!.logs.indexOf(line) >= started);
+				} else {
+					await new Promise((resolve) => setTimeout(resolve, 30 + next() * 120));
+				}
+				// What the readers hold now was passed on by the relay, so it must be stored already.
+				const received = readers.map((reader) => reader.doc.getArray<number>('stream').toArray());
+				expect(await relay!.kill('SIGKILL')).toBe(null);
+				const stored = storedValues(groupId);
+				for (const values of received) {
+					for (const value of values) expect(stored.has(value), `update ${value} was received but not stored`).toBe(true);
+					checked += values.length;
+				}
+			} finally {
+				clearInterval(streaming);
+			}
+			relay = await spawnRelay(restart);
+		};
+
+		const plain = { ...settings, port };
+		// Compactions held open inside their transaction, so a kill lands in the middle of one.
+		const paused = { ...plain, compactionPauseMs: 200 };
+		for (let i = 0; i < ROUNDS; i++) await round(false, i === ROUNDS - 1 ? paused : plain);
+		for (let i = 0; i < 3; i++) await round(true, i === 2 ? plain : paused);
+
+		// Everyone converges on everything the writer wrote, and so does the stored group.
+		await eventually(() => {
+			for (const reader of readers) expect(reader.doc.getArray('stream').length).toBe(counter);
+		}, 20_000);
+		await relay.kill('SIGKILL');
+		expect(storedValues(groupId).size).toBe(counter);
+		expect(checked).toBeGreaterThan(ROUNDS * READERS);
+	});
+});
