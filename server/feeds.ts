@@ -74,6 +74,7 @@ export async function handleFeedRequest(
 	try {
 		feed = renderFeed(doc, format, {
 			origin: ctx.publicOrigin.replace(/\/+$/, ''),
+			groupId,
 			tag: url.searchParams.get('tag'),
 			limit: url.searchParams.get('limit'),
 			token

@@ -21,6 +21,8 @@ export interface FeedOptions {
 	tag?: string | null;
 	/** How many items, newest first; clamped to 1..200, 50 when missing or not a number. */
 	limit?: number | string | null;
+	/** The group's id as addressed; defaults to the document's guid. */
+	groupId?: string;
 	/** The feed token, written into the feed addresses an OPML file lists (nowhere else). */
 	token?: string | null;
 }
@@ -58,9 +60,10 @@ function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 	const items = all.filter((item) => item.deletedAt === null).sort(newestFirst).slice(0, feedLimit(options.limit));
 	const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
 	const groupName = info.name || 'Untitled group';
-	const pageUrl = `${options.origin}/g/${encodeURIComponent(info.id)}${tag ? `?tag=${encodeURIComponent(tag)}` : ''}`;
+	const groupId = options.groupId ?? info.id;
+	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}${tag ? `?tag=${encodeURIComponent(tag)}` : ''}`;
 	return {
-		groupId: info.id,
+		groupId,
 		title: tag ? `${groupName}: items tagged ${tag}` : groupName,
 		pageUrl,
 		tag,
@@ -196,10 +199,11 @@ export function renderOpml(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 	const items = readAllItems(doc);
 	const lastModified = items.reduce((max, item) => Math.max(max, item.updatedAt), 0);
 	const groupName = info.name || 'Untitled group';
-	const pageUrl = `${options.origin}/g/${encodeURIComponent(info.id)}`;
+	const groupId = options.groupId ?? info.id;
+	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}`;
 	const outline = (text: string, tag: string | null) =>
 		`<outline type="rss" text="${escapeXml(text)}" title="${escapeXml(text)}" xmlUrl="${escapeXml(
-			feedUrl(options.origin, info.id, 'rss', tag, options.token)
+			feedUrl(options.origin, groupId, 'rss', tag, options.token)
 		)}" htmlUrl="${escapeXml(tag ? `${pageUrl}?tag=${encodeURIComponent(tag)}` : pageUrl)}"/>`;
 	const out: string[] = [];
 	out.push('<?xml version="1.0" encoding="utf-8"?>');
