@@ -92,6 +92,15 @@ describe('the group workspace', () => {
 		await page.getByText('les externalités positives').first().waitFor();
 		expect(await page.locator('.notes strong').textContent()).toBe('continuité');
 
+		// Editing one's own note is live: saved as it is typed.
+		await page.getByRole('button', { name: 'Edit your note' }).click();
+		const editor = page.getByLabel('Your note');
+		await eventually(async () => expect(await editor.inputValue()).toBe('Dans la **continuité** de Stiegler'));
+		await editor.press('End');
+		await editor.pressSequentially(', *relu*');
+		await page.getByRole('button', { name: 'Done' }).click();
+		await page.locator('.notes em', { hasText: 'relu' }).waitFor();
+
 		// A note and a highlight added on the item page.
 		await page.getByLabel('Add a note').fill('Voir aussi [Rue89](https://rue89.nouvelobs.com/)');
 		await page.getByRole('button', { name: 'Add note' }).click();

@@ -2,7 +2,7 @@
 // index follows edits and deletions without a rebuild.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createGroup, type Actor } from '$lib/model';
+import { createGroup, editNote, type Actor } from '$lib/model';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 
@@ -128,6 +128,7 @@ describe('GroupState', () => {
 	it('counts views apart from undo', () => {
 		const ann = group();
 		const undo = new UndoState(ann.doc, ann.actor);
+		ann.onAction = () => undo.boundary();
 		const { itemId } = ann.addItem({ url: 'https://example.org/a' });
 		ann.countView(itemId);
 		expect(ann.item(itemId)?.views).toBe(1);
@@ -144,6 +145,7 @@ describe('UndoState', () => {
 		const ann = group();
 		const bob = peer(ann);
 		const undo = new UndoState(ann.doc, ann.actor);
+		ann.onAction = () => undo.boundary();
 		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'Mine' });
 		send(ann, bob);
 		bob.addNote(itemId, "Bob's note");
@@ -160,5 +162,20 @@ describe('UndoState', () => {
 		undo.redo();
 		expect(ann.item(itemId)?.title).toBe('Mine, renamed');
 		expect(ann.item(itemId)?.notes.map((n) => n.text)).toEqual(["Bob's note"]);
+	});
+
+	it('keeps quick typing in a shared text as one step, and each action as its own', () => {
+		const ann = group();
+		const undo = new UndoState(ann.doc, ann.actor);
+		ann.onAction = () => undo.boundary();
+		const { itemId } = ann.addItem({ url: 'https://example.org/a' });
+		const noteId = ann.addNote(itemId, 'a');
+		// What the live text binding does on each keystroke: a model edit under the member's origin.
+		for (const text of ['ab', 'abc', 'abcd']) editNote(ann.doc, ann.actor, noteId, text);
+		undo.undo();
+		expect(ann.item(itemId)?.notes.map((n) => n.text)).toEqual(['a']);
+		undo.undo();
+		expect(ann.item(itemId)?.notes).toEqual([]);
+		expect(ann.item(itemId)).not.toBeNull();
 	});
 });

@@ -72,6 +72,8 @@ export class GroupState {
 	#dirty = new Set<string>();
 	#dirtyAll = false;
 	#off: () => void;
+	/** Called around every action, so undo keeps each action a step of its own. */
+	onAction: (() => void) | null = null;
 
 	/** `member` is the member's id, or a whole actor (tests give one with a clock). */
 	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
@@ -218,10 +220,19 @@ export class GroupState {
 		return this.#search.search(text);
 	}
 
+	#act<T>(action: () => T): T {
+		this.onAction?.();
+		try {
+			return action();
+		} finally {
+			this.onAction?.();
+		}
+	}
+
 	// Writes: each is one model action by this member, so one undo step.
 
 	addItem(input: ItemInput): AddResult {
-		return addItem(this.doc, this.actor, input);
+		return this.#act(() => addItem(this.doc, this.actor, input));
 	}
 
 	/**
@@ -229,17 +240,19 @@ export class GroupState {
 	 * group gets them added (and its tags merged).
 	 */
 	capture(input: ItemInput, highlight?: HighlightInput, note?: string): AddResult {
-		let result!: AddResult;
-		this.doc.transact(() => {
-			result = addItem(this.doc, this.actor, input);
-			if (highlight?.exact.trim()) addHighlight(this.doc, this.actor, result.itemId, highlight);
-			if (note?.trim()) addNote(this.doc, this.actor, result.itemId, { text: note });
-		}, this.actor);
-		return result;
+		return this.#act(() => {
+			let result!: AddResult;
+			this.doc.transact(() => {
+				result = addItem(this.doc, this.actor, input);
+				if (highlight?.exact.trim()) addHighlight(this.doc, this.actor, result.itemId, highlight);
+				if (note?.trim()) addNote(this.doc, this.actor, result.itemId, { text: note });
+			}, this.actor);
+			return result;
+		});
 	}
 
 	editItem(itemId: string, edit: ItemEdit): void {
-		editItem(this.doc, this.actor, itemId, edit);
+		this.#act(() => editItem(this.doc, this.actor, itemId, edit));
 	}
 
 	/** Title, description and tags changed together, as one step to undo. */
@@ -249,22 +262,24 @@ export class GroupState {
 		if (clean.length > LIMITS.tagsPerItem) {
 			throw new ModelError('too-long', `An item can carry at most ${LIMITS.tagsPerItem} tags.`);
 		}
-		this.doc.transact(() => {
-			editItem(this.doc, this.actor, itemId, edit);
-			setTags(this.doc, this.actor, itemId, clean);
-		}, this.actor);
+		this.#act(() =>
+			this.doc.transact(() => {
+				editItem(this.doc, this.actor, itemId, edit);
+				setTags(this.doc, this.actor, itemId, clean);
+			}, this.actor)
+		);
 	}
 
 	setTags(itemId: string, tags: string | readonly string[]): void {
-		setTags(this.doc, this.actor, itemId, tags);
+		this.#act(() => setTags(this.doc, this.actor, itemId, tags));
 	}
 
 	deleteItem(itemId: string): void {
-		deleteItem(this.doc, this.actor, itemId);
+		this.#act(() => deleteItem(this.doc, this.actor, itemId));
 	}
 
 	restoreItem(itemId: string): void {
-		restoreItem(this.doc, this.actor, itemId);
+		this.#act(() => restoreItem(this.doc, this.actor, itemId));
 	}
 
 	countView(itemId: string): void {
@@ -272,35 +287,35 @@ export class GroupState {
 	}
 
 	addHighlight(itemId: string, input: HighlightInput): string {
-		return addHighlight(this.doc, this.actor, itemId, input);
+		return this.#act(() => addHighlight(this.doc, this.actor, itemId, input));
 	}
 
 	editHighlightNote(highlightId: string, note: string): void {
-		editHighlight(this.doc, this.actor, highlightId, { note });
+		this.#act(() => editHighlight(this.doc, this.actor, highlightId, { note }));
 	}
 
 	deleteHighlight(highlightId: string): void {
-		deleteHighlight(this.doc, this.actor, highlightId);
+		this.#act(() => deleteHighlight(this.doc, this.actor, highlightId));
 	}
 
 	restoreHighlight(highlightId: string): void {
-		restoreHighlight(this.doc, this.actor, highlightId);
+		this.#act(() => restoreHighlight(this.doc, this.actor, highlightId));
 	}
 
 	addNote(itemId: string, text: string): string {
-		return addNote(this.doc, this.actor, itemId, { text });
+		return this.#act(() => addNote(this.doc, this.actor, itemId, { text }));
 	}
 
 	editNote(noteId: string, text: string): void {
-		editNote(this.doc, this.actor, noteId, text);
+		this.#act(() => editNote(this.doc, this.actor, noteId, text));
 	}
 
 	deleteNote(noteId: string): void {
-		deleteNote(this.doc, this.actor, noteId);
+		this.#act(() => deleteNote(this.doc, this.actor, noteId));
 	}
 
 	restoreNote(noteId: string): void {
-		restoreNote(this.doc, this.actor, noteId);
+		this.#act(() => restoreNote(this.doc, this.actor, noteId));
 	}
 
 	restore(entry: Pick<TrashEntry, 'kind' | 'id'>): void {

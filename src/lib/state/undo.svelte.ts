@@ -9,7 +9,8 @@ export class UndoState {
 	#canRedo = $state(false);
 
 	constructor(doc: Y.Doc, actor: Actor) {
-		this.#manager = new Y.UndoManager(doc, { trackedOrigins: new Set([actor]), captureTimeout: 0 });
+		// Typing in a shared text within a short pause is one step; every other action ends a step (`boundary`).
+		this.#manager = new Y.UndoManager(doc, { trackedOrigins: new Set([actor]), captureTimeout: 800 });
 		const refresh = () => {
 			this.#canUndo = this.#manager.canUndo();
 			this.#canRedo = this.#manager.canRedo();
@@ -25,6 +26,11 @@ export class UndoState {
 
 	get canRedo(): boolean {
 		return this.#canRedo;
+	}
+
+	/** Makes the next change its own undo step. */
+	boundary(): void {
+		this.#manager.stopCapturing();
 	}
 
 	undo(): boolean {

@@ -25,6 +25,7 @@ export class Workspace {
 		this.session = session;
 		this.group = new GroupState(session, profile.memberId);
 		this.undo = new UndoState(session.doc, this.group.actor);
+		this.group.onAction = () => this.undo.boundary();
 		this.#cleanups.push(session.subscribe((status) => (this.#status = status)));
 		const onAwareness = () => (this.#people = readPresence(session));
 		session.awareness.on('change', onAwareness);
