@@ -1,6 +1,6 @@
 // Import, export and feeds for a group, shared by the app and the relay: pure TypeScript over the model.
 export { exportGroup, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportedFile } from './export/index';
-export { importFile, planImport, checkImportSize, type ImportedFile } from './import/index';
+export { importFile, planImport, applyImport, checkImportSize, type ImportedFile } from './import/index';
 export { applyPlan } from './import/apply';
 export {
 	ImportError,

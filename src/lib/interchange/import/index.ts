@@ -63,10 +63,14 @@ export function planImport(file: ImportedFile, onProgress?: ProgressListener): I
  * file cannot be imported; the group is then unchanged.
  */
 export function importFile(doc: Y.Doc, actor: Actor, file: ImportedFile, onProgress?: ProgressListener): ImportSummary {
-	const plan = planImport(file, onProgress);
+	return applyImport(doc, actor, planImport(file, onProgress), file.name, onProgress);
+}
+
+/** The second half of importFile, for callers that show a step between checking and saving. */
+export function applyImport(doc: Y.Doc, actor: Actor, plan: ImportPlan, fileName: string, onProgress?: ProgressListener): ImportSummary {
 	if (plan.items.length === 0 && plan.skipped.length > 0) {
 		const first = plan.skipped[0];
-		throw new ImportError('empty', `Nothing in "${file.name}" could be imported (${first.where}: ${first.reason.replace(/\.$/, '')}).`);
+		throw new ImportError('empty', `Nothing in "${fileName}" could be imported (${first.where}: ${first.reason.replace(/\.$/, '')}).`);
 	}
 	return applyPlan(doc, actor, plan, onProgress);
 }
