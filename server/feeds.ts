@@ -14,6 +14,31 @@ export interface FeedContext {
 	publicOrigin: string;
 }
 
+interface CachedFeed {
+	body: Buffer;
+	contentType: string;
+	etag: string;
+	lastModified: number;
+}
+
+const CACHE_ENTRIES_PER_GROUP = 64;
+const feedCaches = new WeakMap<Y.Doc, Map<string, CachedFeed>>();
+
+/**
+ * Rendered feeds of a group's document, dropped on its next change: feed readers poll, and reading a
+ * big group on every poll would cost far more than answering from memory.
+ */
+function feedCache(doc: Y.Doc): Map<string, CachedFeed> {
+	let cache = feedCaches.get(doc);
+	if (!cache) {
+		const entries = new Map<string, CachedFeed>();
+		doc.on('update', () => entries.clear());
+		feedCaches.set(doc, entries);
+		cache = entries;
+	}
+	return cache;
+}
+
 const FEED_PATH = /^\/feeds\/([^/]+)\.(rss|atom|opml)$/;
 
 function sendText(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -70,25 +95,41 @@ export async function handleFeedRequest(
 		sendText(res, 404, 'This group is not on this relay.');
 		return true;
 	}
-	let feed;
-	try {
-		feed = renderFeed(doc, format, {
-			origin: ctx.publicOrigin.replace(/\/+$/, ''),
-			groupId,
-			tag: url.searchParams.get('tag'),
-			limit: url.searchParams.get('limit'),
-			token
-		});
-	} catch (error) {
-		if (error instanceof ModelError) {
-			sendText(res, 400, error.message);
-			return true;
+	const options = {
+		origin: ctx.publicOrigin.replace(/\/+$/, ''),
+		groupId,
+		tag: url.searchParams.get('tag'),
+		limit: url.searchParams.get('limit'),
+		token
+	};
+	// Only an OPML file carries the token, so only its cache entries depend on it.
+	const key = JSON.stringify([format, options.origin, options.tag, options.limit, format === 'opml' ? token : null]);
+	const cache = feedCache(doc);
+	let cached = cache.get(key);
+	if (!cached) {
+		let feed;
+		try {
+			feed = renderFeed(doc, format, options);
+		} catch (error) {
+			if (error instanceof ModelError) {
+				sendText(res, 400, error.message);
+				return true;
+			}
+			throw error;
 		}
-		throw error;
+		const body = Buffer.from(feed.body, 'utf8');
+		cached = {
+			body,
+			contentType: feed.contentType,
+			etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
+			lastModified: feed.lastModified
+		};
+		if (cache.size >= CACHE_ENTRIES_PER_GROUP) cache.clear();
+		cache.set(key, cached);
 	}
-	const etag = `"${createHash('sha256').update(feed.body).digest('base64url').slice(0, 32)}"`;
+	const { etag, body } = cached;
 	// HTTP dates have one-second precision; round down so If-Modified-Since compares like for like.
-	const lastModifiedSeconds = Math.floor(feed.lastModified / 1000);
+	const lastModifiedSeconds = Math.floor(cached.lastModified / 1000);
 	const headers: Record<string, string> = {
 		etag,
 		'last-modified': new Date(lastModifiedSeconds * 1000).toUTCString(),
@@ -109,8 +150,7 @@ export async function handleFeedRequest(
 		res.writeHead(304, headers).end();
 		return true;
 	}
-	const body = Buffer.from(feed.body, 'utf8');
-	res.writeHead(200, { ...headers, 'content-type': feed.contentType, 'content-length': String(body.length) });
+	res.writeHead(200, { ...headers, 'content-type': cached.contentType, 'content-length': String(body.length) });
 	res.end(req.method === 'HEAD' ? undefined : body);
 	return true;
 }
