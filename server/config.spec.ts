@@ -1,0 +1,44 @@
+// The relay's configuration: defaults, then environment, then flags; clear errors; --help lists all.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, commandLineFor, configFromCommandLine, defaultConfig, describeSettings } from './config.ts';
+
+describe('relay configuration', () => {
+	it('has sane defaults: loopback, 8080, ./data and a 1 MiB message limit', () => {
+		const { config, help } = configFromCommandLine([], {});
+		expect(config).toEqual(defaultConfig);
+		expect(help).toBe(false);
+		expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', maxPayloadBytes: 1_048_576 });
+	});
+
+	it('takes the environment over defaults, and flags over the environment', () => {
+		const env = { PORT: '9000', DATA_DIR: '/srv/commonplace', OPEN_CREATION: 'yes', MAX_PAYLOAD_BYTES: '65_536' };
+		expect(configFromCommandLine([], env).config).toMatchObject({ port: 9000, dataDir: '/srv/commonplace', openCreation: true, maxPayloadBytes: 65_536 });
+		const { config } = configFromCommandLine(['--port', '0', '--data-dir=/tmp/x', '--no-open-creation', '--trust-proxy', '--log-level', 'warn'], env);
+		expect(config).toMatchObject({ port: 0, dataDir: '/tmp/x', openCreation: false, trustProxy: true, logLevel: 'warn' });
+	});
+
+	it('refuses bad values and unknown options with a message that says what to do', () => {
+		expect(() => configFromCommandLine(['--port', 'eighty'], {})).toThrow(/--port must be a number/);
+		expect(() => configFromCommandLine([], { PORT: '70000' })).toThrow(ConfigError);
+		expect(() => configFromCommandLine(['--log-level', 'loud'], {})).toThrow(/one of debug, info, warn, error, silent/);
+		expect(() => configFromCommandLine(['--colour'], {})).toThrow(/Unknown option "--colour". Run with --help/);
+		expect(() => configFromCommandLine(['--host'], {})).toThrow(/--host needs a value/);
+		expect(() => configFromCommandLine([], { OPEN_CREATION: 'maybe' })).toThrow(/true or false/);
+	});
+
+	it('--help lists every setting with its flag and environment variable', () => {
+		expect(configFromCommandLine(['--help'], {}).help).toBe(true);
+		const text = describeSettings();
+		for (const key of Object.keys(defaultConfig)) {
+			const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+			const env = key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+			expect(text).toContain(flag);
+			expect(text).toContain(env);
+		}
+	});
+
+	it('turns overrides back into flags that read back the same', () => {
+		const overrides = { port: 0, createToken: null, openCreation: true, compactAfterUpdates: 15, dataDir: '/tmp/d' };
+		expect(configFromCommandLine(commandLineFor(overrides), {}).config).toMatchObject(overrides);
+	});
+});

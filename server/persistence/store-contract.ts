@@ -1,0 +1,116 @@
+// The contract every RoomStore passes (SQLite, in-memory, and any later PostgreSQL store): one suite,
+// run against each implementation by stores.spec.ts.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RoomStore } from './types.ts';
+
+export interface StoreHarness {
+	store: RoomStore;
+	/** The same storage opened again, as after a restart (or the same object for the in-memory twin). */
+	reopen(): RoomStore;
+	dispose(): void;
+}
+
+function docFrom(updates: Uint8Array[]): Y.Doc {
+	const doc = new Y.Doc();
+	for (const update of updates) Y.applyUpdate(doc, update);
+	return doc;
+}
+
+/** Edits on a doc, each captured as the update the relay would log. */
+function edits(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
+	const doc = new Y.Doc();
+	const updates: Uint8Array[] = [];
+	doc.on('update', (update: Uint8Array) => updates.push(update));
+	for (let i = 0; i < count; i++) {
+		doc.getArray<number>('log').push([i]);
+		if (i % 3 === 0) doc.getText('note').insert(0, `${i} `);
+		if (i % 5 === 4) doc.getArray<number>('log').delete(0, 1);
+	}
+	return { doc, updates };
+}
+
+export function runRoomStoreContract(name: string, open: () => StoreHarness): void {
+	describe(`RoomStore contract: ${name}`, () => {
+		it('knows nothing of a group that was never stored', async () => {
+			const { store, dispose } = open();
+			try {
+				expect(await store.load('unknown')).toBe(null);
+				expect(await store.listGroups()).toEqual([]);
+			} finally {
+				dispose();
+			}
+		});
+
+		it('returns appended updates in order, with sizes, after reopening', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(12);
+				let size = { logUpdates: 0, logBytes: 0, totalBytes: 0 };
+				for (const update of updates) size = await harness.store.append('g1', update);
+				expect(size.logUpdates).toBe(updates.length);
+				expect(size.logBytes).toBe(updates.reduce((n, u) => n + u.length, 0));
+				await harness.store.append('g2', updates[0]);
+				const stored = await harness.reopen().load('g1');
+				expect(stored?.updates).toEqual(updates);
+				expect(stored?.size).toEqual(size);
+				expect(Y.encodeStateAsUpdate(docFrom(stored!.updates))).toEqual(Y.encodeStateAsUpdate(doc));
+				expect(await harness.store.listGroups()).toEqual(['g1', 'g2']);
+			} finally {
+				harness.dispose();
+			}
+		});
+
+		it('compacts into a snapshot that holds everything, and keeps appending after it', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(30);
+				for (const update of updates.slice(0, 20)) await harness.store.append('g', update);
+				const compacted = await harness.store.compact('g');
+				expect(compacted.logUpdates).toBe(0);
+				expect(compacted.totalBytes).toBeGreaterThan(0);
+				for (const update of updates.slice(20)) await harness.store.append('g', update);
+				const stored = await harness.reopen().load('g');
+				expect(stored!.updates.length).toBe(1 + updates.length - 20);
+				expect(docFrom(stored!.updates).getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				expect(docFrom(stored!.updates).getText('note').toString()).toBe(doc.getText('note').toString());
+				// Compacting twice, or with nothing logged, changes nothing.
+				await harness.store.compact('g');
+				const again = await harness.store.compact('g');
+				expect(again.logUpdates).toBe(0);
+				expect(docFrom((await harness.store.load('g'))!.updates).getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+			} finally {
+				harness.dispose();
+			}
+		});
+
+		it('keeps an update whose dependencies are missing through compaction', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(6);
+				// Only the later updates: Yjs holds them as pending, and the snapshot must carry them.
+				for (const update of updates.slice(3)) await harness.store.append('g', update);
+				await harness.store.compact('g');
+				const stored = await harness.store.load('g');
+				const rebuilt = docFrom([...updates.slice(0, 3), ...stored!.updates]);
+				expect(rebuilt.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+			} finally {
+				harness.dispose();
+			}
+		});
+
+		it('removes a group entirely', async () => {
+			const harness = open();
+			try {
+				await harness.store.append('g', edits(1).updates[0]);
+				await harness.store.compact('g');
+				await harness.store.append('g', edits(2).updates[1]);
+				await harness.store.remove('g');
+				expect(await harness.store.load('g')).toBe(null);
+				expect(await harness.store.listGroups()).toEqual([]);
+			} finally {
+				harness.dispose();
+			}
+		});
+	});
+}

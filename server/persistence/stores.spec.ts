@@ -1,0 +1,30 @@
+// Runs the RoomStore contract against the SQLite store (on a real file) and the in-memory twin.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { createMemoryStore } from './memory.ts';
+import { createSqliteStore, openDatabase } from './sqlite.ts';
+import { runRoomStoreContract } from './store-contract.ts';
+
+runRoomStoreContract('sqlite', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'commonplace-store-'));
+	const opened: Database.Database[] = [openDatabase(dir)];
+	return {
+		store: createSqliteStore(opened[0]),
+		reopen() {
+			const db = openDatabase(dir);
+			opened.push(db);
+			return createSqliteStore(db);
+		},
+		dispose() {
+			for (const db of opened) db.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+});
+
+runRoomStoreContract('memory', () => {
+	const store = createMemoryStore();
+	return { store, reopen: () => store, dispose: () => store.close() };
+});
