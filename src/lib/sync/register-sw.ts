@@ -1,13 +1,14 @@
-// Registers the service worker that lets the app open offline (kit's own registration is off so
-// development builds never cache). Safe to call more than once.
+// Registers the service worker that lets the app open offline (kit's own registration is off so the
+// app decides when). Safe to call more than once; a browser without service workers just works online.
 import { dev } from '$app/environment';
 
 let registration: Promise<ServiceWorkerRegistration | null> | null = null;
 
 export function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
 	registration ??=
-		dev || typeof navigator === 'undefined' || !('serviceWorker' in navigator)
+		typeof navigator === 'undefined' || !('serviceWorker' in navigator)
 			? Promise.resolve(null)
-			: navigator.serviceWorker.register('/service-worker.js').catch(() => null);
+			: // During `vite dev` the worker is served as an ES module.
+				navigator.serviceWorker.register('/service-worker.js', { type: dev ? 'module' : 'classic' }).catch(() => null);
 	return registration;
 }

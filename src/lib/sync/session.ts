@@ -13,7 +13,7 @@ import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
 import { persistGroup, type GroupPersistence } from '$lib/storage/group-persistence';
 import { patchGroup } from '$lib/storage/registry';
 import type { GroupSession, Presence, SyncErrorReason, SyncStatus } from './types';
-import { refusalFor, STORAGE_MESSAGE, SCHEMA_MESSAGE } from './refusals';
+import { refusalFor, STORAGE_MESSAGE, SCHEMA_MESSAGE, type Refusal } from './refusals';
 import { jitteredBackoff } from './backoff';
 import { registerServiceWorker } from './register-sw';
 
@@ -152,16 +152,41 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		}
 		update();
 	});
+	// The relay refuses bad tokens with an HTTP status before the WebSocket opens, which browsers
+	// hide (the socket just closes). After repeated failures while the relay is reachable, ask its
+	// API with the same token what is wrong, once per failure streak.
+	let diagnosing = false;
+	provider.on('connection-close', (event) => {
+		const neverOpened = !event || event.code === 1006;
+		if (!neverOpened || refusal || diagnosing || provider.wsUnsuccessfulReconnects < 2) return;
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
+		diagnosing = true;
+		void diagnoseRefusal(provider.url, groupId, token, !registered).then((found) => {
+			if (destroyed) return;
+			if (found) {
+				refusal = found;
+				provider.disconnect();
+				if (found.reason === 'rate-limited') retryLater();
+				update();
+			} else {
+				// Try again after the next streak of failures.
+				setTimeout(() => (diagnosing = false), 30_000);
+			}
+		});
+	});
 	provider.on('closed', ({ code }) => {
 		// Rate limiting is temporary: try again after a while instead of giving up.
-		if (code === 4429) {
-			setTimeout(() => {
-				if (destroyed) return;
-				refusal = null;
-				provider.connect();
-			}, 30_000 + Math.random() * 30_000);
-		}
+		if (code === 4429) retryLater();
 	});
+	function retryLater() {
+		setTimeout(() => {
+			if (destroyed || refusal?.reason !== 'rate-limited') return;
+			refusal = null;
+			diagnosing = false;
+			provider.connect();
+			update();
+		}, 30_000 + Math.random() * 30_000);
+	}
 	const unsubscribePersistence = persistence.subscribe((s) => {
 		if (s.waiting > 0 && provider.wsconnected) probeSoon(300);
 		update();
@@ -169,7 +194,10 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 
 	const onOnline = () => {
 		provider.wsUnsuccessfulReconnects = 0;
-		if (!refusal) provider.connect();
+		if (!refusal || refusal.reason === 'rate-limited') {
+			refusal = null;
+			provider.connect();
+		}
 		update();
 	};
 	const onPageHide = () => removeAwarenessStates(awareness, [doc.clientID], 'page closed');
@@ -227,6 +255,27 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 			// still read the updates they hold.
 		}
 	};
+}
+
+/** What the relay's API says about this token, as a refusal; null when it accepts it or cannot be asked. */
+async function diagnoseRefusal(socketUrl: string, groupId: string, token: string, creating: boolean): Promise<Refusal | null> {
+	const base = new URL(socketUrl.replace(/^ws/, 'http'));
+	const url = new URL(`api/groups/${encodeURIComponent(groupId)}/me`, base.origin + base.pathname.replace(/sync\/[^/]*$/, ''));
+	let response: Response;
+	try {
+		response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+	} catch {
+		return null; // unreachable: simply offline
+	}
+	if (response.ok) return null;
+	const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+	const said = typeof body?.error === 'string' ? body.error : '';
+	if (creating && response.status === 401) {
+		// The group is not on the relay yet, so the API cannot know this token; the relay refused to create it.
+		return { reason: 'forbidden', message: 'The relay did not accept this new group. It may need a creation token; ask its operator.' };
+	}
+	const known = refusalFor(response.status + 4000, said);
+	return known ? { ...known, message: said || known.message } : null;
 }
 
 /** Asks the browser not to evict this app's storage under pressure (once per page). */
