@@ -48,8 +48,21 @@ export interface RawItem {
 	notes?: RawNote[];
 }
 
+/** Shortens text to `max` characters with an ellipsis, never splitting an emoji's surrogate pair. */
 function clip(text: string, max: number): string {
-	return text.length > max ? text.slice(0, max - 1) + '…' : text;
+	if (text.length <= max) return text;
+	let end = max - 1;
+	if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--;
+	return text.slice(0, end) + '…';
+}
+
+/** The last `max` characters of text before a passage, or the first after it, on whole characters. */
+function context(text: string, max: number, fromEnd: boolean): string {
+	if (text.length <= max) return text;
+	let out = fromEnd ? text.slice(-max) : text.slice(0, max);
+	if (fromEnd && /[\uDC00-\uDFFF]/.test(out[0])) out = out.slice(1);
+	if (!fromEnd && /[\uD800-\uDBFF]/.test(out[out.length - 1])) out = out.slice(0, -1);
+	return out;
 }
 
 /** A time in ms, or undefined when the file gives none or nonsense. */
@@ -170,8 +183,8 @@ export class PlanBuilder {
 			highlights.push({
 				id: cleanId(h.id, 'h'),
 				exact,
-				prefix: cleanText(h.prefix, Number.MAX_SAFE_INTEGER, 'prefix').slice(-LIMITS.context),
-				suffix: cleanText(h.suffix, Number.MAX_SAFE_INTEGER, 'suffix').slice(0, LIMITS.context),
+				prefix: context(cleanText(h.prefix, Number.MAX_SAFE_INTEGER, 'prefix'), LIMITS.context, true),
+				suffix: context(cleanText(h.suffix, Number.MAX_SAFE_INTEGER, 'suffix'), LIMITS.context, false),
 				note: clip(cleanText(h.note, Number.MAX_SAFE_INTEGER, 'note').trim(), LIMITS.note),
 				createdAt: validTime(h.createdAt),
 				by: h.by,
