@@ -1,0 +1,133 @@
+// Private groups in real Chromium: the owner invites an editor and a viewer, both join through their
+// links in browsers of their own, edits flow to everyone, the viewer cannot edit, and a revoked
+// editor is told so and no longer syncs.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readAllItems } from '../../src/lib/model';
+import { launchBrowser } from '../helpers/browser';
+import { eventually, startTestRelay, type TestRelay } from '../helpers/relay';
+
+let relay: TestRelay;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+	relay = await startTestRelay({ staticDir: inject('buildDir') });
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	for (const context of contexts) await context.close().catch(() => {});
+	await browser?.close();
+	await relay?.stop();
+});
+
+/** A member's own browser (separate storage), 360 px wide to keep the pages honest on phones. */
+async function person(): Promise<Page> {
+	const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+	contexts.push(context);
+	const page = await context.newPage();
+	page.on('pageerror', (error) => pageErrors.push(error.message));
+	return page;
+}
+
+/** A link of the group's own navigation bar. */
+const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
+
+const statusSays = (page: Page, text: RegExp) => page.locator('.sync-status .label', { hasText: text }).waitFor({ timeout: 20_000 });
+
+async function makeInvite(owner: Page, role: 'Editor' | 'Viewer'): Promise<string> {
+	await owner.getByLabel(role, { exact: true }).check();
+	await owner.getByRole('button', { name: 'Create invite link' }).click();
+	const field = owner.getByLabel(`Invite link for ${role === 'Editor' ? 'an editor' : 'a viewer'}`);
+	await field.waitFor();
+	return field.inputValue();
+}
+
+async function join(page: Page, link: string, name: string): Promise<void> {
+	await page.goto(link);
+	await page.getByLabel('Your display name').waitFor();
+	// The token left the address bar as soon as the page read it.
+	expect(new URL(page.url()).hash).toBe('');
+	await page.getByLabel('Your display name').fill(name);
+	await page.getByRole('button', { name: 'Join the group' }).click();
+	await page.waitForURL(/\/g\/[^/]+$/);
+	await page.getByRole('heading', { name: 'Group items', exact: true }).waitFor();
+}
+
+async function addItem(page: Page, groupId: string, url: string, title: string): Promise<void> {
+	// Through the app's own navigation, so the page (and its connection) stays the same.
+	await tab(page, 'Add an item').click();
+	await page.waitForURL(`**/g/${groupId}/new`);
+	await page.getByLabel('Page address').fill(url);
+	await page.getByLabel('Title').fill(title);
+	await page.getByRole('button', { name: /Save item/ }).click();
+	await page.waitForURL(/\/i\/[0-9a-f]+$/);
+}
+
+describe('a private group', () => {
+	it('invites an editor and a viewer, shares edits, keeps the viewer read-only, and revokes the editor', async () => {
+		const owner = await person();
+		await owner.goto(`${relay.url}/`);
+		await owner.getByLabel('Group name').fill('Tic&Travail');
+		await owner.getByRole('button', { name: 'Create group' }).click();
+		await owner.waitForURL(/\/g\/[^/]+$/);
+		const groupId = /\/g\/([^/]+)$/.exec(new URL(owner.url()).pathname)![1];
+		await statusSays(owner, /^Up to date$/);
+
+		await tab(owner, 'Settings').click();
+		await owner.getByRole('heading', { name: 'Invite people' }).waitFor();
+		await owner.getByText(/You are an owner of this group/).waitFor();
+		const editorLink = await makeInvite(owner, 'Editor');
+		const viewerLink = await makeInvite(owner, 'Viewer');
+		expect(editorLink).toMatch(new RegExp(`^${relay.url}/join/${groupId}#[A-Za-z0-9_-]{22,}$`));
+		expect(viewerLink).not.toBe(editorLink);
+		await eventually(async () => (await owner.getByTestId('invite').count()) === 3);
+		expect(await owner.locator('[data-testid="invite"][data-role="editor"]').count()).toBe(1);
+
+		const editor = await person();
+		const viewer = await person();
+		await join(editor, editorLink, 'Eve');
+		await join(viewer, viewerLink, 'Vic');
+
+		// The viewer is told it cannot edit, and has no way to.
+		await viewer.getByText('You can read this group but not edit it.').waitFor();
+		expect(await viewer.getByRole('link', { name: 'Add an item' }).count()).toBe(0);
+		expect(await editor.getByText('You can read this group but not edit it.').count()).toBe(0);
+
+		// The editor's item reaches the owner and the viewer.
+		await addItem(editor, groupId, 'https://example.org/essay', 'An essay on commonplace books');
+		for (const page of [owner, viewer]) {
+			await tab(page, 'Items').click();
+			await page.getByText('An essay on commonplace books').first().waitFor({ timeout: 15_000 });
+		}
+		await viewer.getByRole('link', { name: /Open.*An essay on commonplace books/ }).click();
+		await viewer.waitForURL(/\/i\/[0-9a-f]+$/);
+		await viewer.getByRole('heading', { name: 'An essay on commonplace books' }).waitFor();
+		expect(await viewer.getByRole('button', { name: /edit|delete|add|save/i }).count()).toBe(0);
+		expect(await editor.getByRole('button', { name: /Edit title/ }).count()).toBe(1); // the editor, on the same page, can
+
+		// The owner revokes the editor, who is told so at once.
+		await tab(owner, 'Settings').click();
+		const editorRow = owner.locator('[data-testid="invite"][data-role="editor"]');
+		await editorRow.getByRole('button', { name: /Revoke/ }).click();
+		await editorRow.getByRole('button', { name: 'Yes, revoke' }).click();
+		await editorRow.waitFor({ state: 'detached' });
+		await editor.getByRole('alert').filter({ hasText: /revoked/ }).waitFor({ timeout: 5_000 });
+
+		// The editor can no longer write here nor receive what others write.
+		expect(await tab(editor, 'Add an item').count()).toBe(0);
+		await tab(editor, 'Items').click();
+		await tab(owner, 'Items').click();
+		await addItem(owner, groupId, 'https://example.org/owner', 'Added by the owner afterwards');
+		await tab(viewer, 'Items').click();
+		await viewer.getByText('Added by the owner afterwards').first().waitFor({ timeout: 15_000 });
+		await editor.getByText('An essay on commonplace books').first().waitFor();
+		expect(await editor.getByText('Added by the owner afterwards').count()).toBe(0);
+		const titles = readAllItems((await relay.relay.loadGroupDoc(groupId))!).map((item) => item.title);
+		expect(titles.sort()).toEqual(['Added by the owner afterwards', 'An essay on commonplace books']);
+
+		expect(pageErrors).toEqual([]);
+	});
+});
