@@ -178,4 +178,28 @@ describe('relay lifecycle', () => {
 		cleanups.push(() => bob.destroy());
 		await eventually(() => expect(readGroup(bob.doc).info.name).toBe('Shut down gently'));
 	});
+
+	it('drops a peer that stops answering pings, and refuses a group past its size limit with 4413', async () => {
+		const relay = await relayFor({ heartbeatMs: 100, maxDocumentBytes: 4_096 });
+		const groupId = randomId();
+		const token = newToken();
+		const alice = member(relay, groupId, token, true);
+		await eventually(() => alice.provider.synced);
+
+		const silent = new WebSocket(`${relay.wsUrl}/${groupId}?token=${token}`);
+		cleanups.push(() => silent.terminate());
+		silent.on('error', () => {});
+		await new Promise((resolve) => silent.once('open', resolve));
+		// A paused socket reads nothing, so it never answers a ping: a peer gone dead.
+		(silent as unknown as { _socket: { pause(): void } })._socket.pause();
+		await eventually(() => relay.relay.connectionCount === 1);
+		expect(metric(await (await fetch(`${relay.url}/metrics`)).text(), 'relay_refusals_total{reason="heartbeat-timeout"}')).toBe(1);
+		expect(alice.provider.wsconnected).toBe(true);
+
+		const closes: number[] = [];
+		alice.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+		alice.doc.getText('big').insert(0, 'x'.repeat(8_000));
+		await eventually(() => expect(closes).toEqual([4413]));
+		expect((await relay.relay.loadGroupDoc(groupId))?.getText('big').length ?? 0).toBe(0);
+	});
 });
