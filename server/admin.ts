@@ -1,11 +1,11 @@
 // The operator's command line (`npm run admin -- <command>`): create groups and print their owner
 // link, list groups, list and revoke invites, back up the database. Reads DATA_DIR like the relay.
 import * as Y from 'yjs';
-import { createGroup, listMembers, getGroupInfo, hasGroup, randomId } from '../src/lib/model/index.ts';
-import { GroupAccess } from './auth/access.ts';
-import { backupDatabase } from './backup.ts';
-import { configFromCommandLine, ConfigError, type RelayConfig } from './config.ts';
-import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
+import { createGroup, listMembers, getGroupInfo, hasGroup, randomId } from '../src/lib/model/index';
+import { GroupAccess } from './auth/access';
+import { backupDatabase } from './backup';
+import { configFromCommandLine, ConfigError, type RelayConfig } from './config';
+import { createSqliteStore, openDatabase } from './persistence/sqlite';
 
 const HELP = `Usage: npm run admin -- [options] <command> [arguments]
 

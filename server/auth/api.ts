@@ -6,7 +6,7 @@ import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { exportGroupFile } from './export';
-import { getGroupInfo, hasGroup } from '../../src/lib/model/index.ts';
+import { getGroupInfo, hasGroup } from '../../src/lib/model/index';
 
 class ApiError extends Error {
 	constructor(

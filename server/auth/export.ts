@@ -1,6 +1,6 @@
 // Renders a group's export file for the HTTP API with the app's interchange module.
 import type * as Y from 'yjs';
-import { exportGroup, isExportFormat } from '../../src/lib/interchange/index.ts';
+import { exportGroup, isExportFormat } from '../../src/lib/interchange/index';
 
 type ExportResult =
 	| { ok: true; body: string; contentType: string; filename: string }

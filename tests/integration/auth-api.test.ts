@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGroup, getGroupInfo, hasGroup } from '../../src/lib/model/index.ts';
-import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+import { createGroup, getGroupInfo, hasGroup } from '../../src/lib/model/index';
+import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import type { RelayConfig } from '../../server/config.ts';
-import { addItem, createGroup, readAllItems } from '../../src/lib/model/index.ts';
-import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+import type { RelayConfig } from '../../server/config';
+import { addItem, createGroup, readAllItems } from '../../src/lib/model/index';
+import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
