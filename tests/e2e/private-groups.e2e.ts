@@ -128,6 +128,14 @@ describe('a private group', () => {
 		const titles = readAllItems((await relay.relay.loadGroupDoc(groupId))!).map((item) => item.title);
 		expect(titles.sort()).toEqual(['Added by the owner afterwards', 'An essay on commonplace books']);
 
+		// Told again after a reload, and the revoked link no longer lets anyone join.
+		await editor.reload();
+		await editor.getByRole('alert').filter({ hasText: /revoked/ }).waitFor({ timeout: 15_000 });
+		const stranger = await person();
+		await stranger.goto(editorLink);
+		await stranger.getByTestId('join-refused').filter({ hasText: /revoked/ }).waitFor();
+		expect(new URL(stranger.url()).hash).toBe('');
+
 		expect(pageErrors).toEqual([]);
 	});
 });
