@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 		});
 	}
 	const relay = await startRelay(config);
-	log.info('listening', { port: relay.port, url: relay.url, dataDir: resolve(config.dataDir) });
+	// Always printed, whatever the log level: scripts and tests read the port from it.
+	createLogger('info').info('listening', { port: relay.port, url: relay.url, dataDir: resolve(config.dataDir) });
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -193,7 +193,7 @@ export class Room {
 	private commit(update: Uint8Array, from: Peer): void {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
-		// The SQLite store has written the row by the time append returns (same tick).
+		// The SQLite store commits the row in this same tick (with the other updates of the tick).
 		store.append(this.groupId, update).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);

@@ -1,5 +1,6 @@
 // The default RoomStore: one SQLite database (WAL) holding each group's snapshot and an append-only
-// log of the updates accepted since, written synchronously so an update is on disk before fan-out.
+// log of the updates accepted since. Updates are written in the tick they arrive, those of one tick
+// in one transaction (group commit), and each promise resolves only once its row is committed.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,6 +26,13 @@ export interface SqliteStoreOptions {
 	compactionPauseMs?: number;
 	/** Called inside the compaction transaction, before anything is written. */
 	onCompactionStart?: (groupId: string) => void;
+}
+
+interface PendingAppend {
+	groupId: string;
+	update: Uint8Array;
+	resolve(size: StoredSize): void;
+	reject(error: unknown): void;
 }
 
 interface LogRow {
@@ -82,6 +90,29 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		return size;
 	};
 
+	const insertBatch = db.transaction((batch: PendingAppend[]) => {
+		for (const item of batch) insertUpdate.run(item.groupId, item.update);
+	});
+	let pending: PendingAppend[] | null = null;
+	// Runs as a microtask: after every message of the current network read was handled, same tick.
+	const flush = () => {
+		const batch = pending ?? [];
+		pending = null;
+		try {
+			insertBatch.immediate(batch);
+		} catch (error) {
+			for (const item of batch) item.reject(error);
+			return;
+		}
+		for (const item of batch) {
+			const size = sizeOf(item.groupId);
+			size.logUpdates += 1;
+			size.logBytes += item.update.length;
+			size.totalBytes += item.update.length;
+			item.resolve({ ...size });
+		}
+	};
+
 	const compact = db.transaction((groupId: string): StoredSize => {
 		options.onCompactionStart?.(groupId);
 		if (options.compactionPauseMs) sleepSync(options.compactionPauseMs);
@@ -117,13 +148,16 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			sizes.set(groupId, size);
 			return { updates, size: { ...size } };
 		},
-		async append(groupId, update) {
-			const size = sizeOf(groupId);
-			insertUpdate.run(groupId, update);
-			size.logUpdates += 1;
-			size.logBytes += update.length;
-			size.totalBytes += update.length;
-			return { ...size };
+		append(groupId, update) {
+			// Counted before the insert, so the cached size never includes a row twice.
+			sizeOf(groupId);
+			return new Promise<StoredSize>((resolve, reject) => {
+				if (!pending) {
+					pending = [];
+					queueMicrotask(flush);
+				}
+				pending.push({ groupId, update, resolve, reject });
+			});
 		},
 		async compact(groupId) {
 			try {

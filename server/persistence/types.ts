@@ -21,8 +21,8 @@ export interface RoomStore {
 	/** Everything stored of a group, or null when the group has nothing stored. */
 	load(groupId: string): Promise<StoredGroup | null>;
 	/**
-	 * Appends one update to the group's log. It must be durable when the promise resolves; the
-	 * relay passes the update on to other peers only then. The SQLite store writes before it returns.
+	 * Appends one update to the group's log. It must be durable when the promise resolves, and
+	 * promises resolve in the order of the calls; the relay passes the update on only then.
 	 */
 	append(groupId: string, update: Uint8Array): Promise<StoredSize>;
 	/**
