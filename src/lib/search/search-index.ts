@@ -43,7 +43,13 @@ export class SearchIndex {
 			fields: [...FIELDS],
 			storeFields: [],
 			processTerm: (term) => fold(term) || null,
-			searchOptions: { boost: { title: 3, tags: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'AND' }
+			// Typos are forgiven in longer words only, so "2013" never finds "2014".
+			searchOptions: {
+				boost: { title: 3, tags: 2 },
+				prefix: true,
+				fuzzy: (term) => (term.length >= 5 && !/\d/.test(term) ? 0.2 : false),
+				combineWith: 'AND'
+			}
 		});
 	}
 

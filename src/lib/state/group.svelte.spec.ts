@@ -1,6 +1,6 @@
 // The state bridge: snapshots follow local and remote changes, filters and pages, and the search
 // index follows edits and deletions without a rebuild.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createGroup, editNote, type Actor } from '$lib/model';
 import { GroupState } from './group.svelte';
@@ -39,6 +39,37 @@ describe('GroupState', () => {
 		bob.addNote(itemId, 'on rentre dans le vif du sujet');
 		send(bob, ann);
 		expect(ann.item(itemId)?.notes.map((n) => n.text)).toEqual(['on rentre dans le vif du sujet']);
+	});
+
+	describe('when reading the group is slow', () => {
+		afterEach(() => {
+			vi.useRealTimers();
+			vi.restoreAllMocks();
+		});
+
+		it("shows this member's actions at once and gathers remote changes into one refresh", () => {
+			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+			let clock = 0;
+			// Every read of the group appears to take 100 ms, as with a very big group.
+			vi.spyOn(performance, 'now').mockImplementation(() => (clock += 50));
+			const ann = group();
+			const bob = peer(ann);
+			expect(ann.items).toEqual([]);
+
+			const { itemId } = ann.addItem({ url: 'https://example.org/mine' });
+			expect(ann.item(itemId)).not.toBeNull();
+
+			const seen = ann.version;
+			bob.addItem({ url: 'https://example.org/b1' });
+			send(bob, ann);
+			bob.addItem({ url: 'https://example.org/b2' });
+			send(bob, ann);
+			expect(ann.version).toBe(seen);
+			expect(ann.items).toHaveLength(1);
+			vi.advanceTimersByTime(1_000);
+			expect(ann.version).toBe(seen + 1);
+			expect(ann.items).toHaveLength(3);
+		});
 	});
 
 	it('keeps the same snapshot while nothing changes', () => {
@@ -83,6 +114,7 @@ describe('GroupState', () => {
 		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'Quand les amateurs' });
 		expect(ann.search('amateurs')).toEqual(new Set([itemId]));
 		expect(ann.search('remunerer').size).toBe(0);
+		expect(ann.search('amateurz')).toEqual(new Set([itemId]));
 
 		ann.editItem(itemId, { title: 'Rémunérer les amateurs' });
 		expect(ann.search('remunerer')).toEqual(new Set([itemId]));
@@ -103,6 +135,10 @@ describe('GroupState', () => {
 			ann.doc.getText(`description\u001f${itemId}`).insert(0, 'contribution créative');
 		}, 'relay');
 		expect(ann.search('creative')).toEqual(new Set([itemId]));
+
+		const other = ann.addItem({ url: 'https://example.org/2014', title: 'Page 2014' }).itemId;
+		expect(ann.search('2014')).toEqual(new Set([other]));
+		expect(ann.search('2013').size).toBe(0);
 
 		ann.deleteItem(itemId);
 		expect(ann.search('amateurs').size).toBe(0);

@@ -43,6 +43,7 @@ export class Workspace {
 		});
 		session.loaded.then(
 			() => {
+				this.group.flush();
 				this.#loaded = true;
 				this.#remember();
 			},
