@@ -47,7 +47,7 @@ export function resolveAuthConfig(config: AuthConfig): ResolvedAuthConfig {
 		host: pick('host'),
 		createToken: config.createToken ? config.createToken : null,
 		openCreation: Boolean(config.openCreation),
-		publicBind: Boolean(config.publicBind ?? config.trustProxy),
+		publicBind: Boolean(config.publicBind || config.trustProxy),
 		badTokenSlowAfter: pick('badTokenSlowAfter'),
 		badTokenLimit: pick('badTokenLimit'),
 		badTokenWindowMs: pick('badTokenWindowMs'),

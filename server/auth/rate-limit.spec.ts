@@ -1,6 +1,6 @@
 // The bad-token limiter: slows an address down, then refuses it for a while, and no one else.
 import { describe, expect, it } from 'vitest';
-import { BadTokenLimiter } from './rate-limit';
+import { addressKey, BadTokenLimiter } from './rate-limit';
 
 const limits = { slowAfter: 3, limit: 6, windowMs: 60_000, blockMs: 120_000 };
 
@@ -49,5 +49,27 @@ describe('BadTokenLimiter', () => {
 		// The newest addresses are still counted.
 		limiter.fail('addr-11999', 0);
 		expect(limiter.check('addr-11999', 1).blocked).toBe(true);
+	});
+});
+
+describe('addressKey', () => {
+	it('counts IPv4 addresses one by one, IPv6 ones by their /64', () => {
+		expect(addressKey('10.0.0.1')).toBe('10.0.0.1');
+		expect(addressKey('::ffff:127.0.0.3')).toBe('127.0.0.3');
+		expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+		expect(addressKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+		expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+		expect(addressKey('::1')).toBe('0:0:0:0::/64');
+		expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+		expect(addressKey('unknown')).toBe('unknown');
+	});
+
+	it('makes one IPv6 host’s fresh addresses share one count', () => {
+		const limiter = new BadTokenLimiter({ ...limits, limit: 3 });
+		limiter.fail('2001:db8:1:2::a', 0);
+		limiter.fail('2001:db8:1:2::b', 0);
+		limiter.fail('2001:db8:1:2::c', 0);
+		expect(limiter.check('2001:db8:1:2::d', 1).blocked).toBe(true);
+		expect(limiter.check('2001:db8:1:3::a', 1).blocked).toBe(false);
 	});
 });

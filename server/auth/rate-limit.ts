@@ -1,5 +1,6 @@
 // Slows down, then refuses, an address that keeps presenting bad tokens, so tokens cannot be guessed.
 // Each address is counted on its own: good clients elsewhere never notice.
+import { isIP } from 'node:net';
 
 export interface BadTokenLimits {
 	/** Bad tokens within the window after which each refusal asks to be delayed. */
@@ -26,6 +27,22 @@ const MAX_DELAY_MS = 5_000;
 /** Beyond this many remembered addresses the stale ones are forgotten, so memory stays bounded. */
 const MAX_ADDRESSES = 10_000;
 
+/**
+ * The unit an address is counted by: an IPv4 address as it is, an IPv6 address by its /64 network,
+ * since one IPv6 host usually holds a whole /64 and could otherwise try from a fresh address each time.
+ */
+export function addressKey(address: string): string {
+	const bare = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+	if (isIP(bare) !== 6) return bare;
+	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+	if (mapped) return mapped[1];
+	const [head, tail = ''] = bare.split('::');
+	const left = head ? head.split(':') : [];
+	const right = bare.includes('::') && tail ? tail.split(':') : [];
+	const groups = bare.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+	return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 export class BadTokenLimiter {
 	readonly #limits: BadTokenLimits;
 	readonly #addresses = new Map<string, AddressRecord>();
@@ -41,6 +58,7 @@ export class BadTokenLimiter {
 
 	/** Whether the address may try at all, and how much to slow its answers. */
 	check(address: string, now = Date.now()): LimiterVerdict {
+		address = addressKey(address);
 		const record = this.#current(address, now);
 		if (!record) return { blocked: false, delayMs: 0 };
 		if (record.blockedUntil > now) return { blocked: true, retryAfterMs: record.blockedUntil - now };
@@ -49,6 +67,7 @@ export class BadTokenLimiter {
 
 	/** Counts one bad token from the address; returns the verdict for its next attempt. */
 	fail(address: string, now = Date.now()): LimiterVerdict {
+		address = addressKey(address);
 		let record = this.#current(address, now);
 		if (!record) {
 			if (this.#addresses.size >= MAX_ADDRESSES) this.#prune(now);
