@@ -47,6 +47,8 @@ function bringsSomethingNew(entry: PlannedItem, existing: Item, highlightIds: Se
 	return (
 		(existing.deletedAt !== null && !entry.deleted) ||
 		(entry.title !== '' && existing.title === '') ||
+		(entry.site !== '' && existing.site === '') ||
+		(entry.savedBy ?? []).some((save) => !existing.savedBy.some((s) => s.memberId === save.memberId && s.at <= save.at)) ||
 		(entry.image !== '' && existing.image === '') ||
 		(entry.description !== '' && !existing.description.includes(entry.description)) ||
 		entry.tags.some((tag) => !existing.tags.includes(tag)) ||
