@@ -1,0 +1,138 @@
+// Big-group figures: build the group through the model, then measure its encoded size, the relay's
+// cold load from SQLite, how long a new client takes to receive it (against the reference too),
+// and compaction.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { randomId, roots } from '../../src/lib/model';
+import { BenchClient, clock } from '../load/group-clients';
+import { pinned } from '../pinning';
+import { startCommonplace, startReference, type RunningServer } from '../servers';
+import { round } from '../stats';
+import { BIG_GROUP, buildBigGroup, type BigGroupSize } from './build';
+
+/**
+ * A group this big is sent in one message and is larger than the relay's default limits
+ * (1 MiB per message, 32 MiB per group), so the benchmark relay is started with higher ones.
+ */
+export const BIG_GROUP_RELAY_ENV = {
+	MAX_PAYLOAD_BYTES: String(256 * 1024 * 1024),
+	MAX_DOCUMENT_BYTES: String(1024 * 1024 * 1024)
+};
+
+export interface BigGroupFigures {
+	size: BigGroupSize;
+	buildMs: number;
+	modelWrites: number;
+	encodedBytes: number;
+	encodedBytesV2: number;
+	/** The relay's store, in a fresh process: read from SQLite and apply into a Y.Doc. */
+	coldLoadMs: number;
+	/** A client's first sync against a relay just started (the room loads from SQLite first). */
+	firstClientColdMs: number;
+	/** A new client's first sync while the group is already in the relay's memory. */
+	newClientMs: { commonplace: number; reference: number };
+	compaction: { edits: number; ms: number; snapshotBytes: number };
+	clientItems: number;
+}
+
+async function sync(server: RunningServer, groupId: string, params: Record<string, string>, doc?: Y.Doc): Promise<{ client: BenchClient; ms: number }> {
+	const client = new BenchClient(server.providerUrl, groupId, params, doc);
+	const start = clock();
+	await client.connect(300_000);
+	return { client, ms: clock() - start };
+}
+
+/** Uploads `doc` as the group's first client and waits until a second client sees all of it. */
+async function upload(server: RunningServer, groupId: string, token: string, doc: Y.Doc, items: number): Promise<void> {
+	const uploader = await sync(server, groupId, server.params(token, true), doc);
+	const check = await sync(server, groupId, server.params(token, false));
+	const itemsMap = roots(check.client.doc).items;
+	const deadline = clock() + 300_000;
+	while (itemsMap.size < items) {
+		if (clock() > deadline) throw new Error(`The server holds ${itemsMap.size} of ${items} items after the upload.`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	uploader.client.destroy();
+	check.client.destroy();
+}
+
+export async function measureBigGroup(size: BigGroupSize = BIG_GROUP, log: (line: string) => void = console.log): Promise<BigGroupFigures> {
+	const doc = new Y.Doc();
+	let modelWrites = 0;
+	doc.on('update', () => modelWrites++);
+	log(`  building ${size.items.toLocaleString('en')} items, ${size.highlights.toLocaleString('en')} highlights, ${size.notes.toLocaleString('en')} notes through the model ...`);
+	let start = clock();
+	await buildBigGroup(doc, size);
+	const buildMs = clock() - start;
+	const encodedBytes = Y.encodeStateAsUpdate(doc).byteLength;
+	const encodedBytesV2 = Y.encodeStateAsUpdateV2(doc).byteLength;
+	const groupId = randomId();
+	const token = randomBytes(24).toString('base64url');
+
+	const dataDir = mkdtempSync(join(tmpdir(), 'commonplace-bench-big-'));
+	try {
+		log('  uploading to the relay ...');
+		let relay = await startCommonplace({ dataDir, env: BIG_GROUP_RELAY_ENV });
+		try {
+			await upload(relay, groupId, token, doc, size.items);
+		} finally {
+			await relay.stop();
+		}
+
+		log('  cold start, first and second client ...');
+		relay = await startCommonplace({ dataDir, env: BIG_GROUP_RELAY_ENV });
+		let firstClientColdMs: number;
+		let newClientMs: number;
+		let clientItems: number;
+		try {
+			const first = await sync(relay, groupId, relay.params(token, false));
+			firstClientColdMs = first.ms;
+			const second = await sync(relay, groupId, relay.params(token, false));
+			newClientMs = second.ms;
+			clientItems = roots(second.client.doc).items.size;
+			first.client.destroy();
+			second.client.destroy();
+		} finally {
+			await relay.stop();
+		}
+
+		log('  the store alone: cold load and compaction ...');
+		const [command, args] = pinned('server', process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-timings.ts'), dataDir, groupId, '1000']);
+		const store = JSON.parse(execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+
+		log('  the reference server ...');
+		const reference = await startReference();
+		let referenceMs: number;
+		try {
+			await upload(reference, groupId, token, doc, size.items);
+			// Measured as on the relay: a new client while another one holds the group open.
+			const holder = await sync(reference, groupId, {});
+			const fresh = await sync(reference, groupId, {});
+			referenceMs = fresh.ms;
+			holder.client.destroy();
+			fresh.client.destroy();
+		} finally {
+			await reference.stop();
+		}
+
+		return {
+			size,
+			buildMs: round(buildMs),
+			modelWrites,
+			encodedBytes,
+			encodedBytesV2,
+			coldLoadMs: round(store.loadMs),
+			firstClientColdMs: round(firstClientColdMs),
+			newClientMs: { commonplace: round(newClientMs), reference: round(referenceMs) },
+			compaction: { edits: store.compactedUpdates, ms: round(store.compactionMs), snapshotBytes: store.snapshotBytes },
+			clientItems
+		};
+	} finally {
+		doc.destroy();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}

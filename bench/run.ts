@@ -1,0 +1,178 @@
+// `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
+// then the big-group figures; prints one table and writes bench/results/<date>.json.
+// Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
+// --only=a,b,c,big,browser (run some parts only).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFigures } from './big-group/relay-figures';
+import { BIG_GROUP } from './big-group/build';
+import { measureBrowser, type BrowserFigures } from './browser/figures';
+import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
+import { PINNING } from './pinning';
+import { ensureReference } from './reference';
+import { startCommonplace, startReference, type RunningServer, type ServerKind } from './servers';
+import { markdownTable, textTable, type Row } from './table';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const wanted = (part: string) => !only || only.includes(part);
+
+/**
+ * The relay's per-address protections (50 connections, 100 messages/s per connection) are meant for
+ * the public, not for a load generator on one address; the benchmark lifts them as an operator would.
+ */
+export const LOAD_RELAY_ENV = {
+	CONNECTIONS_PER_IP: '1000000',
+	MESSAGES_PER_SECOND: '1000000',
+	MESSAGE_BURST: '1000000'
+};
+
+const scale = quick ? 0.1 : 1;
+const SCENARIOS: Scenario[] = [
+	{ id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 15_000, workers: 1, connectWindow: 50 },
+	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 15_000, workers: 1, connectWindow: 50 },
+	{ id: 'c', title: `(c) ${2_000 * scale} groups × 2 idle clients`, groups: 2_000 * scale, clientsPerGroup: 2, updatesPerSecond: 0, durationMs: quick ? 2_000 : 10_000, workers: 1, connectWindow: 100 }
+];
+
+function machine() {
+	return {
+		cores: availableParallelism(),
+		cpuModel: cpus()[0]?.model ?? 'unknown',
+		memoryGiB: Math.round(totalmem() / 2 ** 30),
+		node: process.version,
+		platform: `${process.platform} ${process.arch}`,
+		pinning: PINNING ? 'taskset: server on core 0, load clients on core 1' : 'none (taskset missing or fewer than 2 cores)'
+	};
+}
+
+function start(kind: ServerKind): Promise<RunningServer> {
+	return kind === 'commonplace' ? startCommonplace({ env: LOAD_RELAY_ENV }) : startReference();
+}
+
+function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult): Row[] {
+	const rows: Row[] = [{ label: scenario.title }];
+	const failed = c.failedClients || r.failedClients ? ` (failed: ${c.failedClients} / ${r.failedClients})` : '';
+	rows.push({ label: `  all ${c.clients.toLocaleString('en')} clients synced${failed}`, commonplace: c.syncMs, reference: r.syncMs, unit: 'ms', better: 'lower' });
+	if (scenario.updatesPerSecond > 0) {
+		rows.push(
+			{ label: '  updates in', commonplace: c.updatesInPerSec, reference: r.updatesInPerSec, unit: '/s', better: 'higher' },
+			{ label: '  deliveries out', commonplace: c.deliveriesOutPerSec, reference: r.deliveriesOutPerSec, unit: '/s', better: 'higher' },
+			{ label: '  deliveries seen / expected', commonplace: `${c.delivered}/${c.expectedDeliveries}`, reference: `${r.delivered}/${r.expectedDeliveries}` },
+			{ label: '  latency p50', commonplace: c.latencyMs.p50, reference: r.latencyMs.p50, unit: 'ms', better: 'lower' },
+			{ label: '  latency p95', commonplace: c.latencyMs.p95, reference: r.latencyMs.p95, unit: 'ms', better: 'lower' },
+			{ label: '  latency p99', commonplace: c.latencyMs.p99, reference: r.latencyMs.p99, unit: 'ms', better: 'lower' },
+			{ label: '  latency max', commonplace: c.latencyMs.max, reference: r.latencyMs.max, unit: 'ms', better: 'lower' },
+			{ label: '  server CPU under load', commonplace: c.cpuPercent, reference: r.cpuPercent, unit: '% core', better: 'lower' },
+			{ label: '  load worker CPU (client side)', commonplace: c.loadCpuPercent, reference: r.loadCpuPercent, unit: '% core' }
+		);
+	} else {
+		rows.push(
+			{ label: '  server CPU while connecting', commonplace: c.cpuConnectPercent, reference: r.cpuConnectPercent, unit: '% core', better: 'lower' },
+			{ label: '  server CPU while idle', commonplace: c.cpuPercent, reference: r.cpuPercent, unit: '% core', better: 'lower' },
+			{ label: '  server RSS with all connected', commonplace: c.rssConnectedMiB, reference: r.rssConnectedMiB, unit: 'MiB', better: 'lower' }
+		);
+	}
+	rows.push({ label: '  server peak RSS', commonplace: c.peakRssMiB, reference: r.peakRssMiB, unit: 'MiB', better: 'lower' });
+	return rows;
+}
+
+function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | null, size = BIG_GROUP): Row[] {
+	const title = `Big group: ${size.items.toLocaleString('en')} items, ${size.highlights.toLocaleString('en')} highlights, ${size.notes.toLocaleString('en')} notes`;
+	const rows: Row[] = [{ label: title }];
+	if (big) {
+		rows.push(
+			{ label: '  encoded size (Yjs update v1)', commonplace: big.encodedBytes / 2 ** 20, unit: 'MiB' },
+			{ label: `  built through the model (${big.modelWrites.toLocaleString('en')} writes)`, commonplace: big.buildMs / 1000, unit: 's' },
+			{ label: '  relay cold load from SQLite', commonplace: big.coldLoadMs, unit: 'ms', better: 'lower' },
+			{ label: '  first client on a just-started relay', commonplace: big.firstClientColdMs, unit: 'ms', better: 'lower' },
+			{ label: '  new client receives the group', commonplace: big.newClientMs.commonplace, reference: big.newClientMs.reference, unit: 'ms', better: 'lower' },
+			{ label: `  compaction (snapshot + ${big.compaction.edits.toLocaleString('en')} logged edits)`, commonplace: big.compaction.ms, unit: 'ms', better: 'lower' }
+		);
+	}
+	if (browser) {
+		if (browser.measured) {
+			rows.push(
+				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
+				{ label: `  browser: search for a word in a note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' }
+			);
+		} else {
+			rows.push(
+				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: 'not measured' },
+				{ label: '  browser: search for a word in a note', commonplace: 'not measured' },
+				{ label: `  (why: ${browser.reason})`, commonplace: '' }
+			);
+		}
+	}
+	return rows;
+}
+
+async function main() {
+	const began = performance.now();
+	const date = new Date().toISOString();
+	const info = machine();
+	// The orchestrator and everything it starts without a pin (Chromium) stay off the server's core.
+	if (PINNING) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+	const reference = ensureReference();
+	console.log(`Commonplace benchmark${quick ? ' (quick)' : ''} — ${info.cores} cores, ${info.cpuModel}, Node ${info.node}; pinning: ${info.pinning}\n`);
+
+	const scenarios: Record<string, { scenario: Scenario; commonplace: ScenarioResult; reference: ScenarioResult }> = {};
+	const rows: Row[] = [];
+	for (const scenario of SCENARIOS) {
+		if (!wanted(scenario.id)) continue;
+		const results = {} as Record<ServerKind, ScenarioResult>;
+		for (const kind of ['commonplace', 'reference'] as const) {
+			console.log(`${scenario.title}: ${kind} ...`);
+			const server = await start(kind);
+			try {
+				results[kind] = await runScenario(server, scenario);
+			} finally {
+				await server.stop();
+			}
+			const r = results[kind];
+			console.log(`  synced in ${r.syncMs} ms, ${r.updatesInPerSec}/s in, ${r.deliveriesOutPerSec}/s out, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, CPU ${r.cpuPercent}%, peak RSS ${r.peakRssMiB} MiB${r.failedClients ? `, ${r.failedClients} clients failed: ${r.firstError}` : ''}`);
+		}
+		scenarios[scenario.id] = { scenario, commonplace: results.commonplace, reference: results.reference };
+		rows.push(...scenarioRows(scenario, results.commonplace, results.reference));
+	}
+
+	const size = quick ? { items: 1_000, highlights: 5_000, notes: 2_000 } : BIG_GROUP;
+	let big: BigGroupFigures | null = null;
+	if (wanted('big')) {
+		console.log('Big group ...');
+		big = await measureBigGroup(size);
+	}
+	let browser: BrowserFigures | null = null;
+	if (wanted('browser')) {
+		console.log('Big group in the browser ...');
+		browser = await measureBrowser(size);
+	}
+	if (big || browser) rows.push(...bigGroupRows(big, browser, size));
+
+	const table = textTable(rows);
+	console.log(`\n${table}\n`);
+	const results = {
+		date,
+		quick,
+		machine: info,
+		reference: { package: `@y/websocket-server@${reference.server}`, yjs: reference.yjs, ws: reference.ws, persistence: 'none (in memory only)' },
+		commonplace: { persistence: 'SQLite, synchronous=FULL: every update on disk before it is passed on', loadEnv: LOAD_RELAY_ENV, bigGroupEnv: BIG_GROUP_RELAY_ENV },
+		scenarios,
+		bigGroup: big,
+		browser,
+		table: markdownTable(rows),
+		durationSeconds: Math.round((performance.now() - began) / 1000)
+	};
+	const folder = join(import.meta.dirname, 'results');
+	mkdirSync(folder, { recursive: true });
+	const file = join(folder, `${date.slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}.json`);
+	writeFileSync(file, JSON.stringify(results, null, '\t') + '\n');
+	console.log(`Results: ${file} (${results.durationSeconds} s in all)`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,140 @@
+// Starts the two servers under test as child processes, each pinned to the server core: the
+// Commonplace relay (`server/main.ts`, persistence on) and the reference y-websocket server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pinned } from './pinning';
+import { referenceServerScript } from './reference';
+
+export type ServerKind = 'commonplace' | 'reference';
+
+export interface RunningServer {
+	kind: ServerKind;
+	pid: number;
+	port: number;
+	/** The URL a stock WebsocketProvider takes as its server URL; the room name is appended. */
+	providerUrl: string;
+	/** Query parameters for a client: the first client of a group creates it on the relay. */
+	params(token: string, first: boolean): Record<string, string>;
+	/** Where the relay keeps its database (Commonplace only). */
+	dataDir?: string;
+	stop(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Waits for the line a server prints once it listens, and returns it. */
+function waitForLine(child: ChildProcess, match: (line: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const lines = createInterface({ input: child.stdout! });
+		const seen: string[] = [];
+		const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs / 1000} s. Output:\n${seen.join('\n')}`)), timeoutMs);
+		const onExit = (code: number | null) => fail(new Error(`${what} exited with code ${code} before listening. Output:\n${seen.join('\n')}`));
+		function fail(error: Error) {
+			clearTimeout(timer);
+			lines.close();
+			child.off('exit', onExit);
+			reject(error);
+		}
+		lines.on('line', (line) => {
+			seen.push(line);
+			if (match(line)) {
+				clearTimeout(timer);
+				child.off('exit', onExit);
+				// Keep draining output so a chatty server never blocks on a full pipe.
+				lines.removeAllListeners('line');
+				lines.on('line', () => {});
+				resolve(line);
+			}
+		});
+		child.on('exit', onExit);
+	});
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve();
+		const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+		child.once('exit', () => {
+			clearTimeout(kill);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * The Commonplace relay as `npm start` runs it (`server/main.ts` through tsx's loader, in one process
+ * so /proc shows the relay itself), on port 0 with a fresh SQLite database.
+ */
+export async function startCommonplace(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+	const ownDir = !options.dataDir;
+	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'commonplace-bench-'));
+	const [command, args] = pinned('server', process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')]);
+	const child = spawn(command, args, {
+		cwd: ROOT,
+		// Its log level stays the default: the "listening" line is how the benchmark learns the port.
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, ...options.env, LOG_LEVEL: 'info' },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	const line = await waitForLine(child, (l) => l.includes('"listening"'), 'The Commonplace relay').catch(async (error) => {
+		await stopChild(child);
+		if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	});
+	const port = Number(JSON.parse(line).port ?? new URL(JSON.parse(line).url).port);
+	return {
+		kind: 'commonplace',
+		pid: child.pid!,
+		port,
+		providerUrl: `ws://127.0.0.1:${port}/sync`,
+		params: (token, first): Record<string, string> => (first ? { token, create: '1' } : { token }),
+		dataDir,
+		async stop() {
+			await stopChild(child);
+			if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** The reference server through its own `bin` script, as its README says to run it. */
+export async function startReference(): Promise<RunningServer> {
+	const port = await freePort();
+	const [command, args] = pinned('server', process.execPath, [referenceServerScript()]);
+	const child = spawn(command, args, {
+		cwd: ROOT,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	await waitForLine(child, (l) => l.startsWith('running at'), 'The reference server').catch(async (error) => {
+		await stopChild(child);
+		throw error;
+	});
+	return {
+		kind: 'reference',
+		pid: child.pid!,
+		port,
+		providerUrl: `ws://127.0.0.1:${port}`,
+		params: () => ({}),
+		stop: () => stopChild(child)
+	};
+}
+
+export function startServer(kind: ServerKind): Promise<RunningServer> {
+	return kind === 'commonplace' ? startCommonplace() : startReference();
+}
