@@ -17,8 +17,8 @@ export function exportCsv(doc: Y.Doc): string {
 			item.tags.join(','),
 			item.description,
 			item.notes.map((n) => n.text).join('\n\n'),
-			// One highlight per line, as Diigo writes them.
-			item.highlights.map((h) => h.exact.replace(/\s*\n\s*/g, ' ')).join('\n'),
+			// One highlight per line, marked as Diigo marks them.
+			item.highlights.map((h) => `Highlight: ${h.exact.replace(/\s*\n\s*/g, ' ')}`).join('\n'),
 			new Date(item.createdAt).toISOString(),
 			item.site,
 			names.get(item.createdBy) ?? ''

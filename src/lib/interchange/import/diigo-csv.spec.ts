@@ -10,7 +10,7 @@ describe('Diigo CSV import', () => {
 		const file = fixture('diigo.csv');
 		expect(file.text.startsWith('\uFEFF')).toBe(true);
 		const summary = importFile(doc, member('alice'), file);
-		expect(summary).toMatchObject({ format: 'Diigo CSV', added: 2, highlightsAdded: 2, notesAdded: 1 });
+		expect(summary).toMatchObject({ format: 'Diigo CSV', added: 2, highlightsAdded: 4, notesAdded: 1 });
 		const item = readAllItems(doc).find((i) => i.url === 'http://www.diigo.example/item/1')!;
 		expect(item).toMatchObject({
 			title: 'Amateurs, travail et TIC',
@@ -20,6 +20,15 @@ describe('Diigo CSV import', () => {
 		});
 		expect(item.highlights.map((h) => h.exact)).toEqual(['Le travail des amateurs', 'Deuxième passage']);
 		expect(item.notes.map((n) => n.text)).toEqual(['Premier commentaire']);
+	});
+
+	it('reads Diigo\'s "Highlight:" markers, "no_tag" and dates without a time zone (as UTC)', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('diigo.csv'));
+		const item = readAllItems(doc).find((i) => i.url === 'http://www.diigo.example/item/2')!;
+		expect(item.tags).toEqual([]);
+		expect(item.createdAt).toBe(Date.UTC(2024, 4, 8, 5, 36, 43));
+		expect(item.highlights.map((h) => h.exact)).toEqual(['A first passage,\nover two lines', 'A second one']);
 	});
 
 	it('skips rows without a web address and names their row', () => {
@@ -43,6 +52,7 @@ describe('Diigo CSV import', () => {
 	it('splits tags written with commas or with spaces and quotes', () => {
 		expect(splitDiigoTags('a,b c')).toEqual(['a', 'b c']);
 		expect(splitDiigoTags('a "two words" b')).toEqual(['a', 'two words', 'b']);
+		expect(splitDiigoTags('no_tag')).toEqual([]);
 	});
 
 	it('changes nothing on a second import', () => {

@@ -12,20 +12,26 @@ export function looksLikeCsv(text: string): boolean {
 	return /(^|,)"?url"?(,|$)/.test(firstLine);
 }
 
-/** Diigo separates tags with commas; older exports with spaces, quoting tags that have one. */
+/**
+ * Diigo separates tags with commas (older exports with spaces, quoting tags that have one) and
+ * writes "no_tag" for a page without tags.
+ */
 export function splitDiigoTags(value: string): string[] {
-	if (value.includes(',')) return value.split(',');
 	const out: string[] = [];
-	for (const m of value.matchAll(/"([^"]*)"|(\S+)/g)) out.push(m[1] ?? m[2]);
-	return out;
+	if (value.includes(',')) out.push(...value.split(','));
+	else for (const m of value.matchAll(/"([^"]*)"|(\S+)/g)) out.push(m[1] ?? m[2]);
+	return out.filter((tag) => tag.trim().toLowerCase() !== 'no_tag');
 }
 
-/** Diigo lists a page's highlights one per line, sometimes as "- passage" or "Highlight: passage". */
-function splitLines(value: string): string[] {
-	return value
-		.split(/\r?\n/)
-		.map((line) => line.replace(/^\s*(?:[-*•]\s+|highlight:\s*)/i, '').trim())
-		.filter(Boolean);
+/**
+ * Diigo writes a page's highlights into one cell, each starting with "Highlight:" (on its own line
+ * or not); other tools write one per line, sometimes as "- passage".
+ */
+export function splitHighlights(value: string): string[] {
+	const parts = /highlight:/i.test(value)
+		? value.split(/(?:^|\s*)highlight:\s*/i)
+		: value.split(/\r?\n/).map((line) => line.replace(/^\s*[-*•]\s+/, ''));
+	return parts.map((part) => part.trim()).filter(Boolean);
 }
 
 /** Spreadsheet exports (ours included) put a quote before cells that would run as formulas. */
@@ -65,7 +71,7 @@ export function planDiigoCsv(text: string, onProgress?: ProgressListener): Impor
 		}
 		const createdAt = parseDate(row.created_at);
 		// Diigo gives one date per page; a millisecond apart keeps its highlights in the file's order.
-		const highlights: RawHighlight[] = splitLines(cell('annotations')).map((passage, i) => ({
+		const highlights: RawHighlight[] = splitHighlights(cell('annotations')).map((passage, i) => ({
 			id: stableId('h', 'diigo', url, passage),
 			exact: passage,
 			createdAt: createdAt === undefined ? undefined : createdAt + i

@@ -76,17 +76,15 @@ export function parseDate(value: unknown): number | undefined {
 	if (typeof value !== 'string' || !value.trim()) return undefined;
 	const text = value.trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return secondsToMs(Number(text));
-	let ms = Date.parse(text);
-	if (!Number.isFinite(ms)) {
-		// Diigo writes "2013/05/21 08:17:03 +0000".
-		const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
-		if (m) {
-			const zone = m[7] ? (m[7].toUpperCase() === 'Z' ? 'Z' : m[7].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')) : 'Z';
-			const pad = (s: string | undefined) => (s ?? '0').padStart(2, '0');
-			ms = Date.parse(`${m[1]}-${pad(m[2])}-${pad(m[3])}T${pad(m[4])}:${pad(m[5])}:${pad(m[6])}${zone}`);
-		}
+	// Diigo writes "2013/05/21 08:17:03 +0000" or "2024-05-08 05:36:43"; a date without a zone is
+	// read as UTC here, so the result does not depend on the importing browser's time zone.
+	const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+	if (m) {
+		const zone = m[8] ? (m[8].toUpperCase() === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')) : 'Z';
+		const pad = (s: string | undefined) => (s ?? '0').padStart(2, '0');
+		return validTime(Date.parse(`${m[1]}-${pad(m[2])}-${pad(m[3])}T${pad(m[4])}:${pad(m[5])}:${pad(m[6])}${m[7] ?? ''}${zone}`));
 	}
-	return validTime(ms);
+	return validTime(Date.parse(text));
 }
 
 /** Browsers write ADD_DATE in seconds; a few tools write ms or µs. Tell them apart by size. */
