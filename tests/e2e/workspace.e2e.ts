@@ -191,7 +191,12 @@ describe('the group workspace', () => {
 		expect(await page.locator('main b').count()).toBe(0);
 		await page.getByRole('link', { name: /Open.*onerror/ }).click();
 		await page.getByRole('heading', { name: '<img src=x onerror=alert(1)>' }).waitFor();
-		expect(await page.locator('main img').count()).toBe(0);
+		// Markdown in notes is rendered, but sanitised: no images, no script links.
+		await page.getByLabel('Add a note').fill('<img src=x onerror=alert(2)> [click](javascript:alert(3)) <script>alert(4)</script> **ok**');
+		await page.getByRole('button', { name: 'Add note' }).click();
+		await page.locator('.notes strong', { hasText: 'ok' }).waitFor();
+		expect(await page.locator('main img, main script').count()).toBe(0);
+		expect(await page.locator('.notes a', { hasText: 'click' }).getAttribute('href')).toBeNull();
 		expect(dialogs).toEqual([]);
 	});
 
@@ -239,6 +244,7 @@ describe('the group workspace', () => {
 		expect(await first.locator('.highlights > li').count()).toBe(4);
 		await first.getByRole('button', { name: '...2 more annotations...' }).click();
 		expect(await first.locator('.highlights > li').count()).toBe(5);
+		expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Bluetouff');
 		expect(await first.getByRole('button', { name: /more annotations/ }).count()).toBe(0);
 		await page.screenshot({ path: join(SCREENSHOTS, 'group-page.png') });
 		await page.setViewportSize({ width: 360, height: 780 });
