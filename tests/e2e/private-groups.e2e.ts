@@ -136,6 +136,13 @@ describe('a private group', () => {
 		await stranger.getByTestId('join-refused').filter({ hasText: /revoked/ }).waitFor();
 		expect(new URL(stranger.url()).hash).toBe('');
 
+		// The owner opening a weaker link keeps the owner's one.
+		await owner.goto(viewerLink);
+		await owner.getByRole('heading', { name: 'You already belong to this group' }).waitFor();
+		await owner.getByRole('link', { name: 'Open the group' }).click();
+		await tab(owner, 'Settings').click();
+		await owner.getByText(/You are an owner of this group/).waitFor();
+
 		expect(pageErrors).toEqual([]);
 	});
 });
