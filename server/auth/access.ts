@@ -164,7 +164,11 @@ export class GroupAccess {
 		return deriveFeedToken(this.store.relaySecret, groupId, generation);
 	}
 
-	/** The group's token matching `token`, revoked or not; null when it is not one of this group's. */
+	/**
+	 * The group's token matching `token`, revoked or not; null when it is not one of this group's.
+	 * The index lookup compares SHA-256 hashes, whose timing says nothing about the token itself;
+	 * the stored hash is then compared once more in constant time.
+	 */
 	#find(groupId: string, token: string): TokenRecord | null {
 		if (token.length > MAX_TOKEN_LENGTH) return null;
 		const hash = hashToken(token);
