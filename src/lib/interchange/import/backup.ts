@@ -8,6 +8,9 @@ import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 
+/** Views are restored one count at a time (about 10 µs each), so a backup restores at most this many. */
+export const MAX_RESTORED_VIEWS = 200_000;
+
 export function isBackup(json: unknown): boolean {
 	return isObject(json) && json.format === BACKUP_FORMAT;
 }
@@ -46,6 +49,8 @@ export function planBackup(json: unknown, onProgress?: ProgressListener): Import
 		plan.addMember({ id: memberIdAt(member.id, where), name, color, joinedAt: validTime(member.joinedAt) ?? 0 });
 	});
 	const items = asArray(backup.items);
+	let viewBudget = MAX_RESTORED_VIEWS;
+	let viewsClipped = false;
 	items.forEach((value, index) => {
 		const where = `item ${index + 1}`;
 		const item = objectAt(value, where);
@@ -83,7 +88,11 @@ export function planBackup(json: unknown, onProgress?: ProgressListener): Import
 		if (isObject(item.viewsByMember)) {
 			for (const [memberId, count] of Object.entries(item.viewsByMember)) {
 				const n = Math.floor(Number(count));
-				if (Number.isFinite(n) && n > 0) views[memberIdAt(memberId, `the views of ${where}`)] = Math.min(n, 1_000_000);
+				if (!(Number.isFinite(n) && n > 0)) continue;
+				const kept = Math.min(n, viewBudget);
+				if (kept < n) viewsClipped = true;
+				viewBudget -= kept;
+				if (kept > 0) views[memberIdAt(memberId, `the views of ${where}`)] = kept;
 			}
 		}
 		plan.add({
@@ -104,5 +113,8 @@ export function planBackup(json: unknown, onProgress?: ProgressListener): Import
 		});
 		if (onProgress && (index + 1) % 1000 === 0) onProgress({ phase: 'reading', done: index + 1, total: items.length });
 	});
+	if (viewsClipped) {
+		plan.skip('view counts', `Only the first ${MAX_RESTORED_VIEWS.toLocaleString('en')} views were restored; the items themselves are complete.`);
+	}
 	return plan.build();
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LIMITS, readAllItems } from '../../model/index';
 import { member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
-import { importFile } from './index';
+import { importFile, planImport } from './index';
 import { ImportError } from './types';
 
 // Strings that stress the model's rules: control characters, lone surrogates, emoji, markup, very long.
@@ -98,5 +98,15 @@ describe('hostile files', () => {
 		expect(() => importFile(newGroup(), member('alice'), { name: 'b.json', text: '{"format":"commonplace-backup","version":99}' })).toThrow(
 			/newer version of Commonplace/
 		);
+	});
+});
+
+describe('backup view counts', () => {
+	it('restores view counts up to a budget and says so when it clips them', () => {
+		const items = [1, 2, 3].map((n) => ({ url: `https://ok.example/${n}`, savedBy: [{ memberId: 'alice', at: n }], viewsByMember: { alice: 90_000 } }));
+		// Planning alone shows the clipping; applying 200,000 single views would only make the test slow.
+		const plan = planImport({ name: 'b.json', text: JSON.stringify({ format: 'commonplace-backup', version: 1, items }) });
+		expect(plan.items.map((item) => item.views)).toEqual([{ alice: 90_000 }, { alice: 90_000 }, { alice: 20_000 }]);
+		expect(plan.skipped).toEqual([{ where: 'view counts', reason: expect.stringMatching(/first 200,000 views/) }]);
 	});
 });
