@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import type { AuthConfig } from '../../server/auth/config';
 import type { RelayConfig } from '../../server/config';
 import { addItem, createGroup, readAllItems } from '../../src/lib/model/index';
 import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
@@ -16,9 +17,9 @@ afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function relayFor(overrides: Record<string, unknown> = {}): Promise<TestRelay> {
-	// Settings of access control that the relay's own config does not list pass through as they are.
-	const relay = await startTestRelay(overrides as Partial<RelayConfig>);
+async function relayFor(overrides: Partial<RelayConfig> & AuthConfig = {}): Promise<TestRelay> {
+	// Access-control settings the relay's config does not list (the bad-token limits) pass through as they are.
+	const relay = await startTestRelay(overrides);
 	cleanups.push(() => relay.stop());
 	return relay;
 }
