@@ -57,6 +57,23 @@ async function createGroup(name: string): Promise<string> {
 	return groupIdOf(page);
 }
 
+/** The token this browser holds for a group, read from its registry. */
+function tokenOf(p: Page, groupId: string): Promise<string> {
+	return p.evaluate(
+		(id) =>
+			new Promise<string>((resolve, reject) => {
+				const open = indexedDB.open('commonplace-registry');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const read = open.result.transaction('registry').objectStore('registry').get(`group:${id}`);
+					read.onsuccess = () => resolve(read.result.token);
+					read.onerror = () => reject(read.error);
+				};
+			}),
+		groupId
+	);
+}
+
 async function addThroughForm(groupId: string, fields: { url: string; title: string; tags?: string; quote?: string; note?: string }): Promise<void> {
 	await page.goto(`${relay.url}/g/${groupId}/new`);
 	await page.getByLabel('Page address').fill(fields.url);
@@ -202,19 +219,7 @@ describe('the group workspace', () => {
 
 	it('pages through 45 items that another member added', async () => {
 		const bigGroup = await createGroup('Big group');
-		const token = await page.evaluate(
-			(id) =>
-				new Promise<string>((resolve, reject) => {
-					const open = indexedDB.open('commonplace-registry');
-					open.onerror = () => reject(open.error);
-					open.onsuccess = () => {
-						const read = open.result.transaction('registry').objectStore('registry').get(`group:${id}`);
-						read.onsuccess = () => resolve(read.result.token);
-						read.onerror = () => reject(read.error);
-					};
-				}),
-			bigGroup
-		);
+		const token = await tokenOf(page, bigGroup);
 		await eventually(async () => expect(await page.getByText('Up to date').count()).toBeGreaterThan(0), 15_000);
 		const other = connectMember(relay.wsUrl, bigGroup, { token });
 		try {
@@ -258,6 +263,47 @@ describe('the group workspace', () => {
 		await page.screenshot({ path: join(SCREENSHOTS, 'item-page-360.png') });
 		await page.setViewportSize({ width: 1280, height: 900 });
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+	});
+
+	it('shows a viewer no edit controls, and says so when their link is revoked', async () => {
+		const ownerToken = await tokenOf(page, groupId);
+		const api = `${relay.url}/api/groups/${groupId}/invites`;
+		const response = await fetch(api, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ role: 'viewer' })
+		});
+		expect(response.status).toBe(201);
+		const invite = (await response.json()) as { id: string; link: string };
+
+		const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		try {
+			const viewer = await viewerContext.newPage();
+			viewer.on('dialog', (dialog) => {
+				dialogs.push(dialog.message());
+				void dialog.dismiss();
+			});
+			await viewer.goto(`${relay.url}${invite.link}`);
+			await viewer.getByRole('button', { name: 'Join the group' }).click();
+			await viewer.waitForURL(/\/g\/[^/]+$/);
+			await viewer.getByText('You can read this group but not edit it.').waitFor();
+			await viewer.getByText(/ - \d+ of \d+/).first().waitFor();
+			expect(await viewer.getByRole('link', { name: 'Add an item' }).count()).toBe(0);
+			expect(await viewer.getByRole('link', { name: /^Capture to/ }).count()).toBe(0);
+			await viewer.getByRole('link', { name: /Open.*Rémunérer les amateurs/ }).click();
+			await viewer.getByRole('heading', { name: /Highlights/ }).waitFor();
+			expect(await viewer.getByRole('button').filter({ hasText: /Delete|Edit|Add/ }).count()).toBe(0);
+
+			const revoked = await fetch(`${api}/${encodeURIComponent(invite.id)}`, {
+				method: 'DELETE',
+				headers: { authorization: `Bearer ${ownerToken}` }
+			});
+			expect(revoked.status).toBe(204);
+			await viewer.locator('.notice.alert[role="alert"]').waitFor({ timeout: 10_000 });
+			expect(await viewer.locator('.notice.alert').textContent()).toMatch(/revoked/i);
+		} finally {
+			await viewerContext.close();
+		}
 	});
 
 	it('opens the add form prefilled from the capture bookmarklet', async () => {
