@@ -11,6 +11,8 @@ export interface RelayConfig {
 	staticDir: string;
 	/** Build the app first when `staticDir` has no index.html (used by `npm start`). */
 	build: boolean;
+	/** Store the sample group and print an owner link to it (used by `npm start`). */
+	demo: boolean;
 	/** Origin the public sees, e.g. https://commonplace.example.org; empty: taken from each request. */
 	publicOrigin: string;
 	/** Needed to create groups when the relay is not on loopback; null: no token is accepted. */
@@ -54,6 +56,7 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	dataDir: './data',
 	staticDir: 'build',
 	build: true,
+	demo: false,
 	publicOrigin: '',
 	createToken: null,
 	openCreation: false,
@@ -81,6 +84,7 @@ const settings: readonly Setting[] = [
 	{ key: 'dataDir', env: 'DATA_DIR', flag: '--data-dir', kind: 'string', help: 'folder of the SQLite database' },
 	{ key: 'staticDir', env: 'STATIC_DIR', flag: '--static-dir', kind: 'string', help: 'folder of the built app' },
 	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has no index.html' },
+	{ key: 'demo', env: 'DEMO', flag: '--demo', kind: 'boolean', help: 'start with the sample group "Tic&Travail" and print a link that opens it' },
 	{ key: 'publicOrigin', env: 'PUBLIC_ORIGIN', flag: '--public-origin', kind: 'string', help: 'origin the public uses (https://...) for links in feeds; empty: from each request' },
 	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback' },
 	{ key: 'openCreation', env: 'OPEN_CREATION', flag: '--open-creation', kind: 'boolean', help: 'allow anyone to create groups, even on a public address' },
@@ -196,9 +200,10 @@ export function describeSettings(): string {
 		const value = defaultConfig[s.key];
 		const shown = value === null || value === '' ? '(none)' : String(value);
 		const kind = Array.isArray(s.kind) ? (s.kind as readonly string[]).join('|') : s.kind === 'boolean' ? '' : '<value>';
-		lines.push(`  ${`${s.flag} ${kind}`.padEnd(36)} ${s.env.padEnd(24)} default ${shown}`);
+		const flag = s.kind === 'boolean' ? `--[no-]${s.flag.slice(2)}` : `${s.flag} ${kind}`;
+		lines.push(`  ${flag.padEnd(44)} ${s.env.padEnd(24)} default ${shown}`);
 		lines.push(`      ${s.help}`);
 	}
-	lines.push('', '  --help                               show this text');
+	lines.push('', `  ${'--help'.padEnd(44)} show this text`);
 	return lines.join('\n');
 }

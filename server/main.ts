@@ -4,7 +4,9 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, configFromCommandLine, describeSettings } from './config.ts';
+import { seedDemoGroup } from './demo.ts';
 import { createLogger, errorText } from './log.ts';
+import { openDatabase } from './persistence/sqlite.ts';
 import { startRelay } from './relay.ts';
 
 const projectRoot = join(import.meta.dirname, '..');
@@ -33,9 +35,23 @@ async function main(): Promise<void> {
 			env: { ...process.env, BUILD_DIR: resolve(config.staticDir) }
 		});
 	}
+	let demo: Awaited<ReturnType<typeof seedDemoGroup>> | null = null;
+	if (config.demo) {
+		const db = openDatabase(config.dataDir, config.sqliteSynchronous);
+		try {
+			demo = await seedDemoGroup(db, config);
+		} finally {
+			db.close();
+		}
+	}
 	const relay = await startRelay(config);
 	// Always printed, whatever the log level: scripts and tests read the port from it.
 	createLogger('info').info('listening', { port: relay.port, url: relay.url, dataDir: resolve(config.dataDir) });
+	if (demo) {
+		log.info(demo.created ? 'sample group created' : 'sample group opened', { groupId: demo.groupId });
+		// The link carries an owner token, so it goes to the operator's terminal, never into the logs.
+		process.stderr.write(`\nOpen the sample group "Tic&Travail" as its owner:\n  ${relay.url}/join/${demo.groupId}#${demo.token}\n\n`);
+	}
 
 	let stopping = false;
 	const stop = (signal: string) => {

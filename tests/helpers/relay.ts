@@ -60,6 +60,8 @@ export interface SpawnedRelay {
 	child: ChildProcess;
 	/** Every JSON log line the relay printed so far. */
 	logs: Record<string, unknown>[];
+	/** What the relay wrote to stderr so far (human messages, such as the --demo link). */
+	stderr(): string;
 	/** Resolves with the first log line (already printed or still to come) that `match` accepts. */
 	waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 	/** Sends a signal and resolves with the exit code (null when killed by the signal). */
@@ -155,6 +157,7 @@ export async function spawnRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		dataDir,
 		child,
 		logs,
+		stderr: () => stderr,
 		waitForLog,
 		kill,
 		async stop() {

@@ -202,4 +202,17 @@ describe('relay lifecycle', () => {
 		await eventually(() => expect(closes).toEqual([4413]));
 		expect((await relay.relay.loadGroupDoc(groupId))?.getText('big').length ?? 0).toBe(0);
 	});
+
+	it('--demo starts with the sample group and prints an owner link that opens it', async () => {
+		const relay = await spawnRelay({ demo: true });
+		cleanups.push(() => relay.stop());
+		await relay.waitForLog((line) => line.msg === 'sample group created');
+		await eventually(() => /#[A-Za-z0-9_-]{22,}/.test(relay.stderr()));
+		const [, groupId, token] = /\/join\/([A-Za-z0-9_-]+)#([A-Za-z0-9_-]+)/.exec(relay.stderr())!;
+		expect(relay.logs.some((line) => JSON.stringify(line).includes(token))).toBe(false);
+		const owner = connectMember(relay.wsUrl, groupId, { token });
+		cleanups.push(() => owner.destroy());
+		await eventually(() => expect(readAllItems(owner.doc)).toHaveLength(10));
+		expect(readGroup(owner.doc).info.name).toBe('Tic&Travail');
+	});
 });

@@ -1,0 +1,26 @@
+// `npm start -- --demo`: stores the sample group "Tic&Travail" (the reference page's ten items, their
+// highlights and notes) on first use, and issues an owner token so the operator can open it.
+import type { Database } from 'better-sqlite3';
+import * as Y from 'yjs';
+import { buildSampleGroup } from '../src/lib/demo/sample.ts';
+import { GroupAccess } from './auth/access.ts';
+import type { RelayConfig } from './config.ts';
+import { createSqliteStore } from './persistence/sqlite.ts';
+
+export const DEMO_GROUP_ID = 'sample-tic-travail';
+
+/** Makes sure the sample group is stored and returns a fresh owner token for it. */
+export async function seedDemoGroup(db: Database, config: RelayConfig): Promise<{ groupId: string; token: string; created: boolean }> {
+	const access = new GroupAccess(db, config);
+	if (access.store.group(DEMO_GROUP_ID)) {
+		const { token } = access.createInvite(DEMO_GROUP_ID, 'owner', 'Opened with --demo');
+		return { groupId: DEMO_GROUP_ID, token, created: false };
+	}
+	const doc = new Y.Doc({ guid: DEMO_GROUP_ID });
+	const info = buildSampleGroup(doc);
+	const store = createSqliteStore(db);
+	await store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
+	doc.destroy();
+	const { token } = access.registerGroup(DEMO_GROUP_ID, info.name);
+	return { groupId: DEMO_GROUP_ID, token, created: true };
+}
