@@ -144,7 +144,8 @@ export const updateLogContract: ContractCase[] = [
 			for (let i = 0; i < 12; i++) doc.getText('t').insert(doc.getText('t').length, String(i % 10));
 			Y.applyUpdate(doc, Y.encodeStateAsUpdate(docWith('remote ')), remote);
 			await persistence.flushed();
-			check(persistence.state.waiting === 12, `expected 12 waiting local changes, got ${persistence.state.waiting}`);
+			const waitingBefore = persistence.state.waiting;
+			check(waitingBefore === 12, `expected 12 waiting local changes, got ${waitingBefore}`);
 			persistence.confirm(persistence.mark());
 			for (let i = 0; i < 8; i++) Y.applyUpdate(doc, Y.encodeStateAsUpdate(docWith(`r${i}`)), remote);
 			await persistence.flushed();
