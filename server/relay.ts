@@ -35,7 +35,7 @@ export interface Relay {
 
 const SYNC_PATH = /^\/sync\/([^/]+)$/;
 const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 function displayHost(host: string): string {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -146,7 +146,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
-		if (closing) return refuseUpgrade(socket, 404, 'closing', 'The relay is shutting down. Try again in a moment.');
+		if (closing) return refuseUpgrade(socket, 503, 'closing', 'The relay is shutting down. Try again in a moment.');
 		const url = new URL(req.url ?? '/', 'http://relay');
 		const match = SYNC_PATH.exec(url.pathname);
 		if (!match) return refuseUpgrade(socket, 404, 'not-found', 'Groups sync at /sync/<groupId>.');
