@@ -55,7 +55,8 @@ async function main(): Promise<void> {
 
 	let stopping = false;
 	const stop = (signal: string) => {
-		if (stopping) return;
+		// A second signal while shutting down means: stop now. Nothing is lost; every update is stored.
+		if (stopping) process.exit(1);
 		stopping = true;
 		log.info('shutting down', { signal });
 		relay.close().then(

@@ -45,8 +45,9 @@ const FANOUT = Symbol('fanout');
 const MAX_AWARENESS_IDS_PER_PEER = 8;
 
 export class Room {
-	readonly doc = new Y.Doc({ gc: true });
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	/** The group's doc; its guid is the group id, as in every member's browser. */
+	readonly doc: Y.Doc;
+	readonly awareness: awarenessProtocol.Awareness;
 	readonly peers = new Set<Peer>();
 	/** Resolves once the doc holds everything stored; rejects when loading failed. */
 	readonly ready: Promise<void>;
@@ -64,6 +65,9 @@ export class Room {
 		private readonly deps: RoomDeps,
 		private readonly onUnload: (room: Room) => void
 	) {
+		this.doc = new Y.Doc({ guid: groupId, gc: true });
+		this.awareness = new awarenessProtocol.Awareness(this.doc);
+		// The relay itself is not present in the group.
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
 		this.awareness.on('update', this.onAwarenessUpdate);
@@ -156,7 +160,7 @@ export class Room {
 	}
 
 	private applyFrom(peer: Peer, update: Uint8Array): void {
-		const { config, metrics } = this.deps;
+		const { config } = this.deps;
 		if (this.size.totalBytes + update.length > config.maxDocumentBytes) {
 			throw new ConnectionRefusal(
 				CloseCode.tooLarge,
@@ -177,7 +181,6 @@ export class Room {
 		}
 		this.applying = null;
 		for (const effective of accepted) this.commit(effective, peer);
-		metrics.updatesIn.add();
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -197,6 +200,7 @@ export class Room {
 		store.append(this.groupId, update).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
+				metrics.updatesIn.add();
 				if (this.closed) return;
 				this.size = size;
 				fanout.publish(this.groupId, update);

@@ -32,7 +32,7 @@ function join(groupId: string, token: string, create = false): TestMember {
 }
 
 const synced = (member: TestMember) => eventually(() => member.provider.synced);
-const state = (member: TestMember) => JSON.stringify(readGroup(member.doc));
+const state = (member: TestMember | Y.Doc) => JSON.stringify(readGroup(member instanceof Y.Doc ? member : member.doc));
 
 describe('relay sync with stock y-websocket clients', () => {
 	it('three members converge on model edits, a late joiner receives everything, presence comes and goes', async () => {
@@ -63,6 +63,8 @@ describe('relay sync with stock y-websocket clients', () => {
 			expect(readAllItems(alice.doc)[0].notes[0].text).toBe('A first thought, shared');
 		});
 		expect(getGroupInfo(bob.doc).name).toBe('Tic&Travail');
+		// The relay's own copy (what feeds and exports read) is the same group, under the group's id.
+		expect(state((await relay.relay.loadGroupDoc(groupId))!)).toBe(state(alice));
 
 		// Presence: each member sees the other two.
 		alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
