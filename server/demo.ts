@@ -2,12 +2,30 @@
 // highlights and notes) on first use, and issues an owner token so the operator can open it.
 import type { Database } from 'better-sqlite3';
 import * as Y from 'yjs';
-import { buildSampleGroup } from '../src/lib/demo/sample.ts';
 import { GroupAccess } from './auth/access.ts';
 import type { RelayConfig } from './config.ts';
 import { createSqliteStore } from './persistence/sqlite.ts';
 
 export const DEMO_GROUP_ID = 'sample-tic-travail';
+
+interface SampleModule {
+	buildSampleGroup(doc: Y.Doc): { name: string };
+}
+
+/**
+ * The sample is app code written with SvelteKit's `$lib` alias, which tsx resolves at run time from
+ * tsconfig.json but the relay's type check does not; so it is loaded by a path the checker skips.
+ */
+async function loadSample(): Promise<SampleModule> {
+	const path = '../src/lib/demo/sample.ts';
+	try {
+		return (await import(path)) as SampleModule;
+	} catch (error) {
+		throw new Error(
+			`The sample group could not be loaded (${error instanceof Error ? error.message : String(error)}). Run \`npm run build\` once, then start again.`
+		);
+	}
+}
 
 /** Makes sure the sample group is stored and returns a fresh owner token for it. */
 export async function seedDemoGroup(db: Database, config: RelayConfig): Promise<{ groupId: string; token: string; created: boolean }> {
@@ -17,7 +35,7 @@ export async function seedDemoGroup(db: Database, config: RelayConfig): Promise<
 		return { groupId: DEMO_GROUP_ID, token, created: false };
 	}
 	const doc = new Y.Doc({ guid: DEMO_GROUP_ID });
-	const info = buildSampleGroup(doc);
+	const info = (await loadSample()).buildSampleGroup(doc);
 	const store = createSqliteStore(db);
 	await store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
 	doc.destroy();
