@@ -301,6 +301,17 @@ describe('the group workspace', () => {
 			await viewer.getByRole('heading', { name: /Highlights/ }).waitFor();
 			expect(await viewer.getByRole('button').filter({ hasText: /Delete|Edit|Add/ }).count()).toBe(0);
 
+			// The owner sees who is looking at what; a note the owner adds reaches the viewer live,
+			// below what the viewer is reading, without moving it.
+			await page.goto(`${relay.url}/g/${groupId}`);
+			await page.getByText(/viewing “Rémunérer les amateurs”/).waitFor({ timeout: 10_000 });
+			const headingBefore = await viewer.locator('main h1').boundingBox();
+			await page.getByRole('link', { name: /Open.*Rémunérer les amateurs/ }).click();
+			await page.getByLabel('Add a note').fill('Une note qui arrive en direct');
+			await page.getByRole('button', { name: 'Add note' }).click();
+			await viewer.getByText('Une note qui arrive en direct').waitFor({ timeout: 10_000 });
+			expect(await viewer.locator('main h1').boundingBox()).toEqual(headingBefore);
+
 			const revoked = await fetch(`${api}/${encodeURIComponent(invite.id)}`, {
 				method: 'DELETE',
 				headers: { authorization: `Bearer ${ownerToken}` }

@@ -27,7 +27,7 @@ export class Workspace {
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#cleanups.push(session.subscribe((status) => (this.#status = status)));
-		const onAwareness = () => (this.#people = readPresence(session));
+		const onAwareness = () => (this.#people = readPresence(session, profile.memberId));
 		session.awareness.on('change', onAwareness);
 		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
 		onAwareness();
@@ -101,12 +101,13 @@ export class Workspace {
 	}
 }
 
-function readPresence(session: GroupSession): Presence[] {
+/** The other members online; this member's own other tabs are not "someone else". */
+function readPresence(session: GroupSession, me: string): Presence[] {
 	const people: Presence[] = [];
 	for (const [clientId, state] of session.awareness.getStates()) {
 		if (clientId === session.awareness.clientID) continue;
 		const member = (state as { member?: Presence }).member;
-		if (member && typeof member.memberId === 'string') people.push(member);
+		if (member && typeof member.memberId === 'string' && member.memberId !== me) people.push(member);
 	}
 	return people;
 }
