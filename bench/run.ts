@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measureBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFigures } from './big-group/relay-figures';
+import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFigures, type PreparedBigGroup } from './big-group/relay-figures';
 import { BIG_GROUP } from './big-group/build';
 import { measureBrowser, type BrowserFigures } from './browser/figures';
 import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
@@ -31,8 +31,24 @@ export const LOAD_RELAY_ENV = {
 };
 
 const scale = quick ? 0.1 : 1;
-const SCENARIOS: Scenario[] = [
-	{ id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 15_000, workers: 1, connectWindow: 50 },
+
+interface BenchScenario extends Scenario {
+	/** Relay settings for this run on top of LOAD_RELAY_ENV. */
+	relayEnv?: Record<string, string>;
+	/** A variant runs the relay only and is compared with the reference run of this scenario. */
+	variantOf?: string;
+}
+
+const A: BenchScenario = { id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 15_000, workers: 1, connectWindow: 50 };
+const SCENARIOS: BenchScenario[] = [
+	A,
+	{
+		...A,
+		id: 'a-normal',
+		title: "(a') as (a), relay with SQLITE_SYNCHRONOUS=normal (survives a relay crash, not a power cut); reference as in (a)",
+		relayEnv: { SQLITE_SYNCHRONOUS: 'normal' },
+		variantOf: 'a'
+	},
 	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 15_000, workers: 1, connectWindow: 50 },
 	{ id: 'c', title: `(c) ${2_000 * scale} groups × 2 idle clients`, groups: 2_000 * scale, clientsPerGroup: 2, updatesPerSecond: 0, durationMs: quick ? 2_000 : 10_000, workers: 1, connectWindow: 100 }
 ];
@@ -48,8 +64,8 @@ function machine() {
 	};
 }
 
-function start(kind: ServerKind): Promise<RunningServer> {
-	return kind === 'commonplace' ? startCommonplace({ env: LOAD_RELAY_ENV }) : startReference();
+function start(kind: ServerKind, scenario: BenchScenario): Promise<RunningServer> {
+	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv } }) : startReference();
 }
 
 function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult): Row[] {
@@ -75,7 +91,10 @@ function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult):
 			{ label: '  server RSS with all connected', commonplace: c.rssConnectedMiB, reference: r.rssConnectedMiB, unit: 'MiB', better: 'lower' }
 		);
 	}
-	rows.push({ label: '  server peak RSS', commonplace: c.peakRssMiB, reference: r.peakRssMiB, unit: 'MiB', better: 'lower' });
+	rows.push(
+		{ label: '  server RSS at start, no clients', commonplace: c.rssStartMiB, reference: r.rssStartMiB, unit: 'MiB', better: 'lower' },
+		{ label: '  server peak RSS', commonplace: c.peakRssMiB, reference: r.peakRssMiB, unit: 'MiB', better: 'lower' }
+	);
 	return rows;
 }
 
@@ -95,6 +114,7 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 	if (browser) {
 		if (browser.measured) {
 			rows.push(
+				{ label: '  browser: first open online, until up to date', commonplace: browser.firstSyncMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: search for a word in a note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' }
 			);
@@ -121,11 +141,15 @@ async function main() {
 	const scenarios: Record<string, { scenario: Scenario; commonplace: ScenarioResult; reference: ScenarioResult }> = {};
 	const rows: Row[] = [];
 	for (const scenario of SCENARIOS) {
-		if (!wanted(scenario.id)) continue;
+		if (!wanted(scenario.variantOf ?? scenario.id)) continue;
 		const results = {} as Record<ServerKind, ScenarioResult>;
 		for (const kind of ['commonplace', 'reference'] as const) {
+			if (kind === 'reference' && scenario.variantOf) {
+				results.reference = scenarios[scenario.variantOf].reference;
+				continue;
+			}
 			console.log(`${scenario.title}: ${kind} ...`);
-			const server = await start(kind);
+			const server = await start(kind, scenario);
 			try {
 				results[kind] = await runScenario(server, scenario);
 			} finally {
@@ -140,15 +164,18 @@ async function main() {
 
 	const size = quick ? { items: 1_000, highlights: 5_000, notes: 2_000 } : BIG_GROUP;
 	let big: BigGroupFigures | null = null;
-	if (wanted('big')) {
-		console.log('Big group ...');
-		big = await measureBigGroup(size);
-	}
 	let browser: BrowserFigures | null = null;
-	if (wanted('browser')) {
-		console.log('Big group in the browser ...');
-		browser = await measureBrowser(size);
+	let prepared: PreparedBigGroup | null = null;
+	if (wanted('big') || wanted('browser')) {
+		console.log('Big group ...');
+		prepared = await prepareBigGroup(size);
 	}
+	if (prepared && wanted('big')) big = await measureBigGroup(prepared);
+	if (prepared && wanted('browser')) {
+		console.log('Big group in the browser ...');
+		browser = await measureBrowser(prepared);
+	}
+	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));
 
 	const table = textTable(rows);

@@ -1,8 +1,157 @@
-// Browser figures for the big group (placeholder until the app's group page exists).
-import type { BigGroupSize } from '../big-group/build';
+// Browser figures for the big group, in headless Chromium against the built app: the time from
+// navigation to the first page of items rendered from IndexedDB with the network off, and the
+// latency of a search for a word that occurs in one note.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../../tests/helpers/browser';
+import { NEEDLE } from '../big-group/build';
+import { BIG_GROUP_RELAY_ENV, upload, type PreparedBigGroup } from '../big-group/relay-figures';
+import { startCommonplace, type RunningServer } from '../servers';
+import { round } from '../stats';
 
-export type BrowserFigures = { measured: true; firstPageMs: number; searchMs: number; searchWord: string } | { measured: false; reason: string };
+export type BrowserFigures =
+	| { measured: true; firstPageMs: number; searchMs: number; searchWord: string; firstSyncMs: number }
+	| { measured: false; reason: string };
 
-export async function measureBrowser(_size: BigGroupSize): Promise<BrowserFigures> {
-	return { measured: false, reason: 'not written yet' };
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Builds the app into a folder of this run, inside node_modules so kit's generated files resolve. */
+function buildApp(): { buildDir: string; remove(): void } {
+	const cache = join(ROOT, 'node_modules', '.cache');
+	mkdirSync(cache, { recursive: true });
+	const work = mkdtempSync(join(cache, 'commonplace-bench-'));
+	const buildDir = join(work, 'build');
+	try {
+		// Quiet unless it fails: kit warns that tsconfig.json extends the default kit folder, not this one.
+		execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: { ...process.env, BUILD_DIR: buildDir, KIT_OUT_DIR: join(work, 'kit') }
+		});
+	} catch (error) {
+		rmSync(work, { recursive: true, force: true });
+		const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+		throw new Error(`the app did not build: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+	}
+	return { buildDir, remove: () => rmSync(work, { recursive: true, force: true }) };
+}
+
+async function poll(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** Puts the group and its token in this browser's registry, as the join page does. */
+async function rememberGroup(page: Page, groupId: string, token: string): Promise<void> {
+	await page.evaluate(
+		({ groupId, token }) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('commonplace-registry');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('registry', 'readwrite');
+					const now = Date.now();
+					tx.objectStore('registry').put({ groupId, token, role: 'editor', name: '', unregistered: false, addedAt: now, lastOpenedAt: now }, `group:${groupId}`);
+					tx.oncomplete = () => resolve();
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		{ groupId, token }
+	);
+}
+
+/** Bytes of the group's updates in the browser's IndexedDB update log. */
+async function storedBytes(page: Page, groupId: string): Promise<number> {
+	return page.evaluate(
+		(groupId) =>
+			new Promise<number>((resolve, reject) => {
+				const open = indexedDB.open('commonplace-updates');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					if (!db.objectStoreNames.contains('updates')) return resolve(0);
+					const get = db.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
+					get.onsuccess = () => resolve((get.result as { update: Uint8Array }[]).reduce((n, row) => n + row.update.byteLength, 0));
+					get.onerror = () => reject(get.error);
+				};
+			}),
+		groupId
+	);
+}
+
+async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup) {
+	const origin = `http://127.0.0.1:${relay.port}`;
+	const page = await context.newPage();
+	await page.goto(`${origin}/`);
+	await page.locator('#group-name').waitFor(); // the home page has opened the registry
+	await rememberGroup(page, group.groupId, group.token);
+
+	// Online once: the group arrives from the relay and the app keeps it in IndexedDB.
+	let start = performance.now();
+	await page.goto(`${origin}/g/${group.groupId}`);
+	await page.locator('.sync-status .label', { hasText: 'Up to date' }).waitFor({ timeout: 300_000 });
+	await page.locator('article.item').first().waitFor({ timeout: 300_000 });
+	const firstSyncMs = performance.now() - start;
+	await poll('The service worker taking control', () => page.evaluate(() => navigator.serviceWorker.controller !== null), 60_000);
+	let previous = -1;
+	await poll(
+		'The group being stored in IndexedDB',
+		async () => {
+			const bytes = await storedBytes(page, group.groupId);
+			const settled = bytes > 0 && bytes === previous;
+			previous = bytes;
+			return settled;
+		},
+		300_000
+	);
+	await page.close();
+
+	// Offline: the relay is gone and the browser has no network; the service worker and IndexedDB answer.
+	await relay.stop();
+	await context.setOffline(true);
+	const offline = await context.newPage();
+	start = performance.now();
+	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
+	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
+	const firstPageMs = performance.now() - start;
+
+	await offline.locator('#search-input').fill(NEEDLE);
+	start = performance.now();
+	await offline.locator('#search-input').press('Enter');
+	await offline.locator('.pager .count', { hasText: /^\s*1 - 1 of 1\s*$/ }).first().waitFor({ timeout: 120_000 });
+	const searchMs = performance.now() - start;
+	await offline.close();
+	return { firstSyncMs, firstPageMs, searchMs };
+}
+
+export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFigures> {
+	const missing = ['src/routes/g/[groupId]/+page.svelte', 'src/lib/sync/session.ts', 'src/service-worker.ts'].filter((f) => !existsSync(join(ROOT, f)));
+	if (missing.length) return { measured: false, reason: `the app is missing ${missing.join(', ')}` };
+	let app: ReturnType<typeof buildApp> | null = null;
+	let relay: RunningServer | null = null;
+	const browser = await launchBrowser();
+	try {
+		console.log('  building the app ...');
+		app = buildApp();
+		relay = await startCommonplace({ env: { ...BIG_GROUP_RELAY_ENV, STATIC_DIR: app.buildDir, BUILD: 'false' } });
+		console.log('  uploading the group, then opening it online once and offline ...');
+		await upload(relay, group.groupId, group.token, group.doc, group.size.items);
+		const context = await browser.newContext();
+		const figures = await measureIn(context, relay, group);
+		await context.close();
+		return { measured: true, firstPageMs: round(figures.firstPageMs), searchMs: round(figures.searchMs), searchWord: NEEDLE, firstSyncMs: round(figures.firstSyncMs) };
+	} catch (error) {
+		const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+		console.log(`  not measured: ${reason}`);
+		return { measured: false, reason };
+	} finally {
+		await browser.close();
+		await relay?.stop();
+		app?.remove();
+	}
 }

@@ -39,7 +39,8 @@ export interface ScenarioResult {
 	/** Server CPU over the connect phase and over the load (or idle) window, % of one core. */
 	cpuConnectPercent: number;
 	cpuPercent: number;
-	/** Server resident memory after the clients connected, at the end, and its peak (VmHWM). */
+	/** Server resident memory before any client, after the clients connected, at the end, and its peak (VmHWM). */
+	rssStartMiB: number;
 	rssConnectedMiB: number;
 	/** CPU of the busiest load worker while writing, % of one core: near 100 means the clients, not the server, set the pace. */
 	loadCpuPercent: number;
@@ -100,6 +101,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario): Pr
 		const token = randomBytes(24).toString('base64url');
 		return { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false) };
 	});
+	const rssStartMiB = rssMiB(server.pid);
 	const workerCount = Math.min(scenario.workers, scenario.groups);
 	const workers = Array.from({ length: workerCount }, () => new Worker());
 	try {
@@ -157,6 +159,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario): Pr
 			latencyMs: { count: latency.count, p50: round(latency.p50, 2), p95: round(latency.p95, 2), p99: round(latency.p99, 2), max: round(latency.max, 2) },
 			cpuConnectPercent: round(cpuConnectPercent),
 			cpuPercent: round(cpuPercent),
+			rssStartMiB: round(rssStartMiB),
 			rssConnectedMiB: round(rssConnectedMiB),
 			loadCpuPercent: round(loadCpuPercent),
 			rssEndMiB: round(rssEndMiB),
