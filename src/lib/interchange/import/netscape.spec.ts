@@ -106,3 +106,33 @@ describe('Netscape bookmark import', () => {
 		expect(updates).toBe(0);
 	});
 });
+
+describe('sloppy and hostile Netscape files', () => {
+	it('reads unclosed <A>, <H3>, <DD> and <p> elements', () => {
+		const doc = newGroup();
+		const text = [
+			'<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+			'<DL><p>',
+			'<DT><H3>Outer',
+			'<DL><p>',
+			'<DT><A HREF="https://sloppy.example/1">One',
+			'<DD>First description<p>',
+			'<DT><A HREF="https://sloppy.example/2">Two<p>',
+			'</DL><p>',
+			'<DT><A HREF="https://sloppy.example/3">Three</A>'
+		].join('\n');
+		importFile(doc, member('alice'), { name: 'sloppy.html', text });
+		expect(listItems(doc).items.map((i) => [i.url, i.title, i.tags, i.description]).sort()).toEqual([
+			['https://sloppy.example/1', 'One', ['outer'], 'First description'],
+			['https://sloppy.example/2', 'Two', ['outer'], ''],
+			['https://sloppy.example/3', 'Three', [], '']
+		]);
+	});
+
+	it('keeps at most 100 folder tags however deep the folders go', () => {
+		const text = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n' + '<DT><H3>f</H3><DL><p>'.repeat(200).replace(/f/g, () => `f${Math.random()}`) + '<DT><A HREF="https://deep.example/">x</A>';
+		const doc = newGroup();
+		importFile(doc, member('alice'), { name: 'deep.html', text });
+		expect(readAllItems(doc)[0].tags).toHaveLength(100);
+	});
+});

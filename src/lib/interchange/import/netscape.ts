@@ -1,8 +1,9 @@
 // Reads Netscape bookmark files as Firefox, Chrome, Safari, Pinboard and Diigo write them: folders
 // become tags, TAGS and ADD_DATE are kept, <DD> text becomes the description. The format is loose
 // HTML (unclosed <DT> and <p>), so a forgiving HTML parser reads it.
-import { Parser } from 'htmlparser2';
+import { LIMITS } from '../../model/index';
 import { lineLocator } from './lines';
+import { scanTags } from './tags';
 import { PlanBuilder, secondsToMs } from './plan';
 import type { ImportPlan, ProgressListener } from './types';
 
@@ -44,8 +45,9 @@ interface PendingBookmark {
 export function planNetscape(text: string, onProgress?: ProgressListener): ImportPlan {
 	const plan = new PlanBuilder('Netscape bookmarks');
 	const lineAt = lineLocator(text);
-	// One entry per open <DL>: the folder it lists (null for a browser root or the top level).
-	const folders: (string | null)[] = [];
+	// One entry per open <DL>: whether it lists a named folder; the names themselves, outermost first.
+	const folders: boolean[] = [];
+	const folderNames: string[] = [];
 	let folderName = '';
 	let collectingFolder = false;
 	let folderIsRoot = false;
@@ -61,7 +63,8 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 		inDescription = false;
 		inLink = false;
 		if (!current) return;
-		const folderTags = folders.filter((f): f is string => f !== null);
+		// Only as many folders as an item can carry tags, so absurd nesting cannot slow the import down.
+		const folderTags = folderNames.slice(0, LIMITS.tagsPerItem);
 		plan.add({
 			where: `line ${current.line}`,
 			url: current.href,
@@ -72,71 +75,76 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 		});
 		current = null;
 		count++;
-		if (onProgress && count % 1000 === 0) onProgress({ phase: 'reading', done: parser.startIndex, total: text.length });
+		if (onProgress && count % 1000 === 0) onProgress({ phase: 'reading', done: at, total: text.length });
 	};
 
-	const parser: Parser = new Parser(
-		{
-			onopentag(name, attribs) {
-				if (name === 'script' || name === 'style') {
-					ignoredDepth++;
-					return;
-				}
-				if (name === 'dd') {
-					// A <DD> right after a bookmark is its description (also when its <A> was never
-					// closed); after a folder it is ignored.
-					if (current) {
-						inLink = false;
-						inDescription = true;
-					}
-					return;
-				}
-				if (name !== 'dt' && name !== 'h3' && name !== 'dl' && name !== 'a' && name !== 'hr') return;
-				save();
-				if (name === 'h3') {
-					collectingFolder = true;
-					folderName = '';
-					folderIsRoot = 'personal_toolbar_folder' in attribs || 'unfiled_bookmarks_folder' in attribs;
-				} else if (name === 'dl') {
-					folders.push(nextFolder);
-					nextFolder = null;
-				} else if (name === 'a') {
-					inLink = true;
-					current = {
-						line: lineAt(parser.startIndex),
-						href: attribs.href ?? '',
-						tags: splitTags(attribs.tags),
-						addDate: attribs.add_date ? secondsToMs(Number(attribs.add_date)) : undefined,
-						title: '',
-						description: ''
-					};
-				}
-			},
-			ontext(data) {
-				if (ignoredDepth > 0) return;
-				if (collectingFolder) folderName += data;
-				else if (current && inLink) current.title += data;
-				else if (current && inDescription) current.description += data;
-			},
-			onclosetag(name) {
-				if (name === 'script' || name === 'style') {
-					ignoredDepth = Math.max(0, ignoredDepth - 1);
-				} else if (name === 'h3' && collectingFolder) {
-					collectingFolder = false;
-					const clean = folderName.replace(/\s+/g, ' ').trim();
-					nextFolder = folderIsRoot || !clean || ROOT_FOLDERS.has(clean.toLowerCase()) ? null : clean;
-				} else if (name === 'a') {
+	// A folder's name ends at </H3>, or at the next element when that was left out.
+	const endFolder = () => {
+		collectingFolder = false;
+		const clean = folderName.replace(/\s+/g, ' ').trim();
+		nextFolder = folderIsRoot || !clean || ROOT_FOLDERS.has(clean.toLowerCase()) ? null : clean;
+	};
+
+	// Where the tag being handled starts, for line numbers and progress.
+	let at = 0;
+	scanTags(text, {
+		open(name, attribs, offset) {
+			at = offset;
+			if (name === 'script' || name === 'style') {
+				ignoredDepth++;
+				return;
+			}
+			if (name === 'dd') {
+				// A <DD> right after a bookmark is its description (also when its <A> was never
+				// closed); after a folder it is ignored.
+				if (current) {
 					inLink = false;
-				} else if (name === 'dl') {
-					save();
-					folders.pop();
+					inDescription = true;
 				}
+				return;
+			}
+			if (name !== 'dt' && name !== 'h3' && name !== 'dl' && name !== 'a' && name !== 'hr') return;
+			if (collectingFolder) endFolder();
+			save();
+			if (name === 'h3') {
+				collectingFolder = true;
+				folderName = '';
+				folderIsRoot = 'personal_toolbar_folder' in attribs || 'unfiled_bookmarks_folder' in attribs;
+			} else if (name === 'dl') {
+				folders.push(nextFolder !== null);
+				if (nextFolder !== null) folderNames.push(nextFolder);
+				nextFolder = null;
+			} else if (name === 'a') {
+				inLink = true;
+				current = {
+					line: lineAt(offset),
+					href: attribs.href ?? '',
+					tags: splitTags(attribs.tags),
+					addDate: attribs.add_date ? secondsToMs(Number(attribs.add_date)) : undefined,
+					title: '',
+					description: ''
+				};
 			}
 		},
-		{ decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }
-	);
-	parser.write(text);
-	parser.end();
+		text(data) {
+			if (ignoredDepth > 0) return;
+			if (collectingFolder) folderName += data;
+			else if (current && inLink) current.title += data;
+			else if (current && inDescription) current.description += data;
+		},
+		close(name) {
+			if (name === 'script' || name === 'style') {
+				ignoredDepth = Math.max(0, ignoredDepth - 1);
+			} else if (name === 'h3' && collectingFolder) {
+				endFolder();
+			} else if (name === 'a') {
+				inLink = false;
+			} else if (name === 'dl') {
+				save();
+				if (folders.pop()) folderNames.pop();
+			}
+		}
+	});
 	save();
 	return plan.build();
 }
