@@ -66,9 +66,12 @@ describe('GroupState', () => {
 			send(bob, ann);
 			expect(ann.version).toBe(seen);
 			expect(ann.items).toHaveLength(1);
+			// A search meanwhile answers from what is shown, and still catches up afterwards.
+			expect(ann.search('b2').size).toBe(0);
 			vi.advanceTimersByTime(1_000);
 			expect(ann.version).toBe(seen + 1);
 			expect(ann.items).toHaveLength(3);
+			expect(ann.search('b2').size).toBe(1);
 		});
 	});
 

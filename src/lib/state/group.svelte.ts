@@ -76,8 +76,12 @@ export class GroupState {
 	#snapshotVersion = -1;
 	#derived = new Map<string, { version: number; value: unknown }>();
 	#search = new SearchIndex();
+	/** Items changed since the snapshot the search index was last brought up to date with. */
 	#dirty = new Set<string>();
 	#dirtyAll = false;
+	/** Items changed since the last refresh: not in any snapshot yet, so not for the index yet. */
+	#pending = new Set<string>();
+	#pendingAll = false;
 	#off: () => void;
 	#readMs = 0;
 	#acting = false;
@@ -92,11 +96,11 @@ export class GroupState {
 		this.#viewer = { ...this.actor };
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
-			if (this.#search.ready && !this.#dirtyAll) {
+			if (!this.#pendingAll) {
 				const changed = changedItemIds(this.doc, tr);
-				if (changed === 'all') this.#dirtyAll = true;
-				else for (const id of changed) this.#dirty.add(id);
-				if (this.#dirty.size > REINDEX_ALL_ABOVE) this.#dirtyAll = true;
+				if (changed === 'all') this.#pendingAll = true;
+				else for (const id of changed) this.#pending.add(id);
+				if (this.#pending.size > REINDEX_ALL_ABOVE) this.#pendingAll = true;
 			}
 			if (this.#acting || this.#readMs < SLOW_READ_MS) this.#refresh();
 			else this.#refreshTimer ??= setTimeout(() => this.#refresh(), Math.min(600, 2 * this.#readMs));
@@ -113,6 +117,12 @@ export class GroupState {
 	#refresh(): void {
 		clearTimeout(this.#refreshTimer);
 		this.#refreshTimer = undefined;
+		// What changed is now in the next snapshot, so the index may catch up with it.
+		if (this.#pendingAll) this.#dirtyAll = true;
+		else for (const id of this.#pending) this.#dirty.add(id);
+		if (this.#dirty.size > REINDEX_ALL_ABOVE) this.#dirtyAll = true;
+		this.#pending.clear();
+		this.#pendingAll = false;
 		this.#version++;
 	}
 
