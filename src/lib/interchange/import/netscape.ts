@@ -1,6 +1,6 @@
 // Reads Netscape bookmark files as Firefox, Chrome, Safari, Pinboard and Diigo write them: folders
 // become tags, TAGS and ADD_DATE are kept, <DD> text becomes the description. The format is loose
-// HTML (unclosed <DT> and <p>), so a forgiving HTML parser reads it.
+// HTML (unclosed <DT>, <DD> and <p>), so it is read as a flat stream of tags from a forgiving tokenizer.
 import { LIMITS } from '../../model/index';
 import { lineLocator } from './lines';
 import { scanTags } from './tags';
