@@ -58,9 +58,10 @@ function bringsSomethingNew(entry: PlannedItem, existing: Item, highlightIds: Se
 }
 
 /**
- * Applies the plan as one transaction whose origin is the importing member. The plan was checked
- * with the model's rules, so nothing here is expected to throw; if something does, nothing of the
- * import remains visible to the caller's error path except an unchanged summary (see importFile).
+ * Applies the plan as one transaction whose origin is the importing member. Yjs cannot roll a
+ * transaction back, so the plan was checked with the model's own rules first and nothing here throws
+ * for any file (hostile.spec.ts feeds it random ones); a group written by a newer version is refused
+ * before anything is written.
  */
 export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress?: ProgressListener): ImportSummary {
 	try {
