@@ -137,6 +137,16 @@ describe('feeds from the relay', () => {
 		expect(again.status).toBe(200);
 	});
 
+	it('answers HEAD without a body, and a tag it cannot read with 400 in words', async () => {
+		const head = await fetch(relay.url + links.atom, { method: 'HEAD' });
+		expect(head.status).toBe(200);
+		expect(Number(head.headers.get('content-length'))).toBeGreaterThan(100);
+		expect(await head.text()).toBe('');
+		const badTag = await fetch(`${relay.url}${links.rss}&tag=${'x'.repeat(100)}`);
+		expect(badTag.status).toBe(400);
+		expect(await badTag.text()).toMatch(/tag is 100 characters long; the limit is 64/);
+	});
+
 	it('refuses a feed without a valid feed token with 401', async () => {
 		const path = `/feeds/${groupId}.rss`;
 		const none = await fetch(relay.url + path);
