@@ -28,10 +28,11 @@ async function main(): Promise<void> {
 	const log = createLogger(config.logLevel);
 	if (config.build && !existsSync(join(config.staticDir, 'index.html'))) {
 		log.info('building the app', { staticDir: config.staticDir });
-		// Builds into the configured folder (svelte.config.js reads BUILD_DIR).
+		// Builds into the configured folder (svelte.config.js reads BUILD_DIR). The build's own output
+		// goes to stderr, so stdout stays JSON lines.
 		execSync('npx vite build --logLevel warn', {
 			cwd: projectRoot,
-			stdio: ['ignore', 'inherit', 'inherit'],
+			stdio: ['ignore', 2, 2],
 			env: { ...process.env, BUILD_DIR: resolve(config.staticDir) }
 		});
 	}
