@@ -11,11 +11,13 @@ const ALLOWED_TAGS = [
 ];
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
-let hooked = false;
+let instance: ReturnType<typeof DOMPurify> | null = null;
 
-function purifier(): typeof DOMPurify {
-	if (!hooked) {
-		DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+/** A DOMPurify of its own, so its link rules never change anyone else's sanitising. */
+function purifier(): ReturnType<typeof DOMPurify> {
+	if (!instance) {
+		instance = DOMPurify(window);
+		instance.addHook('afterSanitizeAttributes', (node) => {
 			if (node.tagName !== 'A') return;
 			const href = node.getAttribute('href') ?? '';
 			if (!SAFE_LINK.test(href.trim())) {
@@ -25,9 +27,8 @@ function purifier(): typeof DOMPurify {
 			node.setAttribute('target', '_blank');
 			node.setAttribute('rel', 'noopener noreferrer nofollow');
 		});
-		hooked = true;
 	}
-	return DOMPurify;
+	return instance;
 }
 
 export function renderMarkdown(text: string): string {
