@@ -151,13 +151,30 @@ describe('rooms', () => {
 		expect(reloaded.doc.getText('t').toString()).toBe('kept');
 		reloaded.destroy(1001, 'done');
 	});
+
+	it('keeps the presence of a member who reconnected when their old connection closes', async () => {
+		const rooms = new Rooms(deps(createMemoryStore()));
+		const room = rooms.open('g');
+		await room.ready;
+		const old = peer();
+		const fresh = peer();
+		room.join(old);
+		room.join(fresh);
+		room.receive(old, { type: 'awareness', update: awarenessOf(77, 1) });
+		room.receive(fresh, { type: 'awareness', update: awarenessOf(77, 2) });
+		room.leave(old);
+		expect(room.awareness.getStates().has(77)).toBe(true);
+		room.leave(fresh);
+		expect(room.awareness.getStates().has(77)).toBe(false);
+		room.destroy(1001, 'done');
+	});
 });
 
-function awarenessOf(clientId: number): Uint8Array {
+function awarenessOf(clientId: number, clock = 1): Uint8Array {
 	const doc = new Y.Doc();
 	doc.clientID = clientId;
 	const awareness = new awarenessProtocol.Awareness(doc);
-	awareness.setLocalState({ user: { name: 'Ann' } });
+	for (let i = 0; i < clock; i++) awareness.setLocalState({ user: { name: 'Ann' }, clock: i });
 	const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]);
 	doc.destroy();
 	return update;

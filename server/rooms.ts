@@ -59,6 +59,7 @@ export class Room {
 	/** Updates the doc emitted while one incoming update was applied; stored only if it applied whole. */
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
+	private readonly awarenessOwners = new Map<number, Peer>();
 
 	constructor(
 		readonly groupId: string,
@@ -174,10 +175,14 @@ export class Room {
 			Y.applyUpdate(this.doc, update, peer);
 		} catch {
 			this.applying = null;
-			// Yjs may have taken part of the update: the in-memory doc is no longer what is stored.
-			// Nothing of it was stored; reload from storage on the next connection.
-			this.destroy(CloseCode.tryAgainLater, 'The relay reloads this group.');
-			throw malformed('bad-update');
+			// Yjs may have taken part of the update, so the in-memory doc is no longer what is stored
+			// (nothing of it was stored). The sender is refused; the others reconnect to a reloaded room.
+			const refusal = malformed('bad-update');
+			this.deps.metrics.refusals.add(1, { reason: refusal.reason });
+			this.deps.log.info('connection refused', { groupId: this.groupId, code: refusal.code, reason: refusal.reason });
+			peer.close(refusal.code, refusal.message);
+			this.destroy(CloseCode.tryAgainLater, 'The relay reloads this group. It reconnects by itself.');
+			return;
 		}
 		this.applying = null;
 		for (const effective of accepted) this.commit(effective, peer);
@@ -243,11 +248,18 @@ export class Room {
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
 		origin: unknown
 	): void => {
-		if (origin && this.peers.has(origin as Peer)) {
-			const ids = (origin as Peer).awarenessIds;
-			for (const id of added) ids.add(id);
-			for (const id of updated) ids.add(id);
-			for (const id of removed) ids.delete(id);
+		const from = origin && this.peers.has(origin as Peer) ? (origin as Peer) : null;
+		// A client id belongs to the connection that spoke for it last: a member who reconnects
+		// before the relay noticed their old connection die keeps their presence when it closes.
+		for (const id of from ? [...added, ...updated] : []) {
+			const previous = this.awarenessOwners.get(id);
+			if (previous && previous !== from) previous.awarenessIds.delete(id);
+			this.awarenessOwners.set(id, from!);
+			from!.awarenessIds.add(id);
+		}
+		for (const id of removed) {
+			this.awarenessOwners.get(id)?.awarenessIds.delete(id);
+			this.awarenessOwners.delete(id);
 		}
 		const changed = [...added, ...updated, ...removed];
 		if (changed.length === 0 || this.peers.size === 0) return;
@@ -310,6 +322,7 @@ export class Room {
 		this.idleTimer = null;
 		for (const peer of [...this.peers]) peer.close(code, reason);
 		this.peers.clear();
+		this.awarenessOwners.clear();
 		this.unsubscribeFanout();
 		this.doc.off('update', this.onDocUpdate);
 		this.awareness.off('update', this.onAwarenessUpdate);
