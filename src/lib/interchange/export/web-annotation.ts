@@ -25,13 +25,15 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 		name: names.get(memberId) ?? 'Unknown member'
 	});
 	const group = encodeURIComponent(info.id);
+	// Annotation ids do not mention the group, so the same highlight keeps its id in every export
+	// (the app's and the relay's) and importing two exports of a group adds it once.
 	const annotations: JsonLd[] = [];
 	const items = readAllItems(doc).filter((item) => item.deletedAt === null).sort(newestFirst);
 	for (const item of items) {
 		const bodies = item.tags.map((tag) => textBody(tag, 'tagging'));
 		if (item.description) bodies.push(textBody(item.description, 'describing'));
 		const bookmark: JsonLd = {
-			id: `urn:commonplace:item:${group}:${item.id}`,
+			id: `urn:commonplace:item:${item.id}`,
 			type: 'Annotation',
 			motivation: 'bookmarking',
 			created: iso(item.createdAt),
@@ -46,7 +48,7 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 			if (h.prefix) selector.prefix = h.prefix;
 			if (h.suffix) selector.suffix = h.suffix;
 			const highlight: JsonLd = {
-				id: `urn:commonplace:highlight:${group}:${h.id}`,
+				id: `urn:commonplace:highlight:${h.id}`,
 				type: 'Annotation',
 				motivation: h.note.trim() ? 'commenting' : 'highlighting',
 				created: iso(h.createdAt),
@@ -58,7 +60,7 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 		}
 		for (const n of item.notes) {
 			const note: JsonLd = {
-				id: `urn:commonplace:note:${group}:${n.id}`,
+				id: `urn:commonplace:note:${n.id}`,
 				type: 'Annotation',
 				motivation: 'commenting',
 				created: iso(n.createdAt),
