@@ -196,4 +196,29 @@ describe('hostile input', () => {
 			await slowRelay.stop();
 		}
 	});
+
+	it('behind a trusted proxy, counts connections by the forwarded address', async () => {
+		const proxied = await startTestRelay({ trustProxy: true, openCreation: true, connectionsPerIp: 1 });
+		const proxiedGroup = randomId();
+		const proxiedToken = newToken();
+		const sockets: WebSocket[] = [];
+		const connect = (address: string, create = false) =>
+			new Promise<number>((resolve) => {
+				const socket = new WebSocket(`${proxied.wsUrl}/${proxiedGroup}?token=${proxiedToken}${create ? '&create=1' : ''}`, {
+					headers: { 'x-forwarded-for': `203.0.113.9, ${address}` }
+				});
+				sockets.push(socket);
+				socket.once('open', () => resolve(101));
+				socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+				socket.on('error', () => {});
+			});
+		try {
+			expect(await connect('198.51.100.1', true)).toBe(101);
+			expect(await connect('198.51.100.2')).toBe(101);
+			expect(await connect('198.51.100.1')).toBe(429);
+		} finally {
+			for (const socket of sockets) socket.terminate();
+			await proxied.stop();
+		}
+	});
 });
