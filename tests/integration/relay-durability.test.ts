@@ -105,5 +105,5 @@ describe('durability under kill -9', () => {
 		await relay.kill('SIGKILL');
 		expect(storedValues(groupId).size).toBe(counter);
 		expect(checked).toBeGreaterThan(ROUNDS * READERS);
-	});
+	}, 120_000);
 });
