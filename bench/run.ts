@@ -3,7 +3,7 @@
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
 // --only=a,b,c,big,browser (run some parts only).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFigures, type PreparedBigGroup } from './big-group/relay-figures';
@@ -197,6 +197,28 @@ async function main() {
 	const file = join(folder, `${date.slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}.json`);
 	writeFileSync(file, JSON.stringify(results, null, '\t') + '\n');
 	console.log(`Results: ${file} (${results.durationSeconds} s in all)`);
+	if (!quick && !only) updateBenchmarksPage(results.table, info, results.reference.package, date, results.durationSeconds, file);
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** A full run replaces the table in BENCHMARKS.md (between its markers) with its own. */
+function updateBenchmarksPage(table: string, info: ReturnType<typeof machine>, reference: string, date: string, seconds: number, file: string): void {
+	const page = join(import.meta.dirname, '..', 'BENCHMARKS.md');
+	if (!existsSync(page)) return;
+	const text = readFileSync(page, 'utf8');
+	const from = text.indexOf(START);
+	const to = text.indexOf(END);
+	if (from < 0 || to < from) return;
+	const body = [
+		`Run of ${date.slice(0, 16).replace('T', ' ')} UTC, ${seconds} s in all; raw figures in \`bench/results/${file.split('/').pop()}\`.`,
+		`Machine: ${info.cores} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, ${info.platform}; pinning: ${info.pinning}. Reference: ${reference}.`,
+		'',
+		table
+	].join('\n');
+	writeFileSync(page, `${text.slice(0, from + START.length)}\n${body}\n${text.slice(to)}`);
+	console.log('BENCHMARKS.md: table updated.');
 }
 
 main().catch((error) => {
