@@ -110,13 +110,19 @@ describe('the group workspace', () => {
 		expect(await page.locator('.notes strong').textContent()).toBe('continuité');
 
 		// Editing one's own note is live: saved as it is typed.
-		await page.getByRole('button', { name: 'Edit your note' }).click();
+		await page.getByRole('button', { name: 'Edit your note', exact: true }).click();
 		const editor = page.getByLabel('Your note');
 		await eventually(async () => expect(await editor.inputValue()).toBe('Dans la **continuité** de Stiegler'));
 		await editor.press('End');
 		await editor.pressSequentially(', *relu*');
 		await page.getByRole('button', { name: 'Done' }).click();
 		await page.locator('.notes em', { hasText: 'relu' }).waitFor();
+
+		// So is a note on one's own highlight.
+		await page.getByRole('button', { name: 'Add your note on this highlight' }).click();
+		await page.getByLabel('Your note on this passage').pressSequentially('le cœur du sujet');
+		await page.getByRole('button', { name: 'Done' }).click();
+		await page.locator('.highlight-note', { hasText: 'le cœur du sujet' }).waitFor();
 
 		// A note and a highlight added on the item page.
 		await page.getByLabel('Add a note').fill('Voir aussi [Rue89](https://rue89.nouvelobs.com/)');
