@@ -169,6 +169,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		});
 		if (!grant.ok) {
 			log.info('sync refused', { groupId, status: grant.status, reason: grant.reason });
+			// Repeated bad tokens are answered slowly, which makes guessing expensive.
+			if (grant.delayMs) {
+				const timer = setTimeout(() => refuseUpgrade(socket, grant.status, grant.reason, grant.message), grant.delayMs);
+				socket.once('close', () => clearTimeout(timer));
+				return;
+			}
 			return refuseUpgrade(socket, grant.status, grant.reason, grant.message);
 		}
 		if (grant.created) log.info('group created', { groupId });

@@ -184,7 +184,8 @@ export class GroupAccess {
 	/** Counts a bad token from this address and slows the refusal once it keeps happening. */
 	#fail(remoteAddress: string, refusal: Refusal): Refusal {
 		const verdict: LimiterVerdict = this.#limiter.fail(remoteAddress);
-		if (verdict.blocked) return { ...refusal, delayMs: Math.min(verdict.retryAfterMs, 5_000) };
+		// A blocked address is answered at once: holding its sockets open would cost the relay more than it.
+		if (verdict.blocked) return refusal;
 		return verdict.delayMs > 0 ? { ...refusal, delayMs: verdict.delayMs } : refusal;
 	}
 }

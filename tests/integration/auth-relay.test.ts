@@ -245,8 +245,15 @@ describe('bad tokens from one address', () => {
 		const { groupId, ownerToken } = await groupWithOwner(relay);
 		const guesser = '127.0.0.3';
 		const statuses: number[] = [];
-		for (let i = 0; i < 5; i++) statuses.push((await upgrade(syncUrl(relay, groupId, { token: newToken() }), guesser)).status);
+		const waited: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			const started = performance.now();
+			statuses.push((await upgrade(syncUrl(relay, groupId, { token: newToken() }), guesser)).status);
+			waited.push(performance.now() - started);
+		}
 		expect(statuses).toEqual([401, 401, 401, 401, 429]);
+		// Past `badTokenSlowAfter` the relay holds the refusal back before answering.
+		expect(waited[2]).toBeGreaterThanOrEqual(190);
 		// Refused even with a good token now; the API too, with Retry-After.
 		expect((await upgrade(syncUrl(relay, groupId, { token: ownerToken }), guesser)).status).toBe(429);
 		const apiRefusal = await api(relay, 'GET', `/api/groups/${groupId}/me`, { token: ownerToken, localAddress: guesser });
