@@ -11,8 +11,9 @@ export interface BigGroupSize {
 
 export const BIG_GROUP: BigGroupSize = { items: 10_000, highlights: 50_000, notes: 20_000 };
 
-/** A word that occurs in exactly one note, for the search figure. */
+/** Words that occur in exactly one note each, for the search figures (the first search builds the index). */
 export const NEEDLE = 'quincunxial';
+export const SECOND_NEEDLE = 'palimpsestic';
 
 const MEMBERS = 12;
 const WORDS = (
@@ -41,7 +42,8 @@ function random(seed: number): () => number {
  * Writes the group into `doc`, one model action per write as members would make them; `onItem`
  * runs after each item with its highlights and notes, e.g. to let a connection send the updates.
  */
-export async function buildBigGroup(doc: Y.Doc, size: BigGroupSize = BIG_GROUP, onItem?: (index: number) => void | Promise<void>): Promise<void> {
+export async function buildBigGroup(doc: Y.Doc, size: BigGroupSize = BIG_GROUP, onItem?: (index: number) => void | Promise<void>): Promise<{ needleItems: Record<string, string> }> {
+	const needleItems: Record<string, string> = {};
 	const rand = random(20_260_101);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 	const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
@@ -80,9 +82,11 @@ export async function buildBigGroup(doc: Y.Doc, size: BigGroupSize = BIG_GROUP, 
 			});
 		}
 		for (let n = 0; n < notes; n++) {
-			const needle = i === Math.floor(size.items / 2) && n === 0 ? ` ${NEEDLE}` : '';
-			addNote(doc, pick(actors), itemId, { text: words(15 + Math.floor(rand() * 50)) + needle });
+			const needle = n > 0 ? '' : i === Math.floor(size.items / 2) ? NEEDLE : i === Math.floor(size.items / 3) ? SECOND_NEEDLE : '';
+			if (needle) needleItems[needle] = itemId;
+			addNote(doc, pick(actors), itemId, { text: words(15 + Math.floor(rand() * 50)) + (needle ? ` ${needle}` : '') });
 		}
 		await onItem?.(i);
 	}
+	return { needleItems };
 }

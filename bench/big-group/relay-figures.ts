@@ -71,6 +71,8 @@ export interface PreparedBigGroup {
 	modelWrites: number;
 	groupId: string;
 	token: string;
+	/** The item whose note holds each search word. */
+	needleItems: Record<string, string>;
 }
 
 export async function prepareBigGroup(size: BigGroupSize = BIG_GROUP, log: (line: string) => void = console.log): Promise<PreparedBigGroup> {
@@ -79,8 +81,8 @@ export async function prepareBigGroup(size: BigGroupSize = BIG_GROUP, log: (line
 	doc.on('update', () => modelWrites++);
 	log(`  building ${size.items.toLocaleString('en')} items, ${size.highlights.toLocaleString('en')} highlights, ${size.notes.toLocaleString('en')} notes through the model ...`);
 	const start = clock();
-	await buildBigGroup(doc, size);
-	return { size, doc, buildMs: clock() - start, modelWrites, groupId: randomId(), token: randomBytes(24).toString('base64url') };
+	const { needleItems } = await buildBigGroup(doc, size);
+	return { size, doc, buildMs: clock() - start, modelWrites, groupId: randomId(), token: randomBytes(24).toString('base64url'), needleItems };
 }
 
 export async function measureBigGroup(group: PreparedBigGroup, log: (line: string) => void = console.log): Promise<BigGroupFigures> {
