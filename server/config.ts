@@ -83,7 +83,7 @@ const settings: readonly Setting[] = [
 	{ key: 'port', env: 'PORT', flag: '--port', kind: 'number', help: 'port to listen on; 0 picks a free one' },
 	{ key: 'dataDir', env: 'DATA_DIR', flag: '--data-dir', kind: 'string', help: 'folder of the SQLite database' },
 	{ key: 'staticDir', env: 'STATIC_DIR', flag: '--static-dir', kind: 'string', help: 'folder of the built app' },
-	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has no index.html' },
+	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has none or the sources changed since' },
 	{ key: 'demo', env: 'DEMO', flag: '--demo', kind: 'boolean', help: 'start with the sample group "Tic&Travail" and print a link that opens it' },
 	{ key: 'publicOrigin', env: 'PUBLIC_ORIGIN', flag: '--public-origin', kind: 'string', help: 'origin the public uses (https://...) for links in feeds; empty: from each request' },
 	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback' },

@@ -1,8 +1,7 @@
 // `npm start`: reads the configuration (defaults, environment, flags), builds the app when it is
 // missing, runs the relay, and shuts it down gracefully on SIGTERM/SIGINT.
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildApp, buildReason } from './app-build.ts';
 import { ConfigError, configFromCommandLine, describeSettings } from './config.ts';
 import { seedDemoGroup } from './demo.ts';
 import { createLogger, errorText } from './log.ts';
@@ -26,15 +25,10 @@ async function main(): Promise<void> {
 	}
 	const { config } = commandLine;
 	const log = createLogger(config.logLevel);
-	if (config.build && !existsSync(join(config.staticDir, 'index.html'))) {
-		log.info('building the app', { staticDir: config.staticDir });
-		// Builds into the configured folder (svelte.config.js reads BUILD_DIR). The build's own output
-		// goes to stderr, so stdout stays JSON lines.
-		execSync('npx vite build --logLevel warn', {
-			cwd: projectRoot,
-			stdio: ['ignore', 2, 2],
-			env: { ...process.env, BUILD_DIR: resolve(config.staticDir) }
-		});
+	const reason = config.build ? buildReason(projectRoot, config.staticDir) : null;
+	if (reason) {
+		log.info('building the app', { staticDir: config.staticDir, reason });
+		buildApp(projectRoot, config.staticDir);
 	}
 	let demo: Awaited<ReturnType<typeof seedDemoGroup>> | null = null;
 	if (config.demo) {

@@ -156,7 +156,14 @@ describe('the group workspace', () => {
 		await page.getByRole('heading', { name: 'Group items tagged digital labor' }).waitFor();
 		expect(await page.locator('.breadcrumb').textContent()).toContain('Group items tagged digital labor');
 		expect(await page.locator('.count').first().textContent()).toBe('1 - 1 of 1');
-		expect(await page.getByRole('link', { name: /RSS feed/ }).getAttribute('href')).toBe(`/feeds/${groupId}.rss?tag=digital%20labor`);
+		// The feed link carries the group's feed token once the relay has answered, and serves RSS.
+		const feedLink = page.getByRole('link', { name: /RSS feed for digital labor/ });
+		await page.waitForFunction(() => document.querySelector('a.feed')?.getAttribute('href')?.startsWith('/feeds/'));
+		const feedHref = (await feedLink.getAttribute('href'))!;
+		expect(feedHref).toMatch(new RegExp(`^/feeds/${groupId}\\.rss\\?token=[^&]+&tag=digital\\+labor$`));
+		const feed = await page.request.get(`${relay.url}${feedHref}`);
+		expect(feed.status()).toBe(200);
+		expect(await feed.text()).toContain('<category>digital labor</category>');
 
 		await page.reload();
 		await page.getByRole('heading', { name: 'Group items tagged digital labor' }).waitFor();
