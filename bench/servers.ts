@@ -88,8 +88,9 @@ export async function startCommonplace(options: { dataDir?: string; env?: Record
 	const [command, args] = pinned('server', process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')]);
 	const child = spawn(command, args, {
 		cwd: ROOT,
+		// The load needs no app, so the relay never stops to build one (BUILD=false) unless asked to.
 		// Its log level stays the default: the "listening" line is how the benchmark learns the port.
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, ...options.env, LOG_LEVEL: 'info' },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, BUILD: 'false', ...options.env, LOG_LEVEL: 'info' },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	const line = await waitForLine(child, (l) => l.includes('"listening"'), 'The Commonplace relay').catch(async (error) => {
