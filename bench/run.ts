@@ -76,6 +76,11 @@ function start(kind: ServerKind, scenario: BenchScenario): Promise<RunningServer
 	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv } }) : startReference();
 }
 
+/** What each connection (with its share of a group) adds to the server's memory. */
+function perClientKiB(r: ScenarioResult): number {
+	return r.clients ? ((r.rssConnectedMiB - r.rssStartMiB) * 1024) / r.clients : NaN;
+}
+
 function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult): Row[] {
 	const rows: Row[] = [{ label: scenario.title }];
 	const failed = c.failedClients || r.failedClients ? ` (failed: ${c.failedClients} / ${r.failedClients})` : '';
@@ -96,7 +101,8 @@ function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult):
 		rows.push(
 			{ label: '  server CPU while connecting', commonplace: c.cpuConnectPercent, reference: r.cpuConnectPercent, unit: '% core', better: 'lower' },
 			{ label: '  server CPU while idle', commonplace: c.cpuPercent, reference: r.cpuPercent, unit: '% core', better: 'lower' },
-			{ label: '  server RSS with all connected', commonplace: c.rssConnectedMiB, reference: r.rssConnectedMiB, unit: 'MiB', better: 'lower' }
+			{ label: '  server RSS with all connected', commonplace: c.rssConnectedMiB, reference: r.rssConnectedMiB, unit: 'MiB', better: 'lower' },
+			{ label: '  server RSS per connected client', commonplace: perClientKiB(c), reference: perClientKiB(r), unit: 'KiB', better: 'lower' }
 		);
 	}
 	rows.push(
