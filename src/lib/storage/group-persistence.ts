@@ -55,6 +55,10 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	// Local changes not yet settled in storage, oldest first.
 	let changes: LocalChange[] = [];
 	let settledEntries = 0;
+	// Bytes in the last compacted entry and appended since: merging a large group costs a moment on
+	// the main thread, so a large group is compacted once its new entries are worth it.
+	let baseBytes = 0;
+	let newBytes = 0;
 	let destroyed = false;
 	let chain: Promise<void> = Promise.resolve();
 	let scheduled = false;
@@ -108,6 +112,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		for (const s of stored) {
 			if (s.waiting) changes.push({ seq: ++seq, update: s.update, key: s.key });
 			else settledEntries++;
+			if (!s.waiting) baseBytes = Math.max(baseBytes, s.update.length);
 		}
 		emit();
 	});
@@ -135,6 +140,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 				batch.forEach((q, i) => {
 					if (q.change && q.change.seq > confirmedSeq) q.change.key = keys[i];
 					else settledEntries++;
+					newBytes += q.update.length;
 				});
 				// Changes the relay confirmed before they reached storage were stored settled.
 				const written = new Set(batch.map((q) => q.change));
@@ -145,7 +151,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 			}
 		}
 		await settle();
-		if (settledEntries > compactAfter) await compact();
+		if (settledEntries > compactAfter && (newBytes * 10 > baseBytes || settledEntries > compactAfter * 10)) await compact();
 		if (currentError) {
 			currentError = null;
 			emit();
@@ -179,6 +185,8 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 			);
 		}
 		settledEntries = 1;
+		baseBytes = settled.reduce((n, s) => n + s.update.length, 0);
+		newBytes = 0;
 	}
 
 	return {

@@ -57,6 +57,24 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		params: { token, ...(opts.create ? { create: '1' } : {}) },
 		maxBackoffTime: 10_000
 	});
+	// y-websocket sends one message per transaction, so a burst of small writes (a script, an
+	// import in many steps) would trip the relay's message rate limit. Updates made in the same task
+	// go out as one merged update instead.
+	let outgoing: Uint8Array[] = [];
+	const flushOutgoing = () => {
+		if (outgoing.length === 0) return;
+		const merged = outgoing.length === 1 ? outgoing[0] : Y.mergeUpdates(outgoing);
+		outgoing = [];
+		provider._updateHandler(merged, null);
+	};
+	const onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === provider) return; // from the relay or another tab: nothing to pass on
+		outgoing.push(update);
+		if (outgoing.length === 1) setTimeout(flushOutgoing, 0);
+	};
+	doc.off('update', provider._updateHandler);
+	doc.on('update', onDocUpdate);
+
 	const persistence: GroupPersistence = persistGroup(doc, groupId, opts.log ?? createIdbUpdateLog(), {
 		isLocal: (origin) => origin !== provider
 	});
@@ -101,10 +119,17 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 	// count transactions; they are kept flagged in storage, so a reload still knows what waits.
 	let probes: (number | null)[] = [];
 	let probeTimer: ReturnType<typeof setTimeout> | null = null;
+	// Per connection: the relay asked for what it lacks (so our answer, with every change made
+	// offline, is on its way) and answered y-websocket's own step 1 (so we hold what it holds, and
+	// a probe's answer is small). Probes wait for both.
+	let relayAsked = false;
+	let relayAnswered = false;
 	const sendProbe = () => {
 		probeTimer = null;
 		const ws = provider.ws;
-		if (!provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+		if (!relayAsked || !relayAnswered || !provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+		// The probe's mark covers every local change so far, so they must be on the wire before it.
+		flushOutgoing();
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, messageSync);
 		writeSyncStep1(encoder, doc);
@@ -123,15 +148,24 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		if (kind === messageYjsSyncStep2) {
 			const mark = probes.shift();
 			if (typeof mark === 'number') persistence.confirm(mark);
+			else if (mark === null && !relayAnswered) {
+				relayAnswered = true;
+				if (relayAsked) probeSoon(0);
+			}
 			update();
-		} else if (kind === messageYjsSyncStep1) {
-			// Our answer (the relay's missing updates) is sent after this handler returns; probe after it.
-			probeSoon(0);
+		} else if (kind === messageYjsSyncStep1 && !relayAsked) {
+			relayAsked = true;
+			// Our answer is sent after this handler returns; the probe goes after it.
+			if (relayAnswered) probeSoon(0);
 		}
 	};
 	provider.on('status', ({ status: s }) => {
 		// y-websocket sends its own step 1 right after 'connected'; its answer confirms nothing of ours.
-		if (s === 'connected') probes = [null];
+		if (s === 'connected') {
+			probes = [null];
+			relayAsked = false;
+			relayAnswered = false;
+		}
 		update();
 	});
 	provider.on('sync', (synced) => {
@@ -213,6 +247,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		() => undefined // shown as a storage error; the doc still works in memory
 	);
 	void loaded.then(() => {
+		// Lets anyone measure how long opening a group from storage takes (DevTools, benchmarks).
+		globalThis.performance?.mark?.('commonplace:group-loaded', { detail: { groupId } });
 		loadedDone = true;
 		if (!destroyed) provider.connect();
 		update();
@@ -245,6 +281,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 				window.removeEventListener('offline', update);
 				window.removeEventListener('pagehide', onPageHide);
 			}
+			flushOutgoing();
+			doc.off('update', onDocUpdate);
 			removeAwarenessStates(awareness, [doc.clientID], 'session closed');
 			unsubscribePersistence();
 			provider.destroy();
