@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readAllItems } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
-import { eventually, startTestRelay, type TestRelay } from '../helpers/relay';
+import { createGroup } from '../../src/lib/model';
+import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
 
 let relay: TestRelay;
 let browser: Browser;
@@ -144,5 +145,35 @@ describe('a private group', () => {
 		await owner.getByText(/You are an owner of this group/).waitFor();
 
 		expect(pageErrors).toEqual([]);
+	});
+
+	it('gives a member who joined while the relay could not be reached the real role of their invite', async () => {
+		const groupId = `joined-offline-${newToken().slice(0, 8)}`;
+		const ownerToken = newToken();
+		const owner = connectMember(relay.wsUrl, groupId, { token: ownerToken, create: true });
+		await eventually(() => owner.provider.synced);
+		createGroup(owner.doc, { memberId: 'owner' }, { name: 'Field notes' });
+		const response = await fetch(`${relay.url}/api/groups/${groupId}/invites`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ role: 'editor' })
+		});
+		const invite = (await response.json()) as { link: string };
+		owner.destroy();
+
+		const member = await person();
+		// The relay's API is unreachable while the member joins, so the page cannot learn the role.
+		await member.context().route('**/api/**', (route) => route.abort());
+		await member.goto(`${relay.url}${invite.link}`);
+		await member.getByLabel('Your display name').fill('Ola');
+		await member.getByRole('button', { name: 'Join the group' }).click();
+		await member.waitForURL(/\/g\/[^/]+$/);
+		await member.getByText('You can read this group but not edit it.').waitFor();
+
+		// Once the relay answers, the member is the editor the invite made them.
+		await member.context().unroute('**/api/**');
+		await member.reload();
+		await tab(member, 'Add an item').waitFor({ timeout: 15_000 });
+		expect(await member.getByText('You can read this group but not edit it.').count()).toBe(0);
 	});
 });

@@ -4,6 +4,8 @@ import { getContext, setContext } from 'svelte';
 import type { Profile, StoredGroup } from '$lib/storage/types';
 import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
+import { relayApi } from '$lib/api/relay-api';
+import { getGroup, saveGroup } from '$lib/storage/registry';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 import { saveSummary } from './summaries';
@@ -17,6 +19,8 @@ export class Workspace {
 	#status = $state<SyncStatus>({ kind: 'loading' });
 	#people = $state.raw<Presence[]>([]);
 	#loaded = $state(false);
+	#role = $state<StoredGroup['role']>('viewer');
+	#roleChecked = false;
 	#cleanups: (() => void)[] = [];
 
 	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
@@ -26,7 +30,13 @@ export class Workspace {
 		this.group = new GroupState(session, profile.memberId);
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
-		this.#cleanups.push(session.subscribe((status) => (this.#status = status)));
+		this.#role = stored.role;
+		this.#cleanups.push(
+			session.subscribe((status) => {
+				this.#status = status;
+				if (status.kind === 'synced') void this.#checkRole();
+			})
+		);
 		const onAwareness = () => (this.#people = readPresence(session, profile.memberId));
 		session.awareness.on('change', onAwareness);
 		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
@@ -65,8 +75,29 @@ export class Workspace {
 		return this.#people;
 	}
 
+	/** This member's role: as stored, then as the relay says once it has been reached. */
+	get role(): StoredGroup['role'] {
+		return this.#role;
+	}
+
 	get isViewer(): boolean {
-		return this.stored.role === 'viewer';
+		return this.#role === 'viewer';
+	}
+
+	/** A member who joined offline was taken for a viewer; the relay knows the invite's real role. */
+	async #checkRole(): Promise<void> {
+		if (this.#roleChecked) return;
+		this.#roleChecked = true;
+		try {
+			const { role } = await relayApi(this.stored.groupId, this.stored.token).me();
+			if (role === this.#role) return;
+			this.#role = role;
+			const current = await getGroup(this.stored.groupId);
+			if (current && current.token === this.stored.token) await saveGroup({ ...current, role });
+		} catch {
+			// Offline again or refused: the status says so; the next connection asks again.
+			this.#roleChecked = false;
+		}
 	}
 
 	/** Whether this member may change the group: not a viewer, not a revoked token, not a newer schema. */
