@@ -184,8 +184,8 @@ describe('local-first: two members, a real relay', () => {
 				})
 		);
 		const online = a.page.locator(`.presence li[data-member-id="${memberId}"]`);
-		await online.waitFor({ timeout: 10_000 });
-		await expect(online.textContent()).resolves.toContain('viewing');
+		// Online, and showing which item they look at.
+		await online.filter({ hasText: 'viewing' }).waitFor({ timeout: 10_000 });
 		await c.context.close();
 		await online.waitFor({ state: 'detached', timeout: 10_000 });
 	});

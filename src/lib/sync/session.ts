@@ -137,6 +137,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		ws.send(encoding.toUint8Array(encoder));
 	};
 	const probeSoon = (delay: number) => {
+		// A probe already due is kept, so steady typing still gets confirmed every `delay` ms.
+		if (probeTimer && delay > 0) return;
 		if (probeTimer) clearTimeout(probeTimer);
 		probeTimer = setTimeout(sendProbe, delay);
 	};
