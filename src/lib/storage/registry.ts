@@ -3,6 +3,7 @@
 import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import type { Profile, StoredGroup } from './types';
+import { createIdbUpdateLog } from './idb-update-log';
 
 const PROFILE_KEY = '~profile';
 const GROUP_PREFIX = 'group:';
@@ -46,8 +47,10 @@ export async function saveGroup(group: StoredGroup): Promise<void> {
 	await set(GROUP_PREFIX + group.groupId, { ...group }, registryStore());
 }
 
+/** Forgets the group in this browser: its token and its stored updates. */
 export async function removeGroup(groupId: string): Promise<void> {
 	await del(GROUP_PREFIX + groupId, registryStore());
+	await createIdbUpdateLog().remove(groupId);
 }
 
 /** Changes one stored group in place; does nothing if this browser does not hold it. */
