@@ -1,5 +1,6 @@
 // The operator's command line (`npm run admin -- <command>`): create groups and print their owner
-// link, list groups, list and revoke invites, back up the database. Reads DATA_DIR like the relay.
+// link, list groups, list and revoke invites, delete a group, back up the database. Reads DATA_DIR
+// like the relay.
 import * as Y from 'yjs';
 import { createGroup, listMembers, getGroupInfo, hasGroup, randomId } from '../src/lib/model/index';
 import { GroupAccess } from './auth/access';
@@ -14,6 +15,9 @@ Commands:
   list-groups                  list the groups with their members and active tokens
   invites <groupId>            list a group's active invites (id, role, created, label)
   revoke <groupId> <inviteId>  revoke an invite; its live connections close within a second
+  delete-group <groupId>       delete a group for good: its tokens, feed links, updates and
+                               snapshot; a running relay disconnects its members within a second,
+                               and the id can never be used again
   backup <file>                copy the database to <file>, safely while the relay runs
 
 Options (also read from the environment, like the relay):
@@ -136,6 +140,20 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 					throw new UsageError(`The group ${groupId} has no active invite ${inviteId}. See them with: npm run admin -- invites ${groupId}`);
 				}
 				out(`Revoked invite ${inviteId} of group ${groupId}; a running relay closes its connections within a second.`);
+				return;
+			}
+			case 'delete-group': {
+				need(1, 'delete-group <groupId>');
+				const [groupId] = args;
+				if (!access.store.group(groupId)) {
+					const deletedAt = access.store.deletedAt(groupId);
+					if (deletedAt !== null) throw new UsageError(`The group ${groupId} was already deleted on ${new Date(deletedAt).toISOString()}.`);
+					throw new UsageError(`There is no group ${groupId} on this relay. See the groups with: npm run admin -- list-groups`);
+				}
+				// Tokens first (a running relay then refuses and disconnects everyone), then the content.
+				access.deleteGroup(groupId);
+				await store.remove(groupId);
+				out(`Deleted the group ${groupId}; a running relay disconnects its members within a second.`);
 				return;
 			}
 			case 'backup': {

@@ -33,9 +33,10 @@ export interface Relay {
 	close(): Promise<void>;
 }
 
+const GROUP_DELETED = 'This group was deleted by its owner.';
 const SYNC_PATH = /^\/sync\/([^/]+)$/;
 const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 function displayHost(host: string): string {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -82,6 +83,13 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
 
+	/** A deleted group leaves nothing behind: connections closed, room unloaded, updates and snapshot gone. */
+	const forgetGroup = async (groupId: string): Promise<void> => {
+		const closed = rooms.drop(groupId, CloseCode.unauthorized, GROUP_DELETED);
+		if (closed > 0) log.info('deleted group connections closed', { groupId, connections: closed });
+		await store.remove(groupId);
+	};
+
 	const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown) => {
 		res.writeHead(status, { ...app.securityHeaders(req), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
 		res.end(JSON.stringify(body));
@@ -106,7 +114,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, remoteAddress })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -195,6 +203,11 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	});
 
 	const stopRevocations = auth.onRevoke((groupId, tokenId) => {
+		if (tokenId === null) {
+			// The whole group was deleted (through the API, or by the operator's CLI in another process).
+			forgetGroup(groupId).catch((error: unknown) => log.error('deleted group not removed', { groupId, error: errorText(error) }));
+			return;
+		}
 		const closed = rooms.closePeers(
 			groupId,
 			tokenId,

@@ -384,6 +384,18 @@ export class Rooms {
 		return this.rooms.get(groupId)?.closePeers(tokenId, code, reason) ?? 0;
 	}
 
+	/**
+	 * Closes every connection of the group and releases its room without storing anything more
+	 * (for a deleted group); returns how many connections were closed.
+	 */
+	drop(groupId: string, code: number, reason: string): number {
+		const room = this.rooms.get(groupId);
+		if (!room) return 0;
+		const count = room.peers.size;
+		room.destroy(code, reason);
+		return count;
+	}
+
 	/** Closes every connection with `code` and unloads every room, compacting their logs. */
 	async closeAll(code: number, reason: string): Promise<void> {
 		for (const room of [...this.rooms.values()]) {

@@ -5,7 +5,7 @@ import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './c
 import { mayCreate } from './creation';
 import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
 import { refusals } from './refusals';
-import { TokenStore, type TokenRecord } from './store';
+import { TokenStore, WHOLE_GROUP, type TokenRecord } from './store';
 import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
 import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
 
@@ -52,6 +52,7 @@ export class GroupAccess {
 		const gate = this.#limiter.check(remoteAddress);
 		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
 		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
 		if (!token) return refusals.missingToken();
 
 		const found = this.#find(groupId, token);
@@ -84,6 +85,7 @@ export class GroupAccess {
 		const gate = this.#limiter.check(remoteAddress);
 		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
 		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
 		if (!token) return refusals.missingToken();
 		const group = this.store.group(groupId);
 		if (!group) return this.#fail(remoteAddress, refusals.badToken());
@@ -102,6 +104,7 @@ export class GroupAccess {
 		const gate = this.#limiter.check(remoteAddress);
 		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
 		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
 		if (found) return found.revokedAt === null ? found : refusals.revoked();
@@ -114,6 +117,7 @@ export class GroupAccess {
 	registerGroup(groupId: string, name: string | null): IssuedToken {
 		if (!isGroupId(groupId)) throw new Error('A group id must be 1 to 128 letters, digits, - or _.');
 		if (this.store.group(groupId)) throw new Error(`The group ${groupId} already exists.`);
+		if (this.store.deletedAt(groupId) !== null) throw new Error(`The group ${groupId} was deleted; its id is not used again.`);
 		const token = newToken();
 		const record = this.store.createGroup(groupId, hashToken(token), { name, label: 'Created by the operator' });
 		return { token, record };
@@ -135,13 +139,24 @@ export class GroupAccess {
 		return true;
 	}
 
+	/**
+	 * Deletes the group's tokens and feed generation and remembers it as deleted for good; the
+	 * listeners hear `(groupId, null)` and close every connection of the group. False when unknown.
+	 */
+	deleteGroup(groupId: string): boolean {
+		if (!this.store.deleteGroup(groupId)) return false;
+		this.pollRevocations();
+		return true;
+	}
+
 	/** Tells the listeners of revocations not yet told, including those another process made. */
 	pollRevocations(): void {
 		for (const revocation of this.store.revocationsAfter(this.#seenRevocation)) {
 			this.#seenRevocation = revocation.seq;
+			const tokenId = revocation.tokenId === WHOLE_GROUP ? null : revocation.tokenId;
 			for (const listener of this.#listeners) {
 				try {
-					listener(revocation.groupId, revocation.tokenId);
+					listener(revocation.groupId, tokenId);
 				} catch {
 					// One failing listener must not keep the others from closing connections.
 				}

@@ -1,5 +1,6 @@
 // The relay's HTTP API for members and owners, under /api/groups/<groupId>/: invites, feed links,
-// the member's own role and exports. JSON in and out; the token comes as `Authorization: Bearer`.
+// the member's own role, exports, and deleting the group. JSON in and out; the token comes as
+// `Authorization: Bearer`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupAccess } from './access';
 import { MEMBER_ROLES } from './access';
@@ -127,6 +128,15 @@ export function createApiHandler(access: GroupAccess) {
 			}
 		};
 
+		if (rest === '') {
+			allow('DELETE');
+			await owner(req, groupId, addr);
+			// Tokens first: from here on nobody can connect, so nothing new is stored while the data goes.
+			access.deleteGroup(groupId);
+			await ctx.forgetGroup(groupId);
+			res.writeHead(204, { 'cache-control': 'no-store' }).end();
+			return;
+		}
 		if (rest === 'me') {
 			allow('GET');
 			const record = await member(req, groupId, addr);

@@ -34,6 +34,14 @@ export const refusals = {
 			'creation-forbidden',
 			'This relay creates new groups only for people who have its creation token. Ask the relay’s operator for it, or for an invite to an existing group.'
 		),
+	/** HTTP 410 before the upgrade; a live connection closes with 4401 like any token that stopped working. */
+	groupDeleted: () =>
+		refuse(
+			410,
+			4401,
+			'group-deleted',
+			'This group was deleted by its owner. The relay no longer keeps or syncs it; any copy in your browser is all that is left.'
+		),
 	notOwner: () => refuse(403, 4403, 'forbidden', 'Only the group’s owner can do this.'),
 	feedRevoked: () =>
 		refuse(401, 4401, 'revoked', 'This feed link has been replaced by the group’s owner. Ask a member for the new one.'),

@@ -73,7 +73,16 @@ CREATE TABLE IF NOT EXISTS auth_revocations (
 	group_id TEXT NOT NULL,
 	token_id TEXT NOT NULL
 );
+-- Groups their owner deleted, kept for good: members who come back are told what happened, and
+-- nobody (a stale browser presenting create=1 included) can register the id again.
+CREATE TABLE IF NOT EXISTS auth_deleted_groups (
+	group_id TEXT PRIMARY KEY,
+	deleted_at INTEGER NOT NULL
+);
 `;
+
+/** In `auth_revocations`, the token id that stands for every token of a deleted group. */
+export const WHOLE_GROUP = '*';
 
 const toGroup = (row: GroupRow): GroupRecord => ({
 	groupId: row.group_id,
@@ -179,6 +188,30 @@ export class TokenStore {
 				token_id: string;
 			}[]
 		).map((r) => ({ seq: r.seq, groupId: r.group_id, tokenId: r.token_id }));
+	}
+
+	/**
+	 * Deletes the group's record, all its tokens (revoked ones too) and with them its feed
+	 * generation; remembers the id as deleted and logs one whole-group revocation so every relay
+	 * process closes the group's connections. False when there is no such group.
+	 */
+	deleteGroup(groupId: string, now = Date.now()): boolean {
+		return this.#db.transaction(() => {
+			if (!this.group(groupId)) return false;
+			this.#db.prepare('DELETE FROM auth_tokens WHERE group_id = ?').run(groupId);
+			this.#db.prepare('DELETE FROM auth_groups WHERE group_id = ?').run(groupId);
+			this.#db.prepare('INSERT OR REPLACE INTO auth_deleted_groups (group_id, deleted_at) VALUES (?, ?)').run(groupId, now);
+			this.#db.prepare('INSERT INTO auth_revocations (group_id, token_id) VALUES (?, ?)').run(groupId, WHOLE_GROUP);
+			return true;
+		})();
+	}
+
+	/** When the group was deleted by its owner, or null when it never was. */
+	deletedAt(groupId: string): number | null {
+		const row = this.#db.prepare('SELECT deleted_at FROM auth_deleted_groups WHERE group_id = ?').get(groupId) as
+			| { deleted_at: number }
+			| undefined;
+		return row ? row.deleted_at : null;
 	}
 
 	/** Replaces the group's feed token by bumping its generation; returns the new generation. */

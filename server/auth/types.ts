@@ -8,7 +8,7 @@ export type TokenRole = MemberRole | 'feed';
 /** A permanent refusal, as an HTTP status before the upgrade or a WebSocket close code after it. */
 export interface Refusal {
 	ok: false;
-	status: 400 | 401 | 403 | 404 | 429;
+	status: 400 | 401 | 403 | 404 | 410 | 429;
 	closeCode: 4400 | 4401 | 4403 | 4404 | 4429;
 	/** Short machine-readable reason, also the metrics label: 'bad-token', 'revoked', 'forbidden', ... */
 	reason: string;
@@ -47,6 +47,11 @@ export interface ApiContext {
 	/** The group's current document: the live room's, or read from storage; null when unknown. */
 	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
 	remoteAddress: string;
+	/**
+	 * Removes everything the relay holds of a deleted group besides its tokens: closes its live
+	 * connections, unloads its room, deletes its stored updates and snapshot. Safe to call twice.
+	 */
+	forgetGroup(groupId: string): Promise<void>;
 }
 
 export interface GroupAuth {

@@ -99,15 +99,23 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 			}
 		});
 
-		it('removes a group entirely', async () => {
+		it('removes a group entirely (a deleted group), leaving the others', async () => {
 			const harness = open();
 			try {
 				await harness.store.append('g', edits(1).updates[0]);
 				await harness.store.compact('g');
 				await harness.store.append('g', edits(2).updates[1]);
+				await harness.store.append('other', edits(1).updates[0]);
 				await harness.store.remove('g');
 				expect(await harness.store.load('g')).toBe(null);
-				expect(await harness.store.listGroups()).toEqual([]);
+				expect(await harness.store.listGroups()).toEqual(['other']);
+				// Gone for good (after a restart too), while the other group keeps what it had.
+				const reopened = harness.reopen();
+				expect(await reopened.load('g')).toBe(null);
+				expect((await reopened.load('other'))?.updates).toHaveLength(1);
+				// Removing again, or a group never stored, is no error.
+				await harness.store.remove('g');
+				await harness.store.remove('never-stored');
 			} finally {
 				harness.dispose();
 			}

@@ -32,7 +32,7 @@ export interface RoomStore {
 	compact(groupId: string): Promise<StoredSize>;
 	/** Ids of every stored group. */
 	listGroups(): Promise<string[]>;
-	/** Removes everything stored of a group. */
+	/** Removes everything stored of a group (its snapshot and log), as when its owner deletes it. */
 	remove(groupId: string): Promise<void>;
 	close(): void;
 }
