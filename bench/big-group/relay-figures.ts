@@ -1,7 +1,8 @@
 // Big-group figures: build the group through the model, then measure its encoded size, the relay's
 // cold load from SQLite, how long a new client takes to receive it (against the reference too),
 // and compaction.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,19 @@ export interface BigGroupFigures {
 	newClientMs: { commonplace: number; reference: number };
 	compaction: { edits: number; ms: number; snapshotBytes: number };
 	clientItems: number;
+}
+
+/** Runs a bench script in a fresh process on the given core; resolves with the JSON line it prints last. */
+async function runScript<T>(core: 'server' | 'load', script: string, scriptArgs: string[]): Promise<T> {
+	const [command, args] = pinned(core, process.execPath, ['--import', 'tsx', join(import.meta.dirname, script), ...scriptArgs]);
+	// Asynchronous, so this process keeps draining the servers' output meanwhile.
+	const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+	return JSON.parse(stdout.trim().split('\n').pop()!) as T;
+}
+
+/** A new client's first sync, timed in a fresh process on the load core. */
+function newClient(server: RunningServer, groupId: string, params: Record<string, string>): Promise<{ ms: number; items: number }> {
+	return runScript('load', 'new-client.ts', [server.providerUrl, groupId, JSON.stringify(params)]);
 }
 
 async function sync(server: RunningServer, groupId: string, params: Record<string, string>, doc?: Y.Doc): Promise<{ client: BenchClient; ms: number }> {
@@ -102,36 +116,29 @@ export async function measureBigGroup(group: PreparedBigGroup, log: (line: strin
 
 		log('  cold start, first and second client ...');
 		relay = await startCommonplace({ dataDir, env: BIG_GROUP_RELAY_ENV });
-		let firstClientColdMs: number;
-		let newClientMs: number;
-		let clientItems: number;
+		let first: { ms: number; items: number };
+		let second: { ms: number; items: number };
 		try {
-			const first = await sync(relay, groupId, relay.params(token, false));
-			firstClientColdMs = first.ms;
-			const second = await sync(relay, groupId, relay.params(token, false));
-			newClientMs = second.ms;
-			clientItems = roots(second.client.doc).items.size;
-			first.client.destroy();
-			second.client.destroy();
+			first = await newClient(relay, groupId, relay.params(token, false));
+			// The room stays in memory for a minute after its last client leaves (ROOM_IDLE_MS).
+			second = await newClient(relay, groupId, relay.params(token, false));
 		} finally {
 			await relay.stop();
 		}
+		if (first.items !== size.items || second.items !== size.items) {
+			throw new Error(`New clients received ${first.items} and ${second.items} of ${size.items} items.`);
+		}
 
 		log('  the store alone: cold load and compaction ...');
-		const [command, args] = pinned('server', process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'store-timings.ts'), dataDir, groupId, '1000']);
-		const store = JSON.parse(execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+		const store = await runScript<{ loadMs: number; compactedUpdates: number; compactionMs: number; snapshotBytes: number }>('server', 'store-timings.ts', [dataDir, groupId, '1000']);
 
 		log('  the reference server ...');
 		const reference = await startReference();
-		let referenceMs: number;
+		let referenceClient: { ms: number; items: number };
 		try {
 			await upload(reference, groupId, token, doc, size.items);
-			// Measured as on the relay: a new client while another one holds the group open.
-			const holder = await sync(reference, groupId, {});
-			const fresh = await sync(reference, groupId, {});
-			referenceMs = fresh.ms;
-			holder.client.destroy();
-			fresh.client.destroy();
+			// The reference keeps every group in memory once loaded, so this is its warm case too.
+			referenceClient = await newClient(reference, groupId, {});
 		} finally {
 			await reference.stop();
 		}
@@ -143,10 +150,10 @@ export async function measureBigGroup(group: PreparedBigGroup, log: (line: strin
 			encodedBytes,
 			encodedBytesV2,
 			coldLoadMs: round(store.loadMs),
-			firstClientColdMs: round(firstClientColdMs),
-			newClientMs: { commonplace: round(newClientMs), reference: round(referenceMs) },
+			firstClientColdMs: round(first.ms),
+			newClientMs: { commonplace: round(second.ms), reference: round(referenceClient.ms) },
 			compaction: { edits: store.compactedUpdates, ms: round(store.compactionMs), snapshotBytes: store.snapshotBytes },
-			clientItems
+			clientItems: second.items
 		};
 	} finally {
 		rmSync(dataDir, { recursive: true, force: true });
