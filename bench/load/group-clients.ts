@@ -18,6 +18,7 @@ export interface Recorder {
 	latencies: number[];
 }
 
+/** One stock y-websocket client, as any member's app would run it, with its own document. */
 export class BenchClient {
 	readonly doc: Y.Doc;
 	provider: WebsocketProvider | null = null;
