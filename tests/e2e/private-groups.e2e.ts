@@ -1,9 +1,9 @@
 // Private groups in real Chromium: the owner invites an editor and a viewer, both join through their
 // links in browsers of their own, edits flow to everyone, the viewer cannot edit, and a revoked
-// editor is told so and no longer syncs.
+// editor is told so and no longer syncs. The owner renames the group and deletes it.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readAllItems } from '../../src/lib/model';
+import { getGroupInfo, hasGroup, readAllItems } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
 import { createGroup } from '../../src/lib/model';
 import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
@@ -144,6 +144,55 @@ describe('a private group', () => {
 		await tab(owner, 'Settings').click();
 		await owner.getByText(/You are an owner of this group/).waitFor();
 
+		expect(pageErrors).toEqual([]);
+	});
+
+	it('lets the owner rename the group for everyone, then delete it', async () => {
+		const owner = await person();
+		await owner.goto(`${relay.url}/`);
+		await owner.getByLabel('Group name').fill('Reading list');
+		await owner.getByRole('button', { name: 'Create group' }).click();
+		await owner.waitForURL(/\/g\/[^/]+$/);
+		const groupId = /\/g\/([^/]+)$/.exec(new URL(owner.url()).pathname)![1];
+		await statusSays(owner, /^Up to date$/);
+		await tab(owner, 'Settings').click();
+		const link = await makeInvite(owner, 'Editor');
+
+		// Another member, connected from outside the browser.
+		const other = connectMember(relay.wsUrl, groupId, { token: new URL(link).hash.slice(1) });
+		const closes: { code: number; reason: string }[] = [];
+		other.provider.on('connection-close', (event) => event && closes.push({ code: event.code, reason: event.reason }));
+		try {
+			await eventually(() => other.provider.synced && hasGroup(other.doc));
+
+			await owner.getByLabel('Group name').fill('   ');
+			await owner.getByRole('button', { name: 'Rename' }).click();
+			await owner.getByRole('alert').filter({ hasText: 'Give the group a name.' }).waitFor();
+			await owner.getByLabel('Group name').fill('Reading list, 2026');
+			await owner.getByRole('button', { name: 'Rename' }).click();
+			await eventually(() => getGroupInfo(other.doc).name === 'Reading list, 2026');
+			await owner.locator('.group-name', { hasText: 'Reading list, 2026' }).waitFor();
+
+			await owner.getByRole('button', { name: 'Delete this group…' }).click();
+			await owner.getByLabel(/Type the group’s name/).fill('Reading list');
+			await owner.getByRole('button', { name: 'Delete the group for everyone' }).click();
+			await owner.getByRole('alert').filter({ hasText: /exactly as shown/ }).waitFor();
+			await owner.getByLabel(/Type the group’s name/).fill('Reading list, 2026');
+			await owner.getByRole('button', { name: 'Delete the group for everyone' }).click();
+
+			await owner.waitForURL(`${relay.url}/`);
+			await owner.getByTestId('home-notice').filter({ hasText: /“Reading list, 2026” was deleted/ }).waitFor();
+			await eventually(() => closes.length > 0);
+			expect(closes[0]).toEqual({ code: 4401, reason: expect.stringMatching(/deleted by its owner/) });
+			expect(await owner.getByText('Reading list, 2026', { exact: true }).count()).toBe(0);
+			expect(await relay.relay.loadGroupDoc(groupId)).toBeNull();
+			// Still gone after a reload: this browser forgot it too.
+			await owner.reload();
+			await owner.getByRole('heading', { name: 'Your groups' }).waitFor();
+			expect(await owner.locator(`a[href="/g/${groupId}"]`).count()).toBe(0);
+		} finally {
+			other.destroy();
+		}
 		expect(pageErrors).toEqual([]);
 	});
 

@@ -1,4 +1,4 @@
-// A small client for the relay's HTTP API of one group (invites, feed links, the member's role),
+// A small client for the relay's HTTP API of one group (invites, feed links, the member's role, deletion),
 // authenticated with the member's token. Errors carry the relay's own words.
 import type { Role } from '$lib/model';
 
@@ -63,7 +63,7 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		let response: Response;
 		try {
-			response = await doFetch(`${base}/${path}`, {
+			response = await doFetch(path ? `${base}/${path}` : base, {
 				method,
 				headers,
 				body: body === undefined ? undefined : JSON.stringify(body),
@@ -91,6 +91,10 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		/** Feed links of the group, with the feed token; paths, to prefix with the relay's origin. */
 		feedLinks: () => json<FeedLinks>('GET', 'feed'),
 		rotateFeed: () => json<FeedLinks>('POST', 'feed/rotate'),
+		/** Deletes the whole group from the relay (owner only); its members are disconnected. */
+		deleteGroup: async (): Promise<void> => {
+			await request('DELETE', '');
+		},
 		/** The group exported by the relay, as a file to save. */
 		exportFile: async (format: 'json' | 'html' | 'jsonld' | 'csv'): Promise<{ blob: Blob; filename: string }> => {
 			const response = await request('GET', `export?format=${format}`);

@@ -164,6 +164,16 @@ describe('GroupState', () => {
 		expect(ann.item(itemId)?.notes).toHaveLength(1);
 	});
 
+	it('renames the group for every member, and refuses an empty name without changing it', () => {
+		const ann = group();
+		const bob = peer(ann);
+		ann.rename('  Tic & Travail  2026 ');
+		send(ann, bob);
+		expect(bob.name).toBe('Tic & Travail 2026');
+		expect(() => ann.rename('   ')).toThrow('Give the group a name.');
+		expect(ann.name).toBe('Tic & Travail 2026');
+	});
+
 	it('counts views apart from undo', () => {
 		const ann = group();
 		const undo = new UndoState(ann.doc, ann.actor);

@@ -24,6 +24,7 @@ import {
 	listTrash,
 	queryItems,
 	readAllItems,
+	renameGroup,
 	restoreHighlight,
 	restoreItem,
 	restoreNote,
@@ -360,6 +361,11 @@ export class GroupState {
 		if (entry.kind === 'item') this.restoreItem(entry.id);
 		else if (entry.kind === 'highlight') this.restoreHighlight(entry.id);
 		else this.restoreNote(entry.id);
+	}
+
+	/** Renames the group (the settings page offers it to owners); throws a ModelError for a bad name. */
+	rename(name: string): void {
+		this.#act(() => renameGroup(this.doc, this.actor, name));
 	}
 
 	setProfile(profile: { name: string; color: string }): void {
