@@ -83,8 +83,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
 
+	/** Groups deleted while this relay runs, so an upgrade authorised just before the deletion is closed. */
+	const deletedGroups = new Set<string>();
+
 	/** A deleted group leaves nothing behind: connections closed, room unloaded, updates and snapshot gone. */
 	const forgetGroup = async (groupId: string): Promise<void> => {
+		deletedGroups.add(groupId);
 		const closed = rooms.drop(groupId, CloseCode.unauthorized, GROUP_DELETED);
 		if (closed > 0) log.info('deleted group connections closed', { groupId, connections: closed });
 		await store.remove(groupId);
@@ -189,6 +193,10 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			if (closing) {
 				ws.close(CloseCode.goingAway, 'The relay is shutting down.');
+				return;
+			}
+			if (deletedGroups.has(groupId)) {
+				ws.close(CloseCode.unauthorized, GROUP_DELETED);
 				return;
 			}
 			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);

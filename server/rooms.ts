@@ -101,7 +101,8 @@ export class Room {
 			for (const peer of this.peers) this.greet(peer);
 		} catch (error) {
 			this.applying = null;
-			log.error('room failed to load', { groupId: this.groupId, error: errorText(error) });
+			// A room closed while it loaded (its group deleted, the relay stopping) did not fail.
+			if (!this.closed) log.error('room failed to load', { groupId: this.groupId, error: errorText(error) });
 			this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
 			throw error;
 		}

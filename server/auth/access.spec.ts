@@ -186,3 +186,36 @@ describe('revocations made by another process', () => {
 		expect(told).toEqual([editor.record.id]);
 	});
 });
+
+describe('deleting a group', () => {
+	it('removes its tokens and feed token, tells the listeners, and refuses the id for good in words', () => {
+		const access = makeAccess();
+		const owner = newToken();
+		sync(access, { token: owner, create: true });
+		const editor = access.createInvite('g1', 'editor', '');
+		const feed = access.feedToken('g1')!;
+		sync(access, { groupId: 'g2', token: newToken(), create: true });
+		const told: [string, string | null][] = [];
+		access.onRevoke((groupId, tokenId) => told.push([groupId, tokenId]));
+
+		expect(access.deleteGroup('g1')).toBe(true);
+		expect(told).toEqual([['g1', null]]);
+		expect(access.store.group('g1')).toBeNull();
+		expect(access.listInvites('g1')).toEqual([]);
+		expect(access.store.deletedAt('g1')).toEqual(expect.any(Number));
+		for (const token of [owner, editor.token, newToken()]) {
+			expect(sync(access, { token })).toMatchObject({ ok: false, status: 410, closeCode: 4401, reason: 'group-deleted' });
+			// Nobody registers the id again, not even a browser still holding the group and its owner token.
+			expect(sync(access, { token, create: true })).toMatchObject({ ok: false, reason: 'group-deleted' });
+		}
+		expect(access.authenticate('g1', owner, '10.0.0.1')).toMatchObject({ status: 410, message: expect.stringMatching(/deleted by its owner/) });
+		expect(access.authorizeFeed('g1', feed, '10.0.0.1')).toMatchObject({ status: 410 });
+		expect(() => access.registerGroup('g1', null)).toThrow(/deleted/);
+		expect(access.deleteGroup('g1')).toBe(false);
+		// Other groups are untouched, and the refused attempts were not counted as guesses.
+		expect(access.store.group('g2')).not.toBeNull();
+		const guess = sync(access, { groupId: 'g2', token: newToken() });
+		expect(guess).toMatchObject({ ok: false, reason: 'bad-token' });
+		expect(guess).not.toHaveProperty('delayMs');
+	});
+});
