@@ -157,6 +157,8 @@ describe('a private group', () => {
 		await statusSays(owner, /^Up to date$/);
 		await tab(owner, 'Settings').click();
 		const link = await makeInvite(owner, 'Editor');
+		const editor = await person();
+		await join(editor, await makeInvite(owner, 'Editor'), 'Eli');
 
 		// Another member, connected from outside the browser.
 		const other = connectMember(relay.wsUrl, groupId, { token: new URL(link).hash.slice(1) });
@@ -172,6 +174,11 @@ describe('a private group', () => {
 			await owner.getByRole('button', { name: 'Rename' }).click();
 			await eventually(() => getGroupInfo(other.doc).name === 'Reading list, 2026');
 			await owner.locator('.group-name', { hasText: 'Reading list, 2026' }).waitFor();
+			await editor.locator('.group-name', { hasText: 'Reading list, 2026' }).waitFor();
+			// Only the owner may rename or delete.
+			await tab(editor, 'Settings').click();
+			await editor.getByRole('heading', { name: 'Feeds' }).waitFor();
+			expect(await editor.getByRole('heading', { name: /^(Name|Delete this group)$/ }).count()).toBe(0);
 
 			await owner.getByRole('button', { name: 'Delete this group…' }).click();
 			await owner.getByLabel(/Type the group’s name/).fill('Reading list');
@@ -184,12 +191,20 @@ describe('a private group', () => {
 			await owner.getByTestId('home-notice').filter({ hasText: /“Reading list, 2026” was deleted/ }).waitFor();
 			await eventually(() => closes.length > 0);
 			expect(closes[0]).toEqual({ code: 4401, reason: expect.stringMatching(/deleted by its owner/) });
-			expect(await owner.getByText('Reading list, 2026', { exact: true }).count()).toBe(0);
 			expect(await relay.relay.loadGroupDoc(groupId)).toBeNull();
-			// Still gone after a reload: this browser forgot it too.
+			// Gone from the list, after a reload too: this browser forgot it (it held no other group).
+			await owner.getByText('This browser holds no group yet.').waitFor();
 			await owner.reload();
-			await owner.getByRole('heading', { name: 'Your groups' }).waitFor();
-			expect(await owner.locator(`a[href="/g/${groupId}"]`).count()).toBe(0);
+			await owner.getByText('This browser holds no group yet.').waitFor();
+
+			// The editor learns why on the settings page, and can let this browser forget the group too.
+			await tab(editor, 'Items').click();
+			await tab(editor, 'Settings').click();
+			await editor.getByRole('alert').filter({ hasText: /deleted by its owner/ }).waitFor();
+			await editor.getByRole('button', { name: 'Remove this group from this browser' }).click();
+			await editor.waitForURL(`${relay.url}/`);
+			await editor.getByTestId('home-notice').filter({ hasText: /removed from this browser/ }).waitFor();
+			await editor.getByText('This browser holds no group yet.').waitFor();
 		} finally {
 			other.destroy();
 		}

@@ -4,7 +4,7 @@ import type { Role } from '$lib/model';
 export const ROLE_NAMES: Record<Role, string> = { owner: 'owner', editor: 'editor', viewer: 'viewer' };
 
 export const ROLE_ABILITIES: Record<Role, string> = {
-	owner: 'You can add and change anything, invite people and revoke their links.',
+	owner: 'You can add and change anything, invite people and revoke their links, and rename or delete the group.',
 	editor: 'You can add items, highlights and notes, and change them.',
 	viewer: 'You can read everything in the group but not change it.'
 };
