@@ -88,10 +88,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	/** A deleted group leaves nothing behind: connections closed, room unloaded, updates and snapshot gone. */
 	const forgetGroup = async (groupId: string): Promise<void> => {
+		const first = !deletedGroups.has(groupId);
 		deletedGroups.add(groupId);
 		const closed = rooms.drop(groupId, CloseCode.unauthorized, GROUP_DELETED);
-		if (closed > 0) log.info('deleted group connections closed', { groupId, connections: closed });
+		if (closed > 0) metrics.refusals.add(closed, { reason: 'group-deleted' });
 		await store.remove(groupId);
+		if (first) log.info('group deleted', { groupId, connections: closed });
 	};
 
 	const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown) => {
