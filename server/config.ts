@@ -24,6 +24,7 @@ export interface RelayConfig {
 	/** Believe X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the relay. */
 	trustProxy: boolean;
 	maxPayloadBytes: number;
+	maxUpdateBytes: number;
 	maxDocumentBytes: number;
 	messagesPerSecond: number;
 	messageBurst: number;
@@ -63,6 +64,7 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	publicBind: false,
 	trustProxy: false,
 	maxPayloadBytes: 1_048_576,
+	maxUpdateBytes: 33_554_432,
 	maxDocumentBytes: 33_554_432,
 	messagesPerSecond: 100,
 	messageBurst: 300,
@@ -90,7 +92,8 @@ const settings: readonly Setting[] = [
 	{ key: 'openCreation', env: 'OPEN_CREATION', flag: '--open-creation', kind: 'boolean', help: 'allow anyone to create groups, even on a public address' },
 	{ key: 'publicBind', env: 'PUBLIC_BIND', flag: '--public-bind', kind: 'boolean', help: 'the relay is public although it listens on loopback (behind a local proxy)' },
 	{ key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', kind: 'boolean', help: 'trust X-Forwarded-For/-Proto from a reverse proxy (implies --public-bind)' },
-	{ key: 'maxPayloadBytes', env: 'MAX_PAYLOAD_BYTES', flag: '--max-payload-bytes', kind: 'number', help: 'largest WebSocket message accepted' },
+	{ key: 'maxPayloadBytes', env: 'MAX_PAYLOAD_BYTES', flag: '--max-payload-bytes', kind: 'number', help: 'largest WebSocket message accepted, other than a change to a group' },
+	{ key: 'maxUpdateBytes', env: 'MAX_UPDATE_BYTES', flag: '--max-update-bytes', kind: 'number', help: 'largest change to a group in one message (offline work and imports arrive whole)' },
 	{ key: 'maxDocumentBytes', env: 'MAX_DOCUMENT_BYTES', flag: '--max-document-bytes', kind: 'number', help: 'largest stored size of one group' },
 	{ key: 'messagesPerSecond', env: 'MESSAGES_PER_SECOND', flag: '--messages-per-second', kind: 'number', help: 'steady message rate allowed per connection' },
 	{ key: 'messageBurst', env: 'MESSAGE_BURST', flag: '--message-burst', kind: 'number', help: 'messages a connection may send at once above the steady rate' },

@@ -25,6 +25,21 @@ export interface Connection extends Peer {
 
 const CLOSE_GRACE_MS = 5_000;
 
+/**
+ * The largest size a message may have. Changes to a group (sync step 2 and updates) may be as large as
+ * `maxUpdateBytes`: the protocol has no way to split them, and a member's offline work or import
+ * arrives as one. Everything else is held to `maxPayloadBytes`.
+ */
+export function messageLimit(data: Uint8Array, config: Pick<RelayConfig, 'maxPayloadBytes' | 'maxUpdateBytes'>): number {
+	const change = data.length > 1 && data[0] === 0 && (data[1] === 1 || data[1] === 2);
+	return change ? Math.max(config.maxUpdateBytes, config.maxPayloadBytes) : config.maxPayloadBytes;
+}
+
+/** The WebSocket layer's own cut-off: past every limit above, with room for framing. */
+export function frameLimit(config: Pick<RelayConfig, 'maxPayloadBytes' | 'maxUpdateBytes'>): number {
+	return Math.max(config.maxPayloadBytes * 2, config.maxUpdateBytes + 64);
+}
+
 /** A close reason is limited to 123 bytes of UTF-8. */
 function closeReason(text: string): string {
 	let out = text;
@@ -44,6 +59,7 @@ export function acceptConnection(
 ): Connection {
 	const { config, metrics, log } = deps;
 	let closing = false;
+	let oversizedInFlight = 0;
 	let alive = true;
 	// Token bucket: a steady rate plus a burst.
 	let tokens = config.messageBurst;
@@ -64,7 +80,9 @@ export function acceptConnection(
 		awarenessIds: new Set<number>(),
 		send(message) {
 			if (closing || socket.readyState !== socket.OPEN) return;
-			if (socket.bufferedAmount > config.sendBufferLimitBytes) {
+			const backlog = socket.bufferedAmount;
+			if (backlog <= config.sendBufferLimitBytes) oversizedInFlight = 0;
+			if (backlog > config.sendBufferLimitBytes + oversizedInFlight) {
 				// A reader that cannot keep up would make the relay hold its backlog without bound.
 				metrics.refusals.add(1, { reason: 'slow-consumer' });
 				log.info('connection dropped', { groupId: grant.groupId, reason: 'slow-consumer' });
@@ -73,6 +91,9 @@ export function acceptConnection(
 				socket.terminate();
 				return;
 			}
+			// A message larger than the limit (a big group's first sync) is not a sign of a slow reader:
+			// its bytes are allowed on top of the limit until the reader has caught up.
+			if (message.length > config.sendBufferLimitBytes) oversizedInFlight += message.length;
 			socket.send(message);
 			metrics.messagesOut.add();
 			metrics.bytesOut.add(message.length);
@@ -115,7 +136,7 @@ export function acceptConnection(
 		}
 		tokens -= 1;
 		if (!isBinary) throw malformed('text-frame');
-		if (data.length > config.maxPayloadBytes) {
+		if (data.length > messageLimit(data, config)) {
 			throw new ConnectionRefusal(CloseCode.tooLarge, 'message-too-large', 'This change is too large for the relay. Split it into smaller ones.');
 		}
 		metrics.bytesIn.add(data.length);

@@ -8,7 +8,7 @@ import type * as Y from 'yjs';
 import { createGroupAuth } from './auth/index.ts';
 import type { GroupAuth } from './auth/types.ts';
 import { resolveConfig, type RelayConfig } from './config.ts';
-import { acceptConnection, type Connection } from './connections.ts';
+import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
 import { handleFeedRequest } from './feeds.ts';
 import { createStaticApp } from './http.ts';
@@ -147,7 +147,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	// Frames far over the limit are cut off by ws itself (close 1009) without being buffered; frames
 	// up to twice the limit are read and refused by the relay with 4413, so clients learn why.
-	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes * 2, perMessageDeflate: false });
+	const wss = new WebSocketServer({ noServer: true, maxPayload: frameLimit(config), perMessageDeflate: false });
 
 	const refuseUpgrade = (socket: Duplex, status: number, reason: string, message: string) => {
 		metrics.refusals.add(1, { reason });

@@ -12,6 +12,7 @@ import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/mode
 import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
 
 const MAX_PAYLOAD = 64 * 1024;
+const MAX_UPDATE = 256 * 1024;
 
 let relay: TestRelay;
 let alice: TestMember;
@@ -82,7 +83,7 @@ async function refusals(): Promise<string> {
 }
 
 beforeAll(async () => {
-	relay = await startTestRelay({ maxPayloadBytes: MAX_PAYLOAD, messagesPerSecond: 50, messageBurst: 100, connectionsPerIp: 40 });
+	relay = await startTestRelay({ maxPayloadBytes: MAX_PAYLOAD, maxUpdateBytes: MAX_UPDATE, messagesPerSecond: 50, messageBurst: 100, connectionsPerIp: 40 });
 	alice = connectMember(relay.wsUrl, groupId, { token, create: true });
 	await eventually(() => alice.provider.synced);
 	bob = connectMember(relay.wsUrl, groupId, { token });
@@ -118,9 +119,11 @@ describe('hostile input', () => {
 		// Well-framed updates that Yjs cannot apply.
 		expect(await attack(syncMessage(2, realUpdate.slice(0, realUpdate.length - 3)))).toBe(4400);
 		expect(await attack(syncMessage(1, seededBytes(7, 64)))).toBe(4400);
-		// Over the message limit: refused by the relay; far over it: cut off by the WebSocket layer.
-		expect(await attack(syncMessage(2, new Uint8Array(MAX_PAYLOAD + 10)))).toBe(4413);
-		expect(await attack(new Uint8Array(MAX_PAYLOAD * 3))).toBe(1009);
+		// Over the limits (a change, or any other message): refused by the relay; far over every limit:
+		// cut off by the WebSocket layer.
+		expect(await attack(syncMessage(2, new Uint8Array(MAX_UPDATE + 10)))).toBe(4413);
+		expect(await attack(syncMessage(0, new Uint8Array(MAX_PAYLOAD + 10)))).toBe(4413);
+		expect(await attack(new Uint8Array(MAX_UPDATE * 2))).toBe(1009);
 		// Presence larger than allowed.
 		const awareness = encoding.createEncoder();
 		encoding.writeVarUint(awareness, 1);
