@@ -132,19 +132,25 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		if (queue.length > 0) {
 			const batch = queue;
 			queue = [];
+			// Decided now: the relay may confirm while the write is under way.
+			const waiting = batch.map((q) => q.change !== null && q.change.seq > confirmedSeq);
 			try {
 				const keys = await log.append(
 					groupId,
-					batch.map((q) => ({ update: q.update, waiting: q.change !== null && q.change.seq > confirmedSeq }))
+					batch.map((q, i) => ({ update: q.update, waiting: waiting[i] }))
 				);
+				const settledNow = new Set<LocalChange>();
 				batch.forEach((q, i) => {
-					if (q.change && q.change.seq > confirmedSeq) q.change.key = keys[i];
-					else settledEntries++;
 					newBytes += q.update.length;
+					// Stored as waiting: keep its key, so settle() merges it once confirmed.
+					if (waiting[i]) (q.change as LocalChange).key = keys[i];
+					else {
+						settledEntries++;
+						if (q.change) settledNow.add(q.change);
+					}
 				});
 				// Changes the relay confirmed before they reached storage were stored settled.
-				const written = new Set(batch.map((q) => q.change));
-				changes = changes.filter((c) => c.seq > confirmedSeq || c.key !== null || !written.has(c));
+				changes = changes.filter((c) => !settledNow.has(c));
 			} catch (error) {
 				queue = batch.concat(queue);
 				throw error;

@@ -70,3 +70,44 @@ describe('group persistence when storage fails', () => {
 		persistence.destroy();
 	});
 });
+
+describe('group persistence when the relay confirms during a write', () => {
+	it('stores the confirmed changes settled, not waiting forever', async () => {
+		const inner = createMemoryUpdateLog();
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		let appends = 0;
+		const slow: UpdateLog = {
+			...inner,
+			load: (g) => inner.load(g),
+			remove: (g) => inner.remove(g),
+			replace: (g, k, e) => inner.replace(g, k, e),
+			append: async (g, e) => {
+				if (appends++ === 0) await gate;
+				return inner.append(g, e);
+			}
+		};
+		const doc = new Y.Doc();
+		const persistence = persistGroup(doc, 'g1', slow, { isLocal: () => true });
+		await persistence.loaded;
+		doc.getText('t').insert(0, 'a');
+		doc.getText('t').insert(1, 'b');
+		const writing = persistence.flushed();
+		await expect.poll(() => appends).toBe(1);
+		persistence.confirm(persistence.mark());
+		expect(persistence.state.waiting).toBe(0);
+		release();
+		await writing;
+		await persistence.flushed();
+		const stored = await inner.load('g1');
+		expect(stored.filter((s) => s.waiting)).toEqual([]);
+		const reloaded = new Y.Doc();
+		const again = persistGroup(reloaded, 'g1', inner, { isLocal: () => true });
+		await again.loaded;
+		expect(again.state.waiting).toBe(0);
+		expect(reloaded.getText('t').toString()).toBe('ab');
+		persistence.destroy();
+		again.destroy();
+	});
+});
+

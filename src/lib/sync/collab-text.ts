@@ -164,14 +164,18 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 			if (document.activeElement === node) publishCaret();
 		};
 
+		// The text may arrive from the relay after the page opened: try again on each update until then.
+		const retry = () => attach();
 		const attach = () => {
-			if (gone) return;
+			if (gone || ytext) return;
 			try {
 				ytext = liveText(doc, p.target);
-			} catch (error) {
-				node.setCustomValidity((error as Error).message);
+			} catch {
+				doc.off('update', retry);
+				doc.on('update', retry);
 				return;
 			}
+			doc.off('update', retry);
 			node.value = ytext.toString();
 			ytext.observe(onRemote);
 			node.addEventListener('input', onInput);
@@ -187,6 +191,7 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 
 		return () => {
 			gone = true;
+			doc.off('update', retry);
 			ytext?.unobserve(onRemote);
 			node.removeEventListener('input', onInput);
 			node.removeEventListener('focus', onFocus);
