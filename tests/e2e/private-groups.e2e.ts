@@ -197,8 +197,11 @@ describe('a private group', () => {
 			await owner.reload();
 			await owner.getByText('This browser holds no group yet.').waitFor();
 
-			// The editor learns why on the settings page, and can let this browser forget the group too.
+			// The editor, on the group's page, is told at once and can no longer edit.
 			await tab(editor, 'Items').click();
+			await editor.getByRole('alert').filter({ hasText: /deleted by its owner/ }).first().waitFor({ timeout: 10_000 });
+			expect(await tab(editor, 'Add an item').count()).toBe(0);
+			// The settings page says so too, and lets this browser forget the group.
 			await tab(editor, 'Settings').click();
 			await editor.getByRole('alert').filter({ hasText: /deleted by its owner/ }).waitFor();
 			await editor.getByRole('button', { name: 'Remove this group from this browser' }).click();

@@ -21,6 +21,7 @@ export class Workspace {
 	#loaded = $state(false);
 	#role = $state<StoredGroup['role']>('viewer');
 	#roleChecked = false;
+	#introducedAs = '';
 	#cleanups: (() => void)[] = [];
 
 	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
@@ -103,7 +104,7 @@ export class Workspace {
 	/** Whether this member may change the group: not a viewer, not a revoked token, not a newer schema. */
 	get canEdit(): boolean {
 		const status = this.#status;
-		return !this.isViewer && this.group.writable && !(status.kind === 'error' && status.reason === 'revoked');
+		return !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
 	}
 
 	/** Makes sure the group lists this member with their current name and colour. */
@@ -111,6 +112,10 @@ export class Workspace {
 		if (!this.canEdit || !this.group.exists) return;
 		const me = this.group.member(this.profile.memberId);
 		if (me && me.name === this.profile.name && me.color === this.profile.color) return;
+		// In a big group the snapshot refreshes a little later than the document: written once is enough.
+		const profile = `${this.profile.name}\u0000${this.profile.color}`;
+		if (this.#introducedAs === profile) return;
+		this.#introducedAs = profile;
 		try {
 			this.group.setProfile({ name: this.profile.name, color: this.profile.color });
 		} catch {

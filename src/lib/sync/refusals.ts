@@ -21,6 +21,12 @@ export function refusalFor(code: number, reason = ''): Refusal | null {
 				message: 'The relay could not read a message from this browser. Reload the page; if it keeps happening, the app may need an update.'
 			};
 		case 4401:
+			if (/deleted/i.test(reason)) {
+				return {
+					reason: 'deleted',
+					message: "This group was deleted by its owner. Your copy stays in this browser until you remove it in the group's settings; export it there first if you want to keep it."
+				};
+			}
 			return /revok/i.test(reason)
 				? { reason: 'revoked', message: "This invite link has been revoked — ask the group's owner for a new one. Your copy of the group stays in this browser." }
 				: { reason: 'bad-token', message: "The relay does not accept this browser's invite for the group — ask the group's owner for a new invite link. Your copy of the group stays in this browser." };

@@ -28,6 +28,7 @@ describe('refusalFor', () => {
 	it('names each refusal the relay makes, never by its number', () => {
 		expect(refusalFor(4401, 'This invite link has been revoked')?.reason).toBe('revoked');
 		expect(refusalFor(4401, '')?.reason).toBe('bad-token');
+		expect(refusalFor(4401, 'This group was deleted by its owner.')).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
 		expect(refusalFor(4403)?.reason).toBe('forbidden');
 		expect(refusalFor(4413)?.reason).toBe('too-large');
 		expect(refusalFor(4429)?.reason).toBe('rate-limited');

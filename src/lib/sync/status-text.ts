@@ -32,6 +32,8 @@ export function describeStatus(status: SyncStatus): StatusText {
 						? 'Read-only: update needed'
 						: status.reason === 'revoked' || status.reason === 'bad-token'
 							? 'Invite no longer valid'
+							: status.reason === 'deleted'
+								? 'Group deleted'
 							: 'Relay refused to sync';
 			const waiting = status.pending > 0 ? ` (${changes(status.pending)})` : '';
 			return { label: label + waiting, detail: status.message, tone: 'error' };

@@ -4,6 +4,7 @@ import type { Awareness } from 'y-protocols/awareness';
 
 export type SyncErrorReason =
 	| 'revoked'
+	| 'deleted'
 	| 'bad-token'
 	| 'forbidden'
 	| 'too-large'
