@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { addItem } from '../../src/lib/model';
+import { addItem, descriptionText, readDescription } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, startTestRelay, type TestRelay } from '../helpers/relay';
 
@@ -178,6 +178,34 @@ describe('the group workspace', () => {
 		await page.getByRole('button', { name: 'Search' }).click();
 		await page.waitForURL(/\?q=miettes$/);
 		await eventually(async () => expect(await page.locator('article.item').textContent()).toContain('Amazon, Uber'));
+	});
+
+	it('edits an item’s description live, together with another member', async () => {
+		const other = connectMember(relay.wsUrl, groupId, { token: await tokenOf(page, groupId) });
+		try {
+			await eventually(() => other.provider.synced);
+			await page.goto(`${relay.url}/g/${groupId}`);
+			await page.getByRole('link', { name: 'Rémunérer les amateurs', exact: true }).waitFor();
+			await page.getByRole('link', { name: /Open.*Rémunérer les amateurs/ }).click();
+			await page.waitForURL(/\/i\/[0-9a-f]+$/);
+			const itemId = /\/i\/([0-9a-f]+)$/.exec(page.url())![1];
+			await page.getByRole('button', { name: 'Edit title, description and tags' }).click();
+			const field = page.getByLabel('Description');
+			await field.pressSequentially('Sur la contribution.');
+			// Saved as typed: the other member has it without anyone pressing Save.
+			await eventually(() => expect(readDescription(other.doc, itemId)).toBe('Sur la contribution.'));
+			// The other member's typing appears in the open field, and the caret stays where it was.
+			await field.press('Home');
+			const text = descriptionText(other.doc, itemId);
+			text.insert(text.toString().indexOf('.'), ' créative');
+			await eventually(async () => expect(await field.inputValue()).toBe('Sur la contribution créative.'));
+			await field.pressSequentially('Note : ');
+			await eventually(() => expect(readDescription(other.doc, itemId)).toBe('Note : Sur la contribution créative.'));
+			await page.getByRole('button', { name: 'Cancel' }).click();
+			await page.locator('.description', { hasText: 'Note : Sur la contribution créative.' }).waitFor();
+		} finally {
+			other.destroy();
+		}
 	});
 
 	it('finds a page already in the group and merges into it', async () => {
