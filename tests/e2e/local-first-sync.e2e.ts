@@ -53,7 +53,17 @@ async function statusSays(page: Page, text: RegExp, timeout = 20_000): Promise<v
 async function serviceWorkerReady(page: Page): Promise<void> {
 	// Polled from here: the app's CSP forbids the eval that page.waitForFunction relies on.
 	const deadline = Date.now() + 20_000;
+	let reloaded = false;
 	while (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+		// A page whose navigation began while the worker was activating is not claimed; browsers hand
+		// it to the worker at its next load, as they would for a member.
+		const active = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
+		if (active && !reloaded) {
+			reloaded = true;
+			await page.reload();
+			await statusSays(page, /^Up to date$/);
+			continue;
+		}
 		if (Date.now() > deadline) {
 			const state = await page.evaluate(async () => {
 				const reg = await navigator.serviceWorker.getRegistration();
