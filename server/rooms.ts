@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.ts';
 import type { RoomFanout } from './fanout.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import { needsCompaction } from './persistence/compaction.ts';
 import type { RoomStore, StoredSize } from './persistence/types.ts';
 import {
 	CloseCode,
@@ -272,7 +273,7 @@ export class Room {
 	private maybeCompact(): void {
 		const { config } = this.deps;
 		if (this.compactionQueued) return;
-		if (this.size.logUpdates < config.compactAfterUpdates && this.size.logBytes < config.compactAfterBytes) return;
+		if (!needsCompaction(this.size, config)) return;
 		this.compactionQueued = true;
 		setImmediate(() => {
 			this.compactionQueued = false;
