@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
+		reporters: ['default', './tests/helpers/summary-reporter.ts'],
 		projects: [
 			{
 				extends: true,

@@ -1,0 +1,21 @@
+// Ends every test run with one plain line, "tests: N passed, N failed, N skipped", that CI and
+// scripts can read whatever else the default reporter printed.
+import type { Reporter, TestModule } from 'vitest/node';
+
+export default class SummaryReporter implements Reporter {
+	onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+		let passed = 0;
+		let failed = 0;
+		let skipped = 0;
+		for (const module of testModules) {
+			if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+			for (const test of module.children.allTests()) {
+				const state = test.result().state;
+				if (state === 'passed') passed++;
+				else if (state === 'failed') failed++;
+				else skipped++;
+			}
+		}
+		process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+	}
+}
