@@ -2,6 +2,7 @@
 // a few members — deterministically, so its encoded size is the same on every run.
 import * as Y from 'yjs';
 import { addHighlight, addItem, addNote, createGroup, setMemberProfile, type Actor } from '../../src/lib/model';
+import { seededRandom } from '../../src/lib/model/testing';
 
 export interface BigGroupSize {
 	items: number;
@@ -26,25 +27,14 @@ const WORDS = (
 	'take three commonplace reading margin annotation library archive essay letter journal marginalia scholar quotation'
 ).split(' ');
 
-/** A small seeded generator (mulberry32), so every run builds the same group. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /**
  * Writes the group into `doc`, one model action per write as members would make them; `onItem`
  * runs after each item with its highlights and notes, e.g. to let a connection send the updates.
  */
 export async function buildBigGroup(doc: Y.Doc, size: BigGroupSize = BIG_GROUP, onItem?: (index: number) => void | Promise<void>): Promise<{ needleItems: Record<string, string> }> {
 	const needleItems: Record<string, string> = {};
-	const rand = random(20_260_101);
+	// Seeded, so every run builds the same group.
+	const rand = seededRandom(20_260_101);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 	const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
 	let clock = Date.UTC(2024, 0, 1);

@@ -3,24 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as model from './index';
+import { seededRandom } from './testing';
 import type { Actor } from './types';
 
 const SEEDS = Number(process.env.SIMULATION_SEEDS ?? 200);
 const URLS = ['https://e.org/a', 'https://E.org/a/', 'https://e.org/b?utm_source=x', 'https://e.org/c', 'https://f.net/', 'https://f.net/d#x'];
 const TAGS = ['amateur', 'travail', 'Digital Labor', 'économie', '<b>x</b>'];
 const WORDS = ['the', 'amateur', 'contribue', '😀', '<script>', '&amp;', 'valeur', '\n'];
-
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface Peer {
 	doc: Y.Doc;
@@ -30,7 +19,7 @@ interface Peer {
 }
 
 function simulate(seed: number): void {
-	const random = rng(seed);
+	const random = seededRandom(seed);
 	const int = (n: number) => Math.floor(random() * n);
 	const pick = <T>(list: readonly T[]): T => list[int(list.length)];
 	const all: Uint8Array[] = [];

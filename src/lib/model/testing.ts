@@ -15,6 +15,18 @@ export function testActor(memberId: string, start = 1_700_000_000_000): Actor & 
 	};
 }
 
+/** A small seeded generator (mulberry32): the same sequence for the same seed, on every machine. */
+export function seededRandom(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
 export function newDoc(groupId = 'group-1'): Y.Doc {
 	return new Y.Doc({ guid: groupId });
 }
