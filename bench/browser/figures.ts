@@ -10,6 +10,7 @@ import { NEEDLE, SECOND_NEEDLE } from '../big-group/build';
 import { BIG_GROUP_RELAY_ENV, upload, type PreparedBigGroup } from '../big-group/relay-figures';
 import { startCommonplace, type RunningServer } from '../servers';
 import { round } from '../stats';
+import { rememberGroup } from '../../tests/helpers/registry';
 
 export type BrowserFigures =
 	| { measured: true; firstSyncMs: number; firstPageMs: number; searchWord: string; searchMs: number; secondSearchWord: string; secondSearchMs: number }
@@ -44,25 +45,6 @@ async function poll(what: string, check: () => Promise<boolean>, timeoutMs: numb
 		if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-}
-
-/** Puts the group and its token in this browser's registry, as the join page does. */
-async function rememberGroup(page: Page, groupId: string, token: string): Promise<void> {
-	await page.evaluate(
-		({ groupId, token }) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('commonplace-registry');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const tx = open.result.transaction('registry', 'readwrite');
-					const now = Date.now();
-					tx.objectStore('registry').put({ groupId, token, role: 'editor', name: '', unregistered: false, addedAt: now, lastOpenedAt: now }, `group:${groupId}`);
-					tx.oncomplete = () => resolve();
-					tx.onerror = () => reject(tx.error);
-				};
-			}),
-		{ groupId, token }
-	);
 }
 
 /** Bytes of the group's updates in the browser's IndexedDB update log. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
+import { memberIdOf, rememberGroup, tokenOf } from '../helpers/registry';
 
 const buildDir = inject('buildDir');
 const dataDir = mkdtempSync(join(tmpdir(), 'commonplace-local-first-'));
@@ -83,45 +84,11 @@ async function createGroup(page: Page, name: string): Promise<string> {
 	return new URL(page.url()).pathname.split('/')[2];
 }
 
-/** The token this browser holds for the group, read from the registry's IndexedDB store. */
-async function tokenOf(page: Page, groupId: string): Promise<string> {
-	return page.evaluate(
-		(key) =>
-			new Promise<string>((resolve, reject) => {
-				const open = indexedDB.open('commonplace-registry');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const get = open.result.transaction('registry').objectStore('registry').get(key);
-					get.onsuccess = () => resolve(get.result.token);
-					get.onerror = () => reject(get.error);
-				};
-			}),
-		`group:${groupId}`
-	);
-}
-
 /** Puts the group and its token in this browser's registry, as the join page does, and opens it. */
 async function joinGroup(page: Page, groupId: string, token: string): Promise<void> {
 	await page.goto(`${origin()}/`);
 	await page.locator('#group-name').waitFor(); // the home page has opened the registry
-	await page.evaluate(
-		({ groupId, token }) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open('commonplace-registry');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const tx = open.result.transaction('registry', 'readwrite');
-					const now = Date.now();
-					tx.objectStore('registry').put(
-						{ groupId, token, role: 'editor', name: '', unregistered: false, addedAt: now, lastOpenedAt: now },
-						`group:${groupId}`
-					);
-					tx.oncomplete = () => resolve();
-					tx.onerror = () => reject(tx.error);
-				};
-			}),
-		{ groupId, token }
-	);
+	await rememberGroup(page, groupId, token);
 	await page.goto(`${origin()}/g/${groupId}`);
 }
 
@@ -183,16 +150,7 @@ describe('local-first: two members, a real relay', () => {
 		const c = await newMember();
 		await joinGroup(c.page, groupId, await tokenOf(a.page, groupId));
 		await c.page.goto(`${origin()}${itemPath}`);
-		const memberId = await c.page.evaluate(
-			() =>
-				new Promise<string>((resolve) => {
-					const open = indexedDB.open('commonplace-registry');
-					open.onsuccess = () => {
-						const get = open.result.transaction('registry').objectStore('registry').get('~profile');
-						get.onsuccess = () => resolve(get.result.memberId);
-					};
-				})
-		);
+		const memberId = await memberIdOf(c.page);
 		const online = a.page.locator(`.presence li[data-member-id="${memberId}"]`);
 		// Online, and showing which item they look at.
 		await online.filter({ hasText: 'viewing' }).waitFor({ timeout: 10_000 });

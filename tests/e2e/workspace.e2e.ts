@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addItem, descriptionText, readDescription } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, startTestRelay, type TestRelay } from '../helpers/relay';
+import { tokenOf } from '../helpers/registry';
 
 const BEFORE = 'Some words that come well before. Just before it: ';
 const AFTER = ' and right after it, more words follow.';
@@ -55,23 +56,6 @@ async function createGroup(name: string): Promise<string> {
 	await page.waitForURL(/\/g\/[^/]+$/);
 	await page.getByRole('heading', { name: 'Group items', exact: true }).waitFor();
 	return groupIdOf(page);
-}
-
-/** The token this browser holds for a group, read from its registry. */
-function tokenOf(p: Page, groupId: string): Promise<string> {
-	return p.evaluate(
-		(id) =>
-			new Promise<string>((resolve, reject) => {
-				const open = indexedDB.open('commonplace-registry');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const read = open.result.transaction('registry').objectStore('registry').get(`group:${id}`);
-					read.onsuccess = () => resolve(read.result.token);
-					read.onerror = () => reject(read.error);
-				};
-			}),
-		groupId
-	);
 }
 
 async function addThroughForm(groupId: string, fields: { url: string; title: string; tags?: string; quote?: string; note?: string }): Promise<void> {
