@@ -1,13 +1,12 @@
 // The relay's HTTP API for members and owners, and the operator CLI, against a real relay.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGroup, getGroupInfo, hasGroup } from '../../src/lib/model/index';
 import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
+import { runAdmin, type AdminResult } from '../helpers/admin.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -159,20 +158,8 @@ describe('the HTTP API', () => {
 	});
 });
 
-const exec = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-
-async function admin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	try {
-		const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
-			cwd: root,
-			env: { ...process.env, DATA_DIR: dataDir, PUBLIC_ORIGIN: 'https://commonplace.example.org' }
-		});
-		return { code: 0, stdout, stderr };
-	} catch (error) {
-		const e = error as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
+function admin(dataDir: string, ...args: string[]): Promise<AdminResult> {
+	return runAdmin(dataDir, args, { PUBLIC_ORIGIN: 'https://commonplace.example.org' });
 }
 
 describe('the operator CLI', () => {

@@ -1,16 +1,15 @@
 // Deleting a group, by its owner through the API and by the operator's CLI, against a real relay:
 // connections close, the database forgets the group, and everyone is told why afterwards.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { addItem, createGroup, hasGroup } from '../../src/lib/model/index';
 import { DATABASE_FILE } from '../../server/persistence/sqlite';
 import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
+import { runAdmin, type AdminResult } from '../helpers/admin.ts';
 
 const DELETED = /deleted by its owner/;
 
@@ -160,20 +159,8 @@ describe('deleting a group through the API', () => {
 	});
 });
 
-const exec = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-
-async function admin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	try {
-		const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
-			cwd: root,
-			env: { ...process.env, DATA_DIR: dataDir }
-		});
-		return { code: 0, stdout, stderr };
-	} catch (error) {
-		const e = error as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
+function admin(dataDir: string, ...args: string[]): Promise<AdminResult> {
+	return runAdmin(dataDir, args);
 }
 
 describe('npm run admin -- delete-group', () => {
