@@ -49,10 +49,8 @@ export class GroupAccess {
 
 	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
 		const { groupId, token, create, remoteAddress } = request;
-		const gate = this.#limiter.check(remoteAddress);
-		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
-		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
-		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
+		const refused = this.#precheck(groupId, remoteAddress);
+		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 
 		const found = this.#find(groupId, token);
@@ -82,10 +80,8 @@ export class GroupAccess {
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {
-		const gate = this.#limiter.check(remoteAddress);
-		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
-		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
-		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
+		const refused = this.#precheck(groupId, remoteAddress);
+		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const group = this.store.group(groupId);
 		if (!group) return this.#fail(remoteAddress, refusals.badToken());
@@ -101,10 +97,8 @@ export class GroupAccess {
 
 	/** Who holds `token` in this group, for the HTTP API: a member token, never the feed token. */
 	authenticate(groupId: string, token: string | null, remoteAddress: string): TokenRecord | Refusal {
-		const gate = this.#limiter.check(remoteAddress);
-		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
-		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
-		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
+		const refused = this.#precheck(groupId, remoteAddress);
+		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
 		if (found) return found.revokedAt === null ? found : refusals.revoked();
@@ -194,6 +188,15 @@ export class GroupAccess {
 
 	#isCurrentFeedToken(groupId: string, generation: number, token: string): boolean {
 		return sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, generation));
+	}
+
+	/** What every request is refused for before its token is looked at: a blocked address, a bad id, a deleted group. */
+	#precheck(groupId: string, remoteAddress: string): Refusal | null {
+		const gate = this.#limiter.check(remoteAddress);
+		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
+		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
+		return null;
 	}
 
 	/** Counts a bad token from this address and slows the refusal once it keeps happening. */
