@@ -22,6 +22,7 @@ export class Workspace {
 	#role = $state<StoredGroup['role']>('viewer');
 	#roleChecked = false;
 	#introducedAs = '';
+	#remembered = false;
 	#cleanups: (() => void)[] = [];
 
 	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
@@ -42,14 +43,20 @@ export class Workspace {
 		session.awareness.on('change', onAwareness);
 		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
 		onAwareness();
+		// The home page's summary: written as soon as the group is here (so a group just made or joined
+		// never reads "not opened yet"), then at most every half second, and when the page goes away.
 		let summaryTimer: ReturnType<typeof setTimeout> | undefined;
 		const onUpdate = () => {
+			if (!this.#remembered) this.#remember();
 			clearTimeout(summaryTimer);
 			summaryTimer = setTimeout(() => this.#remember(), 500);
 		};
 		session.doc.on('update', onUpdate);
+		const onPageHide = () => this.#remember();
+		globalThis.addEventListener?.('pagehide', onPageHide);
 		this.#cleanups.push(() => {
 			session.doc.off('update', onUpdate);
+			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
 		session.loaded.then(
@@ -125,6 +132,7 @@ export class Workspace {
 
 	#remember(): void {
 		if (!this.group.exists) return;
+		this.#remembered = true;
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
 	}
 
