@@ -274,6 +274,12 @@ describe('the group page', () => {
 		await page.goto(`${relay.url}/g/${sampleId}`);
 		await page.getByText('1 - 10 of 10').first().waitFor();
 		await page.screenshot({ path: join(SCREENSHOTS, 'browse-group-1280-all.png') });
+		// The keyboard meets tags and members before the items, and can skip them in one step.
+		const skip = page.getByRole('button', { name: 'Skip to the items' });
+		await skip.focus();
+		await page.keyboard.press('Enter');
+		await page.keyboard.press('Tab');
+		expect(await page.evaluate(() => document.activeElement?.closest('#items') !== null && document.activeElement?.closest('aside') === null)).toBe(true);
 		await page.goto(`${relay.url}/`);
 		await page.getByRole('button', { name: 'Try the sample group' }).waitFor();
 		await page.screenshot({ path: join(SCREENSHOTS, 'browse-home-1280.png'), fullPage: true });
