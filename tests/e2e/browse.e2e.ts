@@ -197,6 +197,19 @@ describe('the group page', () => {
 		expect(await listedTitles(page)).toEqual(SAMPLE_ITEMS.filter((i) => i.poster === 'julien').map((i) => i.title));
 		await page.reload();
 		await page.getByText('1 - 1 of 1').first().waitFor();
+
+		// Every filter comes from the address, shows as a chip, and removing one keeps the others.
+		await page.goto(`${relay.url}/g/${sampleId}?member=sample-julien&q=inria&sort=views&per=10`);
+		await page.getByRole('heading', { name: 'Group items saved by julien camacho matching “inria”', exact: true }).waitFor();
+		await page.getByText('1 - 1 of 1').first().waitFor();
+		expect(await page.getByLabel('Search this group').inputValue()).toBe('inria');
+		expect(await page.getByRole('navigation', { name: 'Sort items' }).getByRole('link', { name: 'Most viewed' }).getAttribute('aria-current')).toBe('true');
+		expect(await page.locator('.per strong').first().textContent()).toBe('10');
+		await page.getByRole('link', { name: 'Remove the search for “inria”' }).click();
+		await page.waitForURL((url) => url.search === '?member=sample-julien&sort=views&per=10');
+		await page.getByRole('link', { name: 'Remove the filter on items saved by julien camacho' }).click();
+		await page.waitForURL((url) => url.search === '?sort=views&per=10');
+		await page.getByText('1 - 10 of 10').first().waitFor();
 	});
 
 	it('sorts by newest, oldest, most viewed and most annotated, keeping the filter', async () => {
