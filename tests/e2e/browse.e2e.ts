@@ -10,7 +10,7 @@ import { SAMPLE_ITEMS } from '../../src/lib/demo/sample-data';
 import { createGroupFromHome, groupIdOf } from '../helpers/app';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, startTestRelay, type TestRelay } from '../helpers/relay';
-import { tokenOf } from '../helpers/registry';
+import { patchStoredGroup, storedGroupOf, tokenOf } from '../helpers/registry';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -59,6 +59,17 @@ describe('the home page', () => {
 		await page.goto(`${relay.url}/`);
 		await homeLine(page, first).waitFor();
 		expect(await page.locator('.groups li').filter({ hasText: 'Tic&Travail' }).count()).toBe(1);
+
+		// A copy made by an earlier version of the app carries no mark: opening it once is enough.
+		await patchStoredGroup(page, first, { sample: undefined });
+		expect((await storedGroupOf(page, first)).sample).toBeUndefined();
+		await page.goto(`${relay.url}/g/${first}`);
+		await page.getByText('1 - 10 of 10').first().waitFor();
+		await eventually(async () => expect((await storedGroupOf(page, first)).sample).toBe(true));
+		await page.goto(`${relay.url}/`);
+		await page.getByRole('button', { name: 'Try the sample group' }).click();
+		await page.waitForURL(/\/g\/[^/]+$/);
+		expect(groupIdOf(page)).toBe(first);
 	});
 
 	it('shows a group just opened as opened just now, after following the home link', async () => {

@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { createGroup, setMemberProfile, type GroupInfo } from '$lib/model';
 import { buildSampleGroup } from '$lib/demo/sample';
+import { SAMPLE_GROUP_NAME } from '$lib/demo/identity';
 import { listGroups, saveGroup } from '$lib/storage/registry';
 import type { Profile, StoredGroup } from '$lib/storage/types';
 import { openWorkspace, type Workspace } from './workspace.svelte';
@@ -62,7 +63,7 @@ export async function createNewGroup(name: string, profile: Profile): Promise<st
 /** Creates a copy of the sample group "Tic&Travail", with this member in it; returns its id. */
 export async function createSampleGroup(profile: Profile): Promise<string> {
 	return startGroup(
-		'Tic&Travail',
+		SAMPLE_GROUP_NAME,
 		profile,
 		(workspace) => {
 			const info = buildSampleGroup(workspace.session.doc);

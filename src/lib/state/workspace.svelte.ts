@@ -5,7 +5,8 @@ import type { Profile, StoredGroup } from '$lib/storage/types';
 import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
 import { relayApi } from '$lib/api/relay-api';
-import { getGroup, saveGroup } from '$lib/storage/registry';
+import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
+import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 import { saveSummary } from './summaries';
@@ -132,8 +133,18 @@ export class Workspace {
 
 	#remember(): void {
 		if (!this.group.exists) return;
+		if (!this.#remembered) this.#markSample();
 		this.#remembered = true;
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	/**
+	 * A copy of the sample group made before copies were marked (or the relay's demo group) is marked
+	 * when opened, so "Try the sample group" opens it instead of making another.
+	 */
+	#markSample(): void {
+		if (this.stored.sample || this.group.info.createdBy !== SAMPLE_CREATOR_ID) return;
+		void patchGroup(this.stored.groupId, { sample: true }).catch(() => {});
 	}
 
 	destroy(): void {
