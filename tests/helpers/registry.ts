@@ -49,3 +49,35 @@ export async function rememberGroup(page: Page, groupId: string, token: string, 
 		{ database: DATABASE, store: STORE, groupId, token, role }
 	);
 }
+
+/** Changes fields of a group this browser holds, as an older version of the app might have left it (undefined removes a field). */
+export async function patchStoredGroup(page: Page, groupId: string, patch: Record<string, unknown>): Promise<void> {
+	await page.evaluate(
+		({ database, store, key, patch }) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open(database);
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction(store, 'readwrite');
+					const records = tx.objectStore(store);
+					const get = records.get(key);
+					get.onsuccess = () => {
+						const next = { ...get.result };
+						for (const [field, value] of Object.entries(patch)) {
+							if (value === undefined) delete next[field];
+							else next[field] = value;
+						}
+						records.put(next, key);
+					};
+					tx.oncomplete = () => resolve();
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		{ database: DATABASE, store: STORE, key: `group:${groupId}`, patch }
+	);
+}
+
+/** The record this browser keeps for a group (its token, role, name, marks). */
+export async function storedGroupOf(page: Page, groupId: string): Promise<Record<string, unknown>> {
+	return readKey<Record<string, unknown>>(page, `group:${groupId}`);
+}

@@ -12,13 +12,14 @@ import {
 	type GroupInfo
 } from '$lib/model';
 import { SAMPLE_ITEMS, type SampleMember } from './sample-data';
+import { SAMPLE_CREATOR_ID, SAMPLE_GROUP_NAME } from './identity';
 
 export { SAMPLE_ITEMS, type SampleMember } from './sample-data';
 
-export const SAMPLE_GROUP_NAME = 'Tic&Travail';
+export { SAMPLE_CREATOR_ID, SAMPLE_GROUP_NAME } from './identity';
 
 export const SAMPLE_MEMBERS: Record<SampleMember, { id: string; name: string; color: string }> = {
-	aurialie: { id: 'sample-aurialie', name: 'Aurialie Jublin', color: '#8e44ad' },
+	aurialie: { id: SAMPLE_CREATOR_ID, name: 'Aurialie Jublin', color: '#8e44ad' },
 	julien: { id: 'sample-julien', name: 'julien camacho', color: '#117a65' },
 	abrugiere: { id: 'sample-abrugiere', name: 'abrugiere', color: '#b9770e' }
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addHighlight, addNote, deleteNote } from './annotations';
 import { createGroup, setMemberProfile } from './group';
-import { addItem, deleteItem } from './items';
-import { countMembers, listItems, listTrash, memberCounts, paginate, queryItems, tagCounts } from './queries';
+import { addItem, countView, deleteItem } from './items';
+import { countMembers, listItems, listTrash, memberCounts, paginate, queryItems, queryTags, relatedTags, tagCounts } from './queries';
 import { readAllItems } from './read';
 import { newDoc, testActor } from './testing';
 
@@ -63,6 +63,84 @@ describe('listItems', () => {
 		deleteItem(doc, ana, ids[1]);
 		expect(listItems(doc).total).toBe(2);
 		expect(listItems(doc, { trash: true }).items.map((i) => i.id)).toEqual([ids[1]]);
+	});
+});
+
+describe('combining tags', () => {
+	it('lists the items carrying every chosen tag, from `tag` and `tags` together', () => {
+		const { doc, ids } = group(6);
+		// even: 0 2 4; amateur: 0 2 4; odd: 1 3 5
+		expect(listItems(doc, { tags: ['even', 'amateur'] }).items.map((i) => i.id)).toEqual([ids[4], ids[2], ids[0]]);
+		expect(listItems(doc, { tags: ['even', 'odd'] }).total).toBe(0);
+		expect(listItems(doc, { tag: 'Amateur', tags: ['ODD'] }).total).toBe(0);
+		expect(listItems(doc, { tag: 'amateur', tags: ['even'], member: 'bo' }).items.map((i) => i.id)).toEqual([ids[0]]);
+		expect(listItems(doc, { tags: [] }).total).toBe(6);
+	});
+
+	it('normalises and de-duplicates the chosen tags, dropping empty ones', () => {
+		expect(queryTags({ tag: ' Amateur ', tags: ['amateur', '', 'Digital  Labor'] })).toEqual(['amateur', 'digital labor']);
+		expect(queryTags({})).toEqual([]);
+	});
+
+	it('counts the tags that would narrow a filtered listing, without the chosen ones', () => {
+		const doc = newDoc();
+		const ana = testActor('ana');
+		createGroup(doc, ana, { name: 'G' });
+		addItem(doc, ana, { url: 'https://e.org/1', tags: 'amateur, travail' });
+		addItem(doc, ana, { url: 'https://e.org/2', tags: 'amateur, travail, uber' });
+		addItem(doc, ana, { url: 'https://e.org/3', tags: 'amateur, culture' });
+		addItem(doc, ana, { url: 'https://e.org/4', tags: 'travail' });
+		const amateur = queryItems(readAllItems(doc), { tags: ['amateur'], perPage: 100 }).items;
+		expect(relatedTags(amateur, ['amateur'])).toEqual([
+			{ tag: 'travail', count: 2 },
+			{ tag: 'culture', count: 1 },
+			{ tag: 'uber', count: 1 }
+		]);
+	});
+});
+
+describe('sort orders', () => {
+	function annotatedGroup() {
+		const doc = newDoc();
+		const ana = testActor('ana');
+		createGroup(doc, ana, { name: 'G' });
+		const ids: string[] = [];
+		for (let i = 0; i < 4; i++) {
+			ana.tick();
+			ids.push(addItem(doc, ana, { url: `https://e.org/${i}`, title: `Item ${i}` }).itemId);
+		}
+		// Views: item 1 three times, item 2 once. Annotations: item 0 two (highlight + note), item 3 one.
+		for (let v = 0; v < 3; v++) countView(doc, ana, ids[1]);
+		countView(doc, ana, ids[2]);
+		addHighlight(doc, ana, ids[0], { exact: 'a passage' });
+		addNote(doc, ana, ids[0], { text: 'a note' });
+		addNote(doc, ana, ids[3], { text: 'another note' });
+		return { doc, ids };
+	}
+	const order = (doc: ReturnType<typeof newDoc>, sort: 'newest' | 'oldest' | 'views' | 'annotated' | undefined) => listItems(doc, { sort }).items.map((i) => i.title);
+
+	it('sorts newest first by default, or oldest first', () => {
+		const { doc } = annotatedGroup();
+		expect(order(doc, undefined)).toEqual(['Item 3', 'Item 2', 'Item 1', 'Item 0']);
+		expect(order(doc, 'newest')).toEqual(['Item 3', 'Item 2', 'Item 1', 'Item 0']);
+		expect(order(doc, 'oldest')).toEqual(['Item 0', 'Item 1', 'Item 2', 'Item 3']);
+	});
+
+	it('sorts by views and by highlights plus notes, ties newest first', () => {
+		const { doc } = annotatedGroup();
+		expect(order(doc, 'views')).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 0']);
+		expect(order(doc, 'annotated')).toEqual(['Item 0', 'Item 3', 'Item 2', 'Item 1']);
+	});
+
+	it('sorts before it pages', () => {
+		const { doc } = annotatedGroup();
+		expect(listItems(doc, { sort: 'oldest', perPage: 10, page: 1 }).items[0].title).toBe('Item 0');
+		expect(queryItems(readAllItems(doc), { sort: 'views' }).items[0].title).toBe('Item 1');
+	});
+
+	it('falls back to newest first for an order it does not know', () => {
+		const { doc } = annotatedGroup();
+		expect(listItems(doc, { sort: 'random' as never }).items.map((i) => i.title)).toEqual(['Item 3', 'Item 2', 'Item 1', 'Item 0']);
 	});
 });
 

@@ -10,6 +10,7 @@ import {
 	type ItemPage,
 	type ListQuery,
 	type Member,
+	type SortOrder,
 	type MemberCount,
 	type TagCount,
 	type TrashEntry
@@ -17,6 +18,61 @@ import {
 
 export function newestFirst(a: Item, b: Item): number {
 	return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function oldestFirst(a: Item, b: Item): number {
+	return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Highlights and notes on an item. */
+export function annotationCount(item: Item): number {
+	return item.highlights.length + item.notes.length;
+}
+
+/** The comparator of a sort order; ties (same views, same annotations) go newest first. Unknown orders sort newest first. */
+export function sortComparator(order: SortOrder | undefined): (a: Item, b: Item) => number {
+	switch (order) {
+		case 'oldest':
+			return oldestFirst;
+		case 'views':
+			return (a, b) => b.views - a.views || newestFirst(a, b);
+		case 'annotated':
+			return (a, b) => annotationCount(b) - annotationCount(a) || newestFirst(a, b);
+		default:
+			return newestFirst;
+	}
+}
+
+/**
+ * The distinct normalised tags a query asks for, from `tag` and `tags`; blank ones are dropped. A tag the
+ * model would refuse (too long, say) is kept as typed: no item carries it, so the listing is empty.
+ */
+export function queryTags(query: Pick<ListQuery, 'tag' | 'tags'>): string[] {
+	const out: string[] = [];
+	for (const raw of [query.tag, ...(query.tags ?? [])]) {
+		if (typeof raw !== 'string' || !raw.trim()) continue;
+		let tag: string;
+		try {
+			tag = normalizeTag(raw);
+		} catch {
+			tag = raw.trim().toLowerCase();
+		}
+		if (!out.includes(tag)) out.push(tag);
+	}
+	return out;
+}
+
+/** Live (or, with `trash`, deleted) items matching every filter of the query, in its sort order, not paged. */
+export function filterItems(items: readonly Item[], query: ListQuery = {}, ids?: ReadonlySet<string>): Item[] {
+	const tags = queryTags(query);
+	const matching = items.filter(
+		(item) =>
+			(query.trash ? item.deletedAt !== null : item.deletedAt === null) &&
+			tags.every((tag) => item.tags.includes(tag)) &&
+			(!query.member || item.savedBy.some((s) => s.memberId === query.member)) &&
+			(ids ? ids.has(item.id) : !query.text || matchesText(item, query.text))
+	);
+	return matching.sort(sortComparator(query.sort));
 }
 
 /** Lower-cased text of everything searchable on an item: title, URL, site, description, tags, highlights, notes. */
@@ -61,17 +117,7 @@ export function paginate<T>(all: readonly T[], page: unknown, perPage: unknown):
 
 /** Filters and pages items already read from a group; `ids`, when given, is a search result to keep. */
 export function queryItems(items: readonly Item[], query: ListQuery = {}, ids?: ReadonlySet<string>): ItemPage {
-	let tag: string | null = null;
-	if (query.tag) tag = normalizeTag(query.tag);
-	const matching = items.filter(
-		(item) =>
-			(query.trash ? item.deletedAt !== null : item.deletedAt === null) &&
-			(tag === null || item.tags.includes(tag)) &&
-			(!query.member || item.savedBy.some((s) => s.memberId === query.member)) &&
-			(ids ? ids.has(item.id) : !query.text || matchesText(item, query.text))
-	);
-	matching.sort(newestFirst);
-	return paginate(matching, query.page ?? 1, query.perPage ?? DEFAULT_PAGE_SIZE);
+	return paginate(filterItems(items, query, ids), query.page ?? 1, query.perPage ?? DEFAULT_PAGE_SIZE);
 }
 
 export function listItems(doc: Y.Doc, query: ListQuery = {}): ItemPage {
@@ -86,6 +132,16 @@ export function countTags(items: readonly Item[]): TagCount[] {
 		for (const tag of item.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
 	}
 	return [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+}
+
+/**
+ * The tags that narrow a listing already filtered by `chosen` tags: counted over `items` (the items the
+ * listing holds), leaving out the chosen ones, most used first. Combining one of them with the chosen
+ * tags leaves exactly `count` items.
+ */
+export function relatedTags(items: readonly Item[], chosen: readonly string[]): TagCount[] {
+	const skip = new Set(chosen);
+	return countTags(items).filter((t) => !skip.has(t.tag));
 }
 
 export function tagCounts(doc: Y.Doc): TagCount[] {

@@ -111,12 +111,21 @@ export interface NoteInput {
 	createdAt?: number;
 }
 
+/** How a listing is ordered: newest first (the default), oldest first, most viewed, most annotated. */
+export type SortOrder = 'newest' | 'oldest' | 'views' | 'annotated';
+
+export const SORT_ORDERS: readonly SortOrder[] = ['newest', 'oldest', 'views', 'annotated'];
+
 export interface ListQuery {
+	/** Items carrying this tag; combined with `tags`. */
 	tag?: string;
+	/** Items carrying every one of these tags (`amateur` + `travail`). */
+	tags?: readonly string[];
 	member?: string;
 	text?: string;
 	page?: number;
 	perPage?: number;
+	sort?: SortOrder;
 	/** Deleted items instead of live ones. */
 	trash?: boolean;
 }

@@ -97,6 +97,25 @@ describe('GroupState', () => {
 		expect(ann.list({ perPage: 7 }).perPage).toBe(20);
 	});
 
+	it('offers the tags that narrow a filtered listing, over its tag, member and text filters', () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/a', title: 'Digital labor', tags: 'amateur, travail, digital labor' });
+		ann.addItem({ url: 'https://example.org/b', title: 'Uber et le travail en miettes', tags: 'amateur, travail, uber' });
+		ann.addItem({ url: 'https://example.org/c', title: 'Les amateurs inventent', tags: 'amateur, innovation' });
+		expect(ann.relatedTags({})).toEqual(ann.tagCounts);
+		expect(ann.relatedTags({ tags: ['amateur', 'travail'] })).toEqual([
+			{ tag: 'digital labor', count: 1 },
+			{ tag: 'uber', count: 1 }
+		]);
+		expect(ann.list({ tags: ['amateur', 'travail'], sort: 'oldest' }).total).toBe(2);
+		expect(ann.relatedTags({ text: 'miettes' })).toEqual([
+			{ tag: 'amateur', count: 1 },
+			{ tag: 'travail', count: 1 },
+			{ tag: 'uber', count: 1 }
+		]);
+		expect(ann.relatedTags({ member: 'nobody' })).toEqual([]);
+	});
+
 	it('filters by tag, by member and by text', () => {
 		const ann = group();
 		const bob = peer(ann);

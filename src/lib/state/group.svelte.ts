@@ -8,6 +8,8 @@ import {
 	countMembers,
 	countTags,
 	countView,
+	filterItems,
+	relatedTags,
 	deleteHighlight,
 	deleteItem,
 	deleteNote,
@@ -23,6 +25,7 @@ import {
 	listMembers,
 	listTrash,
 	queryItems,
+	queryTags,
 	readAllItems,
 	renameGroup,
 	restoreHighlight,
@@ -237,6 +240,20 @@ export class GroupState {
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
 		return queryItems(snapshot.items, { ...query, text }, ids);
+	}
+
+	/**
+	 * The tags that narrow a filtered listing, with how many of its items carry each; the whole
+	 * group's tags when nothing filters it.
+	 */
+	relatedTags(query: ListQuery): TagCount[] {
+		const snapshot = this.#read();
+		const text = query.text?.trim();
+		const chosen = queryTags(query);
+		if (!text && chosen.length === 0 && !query.member) return this.tagCounts;
+		const ids = text ? this.#searchIds(text, snapshot) : undefined;
+		const matching = filterItems(snapshot.items, { ...query, text }, ids);
+		return relatedTags(matching, chosen);
 	}
 
 	/** Ids of the items matching a full-text query. */

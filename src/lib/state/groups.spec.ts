@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('$lib/sync/session', () => ({ openGroupSession: () => null }));
-vi.mock('$lib/storage/registry', () => ({ saveGroup: async () => {} }));
+vi.mock('$lib/storage/registry', () => ({ saveGroup: async () => {}, listGroups: async () => [] }));
 
 const { newGroupId, newOwnerToken, parseInviteLink } = await import('./groups');
 

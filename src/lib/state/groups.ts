@@ -3,7 +3,8 @@
 import * as Y from 'yjs';
 import { createGroup, setMemberProfile, type GroupInfo } from '$lib/model';
 import { buildSampleGroup } from '$lib/demo/sample';
-import { saveGroup } from '$lib/storage/registry';
+import { SAMPLE_GROUP_NAME } from '$lib/demo/identity';
+import { listGroups, saveGroup } from '$lib/storage/registry';
 import type { Profile, StoredGroup } from '$lib/storage/types';
 import { openWorkspace, type Workspace } from './workspace.svelte';
 
@@ -29,7 +30,7 @@ export function newOwnerToken(): string {
 	return randomBase64url(32);
 }
 
-async function startGroup(name: string, profile: Profile, fill: (workspace: Workspace) => GroupInfo): Promise<string> {
+async function startGroup(name: string, profile: Profile, fill: (workspace: Workspace) => GroupInfo, sample = false): Promise<string> {
 	const now = Date.now();
 	const stored: StoredGroup = {
 		groupId: newGroupId(),
@@ -38,7 +39,8 @@ async function startGroup(name: string, profile: Profile, fill: (workspace: Work
 		name,
 		unregistered: true,
 		addedAt: now,
-		lastOpenedAt: now
+		lastOpenedAt: now,
+		...(sample ? { sample: true } : {})
 	};
 	await saveGroup(stored);
 	const workspace = openWorkspace(stored, profile);
@@ -60,11 +62,22 @@ export async function createNewGroup(name: string, profile: Profile): Promise<st
 
 /** Creates a copy of the sample group "Tic&Travail", with this member in it; returns its id. */
 export async function createSampleGroup(profile: Profile): Promise<string> {
-	return startGroup('Tic&Travail', profile, (workspace) => {
-		const info = buildSampleGroup(workspace.session.doc);
-		setMemberProfile(workspace.session.doc, { memberId: profile.memberId }, { name: profile.name, color: profile.color });
-		return info;
-	});
+	return startGroup(
+		SAMPLE_GROUP_NAME,
+		profile,
+		(workspace) => {
+			const info = buildSampleGroup(workspace.session.doc);
+			setMemberProfile(workspace.session.doc, { memberId: profile.memberId }, { name: profile.name, color: profile.color });
+			return info;
+		},
+		true
+	);
+}
+
+/** The sample group this browser already holds, or a new copy of it; returns its id. */
+export async function openSampleGroup(profile: Profile): Promise<string> {
+	const held = (await listGroups()).find((group) => group.sample === true);
+	return held ? held.groupId : createSampleGroup(profile);
 }
 
 /** The group id and token of an invite link (`.../join/<groupId>#<token>`), or null if it is not one. */

@@ -42,3 +42,15 @@ export function forgetSummary(groupId: string): void {
 		// Nothing to forget.
 	}
 }
+
+/**
+ * Calls back when another tab of this browser changes the summaries (a group opened there), so a
+ * home page left open stays true. Returns the function that stops listening.
+ */
+export function onSummariesChange(callback: () => void): () => void {
+	const onStorage = (event: StorageEvent) => {
+		if (event.key === KEY || event.key === null) callback();
+	};
+	addEventListener('storage', onStorage);
+	return () => removeEventListener('storage', onStorage);
+}

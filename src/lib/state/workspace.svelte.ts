@@ -5,7 +5,8 @@ import type { Profile, StoredGroup } from '$lib/storage/types';
 import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
 import { relayApi } from '$lib/api/relay-api';
-import { getGroup, saveGroup } from '$lib/storage/registry';
+import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
+import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 import { saveSummary } from './summaries';
@@ -22,6 +23,7 @@ export class Workspace {
 	#role = $state<StoredGroup['role']>('viewer');
 	#roleChecked = false;
 	#introducedAs = '';
+	#remembered = false;
 	#cleanups: (() => void)[] = [];
 
 	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
@@ -42,14 +44,20 @@ export class Workspace {
 		session.awareness.on('change', onAwareness);
 		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
 		onAwareness();
+		// The home page's summary: written as soon as the group is here (so a group just made or joined
+		// never reads "not opened yet"), then at most every half second, and when the page goes away.
 		let summaryTimer: ReturnType<typeof setTimeout> | undefined;
 		const onUpdate = () => {
+			if (!this.#remembered) this.#remember();
 			clearTimeout(summaryTimer);
 			summaryTimer = setTimeout(() => this.#remember(), 500);
 		};
 		session.doc.on('update', onUpdate);
+		const onPageHide = () => this.#remember();
+		globalThis.addEventListener?.('pagehide', onPageHide);
 		this.#cleanups.push(() => {
 			session.doc.off('update', onUpdate);
+			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
 		session.loaded.then(
@@ -125,7 +133,18 @@ export class Workspace {
 
 	#remember(): void {
 		if (!this.group.exists) return;
+		if (!this.#remembered) this.#markSample();
+		this.#remembered = true;
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	/**
+	 * A copy of the sample group made before copies were marked (or the relay's demo group) is marked
+	 * when opened, so "Try the sample group" opens it instead of making another.
+	 */
+	#markSample(): void {
+		if (this.stored.sample || this.group.info.createdBy !== SAMPLE_CREATOR_ID) return;
+		void patchGroup(this.stored.groupId, { sample: true }).catch(() => {});
 	}
 
 	destroy(): void {

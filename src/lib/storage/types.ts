@@ -12,6 +12,8 @@ export interface StoredGroup {
 	unregistered: boolean;
 	addedAt: number;
 	lastOpenedAt: number;
+	/** True for the copy of the sample group "Tic&Travail" this browser made. */
+	sample?: boolean;
 }
 
 export interface Profile {
