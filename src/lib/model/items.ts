@@ -1,6 +1,6 @@
 // Writes on items: save, edit, delete and restore, tags and view counts.
 import type * as Y from 'yjs';
-import { now, validMemberId, write } from './actor';
+import { bookkeepingOrigin, now, validMemberId, write } from './actor';
 import { ModelError } from './errors';
 import { descriptionText, key, roots, splitKey, SEP, type ItemField, type PlainValue } from './schema';
 import { LIMITS, cleanLine, cleanText, normalizeTag, parseTagList, replaceText } from './text';
@@ -197,12 +197,13 @@ export function itemTags(doc: Y.Doc, itemId: string): string[] {
 
 /**
  * Counts one view by the acting member. Each document instance (client id) writes its own counter,
- * so views from several devices, online or not, add up.
+ * so views from several devices, online or not, add up. A view is bookkeeping, not an edit: it is
+ * written under a bookkeeping origin (not undone, not counted as a change waiting for the relay).
  */
 export function countView(doc: Y.Doc, actor: Actor, itemId: string): void {
 	requireItem(doc, itemId);
 	validMemberId(actor.memberId);
 	const views = roots(doc).views;
 	const k = key(itemId, actor.memberId, String(doc.clientID));
-	write(doc, actor, () => views.set(k, (views.get(k) ?? 0) + 1));
+	write(doc, actor.bookkeeping ? actor : bookkeepingOrigin(actor), () => views.set(k, (views.get(k) ?? 0) + 1));
 }

@@ -5,6 +5,8 @@ export interface Actor {
 	readonly memberId: string;
 	readonly now?: () => number;
 	readonly newId?: () => string;
+	/** Set on origins of bookkeeping writes (see `bookkeepingOrigin`). */
+	readonly bookkeeping?: true;
 }
 
 export type Role = 'owner' | 'editor' | 'viewer';

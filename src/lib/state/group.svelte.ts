@@ -5,6 +5,7 @@ import {
 	addHighlight,
 	addItem,
 	addNote,
+	bookkeepingOrigin,
 	countMembers,
 	countTags,
 	countView,
@@ -94,7 +95,7 @@ export class GroupState {
 	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
 		this.doc = session.doc;
 		this.actor = typeof member === 'string' ? { memberId: member } : member;
-		this.#viewer = { ...this.actor };
+		this.#viewer = bookkeepingOrigin(this.actor);
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
 			if (!this.#pendingAll) {
