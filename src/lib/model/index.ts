@@ -18,6 +18,7 @@ export {
 	countView,
 	hasItem,
 	readDescription,
+	fillPageDetails,
 	type AddResult
 } from './items';
 export * from './annotations';
