@@ -15,6 +15,7 @@ import {
 	editHighlight,
 	editItem,
 	editNote,
+	fillPageDetails,
 	getGroupInfo,
 	hasGroup,
 	itemIdForUrl,
@@ -42,6 +43,7 @@ import {
 	type ListQuery,
 	type Member,
 	type MemberCount,
+	type PageDetails,
 	type TagCount,
 	type TrashEntry
 } from '$lib/model';
@@ -289,6 +291,11 @@ export class GroupState {
 			}, this.actor);
 			return result;
 		});
+	}
+
+	/** Fills what the item lacks from its page's details: bookkeeping, not an edit to undo. */
+	fillPageDetails(itemId: string, details: PageDetails): void {
+		fillPageDetails(this.doc, this.#viewer, itemId, details);
 	}
 
 	editItem(itemId: string, edit: ItemEdit): void {
