@@ -1,7 +1,7 @@
 // GET /api/groups/<groupId>/page-info?url=<page>: the page's title, description, site name, preview
 // image, icon and canonical address, read by the relay for a member who adds it (an editor or
 // owner of the group, by `Authorization: Bearer <token>`). Answers are cached for a while.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { RelayConfig } from '../config.ts';
 import type { GroupAuth } from '../auth/types.ts';
 import type { Logger } from '../log.ts';
@@ -24,10 +24,10 @@ export interface PageInfoDeps {
 	auth: Pick<GroupAuth, 'authorizeSync'>;
 	log: Logger;
 	/** Headers every response of the relay carries. */
-	headers: (req: IncomingMessage) => Record<string, unknown>;
+	headers: (req: IncomingMessage) => OutgoingHttpHeaders;
 }
 
-function send(res: ServerResponse, headers: Record<string, unknown>, status: number, body: unknown, extra: Record<string, string> = {}): void {
+function send(res: ServerResponse, headers: OutgoingHttpHeaders, status: number, body: unknown, extra: Record<string, string> = {}): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
 		...headers,
@@ -35,7 +35,7 @@ function send(res: ServerResponse, headers: Record<string, unknown>, status: num
 		'cache-control': 'no-store',
 		'content-length': Buffer.byteLength(text),
 		...extra
-	} as Record<string, string>);
+	});
 	res.end(text);
 }
 
