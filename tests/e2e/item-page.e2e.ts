@@ -220,6 +220,11 @@ describe('the item page and the add form', () => {
 		expect(notes.x + notes.width).toBeGreaterThan(main.x + main.width * 0.9);
 		await page.screenshot({ path: join(SCREENSHOTS, 'item-page-1280.png'), fullPage: true });
 		await openForm(groupId);
+		await page.getByLabel('Page address').fill(`${pagesUrl}/later?for=screenshot`);
+		await page.getByText('Filled in from the page: title and description.').waitFor();
+		const form = await page.locator('.page-fields').boundingBox();
+		const annotations = await page.locator('.annotation-fields').boundingBox();
+		expect(annotations!.x).toBeGreaterThan(form!.x + form!.width);
 		await page.screenshot({ path: join(SCREENSHOTS, 'add-form-1280.png'), fullPage: true });
 
 		await page.setViewportSize({ width: 360, height: 800 });
