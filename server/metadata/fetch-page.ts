@@ -13,6 +13,8 @@ export interface FetchOptions {
 	maxRedirects: number;
 	/** Allow private, loopback and link-local addresses (the operator's choice). */
 	allowPrivate: boolean;
+	/** Which resolved addresses may be connected to; default: public ones, or any with `allowPrivate`. */
+	isAllowedAddress?: (address: string) => boolean;
 }
 
 export interface FetchedPage {
@@ -39,11 +41,11 @@ const PRIVATE_REFUSED = 'The relay does not read pages on private or local netwo
 const USER_AGENT = 'Mozilla/5.0 (compatible; Commonplace page details)';
 
 /** A DNS lookup that refuses names resolving to addresses that are not public. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+function guardedLookup(isAllowed: (address: string) => boolean): LookupFunction {
 	return (hostname, options, callback) => {
 		dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
 			if (error) return callback(error, '', 4);
-			const usable = allowPrivate ? addresses : addresses.filter((a) => isPublicAddress(a.address));
+			const usable = addresses.filter((a) => isAllowed(a.address));
 			if (usable.length === 0) {
 				const refused = Object.assign(new Error(PRIVATE_REFUSED), { code: 'EPRIVATE' });
 				return callback(refused, '', 4);
@@ -54,14 +56,18 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 	};
 }
 
-function checkTarget(url: URL, allowPrivate: boolean): void {
+function allowedAddresses(options: FetchOptions): (address: string) => boolean {
+	return options.isAllowedAddress ?? (options.allowPrivate ? () => true : isPublicAddress);
+}
+
+function checkTarget(url: URL, isAllowed: (address: string) => boolean): void {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new PageFetchError(400, 'Only http and https pages can be read.');
 	}
 	if (url.username || url.password) throw new PageFetchError(400, 'Addresses with a user name or password are not read.');
 	const host = url.hostname.replace(/^\[|\]$/g, '');
 	// An IP address in the URL is connected to without a lookup, so it is checked here.
-	if (isIP(host) && !allowPrivate && !isPublicAddress(host)) throw new PageFetchError(403, PRIVATE_REFUSED);
+	if (isIP(host) && !isAllowed(host)) throw new PageFetchError(403, PRIVATE_REFUSED);
 }
 
 function charsetOf(contentType: string, head: Buffer): string {
@@ -86,7 +92,7 @@ function requestOnce(url: URL, options: FetchOptions, signal: AbortSignal): Prom
 		const req = send(url, {
 			method: 'GET',
 			signal,
-			lookup: guardedLookup(options.allowPrivate),
+			lookup: guardedLookup(allowedAddresses(options)),
 			headers: {
 				'user-agent': USER_AGENT,
 				accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
@@ -144,7 +150,8 @@ export async function fetchPage(address: string, options: FetchOptions): Promise
 	try {
 		let url = new URL(address);
 		for (let redirects = 0; ; redirects++) {
-			checkTarget(url, options.allowPrivate);
+			// Every hop is checked again: a public page may redirect to a private address.
+			checkTarget(url, allowedAddresses(options));
 			const res = await requestOnce(url, options, controller.signal);
 			const status = res.statusCode ?? 0;
 			const location = res.headers.location;

@@ -5,6 +5,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, hasGroup } from '../../src/lib/model/index';
+import { fetchPage, PageFetchError } from '../../server/metadata/fetch-page.ts';
 import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
 
 const OPEN_GRAPH = `<!doctype html><html><head>
@@ -62,6 +63,15 @@ beforeAll(async () => {
 		if (hop) {
 			const n = Number(hop[1]);
 			res.writeHead(n % 2 ? 301 : 302, { location: n > 1 ? `/hop/${n - 1}` : '/plain' });
+			return res.end();
+		}
+		if (path === '/to-private') {
+			// A page on an allowed address that sends the reader on to another one.
+			res.writeHead(302, { location: `http://127.0.0.2:${(pages.address() as AddressInfo).port}/plain` });
+			return res.end();
+		}
+		if (path === '/to-name') {
+			res.writeHead(301, { location: `http://localhost:${(pages.address() as AddressInfo).port}/plain` });
 			return res.end();
 		}
 		if (path === '/forever') {
@@ -272,5 +282,40 @@ describe('page details, with the default settings', () => {
 			expect(body.error).toBe('The relay does not read pages on private or local network addresses.');
 		}
 		expect(countedHits).toBe(before);
+	});
+});
+
+describe('fetchPage checks every redirect target again', () => {
+	// Here 127.0.0.1 plays a public address, and every other address a private one.
+	const options = { timeoutMs: 2_000, maxBytes: 65_536, maxRedirects: 5, allowPrivate: false, isAllowedAddress: (a: string) => a === '127.0.0.1' };
+
+	it('reads a page on an allowed address', async () => {
+		const page = await fetchPage(`${pagesUrl}/hop/2`, options);
+		expect(page.url).toBe(`${pagesUrl}/plain`);
+	});
+
+	it('refuses a redirect to a refused address without connecting to it', async () => {
+		const error = await fetchPage(`${pagesUrl}/to-private`, options).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(PageFetchError);
+		expect((error as PageFetchError).status).toBe(403);
+		// The same target reached first hand is refused too, by the same rule.
+		const direct = await fetchPage(`http://127.0.0.2:${new URL(pagesUrl).port}/plain`, options).catch((e: unknown) => e);
+		expect((direct as PageFetchError).status).toBe(403);
+	});
+
+	it('refuses a name that resolves only to refused addresses, after a redirect too', async () => {
+		const refuseAll = { ...options, isAllowedAddress: () => false };
+		const error = await fetchPage(`http://localhost:${new URL(pagesUrl).port}/plain`, refuseAll).catch((e: unknown) => e);
+		expect((error as PageFetchError).status).toBe(403);
+		// The first page (an IP address, checked as it is) is allowed; what "localhost" resolves to after its
+		// redirect is checked again, and refused.
+		const checked: string[] = [];
+		const onlyFirst = (a: string) => checked.push(a) === 1;
+		const afterRedirect = await fetchPage(`${pagesUrl}/to-name`, { ...options, isAllowedAddress: onlyFirst }).catch((e: unknown) => e);
+		expect((afterRedirect as PageFetchError).status).toBe(403);
+		expect(checked).toEqual(['127.0.0.1', '127.0.0.1']);
+		// Where the name resolves to an allowed address, the redirect is followed.
+		const followed = await fetchPage(`${pagesUrl}/to-name`, options);
+		expect(followed.url).toBe(`http://localhost:${new URL(pagesUrl).port}/plain`);
 	});
 });
