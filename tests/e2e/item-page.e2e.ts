@@ -48,11 +48,17 @@ beforeAll(async () => {
 		const path = new URL(req.url ?? '/', 'http://pages').pathname;
 		const html = (body: string) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
 		if (path === '/icon.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(ICON);
+		if (path === '/cover.svg') {
+			return res
+				.writeHead(200, { 'content-type': 'image/svg+xml' })
+				.end('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160"><rect width="240" height="160" fill="#2f7d6d"/><circle cx="170" cy="60" r="30" fill="#f2c14e"/></svg>');
+		}
 		if (path === '/article') {
 			return html(`<!doctype html><html><head><title>Rémunérer | S.I.Lex</title>
 				<meta property="og:title" content="Rémunérer les amateurs">
 				<meta property="og:description" content="Une réflexion sur la contribution créative.">
 				<meta property="og:site_name" content="S.I.Lex">
+				<meta property="og:image" content="/cover.svg">
 				<link rel="icon" href="/icon.png"></head><body></body></html>`);
 		}
 		if (path === '/later') {
@@ -140,6 +146,7 @@ describe('the item page and the add form', () => {
 		itemId = new URL(page.url()).pathname.split('/')[4];
 		await page.getByRole('heading', { name: 'Rémunérer les amateurs' }).waitFor();
 		await page.getByText('S.I.Lex ·').waitFor();
+		expect(await page.locator('header img.preview').getAttribute('src')).toBe(`${pagesUrl}/cover.svg`);
 		// The page's icon, from its own site, on the item page and in the group's list.
 		const icon = page.locator('h1 img.favicon');
 		await icon.waitFor();
@@ -219,6 +226,9 @@ describe('the item page and the add form', () => {
 		const main = (await page.locator('#main').boundingBox())!;
 		expect(notes.x + notes.width).toBeGreaterThan(main.x + main.width * 0.9);
 		await page.screenshot({ path: join(SCREENSHOTS, 'item-page-1280.png'), fullPage: true });
+		await page.goto(`${origin()}/g/${groupId}`);
+		await page.locator('article.item img.favicon').first().waitFor();
+		await page.screenshot({ path: join(SCREENSHOTS, 'group-list-1280.png') });
 		await openForm(groupId);
 		await page.getByLabel('Page address').fill(`${pagesUrl}/later?for=screenshot`);
 		await page.getByText('Filled in from the page: title and description.').waitFor();
