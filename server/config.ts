@@ -39,6 +39,14 @@ export interface RelayConfig {
 	logLevel: LogLevel;
 	/** Testing only: hold each compaction open this long inside its transaction. */
 	compactionPauseMs: number;
+	/** Let the relay read pages on private, loopback and link-local addresses for their details. */
+	pageInfoAllowPrivate: boolean;
+	/** Longest time reading one page's details may take, redirects included. */
+	pageInfoTimeoutMs: number;
+	/** Most of a page read for its details; the rest is not downloaded. */
+	pageInfoMaxBytes: number;
+	/** Pages whose details are kept in memory (for six hours each). */
+	pageInfoCacheEntries: number;
 }
 
 type Kind = 'string' | 'nullable-string' | 'number' | 'boolean' | readonly string[];
@@ -77,7 +85,11 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	compactAfterBytes: 4_194_304,
 	sqliteSynchronous: 'full',
 	logLevel: 'info',
-	compactionPauseMs: 0
+	compactionPauseMs: 0,
+	pageInfoAllowPrivate: false,
+	pageInfoTimeoutMs: 8_000,
+	pageInfoMaxBytes: 1_048_576,
+	pageInfoCacheEntries: 1_000
 });
 
 const settings: readonly Setting[] = [
@@ -106,7 +118,11 @@ const settings: readonly Setting[] = [
 	{ key: 'compactAfterBytes', env: 'COMPACT_AFTER_BYTES', flag: '--compact-after-bytes', kind: 'number', help: '... or past this many bytes' },
 	{ key: 'sqliteSynchronous', env: 'SQLITE_SYNCHRONOUS', flag: '--sqlite-synchronous', kind: ['full', 'normal'], help: 'full: every write survives power loss; normal: survives a crash of the relay, faster' },
 	{ key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', kind: ['debug', 'info', 'warn', 'error', 'silent'], help: 'least important log line written' },
-	{ key: 'compactionPauseMs', env: 'COMPACTION_PAUSE_MS', flag: '--compaction-pause-ms', kind: 'number', help: 'testing only: hold each compaction open this long' }
+	{ key: 'compactionPauseMs', env: 'COMPACTION_PAUSE_MS', flag: '--compaction-pause-ms', kind: 'number', help: 'testing only: hold each compaction open this long' },
+	{ key: 'pageInfoAllowPrivate', env: 'PAGE_INFO_ALLOW_PRIVATE', flag: '--page-info-allow-private', kind: 'boolean', help: 'let the relay read pages on private, loopback and link-local addresses when it fills in an added page\'s details (an intranet); off, only public addresses are read' },
+	{ key: 'pageInfoTimeoutMs', env: 'PAGE_INFO_TIMEOUT_MS', flag: '--page-info-timeout-ms', kind: 'number', help: 'longest time reading one page for its details may take, redirects included' },
+	{ key: 'pageInfoMaxBytes', env: 'PAGE_INFO_MAX_BYTES', flag: '--page-info-max-bytes', kind: 'number', help: 'most of a page read for its details; the rest is not downloaded' },
+	{ key: 'pageInfoCacheEntries', env: 'PAGE_INFO_CACHE_ENTRIES', flag: '--page-info-cache-entries', kind: 'number', help: 'pages whose details the relay remembers (six hours each)' }
 ];
 
 export class ConfigError extends Error {

@@ -67,7 +67,8 @@ export function contentSecurityPolicy(scriptHashes: readonly string[], host: str
 		"default-src 'self'",
 		`script-src 'self' ${scriptHashes.join(' ')}`.trimEnd(),
 		"style-src 'self' 'unsafe-inline'",
-		"img-src 'self' data: blob:",
+		// Saved pages' icons and preview images come from their own sites.
+		"img-src 'self' data: blob: https: http:",
 		"font-src 'self'",
 		`connect-src 'self'${sockets}`,
 		"worker-src 'self'",

@@ -14,6 +14,7 @@ import { handleFeedRequest } from './feeds.ts';
 import { createStaticApp } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createPageInfoHandler } from './metadata/route.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
@@ -56,6 +57,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
 	const auth: GroupAuth = createGroupAuth(db, config);
 	const app = createStaticApp(config.staticDir);
+	const handlePageInfo = createPageInfoHandler({ config, auth, log, headers: (req) => app.securityHeaders(req) });
 	const connections = new Set<Connection>();
 	const perAddress = new Map<string, number>();
 	const startedAt = Date.now();
@@ -120,6 +122,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
+			if (await handlePageInfo(req, res, url, remoteAddress)) return;
 			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;

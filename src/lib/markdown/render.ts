@@ -1,37 +1,69 @@
-// Renders a member's Markdown note to HTML that is safe to insert: marked for the syntax, DOMPurify
-// for the result, with only http(s) and mailto links kept, each opening in a new tab.
+// Renders a member's Markdown (notes, and notes on highlights) to HTML that is safe to insert.
+// Chromium checks an event-handler attribute against the CSP as soon as any document (even an
+// inert one, as sanitisers use) parses it, so the HTML string itself must never carry one: raw HTML
+// in a note is shown as the text it is, images as their description, and a link that is not
+// http(s) or mailto as its plain text. DOMPurify then checks marked's output, so only the allowed
+// tags and attributes reach the page; links open in a new tab.
 import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
+import { Marked, type Tokens } from 'marked';
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+
+function escapeHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
 
 const marked = new Marked({ gfm: true, breaks: true, async: false });
+marked.use({
+	renderer: {
+		html({ text }: Tokens.HTML | Tokens.Tag): string {
+			return escapeHtml(text);
+		},
+		image({ text }: Tokens.Image): string {
+			return escapeHtml(text);
+		},
+		link(token: Tokens.Link): string | false {
+			// The default renderer draws safe links; anything else is the link's text alone.
+			if (SAFE_LINK.test(token.href.trim())) return false;
+			return this.parser.parseInline(token.tokens);
+		}
+	}
+});
 
-const ALLOWED_TAGS = [
-	'p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
-	'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'
-];
-const SAFE_LINK = /^(https?:|mailto:)/i;
+const BLOCK_TAGS = ['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
+const INLINE_TAGS = ['br', 'strong', 'em', 'del', 'code', 'a'];
+const ALLOWED_ATTR = ['href', 'title', 'target', 'rel'];
 
 let instance: ReturnType<typeof DOMPurify> | null = null;
 
 /** A DOMPurify of its own, so its link rules never change anyone else's sanitising. */
 function purifier(): ReturnType<typeof DOMPurify> {
-	if (!instance) {
-		instance = DOMPurify(window);
-		instance.addHook('afterSanitizeAttributes', (node) => {
-			if (node.tagName !== 'A') return;
-			const href = node.getAttribute('href') ?? '';
-			if (!SAFE_LINK.test(href.trim())) {
-				node.removeAttribute('href');
-				return;
-			}
-			node.setAttribute('target', '_blank');
-			node.setAttribute('rel', 'noopener noreferrer nofollow');
-		});
-	}
-	return instance;
+	if (instance) return instance;
+	const purify = DOMPurify(window);
+	purify.addHook('uponSanitizeAttribute', (_node, data) => {
+		if (/^on/i.test(data.attrName)) data.keepAttr = false;
+	});
+	purify.addHook('afterSanitizeAttributes', (node) => {
+		if (node.tagName !== 'A') return;
+		if (!SAFE_LINK.test((node.getAttribute('href') ?? '').trim())) node.removeAttribute('href');
+		node.setAttribute('target', '_blank');
+		node.setAttribute('rel', 'noopener noreferrer nofollow');
+	});
+	instance = purify;
+	return purify;
 }
 
+/** The HTML marked makes of a note, before sanitising: it never holds a tag the member typed. */
+export function markdownHtml(text: string, inline = false): string {
+	return (inline ? marked.parseInline(text) : marked.parse(text)) as string;
+}
+
+/** A note as block HTML (paragraphs, lists, quotes). */
 export function renderMarkdown(text: string): string {
-	const html = marked.parse(text) as string;
-	return purifier().sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ['href', 'title', 'target', 'rel'] });
+	return purifier().sanitize(markdownHtml(text), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR });
+}
+
+/** A short note (on a highlight) as inline HTML, to sit on the line after the passage. */
+export function renderInlineMarkdown(text: string): string {
+	return purifier().sanitize(markdownHtml(text, true), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR });
 }

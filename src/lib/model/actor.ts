@@ -40,6 +40,19 @@ export function assertWritable(doc: Y.Doc): void {
 	}
 }
 
+/**
+ * The origin of writes that keep the group's books rather than record what a member did (a view
+ * counted, page details filled in by the relay): not a change of theirs to count as waiting or undo.
+ */
+export function bookkeepingOrigin(actor: Actor): Actor {
+	return { ...actor, bookkeeping: true };
+}
+
+/** Whether a transaction's origin is a member's own edit (and not bookkeeping or a remote update). */
+export function isBookkeeping(origin: unknown): boolean {
+	return typeof origin === 'object' && origin !== null && (origin as Actor).bookkeeping === true;
+}
+
 /** Runs one user action as one transaction whose origin is the actor. */
 export function write<T>(doc: Y.Doc, actor: Actor, fn: () => T): T {
 	assertWritable(doc);

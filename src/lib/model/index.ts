@@ -2,7 +2,7 @@
 export * from './types';
 export * from './errors';
 export { SCHEMA_VERSION, SEP, roots, descriptionText } from './schema';
-export { isWritable, assertWritable, schemaVersionOf, randomId } from './actor';
+export { isWritable, assertWritable, schemaVersionOf, randomId, bookkeepingOrigin, isBookkeeping } from './actor';
 export { LIMITS, normalizeTag, parseTagList, replaceText, cleanLine, cleanText } from './text';
 export { normalizeUrl, parseWebUrl, itemIdForUrl, siteFromUrl, hash64 } from './url';
 export * from './group';
@@ -18,6 +18,7 @@ export {
 	countView,
 	hasItem,
 	readDescription,
+	fillPageDetails,
 	type AddResult
 } from './items';
 export * from './annotations';

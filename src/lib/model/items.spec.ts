@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors';
+import { bookkeepingOrigin } from './actor';
 import { createGroup, getGroupInfo, listMembers, renameGroup, setMemberProfile } from './group';
 import {
 	addItem,
@@ -8,6 +9,7 @@ import {
 	countView,
 	deleteItem,
 	editItem,
+	fillPageDetails,
 	itemTags,
 	readDescription,
 	removeTag,
@@ -164,5 +166,69 @@ describe('items', () => {
 		countView(doc, ana, itemId);
 		countView(doc, testActor('bo'), itemId);
 		expect(getItem(doc, itemId)).toMatchObject({ views: 3, viewsByMember: { ana: 2, bo: 1 } });
+	});
+});
+
+describe('page details', () => {
+	it('refuses what is not a web address, whatever the browser made of it, and writes nothing', () => {
+		const { doc, ana } = setup();
+		const before = Y.encodeStateAsUpdate(doc);
+		for (const url of ['not a url', 'https://not%20a%20url', 'notaurl', 'https://a!b.org']) {
+			expectError(() => addItem(doc, ana, { url }), 'invalid-url');
+		}
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('saves an icon and a preview image with the item, and records that the page was read', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, {
+			url: 'https://example.org/a',
+			favicon: 'https://example.org/favicon.ico',
+			image: 'https://example.org/cover.jpg',
+			pageDetailsAt: 5
+		});
+		const item = getItem(doc, itemId)!;
+		expect(item.favicon).toBe('https://example.org/favicon.ico');
+		expect(item.image).toBe('https://example.org/cover.jpg');
+		expect(item.pageDetailsAt).toBe(5);
+		expect(getItem(doc, addItem(doc, ana, { url: 'https://example.org/b' }).itemId)).toMatchObject({ favicon: '', pageDetailsAt: null });
+	});
+
+	it('refuses an icon that is not an http(s) address', () => {
+		const { doc, ana } = setup();
+		expectError(() => addItem(doc, ana, { url: 'https://e.org/b', favicon: 'javascript:alert(1)' }), 'unsupported-url');
+		const { itemId } = addItem(doc, ana, { url: 'https://e.org/c' });
+		expectError(() => fillPageDetails(doc, ana, itemId, { favicon: 'data:image/png;base64,AAAA' }), 'unsupported-url');
+		expect(getItem(doc, itemId)!.pageDetailsAt).toBeNull();
+	});
+
+	it('fills only what the member left empty', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://www.example.org/a', title: 'My own title' });
+		fillPageDetails(doc, bookkeepingOrigin(ana), itemId, {
+			title: 'The page title',
+			site: 'Example News',
+			description: 'What the page says about itself.',
+			image: 'https://example.org/cover.jpg',
+			favicon: 'https://example.org/icon.png'
+		});
+		const item = getItem(doc, itemId)!;
+		expect(item.title).toBe('My own title');
+		expect(item.site).toBe('Example News');
+		expect(item.description).toBe('What the page says about itself.');
+		expect(item.image).toBe('https://example.org/cover.jpg');
+		expect(item.favicon).toBe('https://example.org/icon.png');
+		expect(item.pageDetailsAt).toBeGreaterThan(0);
+
+		// A second reading (another member's app) replaces nothing.
+		fillPageDetails(doc, ana, itemId, { title: 'Other', site: 'Other', description: 'Other', favicon: 'https://x.org/i.png' });
+		expect(getItem(doc, itemId)).toMatchObject({ title: 'My own title', site: 'Example News', description: 'What the page says about itself.', favicon: 'https://example.org/icon.png' });
+	});
+
+	it('keeps a site name and description the member wrote', () => {
+		const { doc, ana } = setup();
+		const { itemId } = addItem(doc, ana, { url: 'https://example.org/a', site: 'Mine', description: 'My words' });
+		fillPageDetails(doc, ana, itemId, { site: 'Theirs', description: 'Their words' });
+		expect(getItem(doc, itemId)).toMatchObject({ site: 'Mine', description: 'My words' });
 	});
 });

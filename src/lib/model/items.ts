@@ -1,10 +1,10 @@
 // Writes on items: save, edit, delete and restore, tags and view counts.
 import type * as Y from 'yjs';
-import { now, validMemberId, write } from './actor';
+import { bookkeepingOrigin, now, validMemberId, write } from './actor';
 import { ModelError } from './errors';
 import { descriptionText, key, roots, splitKey, SEP, type ItemField, type PlainValue } from './schema';
 import { LIMITS, cleanLine, cleanText, normalizeTag, parseTagList, replaceText } from './text';
-import type { Actor, ItemEdit, ItemInput } from './types';
+import type { Actor, ItemEdit, ItemInput, PageDetails } from './types';
 import { hash64, normalizeUrl, siteFromUrl } from './url';
 
 /** Separates descriptions written concurrently by different members, trimmed away on read. */
@@ -36,9 +36,23 @@ interface CleanItem {
 	title: string;
 	site: string;
 	image: string;
+	favicon: string;
+	pageDetailsAt: number | undefined;
 	description: string;
 	tags: string[];
 	createdAt: number | undefined;
+}
+
+/** An image's address (preview or icon): '' for none, else a web address like a page's. */
+function imageUrl(input: string | undefined): string {
+	return input && input.trim() ? normalizeUrl(input) : '';
+}
+
+function validTime(at: number | undefined, what: string): number | undefined {
+	if (at !== undefined && !(Number.isFinite(at) && at >= 0)) {
+		throw new ModelError('invalid-input', `The ${what} is not a valid time.`);
+	}
+	return at;
 }
 
 function cleanItemInput(input: ItemInput): CleanItem {
@@ -47,18 +61,18 @@ function cleanItemInput(input: ItemInput): CleanItem {
 	if (tags.length > LIMITS.tagsPerItem) {
 		throw new ModelError('too-long', `An item can carry at most ${LIMITS.tagsPerItem} tags.`);
 	}
-	let image = '';
-	if (input.image) image = normalizeUrl(input.image);
-	const createdAt = input.createdAt;
-	if (createdAt !== undefined && !(Number.isFinite(createdAt) && createdAt >= 0)) {
-		throw new ModelError('invalid-input', 'The saved date is not a valid time.');
-	}
+	const image = imageUrl(input.image);
+	const favicon = imageUrl(input.favicon);
+	const createdAt = validTime(input.createdAt, 'saved date');
+	const pageDetailsAt = validTime(input.pageDetailsAt, 'time the page was read');
 	return {
 		url,
 		itemId: hash64(url),
 		title: cleanLine(input.title, LIMITS.title, 'title'),
 		site: cleanLine(input.site, LIMITS.site, 'site name'),
 		image,
+		favicon,
+		pageDetailsAt,
 		description: cleanText(input.description, LIMITS.description, 'description').trim(),
 		tags,
 		createdAt
@@ -90,6 +104,10 @@ export function addItem(doc: Y.Doc, actor: Actor, input: ItemInput): AddResult {
 		const site = item.site || siteFromUrl(item.url);
 		if (site && !field(doc, item.itemId, 'site')) setField(doc, item.itemId, 'site', site);
 		if (item.image && !field(doc, item.itemId, 'image')) setField(doc, item.itemId, 'image', item.image);
+		if (item.favicon && !field(doc, item.itemId, 'favicon')) setField(doc, item.itemId, 'favicon', item.favicon);
+		if (item.pageDetailsAt !== undefined && !field(doc, item.itemId, 'pageDetailsAt')) {
+			setField(doc, item.itemId, 'pageDetailsAt', item.pageDetailsAt);
+		}
 		if (item.description) {
 			const text = descriptionText(doc, item.itemId);
 			const current = text.toString();
@@ -118,6 +136,34 @@ export function editItem(doc: Y.Doc, actor: Actor, itemId: string, edit: ItemEdi
 		if (image !== undefined) setField(doc, itemId, 'image', image);
 		if (description !== undefined) replaceText(descriptionText(doc, itemId), description);
 		setField(doc, itemId, 'editedAt', now(actor));
+	});
+}
+
+/**
+ * Fills what an item lacks from its page's details (read by the relay): a field a member wrote is
+ * never replaced. Records that the page was read, so it is read once, whichever member's app did it.
+ * Bookkeeping, not an edit: pass a bookkeeping origin (`bookkeepingOrigin`) when it runs by itself.
+ */
+export function fillPageDetails(doc: Y.Doc, actor: Actor, itemId: string, details: PageDetails): void {
+	requireItem(doc, itemId);
+	const title = cleanLine(details.title, LIMITS.title, 'title');
+	const site = cleanLine(details.site, LIMITS.site, 'site name');
+	const description = cleanText(details.description, LIMITS.description, 'description').trim();
+	const image = imageUrl(details.image);
+	const favicon = imageUrl(details.favicon);
+	write(doc, actor, () => {
+		const fill = (name: ItemField, value: string) => {
+			if (value && !field(doc, itemId, name)) setField(doc, itemId, name, value);
+		};
+		fill('title', title);
+		// The site name saved by default is the host; the page's own name is better.
+		if (site && (!field(doc, itemId, 'site') || field(doc, itemId, 'site') === siteFromUrl(String(roots(doc).items.get(itemId)?.url ?? '')))) {
+			setField(doc, itemId, 'site', site);
+		}
+		fill('image', image);
+		fill('favicon', favicon);
+		if (description && !readDescription(doc, itemId)) descriptionText(doc, itemId).insert(0, description + DESCRIPTION_END);
+		setField(doc, itemId, 'pageDetailsAt', now(actor));
 	});
 }
 
@@ -197,12 +243,13 @@ export function itemTags(doc: Y.Doc, itemId: string): string[] {
 
 /**
  * Counts one view by the acting member. Each document instance (client id) writes its own counter,
- * so views from several devices, online or not, add up.
+ * so views from several devices, online or not, add up. A view is bookkeeping, not an edit: it is
+ * written under a bookkeeping origin (not undone, not counted as a change waiting for the relay).
  */
 export function countView(doc: Y.Doc, actor: Actor, itemId: string): void {
 	requireItem(doc, itemId);
 	validMemberId(actor.memberId);
 	const views = roots(doc).views;
 	const k = key(itemId, actor.memberId, String(doc.clientID));
-	write(doc, actor, () => views.set(k, (views.get(k) ?? 0) + 1));
+	write(doc, actor.bookkeeping ? actor : bookkeepingOrigin(actor), () => views.set(k, (views.get(k) ?? 0) + 1));
 }

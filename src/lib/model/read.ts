@@ -107,6 +107,8 @@ export function readAllItems(doc: Y.Doc): Item[] {
 			title: '',
 			site: '',
 			image: '',
+			favicon: '',
+			pageDetailsAt: null,
 			description: description(doc, id),
 			createdAt: 0,
 			createdBy: '',
@@ -135,6 +137,12 @@ export function readAllItems(doc: Y.Doc): Item[] {
 				break;
 			case 'image':
 				item.image = str(value);
+				break;
+			case 'favicon':
+				item.favicon = str(value);
+				break;
+			case 'pageDetailsAt':
+				item.pageDetailsAt = numOrNull(value);
 				break;
 			case 'editedAt':
 				editedAt.set(itemId, num(value));

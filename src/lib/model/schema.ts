@@ -73,5 +73,5 @@ export function splitKey(k: string): string[] {
 }
 
 /** Item fields that merge independently, last writer wins per field. */
-export const ITEM_FIELDS = ['title', 'site', 'image', 'editedAt', 'deletedAt', 'deletedBy'] as const;
+export const ITEM_FIELDS = ['title', 'site', 'image', 'favicon', 'pageDetailsAt', 'editedAt', 'deletedAt', 'deletedBy'] as const;
 export type ItemField = (typeof ITEM_FIELDS)[number];

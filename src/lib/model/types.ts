@@ -5,6 +5,8 @@ export interface Actor {
 	readonly memberId: string;
 	readonly now?: () => number;
 	readonly newId?: () => string;
+	/** Set on origins of bookkeeping writes (see `bookkeepingOrigin`). */
+	readonly bookkeeping?: true;
 }
 
 export type Role = 'owner' | 'editor' | 'viewer';
@@ -60,6 +62,10 @@ export interface Item {
 	title: string;
 	site: string;
 	image: string;
+	/** The page's icon (http(s) URL), or ''. */
+	favicon: string;
+	/** When the page's details (title, description, icon, image) were looked up; null: not yet. */
+	pageDetailsAt: number | null;
 	description: string;
 	/** When the first member saved it, and who. */
 	createdAt: number;
@@ -82,6 +88,9 @@ export interface ItemInput {
 	title?: string;
 	site?: string;
 	image?: string;
+	favicon?: string;
+	/** Set when the page's details were looked up before saving (they fill the fields above). */
+	pageDetailsAt?: number;
 	description?: string;
 	tags?: string | readonly string[];
 	/** When the page was saved, for imports; defaults to now. */
@@ -93,6 +102,15 @@ export interface ItemEdit {
 	site?: string;
 	image?: string;
 	description?: string;
+}
+
+/** What the relay read from a page, to fill in what an item lacks. */
+export interface PageDetails {
+	title?: string;
+	site?: string;
+	description?: string;
+	image?: string;
+	favicon?: string;
 }
 
 export interface HighlightInput {

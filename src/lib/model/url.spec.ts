@@ -47,7 +47,15 @@ describe('parseWebUrl refuses what is not a web page', () => {
 		['http://', 'invalid-url'],
 		['https://exa mple.org', 'invalid-url'],
 		['https://example.org/\u0000x', 'invalid-url'],
-		['https://example.org/' + 'a'.repeat(3_000), 'too-long']
+		['https://example.org/' + 'a'.repeat(3_000), 'too-long'],
+		// What some URL parsers let through as a host: Chromium's "not%20a%20url", punctuation, empty labels.
+		['https://not%20a%20url', 'invalid-url'],
+		['https://a!b.example.org', 'invalid-url'],
+		['https://foo,bar.org', 'invalid-url'],
+		['https://a..b.org', 'invalid-url'],
+		// Typed without a scheme, a single word is not an address.
+		['notaurl', 'invalid-url'],
+		['not_a_url', 'invalid-url']
 	])('%s', (input, code) => {
 		let error: unknown;
 		try {
@@ -58,6 +66,22 @@ describe('parseWebUrl refuses what is not a web page', () => {
 		expect(error).toBeInstanceOf(ModelError);
 		expect((error as ModelError).code).toBe(code);
 		expect((error as ModelError).message.length).toBeGreaterThan(10);
+	});
+});
+
+describe('parseWebUrl keeps every real address', () => {
+	it.each([
+		'example.org',
+		'https://sub_domain.example.org/x',
+		'http://localhost:8080/page',
+		'localhost/notes',
+		'http://intranet/wiki',
+		'http://192.168.1.10/x',
+		'http://[::1]:8080/',
+		'https://münchen.de/straße',
+		'https://example.org./trailing-dot'
+	])('%s', (input) => {
+		expect(() => parseWebUrl(input)).not.toThrow();
 	});
 });
 

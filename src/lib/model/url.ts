@@ -23,6 +23,10 @@ const TRACKING_PARAMS = new Set([
 	'si'
 ]);
 
+/** Labels of letters, digits, hyphens and underscores (as parsed: lower-case, IDNs in punycode). */
+const HOST_NAME = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.?$/;
+const IPV6_HOST = /^\[[0-9a-f:.]+\]$/;
+
 function isTrackingParam(name: string): boolean {
 	const lower = name.toLowerCase();
 	return lower.startsWith('utm_') || TRACKING_PARAMS.has(lower);
@@ -39,11 +43,14 @@ export function parseWebUrl(input: string): URL {
 	if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
 		throw new ModelError('invalid-url', 'That address contains control characters; paste it again from the browser.');
 	}
+	const notAnAddress = () =>
+		new ModelError('invalid-url', `"${trimmed.slice(0, 80)}" is not a web address. Use one like https://example.org/article.`);
+	const schemeGiven = /^[a-z][a-z0-9+.-]*:/i.test(trimmed);
 	let url: URL;
 	try {
-		url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : `https://${trimmed}`);
+		url = new URL(schemeGiven ? trimmed : `https://${trimmed}`);
 	} catch {
-		throw new ModelError('invalid-url', `"${trimmed.slice(0, 80)}" is not a web address. Use one like https://example.org/article.`);
+		throw notAnAddress();
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new ModelError(
@@ -52,6 +59,13 @@ export function parseWebUrl(input: string): URL {
 		);
 	}
 	if (!url.hostname) throw new ModelError('invalid-url', 'That address has no host name.');
+	// Browsers differ on what a host may hold (Chromium turns "not a url" into "not%20a%20url"), so
+	// the host must be a plain domain name or IP address whatever the parser let through.
+	if (!HOST_NAME.test(url.hostname) && !IPV6_HOST.test(url.hostname)) throw notAnAddress();
+	// Typed without a scheme, a single word ("hello") is a typo rather than a host on the local network.
+	if (!schemeGiven && !url.hostname.includes('.') && !url.hostname.startsWith('[') && url.hostname !== 'localhost') {
+		throw notAnAddress();
+	}
 	return url;
 }
 

@@ -5,6 +5,7 @@ import {
 	addHighlight,
 	addItem,
 	addNote,
+	bookkeepingOrigin,
 	countMembers,
 	countTags,
 	countView,
@@ -16,6 +17,7 @@ import {
 	editHighlight,
 	editItem,
 	editNote,
+	fillPageDetails,
 	getGroupInfo,
 	hasGroup,
 	itemIdForUrl,
@@ -44,6 +46,7 @@ import {
 	type ListQuery,
 	type Member,
 	type MemberCount,
+	type PageDetails,
 	type TagCount,
 	type TrashEntry
 } from '$lib/model';
@@ -97,7 +100,7 @@ export class GroupState {
 	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
 		this.doc = session.doc;
 		this.actor = typeof member === 'string' ? { memberId: member } : member;
-		this.#viewer = { ...this.actor };
+		this.#viewer = bookkeepingOrigin(this.actor);
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
 			if (!this.#pendingAll) {
@@ -305,6 +308,11 @@ export class GroupState {
 			}, this.actor);
 			return result;
 		});
+	}
+
+	/** Fills what the item lacks from its page's details: bookkeeping, not an edit to undo. */
+	fillPageDetails(itemId: string, details: PageDetails): void {
+		fillPageDetails(this.doc, this.#viewer, itemId, details);
 	}
 
 	editItem(itemId: string, edit: ItemEdit): void {

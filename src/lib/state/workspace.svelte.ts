@@ -10,6 +10,8 @@ import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 import { saveSummary } from './summaries';
+import { PageDetailsFiller } from './page-details';
+import { readPageDetails } from '$lib/api/page-details';
 
 export class Workspace {
 	readonly stored: StoredGroup;
@@ -25,6 +27,7 @@ export class Workspace {
 	#introducedAs = '';
 	#remembered = false;
 	#cleanups: (() => void)[] = [];
+	readonly #pageDetails: PageDetailsFiller;
 
 	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
 		this.stored = stored;
@@ -34,10 +37,14 @@ export class Workspace {
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#role = stored.role;
+		this.#pageDetails = new PageDetailsFiller(profile.memberId, (url) => readPageDetails(stored.groupId, stored.token, url));
 		this.#cleanups.push(
 			session.subscribe((status) => {
 				this.#status = status;
-				if (status.kind === 'synced') void this.#checkRole();
+				if (status.kind === 'synced') {
+					void this.#checkRole();
+					this.fillPageDetails();
+				}
 			})
 		);
 		const onAwareness = () => (this.#people = readPresence(session, profile.memberId));
@@ -113,6 +120,11 @@ export class Workspace {
 	get canEdit(): boolean {
 		const status = this.#status;
 		return !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
+	}
+
+	/** Fills in the details of pages this member added that the relay has not read yet. */
+	fillPageDetails(): void {
+		if (this.canEdit) void this.#pageDetails.run(this.group);
 	}
 
 	/** Makes sure the group lists this member with their current name and colour. */

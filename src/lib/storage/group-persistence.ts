@@ -37,6 +37,11 @@ interface Queued {
 export interface PersistenceOptions {
 	/** Remote updates (from the relay or another tab) are stored settled; everything else waits. */
 	isLocal: (origin: unknown) => boolean;
+	/**
+	 * Local writes that are not the member's edits (a view counted): stored settled and not counted
+	 * as waiting. They still reach the relay, which learns of everything the doc holds when it syncs.
+	 */
+	isBookkeeping?: (origin: unknown) => boolean;
 	/** Settled entries allowed before they are merged into one. */
 	compactAfter?: number;
 	retryMs?: number;
@@ -74,7 +79,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	const onUpdate = (update: Uint8Array, updateOrigin: unknown) => {
 		if (updateOrigin === origin) return;
 		let change: LocalChange | null = null;
-		if (options.isLocal(updateOrigin)) {
+		if (options.isLocal(updateOrigin) && !options.isBookkeeping?.(updateOrigin)) {
 			change = { seq: ++seq, update, key: null };
 			changes.push(change);
 		}

@@ -6,7 +6,7 @@ import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { messageYjsSyncStep1, messageYjsSyncStep2, writeSyncStep1 } from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { isWritable } from '$lib/model';
+import { isBookkeeping, isWritable } from '$lib/model';
 import type { Profile } from '$lib/storage/types';
 import type { UpdateLog } from '$lib/storage/update-log';
 import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
@@ -76,7 +76,9 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 	doc.on('update', onDocUpdate);
 
 	const persistence: GroupPersistence = persistGroup(doc, groupId, opts.log ?? createIdbUpdateLog(), {
-		isLocal: (origin) => origin !== provider
+		isLocal: (origin) => origin !== provider,
+		// "N changes waiting" counts what the member did, not the view counter.
+		isBookkeeping
 	});
 
 	const listeners = new Set<(status: SyncStatus) => void>();

@@ -1,0 +1,88 @@
+// @vitest-environment jsdom
+// The one Markdown renderer of notes and of notes on highlights: syntax rendered, nothing executable kept.
+import { describe, expect, it } from 'vitest';
+import { markdownHtml, renderInlineMarkdown, renderMarkdown } from './render';
+
+function dom(html: string): HTMLElement {
+	const div = document.createElement('div');
+	div.innerHTML = html;
+	return div;
+}
+
+/** Every attribute name in the rendered HTML. */
+function attributes(html: string): string[] {
+	return [...dom(html).querySelectorAll('*')].flatMap((el) => el.getAttributeNames());
+}
+
+describe('renderMarkdown', () => {
+	it('renders emphasis, lists and safe links', () => {
+		const out = dom(renderMarkdown('Une **promesse** et *plus*\n\n- un\n- deux\n\n[Rue89](https://rue89.nouvelobs.com/)'));
+		expect(out.querySelector('strong')?.textContent).toBe('promesse');
+		expect(out.querySelector('em')?.textContent).toBe('plus');
+		expect(out.querySelectorAll('li')).toHaveLength(2);
+		const link = out.querySelector('a');
+		expect(link?.getAttribute('href')).toBe('https://rue89.nouvelobs.com/');
+		expect(link?.getAttribute('rel')).toContain('noopener');
+		expect(link?.getAttribute('target')).toBe('_blank');
+	});
+
+	const HOSTILE = [
+		'<img src=x onerror=alert(1)>',
+		'Before <img src=x onerror=alert(1)> after',
+		'<p onclick="alert(1)">click</p>',
+		'<svg><circle onload=alert(1)></circle></svg>',
+		'<a href="https://example.org" onmouseover="alert(1)">x</a>',
+		'<details open ontoggle=alert(1)>x</details>',
+		'<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+		'![x" onerror="alert(1)](https://example.org/a.png)',
+		'<div>\n\n<img src=x onerror=alert(1)>\n\n</div>'
+	];
+
+	it.each(HOSTILE)('hands the sanitiser no tag the member typed, so no handler is ever parsed: %s', (input) => {
+		// Chromium reports a CSP violation as soon as any document parses an on* attribute.
+		for (const html of [markdownHtml(input), markdownHtml(input, true)]) {
+			expect(html).not.toMatch(/<(img|svg|p onclick|a href="https:\/\/example.org" on|details|math|div)\b[^>]*/i);
+			expect(html).not.toMatch(/<[^>]*\son\w+\s*=/i);
+		}
+	});
+
+	it.each(HOSTILE)('shows raw HTML as the text it is, with no element or handler: %s', (input) => {
+		const out = dom(renderMarkdown(input));
+		expect(attributes(out.innerHTML).filter((name) => /^on/i.test(name))).toEqual([]);
+		expect(out.querySelector('img, svg, math, details, div')).toBeNull();
+	});
+
+	it('shows a typed tag as text', () => {
+		expect(dom(renderMarkdown('Before <img src=x onerror=alert(1)> after')).textContent?.trim()).toBe('Before <img src=x onerror=alert(1)> after');
+	});
+
+	it.each([
+		['[x](javascript:alert(1))', 'x'],
+		['[x](JaVaScRiPt:alert(1))', 'x'],
+		['[x](data:text/html,boom)', 'x'],
+		['[x](vbscript:msgbox)', 'x'],
+		['[**bold** x](javascript:alert(1))', 'bold x'],
+		['<javascript:alert(1)>', 'javascript:alert(1)'],
+		['[x][ref]\n\n[ref]: javascript:alert(1)', 'x']
+	])('shows the unsafe link %s as plain text', (input, text) => {
+		const out = dom(renderMarkdown(input));
+		expect(out.querySelector('a')).toBeNull();
+		expect(out.textContent?.trim()).toBe(text);
+	});
+});
+
+describe('renderInlineMarkdown', () => {
+	it('renders a highlight note’s Markdown inline, like a note', () => {
+		const out = dom(renderInlineMarkdown('une **promesse**, voir [ici](https://example.org)'));
+		expect(out.querySelector('strong')?.textContent).toBe('promesse');
+		expect(out.querySelector('a')?.getAttribute('href')).toBe('https://example.org');
+		expect(out.querySelector('p')).toBeNull();
+	});
+
+	it('keeps nothing executable and unsafe links as text', () => {
+		const out = dom(renderInlineMarkdown('<img src=x onerror=alert(1)> [x](javascript:alert(1))'));
+		expect(out.querySelector('img, a')).toBeNull();
+		expect(attributes(out.innerHTML)).toEqual([]);
+		expect(out.textContent?.trim()).toBe('<img src=x onerror=alert(1)> x');
+	});
+});

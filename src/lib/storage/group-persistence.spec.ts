@@ -1,0 +1,70 @@
+// "N changes waiting" counts what the member did: views counted on the way are stored, and reach the
+// relay, but are not changes waiting for it.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addItem, addNote, countView, createGroup, isBookkeeping } from '$lib/model';
+import { GroupState } from '$lib/state/group.svelte';
+import { createMemoryBacking, createMemoryUpdateLog } from './memory-update-log';
+import { persistGroup } from './group-persistence';
+
+const RELAY = { relay: true };
+
+function setUp() {
+	const backing = createMemoryBacking();
+	const doc = new Y.Doc({ guid: 'g1' });
+	const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(backing), {
+		isLocal: (origin) => origin !== RELAY,
+		isBookkeeping
+	});
+	return { backing, doc, persistence };
+}
+
+describe('changes waiting for the relay', () => {
+	it('counts a note added offline as one change, not the view of its item too', async () => {
+		const { doc, persistence } = setUp();
+		await persistence.loaded;
+		const state = new GroupState({ doc }, 'ann');
+		createGroup(doc, state.actor, { name: 'Tic&Travail', member: { name: 'Ann', color: '#3366cc' } });
+		const { itemId } = state.addItem({ url: 'https://scinfolex.com/remunerer', title: 'Rémunérer les amateurs' });
+		persistence.confirm(persistence.mark());
+		expect(persistence.state.waiting).toBe(0);
+
+		state.countView(itemId); // opening the item page
+		expect(persistence.state.waiting).toBe(0);
+		state.addNote(itemId, 'on rentre dans le **vif** du sujet');
+		expect(persistence.state.waiting).toBe(1);
+		state.destroy();
+	});
+
+	it('does not count a view written by the model with the member as actor', async () => {
+		const { doc, persistence } = setUp();
+		await persistence.loaded;
+		const actor = { memberId: 'ann' };
+		createGroup(doc, actor, { name: 'G', member: { name: 'Ann', color: '#3366cc' } });
+		const { itemId } = addItem(doc, actor, { url: 'https://example.org/a' });
+		const before = persistence.state.waiting;
+		countView(doc, actor, itemId);
+		countView(doc, actor, itemId);
+		expect(persistence.state.waiting).toBe(before);
+		addNote(doc, actor, itemId, { text: 'a note' });
+		expect(persistence.state.waiting).toBe(before + 1);
+	});
+
+	it('keeps the views in storage, so they survive a reload and reach the relay later', async () => {
+		const { backing, doc, persistence } = setUp();
+		await persistence.loaded;
+		const actor = { memberId: 'ann' };
+		createGroup(doc, actor, { name: 'G', member: { name: 'Ann', color: '#3366cc' } });
+		const { itemId } = addItem(doc, actor, { url: 'https://example.org/a' });
+		countView(doc, actor, itemId);
+		await persistence.flushed();
+		persistence.destroy();
+
+		const reloaded = new Y.Doc({ guid: 'g1' });
+		const again = persistGroup(reloaded, 'g1', createMemoryUpdateLog(backing), { isLocal: () => true, isBookkeeping });
+		await again.loaded;
+		expect(Y.encodeStateAsUpdate(reloaded)).toEqual(Y.encodeStateAsUpdate(doc));
+		// Two edits wait (the group and the item); the view does not.
+		expect(again.state.waiting).toBe(2);
+	});
+});
