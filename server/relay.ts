@@ -92,7 +92,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const forgetGroup = async (groupId: string): Promise<void> => {
 		const first = !deletedGroups.has(groupId);
 		deletedGroups.add(groupId);
-		const closed = rooms.drop(groupId, CloseCode.unauthorized, GROUP_DELETED);
+		const closed = rooms.drop(groupId, CloseCode.groupDeleted, GROUP_DELETED);
 		if (closed > 0) metrics.refusals.add(closed, { reason: 'group-deleted' });
 		await store.remove(groupId);
 		if (first) log.info('group deleted', { groupId, connections: closed });
@@ -201,7 +201,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 				return;
 			}
 			if (deletedGroups.has(groupId)) {
-				ws.close(CloseCode.unauthorized, GROUP_DELETED);
+				ws.close(CloseCode.groupDeleted, GROUP_DELETED);
 				return;
 			}
 			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);
@@ -224,7 +224,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const closed = rooms.closePeers(
 			groupId,
 			tokenId,
-			CloseCode.unauthorized,
+			CloseCode.revoked,
 			'This invite link has been revoked — ask the group\'s owner for a new one.'
 		);
 		if (closed > 0) {

@@ -374,6 +374,17 @@ export class GroupState {
 		this.#act(() => editNote(this.doc, this.actor, noteId, text));
 	}
 
+	/**
+	 * Live typing in a note, a highlight's note or a description (sync/collab-text.ts): written as
+	 * this member, keystrokes merged into one undo step by the undo manager's timeout, and shown
+	 * at the pace of the group's size rather than on every key.
+	 */
+	editText(target: { kind: 'note' | 'highlight' | 'description'; id: string }, value: string): void {
+		if (target.kind === 'note') editNote(this.doc, this.actor, target.id, value);
+		else if (target.kind === 'highlight') editHighlight(this.doc, this.actor, target.id, { note: value });
+		else editItem(this.doc, this.actor, target.id, { description: value });
+	}
+
 	deleteNote(noteId: string): void {
 		this.#act(() => deleteNote(this.doc, this.actor, noteId));
 	}

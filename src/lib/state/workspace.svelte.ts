@@ -4,6 +4,8 @@ import { getContext, setContext } from 'svelte';
 import type { Profile, StoredGroup } from '$lib/storage/types';
 import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
+import { watchPeople } from '$lib/sync/presence';
+import { requestPersistentStorage } from '$lib/storage/persist';
 import { relayApi } from '$lib/api/relay-api';
 import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
 import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
@@ -47,10 +49,7 @@ export class Workspace {
 				}
 			})
 		);
-		const onAwareness = () => (this.#people = readPresence(session, profile.memberId));
-		session.awareness.on('change', onAwareness);
-		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
-		onAwareness();
+		this.#cleanups.push(watchPeople(session.awareness, profile.memberId, (people) => (this.#people = people)));
 		// The home page's summary: written as soon as the group is here (so a group just made or joined
 		// never reads "not opened yet"), then at most every half second, and when the page goes away.
 		let summaryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -86,7 +85,7 @@ export class Workspace {
 		return this.#status;
 	}
 
-	/** The other members online in this group now. */
+	/** The other members online in this group now: one entry per member, sorted by name. */
 	get people(): Presence[] {
 		return this.#people;
 	}
@@ -168,17 +167,6 @@ export class Workspace {
 	}
 }
 
-/** The other members online; this member's own other tabs are not "someone else". */
-function readPresence(session: GroupSession, me: string): Presence[] {
-	const people: Presence[] = [];
-	for (const [clientId, state] of session.awareness.getStates()) {
-		if (clientId === session.awareness.clientID) continue;
-		const member = (state as { member?: Presence }).member;
-		if (member && typeof member.memberId === 'string' && member.memberId !== me) people.push(member);
-	}
-	return people;
-}
-
 const open = new Map<string, Workspace>();
 
 /** The open workspace of a group, opening its session the first time. */
@@ -186,7 +174,14 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	const existing = open.get(stored.groupId);
 	if (existing && existing.profile.memberId === profile.memberId && existing.stored.token === stored.token) return existing;
 	existing?.destroy();
-	const session = openGroupSession({ groupId: stored.groupId, token: stored.token, create: stored.unregistered, profile });
+	requestPersistentStorage();
+	const session = openGroupSession({
+		groupId: stored.groupId,
+		token: stored.token,
+		create: stored.unregistered,
+		profile,
+		onRegistered: () => void patchGroup(stored.groupId, { unregistered: false }).catch(() => {})
+	});
 	const workspace = new Workspace(stored, profile, session);
 	open.set(stored.groupId, workspace);
 	return workspace;

@@ -1,6 +1,7 @@
 // The status bar's words, the relay's refusals in words, and the reconnection delays.
 import { describe, expect, it } from 'vitest';
 import { describeStatus } from './status-text';
+import { CloseCode } from '$lib/rules';
 import { refusalFor } from './refusals';
 import { BACKOFF_CAP_MS, jitteredBackoff } from './backoff';
 
@@ -26,14 +27,14 @@ describe('describeStatus', () => {
 
 describe('refusalFor', () => {
 	it('names each refusal the relay makes, never by its number', () => {
-		expect(refusalFor(4401, 'This invite link has been revoked')?.reason).toBe('revoked');
-		expect(refusalFor(4401, '')?.reason).toBe('bad-token');
-		expect(refusalFor(4401, 'This group was deleted by its owner.')).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
+		expect(refusalFor(CloseCode.revoked)?.reason).toBe('revoked');
+		expect(refusalFor(CloseCode.unauthorized)?.reason).toBe('bad-token');
+		expect(refusalFor(CloseCode.groupDeleted)).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
 		expect(refusalFor(4403)?.reason).toBe('forbidden');
 		expect(refusalFor(4413)?.reason).toBe('too-large');
 		expect(refusalFor(4429)?.reason).toBe('rate-limited');
 		expect(refusalFor(4400)?.reason).toBe('malformed');
-		for (const code of [4400, 4401, 4403, 4413, 4429, 4450]) expect(refusalFor(code)?.message).not.toMatch(/\d{4}/);
+		for (const code of [4400, 4401, 4402, 4403, 4410, 4413, 4429, 4450]) expect(refusalFor(code)?.message).not.toMatch(/\d{4}/);
 	});
 
 	it('treats other closes as passing trouble', () => {
