@@ -18,6 +18,11 @@ export const refusals = {
 		),
 	revoked: () =>
 		refuse(401, 4401, 'revoked', 'This invite link has been revoked — ask the group’s owner for a new one.'),
+	inviteUsed: () =>
+		refuse(401, 4401, 'invite-used', 'This invite link has already been used — ask the group’s owner for a new one.'),
+	/** A single-use invite is exchanged for a member token by joining; it never syncs itself. */
+	inviteNotJoined: () =>
+		refuse(403, 4403, 'invite-not-joined', 'This is a single-use invite link: open it in a browser to join the group first.'),
 	feedTokenCannotSync: () =>
 		refuse(403, 4403, 'feed-token', 'This is a feed link: it can only be used in a feed reader, not to open the group.'),
 	groupExists: () =>
