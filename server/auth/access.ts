@@ -28,6 +28,9 @@ export interface IssuedToken {
 /** `tokenId` null: the whole group was deleted. `cause` says why the token's connections must close. */
 export type RevokeListener = (groupId: string, tokenId: string | null, cause: AccessChangeCause) => void;
 
+/** A revoked token in words: a member who joined was removed; anything else is a revoked link. */
+const revokedRefusal = (record: TokenRecord): Refusal => (record.kind === 'member' && record.inviteId !== null ? refusals.removed() : refusals.revoked());
+
 /** A single-use invite never opens the group itself: joining exchanges it for a member token. */
 function unusableInvite(record: TokenRecord): Refusal | null {
 	if (record.kind !== 'invite' || record.maxUses !== 1) return null;
@@ -62,7 +65,7 @@ export class GroupAccess {
 
 		const found = this.#find(groupId, token);
 		if (found) {
-			if (found.revokedAt !== null) return refusals.revoked();
+			if (found.revokedAt !== null) return revokedRefusal(found);
 			const unusable = unusableInvite(found);
 			if (unusable) return unusable;
 			this.#seen(found);
@@ -112,7 +115,7 @@ export class GroupAccess {
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
 		if (found) {
-			if (found.revokedAt !== null) return refusals.revoked();
+			if (found.revokedAt !== null) return revokedRefusal(found);
 			if (found.kind === 'invite' && found.maxUses === 1 && found.usedAt !== null) return refusals.inviteUsed();
 			this.#seen(found);
 			return found;

@@ -31,10 +31,14 @@ export interface InviteEntry {
 
 /**
  * Joins with `presented` (the token of `record`): an invite is exchanged for a new member token
- * named `name`; a member token (the creator's, an operator's link) is already the member's own.
+ * named `name`; a member token (the creator's, an operator's link) is already the member's own,
+ * and a name given with it renames the member.
  */
 export function joinGroup(access: GroupAccess, record: TokenRecord, presented: string, name: string): IssuedToken | Refusal {
-	if (record.kind === 'member') return { token: presented, record };
+	if (record.kind === 'member') {
+		if (name && name !== record.label) access.store.rename(record.id, name);
+		return { token: presented, record: { ...record, label: name || record.label } };
+	}
 	const token = newToken();
 	const member = access.store.redeemInvite(record, hashToken(token), name || record.label);
 	if (!member) return record.maxUses === 1 ? refusals.inviteUsed() : refusals.revoked();

@@ -18,6 +18,8 @@ export const refusals = {
 		),
 	revoked: () =>
 		refuse(401, 4401, 'revoked', 'This invite link has been revoked — ask the group’s owner for a new one.'),
+	/** A member's own token, revoked because the owner removed them. */
+	removed: () => refuse(401, 4401, 'removed', 'The group’s owner removed you from this group — ask them if this was a mistake.'),
 	inviteUsed: () =>
 		refuse(401, 4401, 'invite-used', 'This invite link has already been used — ask the group’s owner for a new one.'),
 	/** A single-use invite is exchanged for a member token by joining; it never syncs itself. */

@@ -222,6 +222,11 @@ export class TokenStore {
 		})();
 	}
 
+	/** Renames a member (their display name, as the owner sees it in the member list). */
+	rename(tokenId: string, name: string): void {
+		this.#db.prepare("UPDATE auth_tokens SET label = ? WHERE id = ? AND kind = 'member'").run(name, tokenId);
+	}
+
 	/** Remembers that this token's holder was just here. */
 	touch(tokenId: string, now = Date.now()): void {
 		this.#db.prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, tokenId);
