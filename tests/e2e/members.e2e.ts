@@ -127,6 +127,38 @@ describe('members and invite links', () => {
 	});
 });
 
+describe('joining offline', () => {
+	it('with a single-use link finishes once the relay answers: the link is then spent', async () => {
+		const owner = await person();
+		const groupId = await newGroup(owner, 'Offline joins');
+		await tab(owner, 'Settings').click();
+		await owner.getByLabel(/Who is it for/).fill('Bo');
+		await owner.getByRole('button', { name: 'Create invite link' }).click();
+		const link = await owner.getByLabel('Invite link for an editor (Bo)').inputValue();
+
+		const bo = await person(360);
+		// The relay's API is unreachable while Bo joins, so the link cannot be exchanged yet.
+		await bo.context().route('**/api/**', (route) => route.abort());
+		await bo.goto(link);
+		await bo.getByLabel('Your display name').fill('Bo');
+		await bo.getByRole('button', { name: 'Join the group' }).click();
+		await bo.waitForURL(/\/g\/[^/]+$/);
+		await bo.getByText('You can read this group but not edit it.').waitFor();
+
+		// Once the relay answers, the join finishes by itself: Bo syncs with a token of his own, as an editor.
+		await bo.context().unroute('**/api/**');
+		await statusSays(bo, /^Up to date$/);
+		await tab(bo, 'Add an item').waitFor({ timeout: 20_000 });
+		const stranger = await person(360);
+		await stranger.goto(link);
+		await stranger.getByTestId('join-refused').filter({ hasText: USED }).waitFor();
+		await owner.getByRole('button', { name: 'Refresh' }).click();
+		await owner.locator('[data-testid="member"][data-name="Bo"]').filter({ hasText: 'joined with the single-use link for Bo' }).waitFor();
+		expect(groupId).toBeTruthy();
+		expect(pageErrors).toEqual([]);
+	});
+});
+
 describe('the pages look alike', () => {
 	it('uses one colour picker on home and join, with distinct named colours', async () => {
 		const owner = await person();
