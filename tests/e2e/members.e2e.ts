@@ -123,6 +123,13 @@ describe('members and invite links', () => {
 		await ana.getByText('You can read this group but not edit it.').waitFor({ timeout: 15_000 });
 		await eventually(async () => (await tab(ana, 'Add an item').count()) === 0);
 		expect(await ana.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+
+		// The used link only leaves the list; Ana stays a member.
+		await owner.getByRole('button', { name: /Remove from the list/ }).click();
+		await owner.getByTestId('invite').waitFor({ state: 'detached' });
+		await owner.getByRole('button', { name: 'Refresh' }).click();
+		await anaRow.waitFor();
+		await statusSays(ana, /^Up to date$/);
 		expect(pageErrors).toEqual([]);
 	});
 });
