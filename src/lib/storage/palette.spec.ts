@@ -1,6 +1,6 @@
 // The member palette: distinct colours that text can be read on, and on white.
 import { describe, expect, it } from 'vitest';
-import { MEMBER_PALETTE, colourName } from './palette';
+import { MEMBER_PALETTE, colourName, paletteColour } from './palette';
 import { MEMBER_COLORS } from './registry';
 
 function channels(hex: string): number[] {
@@ -45,5 +45,14 @@ describe('the member palette', () => {
 		expect(new Set(MEMBER_PALETTE.map((c) => c.name)).size).toBe(MEMBER_PALETTE.length);
 		expect(colourName('#1D4ED8')).toBe('Blue');
 		expect(colourName('#123456')).toBe('#123456');
+	});
+
+	it('turns a colour of the first palette into one of this one, so the picker shows it chosen', () => {
+		expect(paletteColour('#2471a3')).toBe('#1d4ed8');
+		expect(paletteColour('#1D4ED8')).toBe('#1d4ed8');
+		expect(paletteColour('#123456')).toBe('#123456');
+		for (const old of ['#c0392b', '#8e44ad', '#2471a3', '#117a65', '#b9770e', '#a04000', '#1f618d', '#6c3483', '#196f3d', '#922b21']) {
+			expect(MEMBER_PALETTE.map((c) => c.hex)).toContain(paletteColour(old));
+		}
 	});
 });

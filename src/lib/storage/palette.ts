@@ -21,3 +21,24 @@ export const MEMBER_PALETTE: readonly MemberColour[] = [
 export function colourName(hex: string): string {
 	return MEMBER_PALETTE.find((c) => c.hex.toLowerCase() === hex.toLowerCase())?.name ?? hex;
 }
+
+/** The first palette's colours, as profiles may still hold them, and the palette colour each became. */
+const EARLIER_COLOURS: Record<string, string> = {
+	'#c0392b': '#b91c1c',
+	'#922b21': '#b91c1c',
+	'#b9770e': '#b45309',
+	'#a04000': '#78350f',
+	'#196f3d': '#4d7c0f',
+	'#117a65': '#0f766e',
+	'#2471a3': '#1d4ed8',
+	'#1f618d': '#475569',
+	'#8e44ad': '#7e22ce',
+	'#6c3483': '#be185d'
+};
+
+/** A profile's colour as one of the palette's, so the picker shows it chosen. */
+export function paletteColour(hex: string): string {
+	const lower = hex.toLowerCase();
+	if (MEMBER_PALETTE.some((c) => c.hex === lower)) return lower;
+	return EARLIER_COLOURS[lower] ?? hex;
+}

@@ -4,7 +4,7 @@ import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import type { Profile, StoredGroup } from './types';
 import { createIdbUpdateLog } from './idb-update-log';
-import { MEMBER_PALETTE } from './palette';
+import { MEMBER_PALETTE, paletteColour } from './palette';
 
 const PROFILE_KEY = '~profile';
 const GROUP_PREFIX = 'group:';
@@ -52,7 +52,9 @@ export async function patchGroup(groupId: string, patch: Partial<Omit<StoredGrou
 /** The member using this browser; made up (random id, default name and colour) on first call. */
 export async function getProfile(): Promise<Profile> {
 	const found = await get<Profile>(PROFILE_KEY, registryStore());
-	if (found && typeof found.memberId === 'string' && found.memberId) return found;
+	if (found && typeof found.memberId === 'string' && found.memberId) {
+		return typeof found.color === 'string' ? { ...found, color: paletteColour(found.color) } : found;
+	}
 	const profile = newProfile();
 	await set(PROFILE_KEY, profile, registryStore());
 	return profile;
