@@ -15,6 +15,8 @@ export const CloseCode = {
 	goingAway: 1001,
 	internalError: 1011,
 	tryAgainLater: 1013,
+	/** Not a refusal: the token's access changed (a new role); reconnecting picks it up. */
+	accessChanged: 4100,
 	malformed: 4400,
 	unauthorized: 4401,
 	forbidden: 4403,

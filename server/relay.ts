@@ -84,6 +84,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	};
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
+	const onlineTokens = (groupId: string): Set<string> => new Set([...(rooms.get(groupId)?.peers ?? [])].map((peer) => peer.tokenId));
 
 	/** Groups deleted while this relay runs, so an upgrade authorised just before the deletion is closed. */
 	const deletedGroups = new Set<string>();
@@ -123,7 +124,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -215,20 +216,28 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		});
 	});
 
-	const stopRevocations = auth.onRevoke((groupId, tokenId) => {
+	const stopRevocations = auth.onRevoke((groupId, tokenId, cause) => {
 		if (tokenId === null) {
 			// The whole group was deleted (through the API, or by the operator's CLI in another process).
 			forgetGroup(groupId).catch((error: unknown) => log.error('deleted group not removed', { groupId, error: errorText(error) }));
+			return;
+		}
+		if (cause === 'role') {
+			// The client reconnects at once and is granted its new role; a new viewer's writes stop here.
+			const closed = rooms.closePeers(groupId, tokenId, CloseCode.accessChanged, 'Your role in this group changed.');
+			if (closed > 0) log.info('connections closed for a role change', { groupId, connections: closed });
 			return;
 		}
 		const closed = rooms.closePeers(
 			groupId,
 			tokenId,
 			CloseCode.unauthorized,
-			'This invite link has been revoked — ask the group\'s owner for a new one.'
+			cause === 'removed'
+				? 'The group\'s owner removed you from this group.'
+				: 'This invite link has been revoked — ask the group\'s owner for a new one.'
 		);
 		if (closed > 0) {
-			metrics.refusals.add(closed, { reason: 'revoked' });
+			metrics.refusals.add(closed, { reason: cause });
 			log.info('revoked connections closed', { groupId, connections: closed });
 		}
 	});

@@ -5,7 +5,7 @@ import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './c
 import { mayCreate } from './creation';
 import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
 import { refusals } from './refusals';
-import { TokenStore, WHOLE_GROUP, type TokenRecord } from './store';
+import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type TokenRecord } from './store';
 import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
 import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
 
@@ -25,7 +25,17 @@ export interface IssuedToken {
 	record: TokenRecord;
 }
 
-export type RevokeListener = (groupId: string, tokenId: string | null) => void;
+/** `tokenId` null: the whole group was deleted. `cause` says why the token's connections must close. */
+export type RevokeListener = (groupId: string, tokenId: string | null, cause: AccessChangeCause) => void;
+
+/** A revoked token in words: a member who joined was removed; anything else is a revoked link. */
+const revokedRefusal = (record: TokenRecord): Refusal => (record.kind === 'member' && record.inviteId !== null ? refusals.removed() : refusals.revoked());
+
+/** A single-use invite never opens the group itself: joining exchanges it for a member token. */
+function unusableInvite(record: TokenRecord): Refusal | null {
+	if (record.kind !== 'invite' || record.maxUses !== 1) return null;
+	return record.usedAt === null ? refusals.inviteNotJoined() : refusals.inviteUsed();
+}
 
 export class GroupAccess {
 	readonly config: ResolvedAuthConfig;
@@ -55,7 +65,10 @@ export class GroupAccess {
 
 		const found = this.#find(groupId, token);
 		if (found) {
-			if (found.revokedAt !== null) return refusals.revoked();
+			if (found.revokedAt !== null) return revokedRefusal(found);
+			const unusable = unusableInvite(found);
+			if (unusable) return unusable;
+			this.#seen(found);
 			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
 		}
 
@@ -101,7 +114,12 @@ export class GroupAccess {
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
-		if (found) return found.revokedAt === null ? found : refusals.revoked();
+		if (found) {
+			if (found.revokedAt !== null) return revokedRefusal(found);
+			if (found.kind === 'invite' && found.maxUses === 1 && found.usedAt !== null) return refusals.inviteUsed();
+			this.#seen(found);
+			return found;
+		}
 		const group = this.store.group(groupId);
 		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return refusals.feedTokenCannotSync();
 		return this.#fail(remoteAddress, refusals.badToken());
@@ -117,9 +135,10 @@ export class GroupAccess {
 		return { token, record };
 	}
 
-	createInvite(groupId: string, role: MemberRole, label: string): IssuedToken {
+	/** An invite link; `maxUses` 1 makes it single-use, null lets any number of people join with it. */
+	createInvite(groupId: string, role: MemberRole, label: string, maxUses: 1 | null = null): IssuedToken {
 		const token = newToken();
-		return { token, record: this.store.addToken(groupId, role, hashToken(token), label) };
+		return { token, record: this.store.addToken(groupId, role, hashToken(token), label, { kind: 'invite', maxUses }) };
 	}
 
 	listInvites(groupId: string): TokenRecord[] {
@@ -127,8 +146,8 @@ export class GroupAccess {
 	}
 
 	/** Revokes a token and tells the listeners (the relay closes its live connections). */
-	revoke(groupId: string, tokenId: string): boolean {
-		if (this.store.revoke(groupId, tokenId) === null) return false;
+	revoke(groupId: string, tokenId: string, cause: AccessChangeCause = 'revoked'): boolean {
+		if (this.store.revoke(groupId, tokenId, Date.now(), cause) === null) return false;
 		this.pollRevocations();
 		return true;
 	}
@@ -150,7 +169,7 @@ export class GroupAccess {
 			const tokenId = revocation.tokenId === WHOLE_GROUP ? null : revocation.tokenId;
 			for (const listener of this.#listeners) {
 				try {
-					listener(revocation.groupId, tokenId);
+					listener(revocation.groupId, tokenId, revocation.cause);
 				} catch {
 					// One failing listener must not keep the others from closing connections.
 				}
@@ -184,6 +203,11 @@ export class GroupAccess {
 		const record = this.store.findByHash(hash);
 		if (!record || record.groupId !== groupId || !sameHash(record.hash, hash)) return null;
 		return record;
+	}
+
+	/** Members' "last seen"; invites have none of their own. */
+	#seen(record: TokenRecord): void {
+		if (record.kind === 'member') this.store.touch(record.id);
 	}
 
 	#isCurrentFeedToken(groupId: string, generation: number, token: string): boolean {

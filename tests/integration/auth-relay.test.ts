@@ -131,9 +131,9 @@ describe('refusals before the upgrade', () => {
 
 		const intruder = await upgrade(syncUrl(relay, groupId, { token: newToken(), create: '1' }));
 		expect(intruder.status).toBe(403);
-		const invites = await api(relay, 'GET', `/api/groups/${groupId}/invites`, { token: ownerToken });
-		expect(invites.body).toHaveLength(1);
-		expect(invites.body[0]).toMatchObject({ role: 'owner' });
+		const members = await api(relay, 'GET', `/api/groups/${groupId}/members`, { token: ownerToken });
+		expect(members.body).toHaveLength(1);
+		expect(members.body[0]).toMatchObject({ role: 'owner' });
 		// The owner presenting `create` again is simply let in.
 		expect((await upgrade(syncUrl(relay, groupId, { token: ownerToken, create: '1' }))).status).toBe(101);
 	});

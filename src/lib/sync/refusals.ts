@@ -27,10 +27,25 @@ export function refusalFor(code: number, reason = ''): Refusal | null {
 					message: "This group was deleted by its owner. Your copy stays in this browser until you remove it in the group's settings; export it there first if you want to keep it."
 				};
 			}
+			if (/removed you/i.test(reason)) {
+				return {
+					reason: 'revoked',
+					message: "The group's owner removed you from this group. Your copy of the group stays in this browser; ask the owner if this was a mistake."
+				};
+			}
+			if (/already been used/i.test(reason)) {
+				return { reason: 'revoked', message: "This invite link has already been used — ask the group's owner for a new one." };
+			}
 			return /revok/i.test(reason)
 				? { reason: 'revoked', message: "This invite link has been revoked — ask the group's owner for a new one. Your copy of the group stays in this browser." }
 				: { reason: 'bad-token', message: "The relay does not accept this browser's invite for the group — ask the group's owner for a new invite link. Your copy of the group stays in this browser." };
 		case 4403:
+			if (/single-use/i.test(reason)) {
+				return {
+					reason: 'forbidden',
+					message: 'This browser joined with a single-use invite link while the relay could not be reached. Reload the page when you are online to finish joining.'
+				};
+			}
 			return {
 				reason: 'forbidden',
 				message: 'The relay refused to sync this group. If you created it here, this relay may not allow new groups; otherwise ask the group\'s owner.'

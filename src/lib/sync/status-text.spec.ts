@@ -29,7 +29,10 @@ describe('refusalFor', () => {
 		expect(refusalFor(4401, 'This invite link has been revoked')?.reason).toBe('revoked');
 		expect(refusalFor(4401, '')?.reason).toBe('bad-token');
 		expect(refusalFor(4401, 'This group was deleted by its owner.')).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
+		expect(refusalFor(4401, "The group's owner removed you from this group.")).toMatchObject({ reason: 'revoked', message: /owner removed you/ });
+		expect(refusalFor(4401, 'This invite link has already been used — ask the group’s owner for a new one.')?.message).toMatch(/already been used/);
 		expect(refusalFor(4403)?.reason).toBe('forbidden');
+		expect(refusalFor(4403, 'This is a single-use invite link: open it in a browser to join the group first.')?.message).toMatch(/Reload the page when you are online/);
 		expect(refusalFor(4413)?.reason).toBe('too-large');
 		expect(refusalFor(4429)?.reason).toBe('rate-limited');
 		expect(refusalFor(4400)?.reason).toBe('malformed');
