@@ -4,7 +4,7 @@ export * from './errors';
 export { SCHEMA_VERSION, SEP, roots, descriptionText } from './schema';
 export { isWritable, assertWritable, schemaVersionOf, randomId } from './actor';
 export { LIMITS, normalizeTag, parseTagList, replaceText, cleanLine, cleanText } from './text';
-export { normalizeUrl, parseWebUrl, itemIdForUrl, siteFromUrl, hash64 } from './url';
+export { normalizeUrl, parseWebUrl, itemIdForUrl, legacyItemIdForUrl, siteFromUrl, hash64 } from './url';
 export * from './group';
 export {
 	addItem,
@@ -17,6 +17,7 @@ export {
 	itemTags,
 	countView,
 	hasItem,
+	findItemIdForUrl,
 	readDescription,
 	type AddResult
 } from './items';

@@ -12,6 +12,7 @@ import {
 	deleteNote,
 	editItem,
 	editNote,
+	legacyItemIdForUrl,
 	listMembers,
 	readAllItems,
 	roots,
@@ -97,7 +98,10 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 			if (knownMembers.has(member.id)) continue;
 			setMemberProfile(doc, as(member.id, member.joinedAt), { name: member.name, color: member.color });
 		}
-		plan.items.forEach((entry, index) => {
+		plan.items.forEach((planned, index) => {
+			// An item saved under the older normalisation of this URL is the same page (see model/url.ts).
+			const legacyId = existingItems.has(planned.itemId) ? null : legacyItemIdForUrl(planned.url);
+			const entry = legacyId !== null && existingItems.has(legacyId) ? { ...planned, itemId: legacyId } : planned;
 			const existing = existingItems.get(entry.itemId);
 			if (existing && !bringsSomethingNew(entry, existing, highlightIds, noteIds)) {
 				unchanged++;
