@@ -137,6 +137,24 @@ describe('feeds from the relay', () => {
 		expect(again.status).toBe(200);
 	});
 
+	it('moves Last-Modified and Atom <updated> on an import of pages older than the newest one', async () => {
+		const before = await feedWith(links.atom, 5);
+		const lastModified = before.res.headers.get('last-modified')!;
+		const oldPages = [
+			'<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+			'<DL><p>',
+			'<DT><A HREF="https://example.org/archive/1998" ADD_DATE="883612800" TAGS="plain">From 1998</A>',
+			'</DL><p>'
+		].join('\n');
+		const importedAt = T + 20_000_000;
+		importFile(owner.doc, { memberId: 'alice', now: () => importedAt }, { name: 'old.html', text: oldPages });
+		const after = await feedWith(links.atom, 6);
+		expect(after.res.headers.get('last-modified')).toBe(new Date(importedAt).toUTCString());
+		expect(after.feed.updated?.toISOString()).toBe(new Date(importedAt).toISOString());
+		const byDate = await fetch(relay.url + links.rss, { headers: { 'if-modified-since': lastModified } });
+		expect(byDate.status).toBe(200);
+	});
+
 	it('answers HEAD without a body, and a tag it cannot read with 400 in words', async () => {
 		const head = await fetch(relay.url + links.atom, { method: 'HEAD' });
 		expect(head.status).toBe(200);

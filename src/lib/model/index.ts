@@ -2,7 +2,7 @@
 export * from './types';
 export * from './errors';
 export { SCHEMA_VERSION, SEP, roots, descriptionText } from './schema';
-export { isWritable, assertWritable, schemaVersionOf, randomId } from './actor';
+export { isWritable, assertWritable, schemaVersionOf, randomId, markChanged, lastChangeOf } from './actor';
 export { LIMITS, normalizeTag, parseTagList, replaceText, cleanLine, cleanText } from './text';
 export { normalizeUrl, parseWebUrl, itemIdForUrl, legacyItemIdForUrl, siteFromUrl, hash64 } from './url';
 export * from './group';

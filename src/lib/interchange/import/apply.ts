@@ -14,6 +14,7 @@ import {
 	editNote,
 	legacyItemIdForUrl,
 	listMembers,
+	markChanged,
 	readAllItems,
 	roots,
 	setMemberProfile
@@ -93,7 +94,7 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 		newId: actor.newId
 	});
 
-	doc.transact(() => {
+	doc.transact((tr) => {
 		for (const member of plan.members) {
 			if (knownMembers.has(member.id)) continue;
 			setMemberProfile(doc, as(member.id, member.joinedAt), { name: member.name, color: member.color });
@@ -147,6 +148,8 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 			}
 			if (onProgress && (index + 1) % PROGRESS_EVERY === 0) onProgress({ phase: 'saving', done: index + 1, total });
 		});
+		// The items may carry old dates, but the group changed now: feeds' Last-Modified must move.
+		if (tr.changed.size > 0) markChanged(doc, importedAt);
 	}, actor);
 	onProgress?.({ phase: 'done', done: total, total });
 	const summary = { format: plan.format, added, merged, unchanged, highlightsAdded, notesAdded, skipped };
