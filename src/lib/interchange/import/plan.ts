@@ -255,6 +255,15 @@ function combine(into: PlannedItem, from: PlannedItem): void {
 		into.description = clip(into.description ? `${into.description}\n\n${from.description}` : from.description, LIMITS.description);
 	}
 	into.tags = [...new Set([...into.tags, ...from.tags])].slice(0, LIMITS.tagsPerItem);
+	if (from.savedBy?.length) {
+		const saves = new Map((into.savedBy ?? []).map((save) => [save.memberId, save]));
+		for (const save of from.savedBy) {
+			const known = saves.get(save.memberId);
+			if (!known || save.at < known.at) saves.set(save.memberId, save);
+		}
+		into.savedBy = [...saves.values()].sort((a, b) => a.at - b.at);
+	}
+	if (from.updatedAt !== undefined && (into.updatedAt === undefined || from.updatedAt > into.updatedAt)) into.updatedAt = from.updatedAt;
 	if (from.createdAt !== undefined && (into.createdAt === undefined || from.createdAt < into.createdAt)) into.createdAt = from.createdAt;
 	const highlightIds = new Set(into.highlights.map((h) => h.id));
 	for (const h of from.highlights) if (!highlightIds.has(h.id)) into.highlights.push(h);
