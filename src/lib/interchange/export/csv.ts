@@ -18,6 +18,7 @@ export const CSV_COLUMNS = [
 	'site',
 	'saved_by',
 	'saved_by_id',
+	'image',
 	'highlights_json',
 	'notes_json'
 ];
@@ -49,6 +50,7 @@ export function exportCsv(doc: Y.Doc): string {
 				item.site,
 				names.get(item.createdBy) ?? '',
 				item.createdBy,
+				item.image,
 				item.highlights.length
 					? JSON.stringify(
 							item.highlights.map((h) => ({

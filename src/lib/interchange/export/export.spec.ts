@@ -128,7 +128,7 @@ describe('exports', () => {
 	it('CSV follows RFC 4180, defuses formulas and reads back as a Diigo CSV', () => {
 		const doc = richGroup();
 		const file = exportGroup(doc, 'csv');
-		expect(file.body.split('\r\n')[0]).toBe('title,url,tags,description,comments,annotations,created_at,site,saved_by,saved_by_id,highlights_json,notes_json');
+		expect(file.body.split('\r\n')[0]).toBe('title,url,tags,description,comments,annotations,created_at,site,saved_by,saved_by_id,image,highlights_json,notes_json');
 		expect(file.body).toContain('"Amateurs & <work> ""quoted"" 🎉"');
 		const parsed = Papa.parse<string[]>(file.body.trimEnd(), { newline: '\r\n' });
 		expect(parsed.errors).toEqual([]);

@@ -151,6 +151,7 @@ export function planDiigoCsv(text: string, onProgress?: ProgressListener): Impor
 			url,
 			title: cell('title'),
 			site: cell('site'),
+			image: cell('image'),
 			description: cell('description'),
 			tags: splitDiigoTags(cell('tags')),
 			createdAt,

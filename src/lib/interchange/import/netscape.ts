@@ -50,6 +50,8 @@ interface PendingBookmark {
 	tags: string[];
 	addDate: number | undefined;
 	private: boolean;
+	site: string | undefined;
+	image: string | undefined;
 	title: string;
 	description: string;
 }
@@ -84,6 +86,8 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 			description: current.description.trim(),
 			tags: [...current.tags, ...folderTags],
 			createdAt: current.addDate,
+			site: current.site,
+			image: current.image,
 			private: current.private
 		});
 		current = null;
@@ -136,6 +140,8 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 					addDate: attribs.add_date ? secondsToMs(Number(attribs.add_date)) : undefined,
 					// Pinboard, Diigo and linkding mark bookmarks their owner kept to themselves.
 					private: attribs.private === '1' || attribs.private?.toLowerCase() === 'true',
+					site: attribs.site,
+					image: attribs.image,
 					title: '',
 					description: ''
 				};
