@@ -125,6 +125,21 @@ describe('exports', () => {
 		expect(shape(restored)).toEqual(shape(doc));
 	});
 
+	it('Netscape export puts each item in a folder named after its first tag, and keeps TAGS', () => {
+		const doc = richGroup();
+		const body = exportGroup(doc, 'html').body;
+		expect(body).toMatch(/<DT><H3>amateur<\/H3>\n\s*<DL><p>\n\s*<DT><A HREF="https:\/\/example.org\/amateurs"[^>]* TAGS="amateur,bob-tag,travail &amp; emploi"/);
+		expect(body).toMatch(/<DT><H3>csv<\/H3>\n\s*<DL><p>\n\s*<DT><A HREF="https:\/\/example.com\/=formula"/);
+		// A browser keeps the folders and ignores TAGS: the items still arrive filed under their first tag.
+		const asBrowser = body.replace(/ TAGS="[^"]*"/g, '');
+		const restored = emptyGroup();
+		importFile(restored, member('carol'), { name: 'chromium.html', text: asBrowser });
+		expect(readAllItems(restored).map((i) => [i.url, i.tags]).sort()).toEqual([
+			['https://example.com/=formula', ['csv']],
+			['https://example.org/amateurs', ['amateur']]
+		]);
+	});
+
 	it('CSV follows RFC 4180, defuses formulas and reads back as a Diigo CSV', () => {
 		const doc = richGroup();
 		const file = exportGroup(doc, 'csv');
