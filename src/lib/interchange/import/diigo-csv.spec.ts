@@ -4,7 +4,7 @@ import { fixture, member, newGroup } from '../../../../tests/fixtures/interchang
 import { importFile } from './index';
 import { joinDiigoTags, splitDiigoTags } from './diigo-csv';
 import { exportGroup } from '../export/index';
-import { addItem } from '../../model/index';
+import { addItem, listMembers } from '../../model/index';
 
 describe('Diigo CSV import', () => {
 	it('reads quoted commas, quoted newlines, CRLF and a BOM', () => {
@@ -93,5 +93,14 @@ describe('Diigo CSV import', () => {
 		const again = newGroup('Other', member('carol'));
 		importFile(again, member('carol'), { name: 'items.csv', text: exportGroup(doc, 'csv').body });
 		expect(readAllItems(again)[0]).toMatchObject({ site: 'Example Journal', createdBy: 'alice' });
+	});
+
+	it('reads site and saved_by from our older CSV exports, which name members only', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('commonplace-csv-before-json-columns.csv'));
+		const item = readAllItems(doc).find((i) => i.url === 'https://www.rue89.com/amateurs')!;
+		expect(item.site).toBe('Rue89');
+		expect(listMembers(doc).find((m) => m.id === item.createdBy)?.name).toBe('Bob <b>');
+		expect(item.notes.map((n) => n.text)).toEqual(['Bob thinks so.']);
 	});
 });
