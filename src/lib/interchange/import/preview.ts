@@ -2,7 +2,7 @@
 // private (which the member may leave out of the shared group), and which entries become one item
 // because their addresses are one page once normalised.
 import type * as Y from 'yjs';
-import { legacyItemIdForUrl, readAllItems } from '../../model/index';
+import { legacyItemIdForUrl, listMembers, readAllItems } from '../../model/index';
 import type { ImportPlan, PlannedMerge } from './types';
 
 export interface ImportPreview {
@@ -14,10 +14,13 @@ export interface ImportPreview {
 	/** Entries that become one item: two of the file's, or one of the file's and one already in the group. */
 	merges: (PlannedMerge & { withGroup: boolean })[];
 	skipped: number;
+	/** Authors named in the file who are not members here yet: they join the member list as authors. */
+	newAuthors: string[];
 }
 
 export function previewImport(doc: Y.Doc, plan: ImportPlan): ImportPreview {
 	const existing = new Map(readAllItems(doc).map((item) => [item.id, item]));
+	const known = new Set(listMembers(doc).map((m) => m.id));
 	const merges: ImportPreview['merges'] = plan.merges.map((merge) => ({ ...merge, withGroup: false }));
 	for (const entry of plan.items) {
 		const legacy = legacyItemIdForUrl(entry.url);
@@ -36,7 +39,8 @@ export function previewImport(doc: Y.Doc, plan: ImportPlan): ImportPreview {
 		items: plan.items.length,
 		privateItems: plan.items.filter((item) => item.private).length,
 		merges,
-		skipped: plan.skipped.length
+		skipped: plan.skipped.length,
+		newAuthors: plan.members.filter((m) => !known.has(m.id)).map((m) => m.name)
 	};
 }
 

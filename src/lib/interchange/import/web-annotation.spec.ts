@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listMembers, readAllItems } from '../../model/index';
 import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
-import { importFile } from './index';
+import { importFile, planImport } from './index';
+import { previewImport } from './preview';
 
 describe('W3C Web Annotation import', () => {
 	it('reads a single annotation: quote to highlight, comment to its note, tagging body to a tag', () => {
@@ -64,6 +65,7 @@ describe('W3C Web Annotation import: the model’s richer examples', () => {
 		const [h] = byUrl.get('http://example.org/page1.html')!.highlights;
 		expect([h.exact, h.prefix, h.suffix, h.note]).toEqual(['Selected text', 'text before the ', ' and text after it', "j'adore !"]);
 		const author = listMembers(doc).find((m) => m.id === h.createdBy);
+		expect(previewImport(newGroup(), planImport(fixture('web-annotation-w3c-examples.jsonld'))).newAuthors).toEqual(['A. Person', 'user2']);
 		expect(author?.name).toBe('A. Person');
 		expect(h.createdBy).not.toBe('alice');
 	});

@@ -164,7 +164,9 @@ function readCreator(value: unknown): { id: string; name: string } | null {
 			// Not one of ours after all; it gets an id like any other creator's.
 		}
 	}
-	return { id: `wa-${hash64(id || name)}`, name };
+	// A creator given only as an address is named after its last part ("http://example.org/user2" → user2).
+	const fallback = id.replace(/[/#?]+$/, '').split(/[/#:]/).pop() ?? '';
+	return { id: `wa-${hash64(id || name)}`, name: name || fallback };
 }
 
 export function planWebAnnotation(json: unknown, onProgress?: ProgressListener): ImportPlan {
