@@ -10,7 +10,8 @@ import { PlanBuilder, parseDate, stableId, type RawHighlight, type RawNote } fro
 import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
 const REQUIRED = ['url'] as const;
-const MEMBER_ID = /^[^\u0000-\u001f]{1,128}$/;
+// Printable, and no surrogates: a lone one would reach other peers altered, and keys must agree.
+const MEMBER_ID = /^[^\u0000-\u001f\ud800-\udfff]{1,128}$/;
 
 export function looksLikeCsv(text: string): boolean {
 	const firstLine = text.slice(0, 2048).split(/\r?\n/, 1)[0].toLowerCase();

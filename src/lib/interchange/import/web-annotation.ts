@@ -159,7 +159,8 @@ function readCreator(value: unknown): { id: string; name: string } | null {
 	if (id.startsWith(OUR_MEMBER)) {
 		try {
 			const memberId = decodeURIComponent(id.slice(OUR_MEMBER.length));
-			if (/^[^\u0000-\u001f]{1,128}$/.test(memberId)) return { id: memberId, name };
+			// Printable and without surrogates, as the ids we write are, so every peer keys it alike.
+			if (/^[^\u0000-\u001f\ud800-\udfff]{1,128}$/.test(memberId)) return { id: memberId, name };
 		} catch {
 			// Not one of ours after all; it gets an id like any other creator's.
 		}
