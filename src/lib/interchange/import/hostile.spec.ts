@@ -138,6 +138,10 @@ describe('hostile files', () => {
 			expect(() => importFile(doc, member('alice'), { name: 'b.json', text })).toThrow(/note 1 of item 2 names no valid member/)
 		);
 		expect(updates).toBe(0);
+		// A lone surrogate in a member id would reach other peers altered, so it is refused too.
+		const lone = text.replace('\\u0000', '\\ud800');
+		expect(lone).toContain('\\ud800');
+		expect(() => importFile(doc, member('alice'), { name: 'b.json', text: lone })).toThrow(/note 1 of item 2 names no valid member/);
 	});
 
 	it('refuses a backup from a newer version', () => {
