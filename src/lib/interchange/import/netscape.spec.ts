@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addItem, listItems, readAllItems } from '../../model/index';
+import { addItem, hash64, listItems, readAllItems, roots } from '../../model/index';
 import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
 import { applyImport, importFile, planImport } from './index';
 import { previewImport, withoutPrivate } from './preview';
@@ -187,5 +187,17 @@ describe('Netscape import: what real exports mean', () => {
 			second: { url: 'https://docs.example.org/guide#installation', title: 'Guide, installation' },
 			withGroup: true
 		});
+	});
+
+	it('merges into an item saved under the older normalisation of its address instead of adding a second', () => {
+		const doc = newGroup();
+		// What an earlier version stored for "https://search.example.net/find?q=commonplace%20book".
+		const oldUrl = 'https://search.example.net/find?q=commonplace+book';
+		doc.transact(() => roots(doc).items.set(hash64(oldUrl), { url: oldUrl }));
+		const summary = importFile(doc, member('alice'), fixture('spa-routes.html'));
+		expect(summary).toMatchObject({ added: 6, merged: 1 });
+		expect(readAllItems(doc).filter((i) => i.url.startsWith('https://search.example.net'))).toMatchObject([
+			{ url: oldUrl, title: 'Search: commonplace book' }
+		]);
 	});
 });

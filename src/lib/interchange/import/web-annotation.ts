@@ -1,5 +1,6 @@
 // Reads W3C Web Annotation JSON-LD: one Annotation, a list of them, or an AnnotationCollection with
-// its pages. TextQuoteSelector targets become highlights, text bodies notes, tagging bodies tags.
+// its pages. TextQuoteSelector targets (also inside refinedBy) become highlights, text bodies notes
+// (HTML as its text, a Choice as its first option), tagging bodies tags, creators their authors.
 import { LIMITS, cleanLine, hash64 } from '../../model/index';
 import { asArray, asString, isObject } from './json';
 import { markupToText } from './markup';
