@@ -76,7 +76,15 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 	const { highlights, notes } = roots(doc);
 	const highlightIds = new Set(highlights.keys());
 	const noteIds = new Set(notes.keys());
-	const knownMembers = new Set(listMembers(doc).map((m) => m.id));
+	const members = listMembers(doc);
+	const knownMembers = new Set(members.map((m) => m.id));
+	// Authors a file names without an id are the group's members of that name, when there is one.
+	const sameAs = new Map<string, string>();
+	for (const planned of plan.members) {
+		const match = planned.byNameOnly ? members.find((m) => m.name === planned.name) : undefined;
+		if (match) sameAs.set(planned.id, match.id);
+	}
+	const memberOf = (memberId: string | undefined) => (memberId === undefined ? undefined : (sameAs.get(memberId) ?? memberId));
 	const skipped: SkippedEntry[] = [...plan.skipped];
 	let added = 0;
 	let merged = 0;
@@ -89,14 +97,14 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 	// Writes on behalf of the member and at the time the file records, for backups; the importing
 	// member and the file's dates otherwise. Nested transactions join the outer one.
 	const as = (memberId: string | undefined, at: number | undefined): Actor => ({
-		memberId: memberId ?? actor.memberId,
+		memberId: memberOf(memberId) ?? actor.memberId,
 		now: () => at ?? importedAt,
 		newId: actor.newId
 	});
 
 	doc.transact((tr) => {
 		for (const member of plan.members) {
-			if (knownMembers.has(member.id)) continue;
+			if (knownMembers.has(member.id) || sameAs.has(member.id)) continue;
 			setMemberProfile(doc, as(member.id, member.joinedAt), { name: member.name, color: member.color });
 		}
 		plan.items.forEach((planned, index) => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readAllItems } from '../../model/index';
 import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
-import { importFile } from './index';
+import { importFile, planImport } from './index';
 import { joinDiigoTags, splitDiigoTags } from './diigo-csv';
 import { exportGroup } from '../export/index';
-import { addItem, listMembers } from '../../model/index';
+import { addItem, listMembers, setMemberProfile } from '../../model/index';
+import { previewImport } from './preview';
 
 describe('Diigo CSV import', () => {
 	it('reads quoted commas, quoted newlines, CRLF and a BOM', () => {
@@ -102,5 +103,17 @@ describe('Diigo CSV import', () => {
 		expect(item.site).toBe('Rue89');
 		expect(listMembers(doc).find((m) => m.id === item.createdBy)?.name).toBe('Bob <b>');
 		expect(item.notes.map((n) => n.text)).toEqual(['Bob thinks so.']);
+	});
+
+	it('takes an author named without an id to be the group’s member of that name', () => {
+		const doc = newGroup('Tic&Travail', member('carol'));
+		setMemberProfile(doc, member('bob'), { name: 'Bob <b>', color: '#aa3300' });
+		// The group's owner is "Alice" (carol's profile); "Bob <b>" is bob; nobody else is new.
+		expect(previewImport(doc, planImport(fixture('commonplace-csv-before-json-columns.csv'))).newAuthors).toEqual([]);
+		importFile(doc, member('alice'), fixture('commonplace-csv-before-json-columns.csv'));
+		const item = readAllItems(doc).find((i) => i.url === 'https://www.rue89.com/amateurs')!;
+		expect(item.createdBy).toBe('bob');
+		expect(readAllItems(doc).find((i) => i.url === 'https://example.com/=formula')!.createdBy).toBe('carol');
+		expect(listMembers(doc).map((m) => m.name).sort()).toEqual(['Alice', 'Bob <b>']);
 	});
 });

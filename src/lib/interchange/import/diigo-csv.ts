@@ -68,16 +68,17 @@ function jsonList(cell: string): Record<string, unknown>[] | null {
 
 export function planDiigoCsv(text: string, onProgress?: ProgressListener): ImportPlan {
 	const plan = new PlanBuilder('Diigo CSV');
-	const members = new Map<string, { name: string; at: number }>();
+	const members = new Map<string, { name: string; at: number; byNameOnly: boolean }>();
 	/** The author of a row or a highlight, by id (our export) or by name alone (older files). */
 	const author = (idValue: unknown, nameValue: unknown, at: number | undefined): string | undefined => {
 		const name = cleanLine(nameValue, Number.MAX_SAFE_INTEGER, 'name').slice(0, LIMITS.memberName);
 		let id = asString(idValue);
-		if (!MEMBER_ID.test(id)) id = name ? `csv-${hash64(name)}` : '';
+		const byNameOnly = !MEMBER_ID.test(id);
+		if (byNameOnly) id = name ? `csv-${hash64(name)}` : '';
 		if (!id) return undefined;
 		const known = members.get(id);
 		const when = at ?? 0;
-		if (!known) members.set(id, { name: name || 'Member', at: when });
+		if (!known) members.set(id, { name: name || 'Member', at: when, byNameOnly });
 		else if (when < known.at) known.at = when;
 		return id;
 	};
@@ -162,7 +163,7 @@ export function planDiigoCsv(text: string, onProgress?: ProgressListener): Impor
 		});
 		if (onProgress && (index + 1) % 1000 === 0) onProgress({ phase: 'reading', done: index + 1, total: result.data.length });
 	});
-	for (const [id, { name, at }] of members) plan.addMember({ id, name, color: '#777777', joinedAt: at });
+	for (const [id, { name, at, byNameOnly }] of members) plan.addMember({ id, name, color: '#777777', joinedAt: at, byNameOnly });
 	return plan.build();
 }
 

@@ -20,7 +20,9 @@ export interface ImportPreview {
 
 export function previewImport(doc: Y.Doc, plan: ImportPlan): ImportPreview {
 	const existing = new Map(readAllItems(doc).map((item) => [item.id, item]));
-	const known = new Set(listMembers(doc).map((m) => m.id));
+	const members = listMembers(doc);
+	const known = new Set(members.map((m) => m.id));
+	const names = new Set(members.map((m) => m.name));
 	const merges: ImportPreview['merges'] = plan.merges.map((merge) => ({ ...merge, withGroup: false }));
 	for (const entry of plan.items) {
 		const legacy = legacyItemIdForUrl(entry.url);
@@ -40,7 +42,7 @@ export function previewImport(doc: Y.Doc, plan: ImportPlan): ImportPreview {
 		privateItems: plan.items.filter((item) => item.private).length,
 		merges,
 		skipped: plan.skipped.length,
-		newAuthors: plan.members.filter((m) => !known.has(m.id)).map((m) => m.name)
+		newAuthors: plan.members.filter((m) => !known.has(m.id) && !(m.byNameOnly && names.has(m.name))).map((m) => m.name)
 	};
 }
 

@@ -60,6 +60,8 @@ export interface PlannedMember {
 	name: string;
 	color: string;
 	joinedAt: number;
+	/** The file names this author but gives no id: a member of the group with that name is them. */
+	byNameOnly?: boolean;
 }
 
 export interface ImportPlan {
