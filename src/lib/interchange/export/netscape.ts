@@ -25,8 +25,13 @@ export function exportNetscape(doc: Y.Doc): string {
 	const loose: Item[] = [];
 	for (const item of items) {
 		const first = item.tags[0];
-		if (first === undefined) loose.push(item);
-		else folders.set(first, [...(folders.get(first) ?? []), item]);
+		if (first === undefined) {
+			loose.push(item);
+			continue;
+		}
+		const folder = folders.get(first);
+		if (folder) folder.push(item);
+		else folders.set(first, [item]);
 	}
 	const lines = [
 		'<!DOCTYPE NETSCAPE-Bookmark-file-1>',
