@@ -23,6 +23,8 @@ interface CachedFeed {
 
 const CACHE_ENTRIES_PER_GROUP = 64;
 const feedCaches = new WeakMap<Y.Doc, Map<string, CachedFeed>>();
+/** When this relay last saw the group change, by its own clock (an undo, or a writer's wrong clock, still moves the feed's date). */
+const changeSeenAt = new WeakMap<Y.Doc, number>();
 
 /**
  * Rendered feeds of a group's document, dropped on its next change: feed readers poll, and reading a
@@ -32,7 +34,10 @@ function feedCache(doc: Y.Doc): Map<string, CachedFeed> {
 	let cache = feedCaches.get(doc);
 	if (!cache) {
 		const entries = new Map<string, CachedFeed>();
-		doc.on('update', () => entries.clear());
+		doc.on('update', () => {
+			entries.clear();
+			changeSeenAt.set(doc, Date.now());
+		});
 		feedCaches.set(doc, entries);
 		cache = entries;
 	}
@@ -122,7 +127,8 @@ export async function handleFeedRequest(
 			body,
 			contentType: feed.contentType,
 			etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-			lastModified: feed.lastModified
+			// The group's last change as recorded in it, or as this relay saw it, whichever is later.
+			lastModified: Math.max(feed.lastModified, changeSeenAt.get(doc) ?? 0)
 		};
 		if (cache.size >= CACHE_ENTRIES_PER_GROUP) cache.clear();
 		cache.set(key, cached);

@@ -1,7 +1,7 @@
 // Renders a group as an RSS 2.0 or Atom 1.0 (RFC 4287) feed, whole or for one tag, and an OPML file
 // listing the group's per-tag feeds, for feed readers. All user text is escaped.
 import type * as Y from 'yjs';
-import { countTags, getGroupInfo, listMembers, newestFirst, normalizeTag, readAllItems } from '../model/index';
+import { countTags, getGroupInfo, lastChangeOf, listMembers, newestFirst, normalizeTag, readAllItems } from '../model/index';
 import type { Item } from '../model/index';
 import { escapeXml, xmlSafe } from './xml';
 
@@ -30,7 +30,7 @@ export interface FeedOptions {
 export interface RenderedFeed {
 	body: string;
 	contentType: string;
-	/** The latest change to anything the feed shows, in ms; 0 for an empty group. */
+	/** The group's last change (or its newest item's date, if later), in ms; 0 when neither is known. */
 	lastModified: number;
 }
 
@@ -55,8 +55,9 @@ function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 	const info = getGroupInfo(doc);
 	const tag = options.tag ? normalizeTag(options.tag) : null;
 	const all = readAllItems(doc).filter((item) => tag === null || item.tags.includes(tag));
-	// Deleted items still count for Last-Modified, so a deletion changes the feed's date.
-	const lastModified = all.reduce((max, item) => Math.max(max, item.updatedAt), 0);
+	// The group's last change, not the newest item's date: an import of old pages, a removed tag or
+	// a deleted item all change the feed. Item dates count too, for groups written before it was kept.
+	const lastModified = all.reduce((max, item) => Math.max(max, item.updatedAt), lastChangeOf(doc));
 	const items = all.filter((item) => item.deletedAt === null).sort(newestFirst).slice(0, feedLimit(options.limit));
 	const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
 	const groupName = info.name || 'Untitled group';
@@ -197,7 +198,7 @@ export function feedUrl(origin: string, groupId: string, format: FeedFormat, tag
 export function renderOpml(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 	const info = getGroupInfo(doc);
 	const items = readAllItems(doc);
-	const lastModified = items.reduce((max, item) => Math.max(max, item.updatedAt), 0);
+	const lastModified = items.reduce((max, item) => Math.max(max, item.updatedAt), lastChangeOf(doc));
 	const groupName = info.name || 'Untitled group';
 	const groupId = options.groupId ?? info.id;
 	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}`;
