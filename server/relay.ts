@@ -125,7 +125,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return;
 		}
 		if (url.pathname.startsWith('/feeds/')) {
-			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port) })) return;
+			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port), remoteAddress })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is no feed at this address.' });
 			return;
 		}

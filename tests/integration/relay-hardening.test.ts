@@ -1,0 +1,172 @@
+// Hostile clients against a real relay, each the path an outside audit found: a raw WebSocket speaks
+// y-protocols to a relay on port 0, and the relay must refuse the sender alone, keep memory bounded,
+// keep others served, and confirm nothing that is not on disk.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
+import type { RelayConfig } from '../../server/config.ts';
+import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relayWith(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+	const relay = await startTestRelay(overrides);
+	cleanups.push(() => relay.stop());
+	return relay;
+}
+
+function member(relay: TestRelay, groupId: string, token: string, create = false): TestMember {
+	const m = connectMember(relay.wsUrl, groupId, { token, create });
+	cleanups.push(() => m.destroy());
+	return m;
+}
+
+/** A group with an owner who is synced and has one item; returns the owner's member. */
+async function groupOn(relay: TestRelay, groupId: string, token: string): Promise<TestMember> {
+	const owner = member(relay, groupId, token, true);
+	await eventually(() => owner.provider.synced);
+	createGroup(owner.doc, { memberId: 'owner' }, { name: 'Hardening' });
+	addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/one', title: 'One' });
+	await eventually(async () => expect(readAllItems((await relay.relay.loadGroupDoc(groupId))!).length).toBe(1));
+	return owner;
+}
+
+/** A raw y-protocols client: every message it received, and how its connection ended. */
+interface RawClient {
+	socket: WebSocket;
+	received: Uint8Array[];
+	closed: Promise<{ code: number; reason: string }>;
+	send(message: Uint8Array): void;
+}
+
+async function rawClient(relay: TestRelay, groupId: string, token: string, headers: Record<string, string> = {}): Promise<RawClient> {
+	const socket = new WebSocket(`${relay.wsUrl}/${groupId}?token=${token}`, { headers });
+	const received: Uint8Array[] = [];
+	socket.binaryType = 'nodebuffer';
+	socket.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+	socket.on('error', () => {});
+	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+		socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+	);
+	await new Promise<void>((resolve, reject) => {
+		socket.once('open', () => resolve());
+		socket.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+	});
+	cleanups.push(() => socket.terminate());
+	return { socket, received, closed, send: (message) => socket.send(message) };
+}
+
+function syncMessage(step: number, body: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, step);
+	encoding.writeVarUint8Array(encoder, body);
+	return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+	const inner = encoding.createEncoder();
+	encoding.writeVarUint(inner, entries.length);
+	for (const entry of entries) {
+		encoding.writeVarUint(inner, entry.clientId);
+		encoding.writeVarUint(inner, entry.clock);
+		encoding.writeVarString(inner, JSON.stringify(entry.state));
+	}
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 1);
+	encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+	return encoding.toUint8Array(encoder);
+}
+
+/** The kind of a message the relay sent: 'sync-1', 'sync-2', 'update', 'awareness'. */
+function kindOf(message: Uint8Array): string {
+	const decoder = decoding.createDecoder(message);
+	const type = decoding.readVarUint(decoder);
+	if (type === 1) return 'awareness';
+	const step = decoding.readVarUint(decoder);
+	return step === 0 ? 'sync-1' : step === 1 ? 'sync-2' : 'update';
+}
+
+/** The Yjs update a sync-2 or update message carries. */
+function updateOf(message: Uint8Array): Uint8Array {
+	const decoder = decoding.createDecoder(message);
+	decoding.readVarUint(decoder);
+	decoding.readVarUint(decoder);
+	return decoding.readVarUint8Array(decoder);
+}
+
+/** A digest of everything stored of a group, straight from the SQLite file. */
+function storedDigest(relay: TestRelay, groupId: string): string {
+	const db = new Database(join(relay.dataDir, 'commonplace.sqlite'), { readonly: true });
+	try {
+		const hash = createHash('sha256');
+		for (const row of db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').all(groupId) as { body: Buffer }[]) hash.update(row.body);
+		for (const row of db.prepare('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { seq: number; body: Buffer }[]) {
+			hash.update(String(row.seq)).update(row.body);
+		}
+		return hash.digest('hex');
+	} finally {
+		db.close();
+	}
+}
+
+async function metricsOf(relay: TestRelay): Promise<string> {
+	return (await fetch(`${relay.url}/metrics`)).text();
+}
+
+async function invite(relay: TestRelay, groupId: string, ownerToken: string, role: 'editor' | 'viewer'): Promise<string> {
+	const res = await fetch(`${relay.url}/api/groups/${groupId}/invites`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ role, label: role })
+	});
+	expect(res.status).toBe(201);
+	return ((await res.json()) as { token: string }).token;
+}
+
+async function feedToken(relay: TestRelay, groupId: string, ownerToken: string): Promise<string> {
+	const res = await fetch(`${relay.url}/api/groups/${groupId}/feed`, { headers: { authorization: `Bearer ${ownerToken}` } });
+	const links = (await res.json()) as { rss: string };
+	return new URL(links.rss, relay.url).searchParams.get('token')!;
+}
+
+describe('bad tokens', () => {
+	it('behind a trusted proxy, are counted by the forwarded address of a feed reader', async () => {
+		const relay = await relayWith({ trustProxy: true, openCreation: true });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const feed = (address: string, feedToken: string) =>
+			fetch(`${relay.url}/feeds/${groupId}.rss?token=${feedToken}`, { headers: { 'x-forwarded-for': `203.0.113.7, ${address}` } });
+		for (let i = 0; i < 25; i++) await feed('198.51.100.66', newToken());
+		expect((await feed('198.51.100.66', newToken())).status).toBe(429);
+		// Another reader behind the same proxy is judged on its own.
+		expect((await feed('198.51.100.7', newToken())).status).toBe(401);
+		expect((await feed('198.51.100.7', await feedToken(relay, groupId, token))).status).toBe(200);
+	});
+
+	it('slow down and then refuse bad tokens from an address, never the good tokens from it', async () => {
+		const relay = await relayWith({ trustProxy: true, openCreation: true });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const nat = { 'x-forwarded-for': '198.51.100.80' };
+		for (let i = 0; i < 25; i++) await fetch(`${relay.url}/feeds/${groupId}.rss?token=${newToken()}`, { headers: nat });
+		expect((await fetch(`${relay.url}/feeds/${groupId}.rss?token=${newToken()}`, { headers: nat })).status).toBe(429);
+		// The members behind that one address still get in: the feed, the API and sync.
+		expect((await fetch(`${relay.url}/feeds/${groupId}.rss?token=${await feedToken(relay, groupId, token)}`, { headers: nat })).status).toBe(200);
+		expect((await fetch(`${relay.url}/api/groups/${groupId}/me`, { headers: { ...nat, authorization: `Bearer ${token}` } })).status).toBe(200);
+		const client = await rawClient(relay, groupId, token, nat);
+		await eventually(() => client.received.length > 0);
+		await expect(rawClient(relay, groupId, newToken(), nat)).rejects.toThrow(/429/);
+	});
+});
