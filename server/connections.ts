@@ -31,8 +31,12 @@ const CLOSE_GRACE_MS = 5_000;
  * arrives as one. Everything else is held to `maxPayloadBytes`.
  */
 export function messageLimit(data: Uint8Array, config: Pick<RelayConfig, 'maxPayloadBytes' | 'maxUpdateBytes'>): number {
-	const change = data.length > 1 && data[0] === 0 && (data[1] === 1 || data[1] === 2);
-	return change ? Math.max(config.maxUpdateBytes, config.maxPayloadBytes) : config.maxPayloadBytes;
+	return isChange(data) ? Math.max(config.maxUpdateBytes, config.maxPayloadBytes) : config.maxPayloadBytes;
+}
+
+/** Sync step 2 or an update: a message that carries a change to the group. */
+function isChange(data: Uint8Array): boolean {
+	return data.length > 1 && data[0] === 0 && (data[1] === 1 || data[1] === 2);
 }
 
 /** The WebSocket layer's own cut-off: past every limit above, with room for framing. */
@@ -136,6 +140,15 @@ export function acceptConnection(
 		}
 		tokens -= 1;
 		if (!isBinary) throw malformed('text-frame');
+		// A viewer's changes are dropped (SPEC §5) before anything of them is read: decoding a big one
+		// would cost the relay time that other groups wait for. Being dropped, they get no larger limit.
+		if (grant.role === 'viewer' && isChange(data)) {
+			if (data.length > config.maxPayloadBytes) {
+				throw new ConnectionRefusal(CloseCode.tooLarge, 'message-too-large', 'This message is too large for the relay.');
+			}
+			metrics.refusals.add(1, { reason: 'viewer-update' });
+			return;
+		}
 		if (data.length > messageLimit(data, config)) {
 			throw new ConnectionRefusal(CloseCode.tooLarge, 'message-too-large', 'This change is too large for the relay. Split it into smaller ones.');
 		}

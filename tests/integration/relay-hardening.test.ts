@@ -170,3 +170,27 @@ describe('bad tokens', () => {
 		await expect(rawClient(relay, groupId, newToken(), nat)).rejects.toThrow(/429/);
 	});
 });
+
+describe('a viewer', () => {
+	it('has its changes dropped before they are decoded, and big ones refused', async () => {
+		const relay = await relayWith({ maxPayloadBytes: 64 * 1024, maxUpdateBytes: 1024 * 1024 });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const before = storedDigest(relay, groupId);
+		const viewer = await rawClient(relay, groupId, await invite(relay, groupId, token, 'viewer'));
+		// Bytes that are no Yjs update at all: an editor sending them is refused as malformed; a
+		// viewer's are dropped unread, so the relay never spends time decoding them.
+		const junk = new Uint8Array(32 * 1024).map((_, i) => (i * 7919) & 0xff);
+		viewer.send(syncMessage(2, junk));
+		viewer.send(syncMessage(2, junk));
+		viewer.send(syncMessage(0, Y.encodeStateVector(new Y.Doc())));
+		await eventually(() => expect(viewer.received.map(kindOf)).toContain('sync-2'));
+		expect(await metricsOf(relay)).toMatch(/relay_refusals_total\{reason="viewer-update"\} 2/);
+		expect(await metricsOf(relay)).not.toMatch(/reason="bad-update"/);
+		// A viewer's change larger than any message but a change may be: refused, as nothing of it would be kept.
+		viewer.send(syncMessage(2, new Uint8Array(128 * 1024)));
+		expect((await viewer.closed).code).toBe(4413);
+		expect(storedDigest(relay, groupId)).toBe(before);
+	});
+});
