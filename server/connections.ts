@@ -63,7 +63,9 @@ export function acceptConnection(
 ): Connection {
 	const { config, metrics, log } = deps;
 	let closing = false;
-	let oversizedInFlight = 0;
+	// The one message larger than the send-buffer limit that is still being written (a big group's
+	// sync answer, a big change passed on); its bytes are allowed on top of the limit until written.
+	let oversizedInFlight: Uint8Array | null = null;
 	let alive = true;
 	// Token bucket: a steady rate plus a burst.
 	let tokens = config.messageBurst;
@@ -85,8 +87,7 @@ export function acceptConnection(
 		send(message) {
 			if (closing || socket.readyState !== socket.OPEN) return;
 			const backlog = socket.bufferedAmount;
-			if (backlog <= config.sendBufferLimitBytes) oversizedInFlight = 0;
-			if (backlog > config.sendBufferLimitBytes + oversizedInFlight) {
+			if (backlog > config.sendBufferLimitBytes + (oversizedInFlight?.length ?? 0)) {
 				// A reader that cannot keep up would make the relay hold its backlog without bound.
 				metrics.refusals.add(1, { reason: 'slow-consumer' });
 				log.info('connection dropped', { groupId: grant.groupId, reason: 'slow-consumer' });
@@ -96,9 +97,15 @@ export function acceptConnection(
 				return;
 			}
 			// A message larger than the limit (a big group's first sync) is not a sign of a slow reader:
-			// its bytes are allowed on top of the limit until the reader has caught up.
-			if (message.length > config.sendBufferLimitBytes) oversizedInFlight += message.length;
-			socket.send(message);
+			// its bytes are allowed on top of the limit until it is written. One such allowance at a time.
+			if (message.length > config.sendBufferLimitBytes) {
+				oversizedInFlight = message;
+				socket.send(message, () => {
+					if (oversizedInFlight === message) oversizedInFlight = null;
+				});
+			} else {
+				socket.send(message);
+			}
 			metrics.messagesOut.add();
 			metrics.bytesOut.add(message.length);
 		},
@@ -160,6 +167,15 @@ export function acceptConnection(
 			() => {
 				if (closing) return;
 				try {
+					// Each answer to sync step 1 is the whole group this client lacks; asking again before
+					// a big one is written would pile copies up in memory.
+					if (message.type === 'sync-step-1' && oversizedInFlight) {
+						throw new ConnectionRefusal(
+							CloseCode.rateLimited,
+							'sync-in-flight',
+							'This app asked for the whole group again before the relay finished sending it. Reload the page.'
+						);
+					}
 					room.receive(connection, message);
 				} catch (error) {
 					fail(error);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { Sender, WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -63,6 +63,25 @@ async function rawClient(relay: TestRelay, groupId: string, token: string, heade
 	});
 	cleanups.push(() => socket.terminate());
 	return { socket, received, closed, send: (message) => socket.send(message) };
+}
+
+/**
+ * Writes WebSocket frames to the client's socket in one write, so the relay reads them together.
+ * `fin: false` starts or continues a fragmented message; `continuation` marks the frames after the first.
+ */
+function writeFrames(client: RawClient, frames: { data: Uint8Array; fin?: boolean; continuation?: boolean }[]): void {
+	const parts: Buffer[] = [];
+	for (const frame of frames) {
+		const list = Sender.frame(Buffer.from(frame.data), {
+			fin: frame.fin ?? true,
+			mask: true,
+			opcode: frame.continuation ? 0 : 2,
+			readOnly: false,
+			rsv1: false
+		} as Parameters<typeof Sender.frame>[1]);
+		parts.push(...list);
+	}
+	(client.socket as unknown as { _socket: { write(data: Buffer): void } })._socket.write(Buffer.concat(parts));
 }
 
 function syncMessage(step: number, body: Uint8Array): Uint8Array {
@@ -192,5 +211,34 @@ describe('a viewer', () => {
 		viewer.send(syncMessage(2, new Uint8Array(128 * 1024)));
 		expect((await viewer.closed).code).toBe(4413);
 		expect(storedDigest(relay, groupId)).toBe(before);
+	});
+});
+
+describe('big sync answers', () => {
+	it('go out one at a time per connection: asking again while one is being written is refused', async () => {
+		const relay = await relayWith({ sendBufferLimitBytes: 64 * 1024 });
+		const groupId = randomId();
+		const token = newToken();
+		const owner = await groupOn(relay, groupId, token);
+		owner.doc.getText('big').insert(0, 'x'.repeat(512 * 1024));
+		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getText('big').length).toBe(512 * 1024));
+		const viewerToken = await invite(relay, groupId, token, 'viewer');
+		const step1 = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
+
+		const greedy = await rawClient(relay, groupId, viewerToken);
+		writeFrames(greedy, [{ data: step1 }, { data: step1 }, { data: step1 }]);
+		const answeredThrice = eventually(() => greedy.received.filter((m) => kindOf(m) === 'sync-2').length === 3, 20_000).then(() => ({ code: 0 }));
+		const closed = await Promise.race([greedy.closed, answeredThrice.catch(() => ({ code: -1 }))]);
+		expect(closed.code).toBe(4429);
+		expect(greedy.received.filter((m) => kindOf(m) === 'sync-2').length).toBeLessThanOrEqual(1);
+		expect(await metricsOf(relay)).toMatch(/relay_refusals_total\{reason="sync-in-flight"\} 1/);
+
+		// Asking again once the answer was written is fine.
+		const patient = await rawClient(relay, groupId, viewerToken);
+		patient.send(step1);
+		await eventually(() => expect(patient.received.filter((m) => kindOf(m) === 'sync-2').length).toBe(1));
+		patient.send(step1);
+		await eventually(() => expect(patient.received.filter((m) => kindOf(m) === 'sync-2').length).toBe(2));
+		expect(patient.socket.readyState).toBe(WebSocket.OPEN);
 	});
 });
