@@ -84,6 +84,7 @@ export function acceptConnection(
 		groupId: grant.groupId,
 		remoteAddress,
 		awarenessIds: new Set<number>(),
+		unresolvedChanges: 0,
 		send(message) {
 			if (closing || socket.readyState !== socket.OPEN) return;
 			const backlog = socket.bufferedAmount;

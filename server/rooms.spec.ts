@@ -34,6 +34,7 @@ function peer(role: MemberRole = 'editor'): TestPeer {
 		role,
 		tokenId: `token-${role}`,
 		awarenessIds: new Set(),
+		unresolvedChanges: 0,
 		sent: [],
 		closedWith: null,
 		send: (message) => p.sent.push(message),

@@ -28,6 +28,8 @@ export interface Peer {
 	readonly tokenId: string;
 	/** Awareness client ids this connection has announced; cleared when it closes. */
 	readonly awarenessIds: Set<number>;
+	/** Changes in a row from this connection that built on changes the relay never received. */
+	unresolvedChanges: number;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
@@ -42,6 +44,12 @@ export interface RoomDeps {
 
 /** Origin of updates that came from another relay process through the fan-out. */
 const FANOUT = Symbol('fanout');
+/**
+ * Changes in a row with missing dependencies after which a connection is refused. A well-behaved
+ * client sends them only in a race (an edit sent just before its answer to our sync step 1), and the
+ * step 1 the relay sends back makes it send the missing part.
+ */
+const MAX_UNRESOLVED_CHANGES = 3;
 /** A connection may speak for a few awareness client ids (one per tab sharing it), not hundreds. */
 const MAX_AWARENESS_IDS_PER_PEER = 8;
 
@@ -177,6 +185,8 @@ export class Room {
 			Y.applyUpdate(this.doc, update, peer);
 		} catch {
 			this.applying = null;
+			this.doc.store.pendingStructs = null;
+			this.doc.store.pendingDs = null;
 			// Yjs may have taken part of the update, so the in-memory doc is no longer what is stored
 			// (nothing of it was stored). The sender is refused; the others reconnect to a reloaded room.
 			const refusal = malformed('bad-update');
@@ -188,6 +198,32 @@ export class Room {
 		}
 		this.applying = null;
 		for (const effective of accepted) this.commit(effective, peer);
+		this.dropMissingDependencies(peer);
+	}
+
+	/**
+	 * Structs (and deletions) whose dependencies the relay never received would wait in memory, never
+	 * stored nor counted, and be served in every sync answer. They are dropped: the part of a change
+	 * that applied is stored as usual, and the sender is asked for what the relay lacks.
+	 */
+	private dropMissingDependencies(peer: Peer): void {
+		const { store } = this.doc;
+		if (store.pendingStructs === null && store.pendingDs === null) {
+			peer.unresolvedChanges = 0;
+			return;
+		}
+		store.pendingStructs = null;
+		store.pendingDs = null;
+		this.deps.metrics.refusals.add(1, { reason: 'missing-dependencies' });
+		peer.unresolvedChanges += 1;
+		if (peer.unresolvedChanges >= MAX_UNRESOLVED_CHANGES) {
+			throw new ConnectionRefusal(
+				CloseCode.malformed,
+				'missing-dependencies',
+				'This app keeps sending changes that build on changes it never sent. Reload the page to send the whole group again.'
+			);
+		}
+		peer.send(encodeSyncStep1(this.doc));
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -242,3 +242,66 @@ describe('big sync answers', () => {
 		expect(patient.socket.readyState).toBe(WebSocket.OPEN);
 	});
 });
+
+/** A change by `clientId` that builds on one it never sends: the relay lacks its dependency. */
+function changeWithMissingDependency(clientId: number, bytes: number): { first: Uint8Array; second: Uint8Array } {
+	const doc = new Y.Doc();
+	doc.clientID = clientId;
+	doc.getText('orphan').insert(0, 'a');
+	const first = Y.encodeStateAsUpdate(doc);
+	const vector = Y.encodeStateVector(doc);
+	doc.getText('orphan').insert(1, 'b'.repeat(bytes));
+	return { first, second: Y.encodeStateAsUpdate(doc, vector) };
+}
+
+describe('changes whose dependencies the relay never received', () => {
+	it('are neither kept in memory nor served; the sender is asked for the rest, and refused if it keeps on', async () => {
+		const relay = await relayWith({ messagesPerSecond: 1_000, messageBurst: 1_000 });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const before = storedDigest(relay, groupId);
+		const editor = await rawClient(relay, groupId, await invite(relay, groupId, token, 'editor'));
+		await eventually(() => expect(editor.received.map(kindOf)).toContain('sync-1'));
+		const greetings = editor.received.filter((m) => kindOf(m) === 'sync-1').length;
+
+		editor.send(syncMessage(2, changeWithMissingDependency(7001, 64 * 1024).second));
+		// Asked for what the relay lacks; nothing of the change waits in the room.
+		await eventually(() => expect(editor.received.filter((m) => kindOf(m) === 'sync-1').length).toBe(greetings + 1));
+		const room = (await relay.relay.loadGroupDoc(groupId))!;
+		expect(room.store.pendingStructs).toBeNull();
+		// A member who syncs now is served only what is stored.
+		const reader = await rawClient(relay, groupId, token);
+		reader.send(syncMessage(0, Y.encodeStateVector(new Y.Doc())));
+		await eventually(() => expect(reader.received.map(kindOf)).toContain('sync-2'));
+		const served = new Y.Doc();
+		Y.applyUpdate(served, updateOf(reader.received.find((m) => kindOf(m) === 'sync-2')!));
+		expect(served.getText('orphan').length).toBe(0);
+		expect(served.store.pendingStructs).toBeNull();
+
+		editor.send(syncMessage(2, changeWithMissingDependency(7002, 64 * 1024).second));
+		editor.send(syncMessage(2, changeWithMissingDependency(7003, 64 * 1024).second));
+		expect((await editor.closed).code).toBe(4400);
+		expect(storedDigest(relay, groupId)).toBe(before);
+		expect(room.store.pendingStructs).toBeNull();
+	});
+
+	it('from a client that sends the missing part when asked, are stored whole', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		const owner = await groupOn(relay, groupId, token);
+		const editor = await rawClient(relay, groupId, token);
+		const { first, second } = changeWithMissingDependency(7100, 10);
+		editor.send(syncMessage(2, second));
+		await eventually(() => expect(editor.received.filter((m) => kindOf(m) === 'sync-1').length).toBe(2));
+		// What a y-websocket client answers to sync step 1: everything the relay lacks.
+		const mine = new Y.Doc();
+		Y.applyUpdate(mine, first);
+		Y.applyUpdate(mine, second);
+		const asked = editor.received.filter((m) => kindOf(m) === 'sync-1')[1];
+		editor.send(syncMessage(1, Y.encodeStateAsUpdate(mine, updateOf(asked))));
+		await eventually(() => expect(owner.doc.getText('orphan').toString()).toBe('a' + 'b'.repeat(10)));
+		expect(editor.socket.readyState).toBe(WebSocket.OPEN);
+	});
+});
