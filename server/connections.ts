@@ -163,27 +163,30 @@ export function acceptConnection(
 		metrics.bytesIn.add(data.length);
 		const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.length));
 		metrics.messagesIn.add(1, { type: message.type });
-		// Nothing is answered before the room's doc is loaded; messages wait, in order.
-		room.ready.then(
-			() => {
-				if (closing) return;
-				try {
-					// Each answer to sync step 1 is the whole group this client lacks; asking again before
-					// a big one is written would pile copies up in memory.
-					if (message.type === 'sync-step-1' && oversizedInFlight) {
-						throw new ConnectionRefusal(
-							CloseCode.rateLimited,
-							'sync-in-flight',
-							'This app asked for the whole group again before the relay finished sending it. Reload the page.'
-						);
-					}
-					room.receive(connection, message);
-				} catch (error) {
-					fail(error);
+		// Nothing is answered before the room's doc is loaded (or while it is rebuilt); messages wait, in order.
+		const run = (): void => {
+			if (closing) return;
+			const rebuilding = room.rebuilding;
+			if (rebuilding) {
+				void rebuilding.then(run);
+				return;
+			}
+			try {
+				// Each answer to sync step 1 is the whole group this client lacks; asking again before
+				// a big one is written would pile copies up in memory.
+				if (message.type === 'sync-step-1' && oversizedInFlight) {
+					throw new ConnectionRefusal(
+						CloseCode.rateLimited,
+						'sync-in-flight',
+						'This app asked for the whole group again before the relay finished sending it. Reload the page.'
+					);
 				}
-			},
-			() => {}
-		);
+				room.receive(connection, message);
+			} catch (error) {
+				fail(error);
+			}
+		};
+		room.ready.then(run, () => {});
 	};
 
 	const fail = (error: unknown): void => {

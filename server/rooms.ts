@@ -54,8 +54,7 @@ const MAX_UNRESOLVED_CHANGES = 3;
 const MAX_AWARENESS_IDS_PER_PEER = 8;
 
 export class Room {
-	/** The group's doc; its guid is the group id, as in every member's browser. */
-	readonly doc: Y.Doc;
+	#doc: Y.Doc;
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly peers = new Set<Peer>();
 	/** Resolves once the doc holds everything stored; rejects when loading failed. */
@@ -69,13 +68,17 @@ export class Room {
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
 	private readonly awarenessOwners = new Map<number, Peer>();
+	/** Stores of accepted updates not yet settled. */
+	private readonly inflight = new Set<Promise<void>>();
+	/** Set while the doc is rebuilt from storage; messages wait for it. */
+	#rebuilding: Promise<void> | null = null;
 
 	constructor(
 		readonly groupId: string,
 		private readonly deps: RoomDeps,
 		private readonly onUnload: (room: Room) => void
 	) {
-		this.doc = new Y.Doc({ guid: groupId, gc: true });
+		this.#doc = new Y.Doc({ guid: groupId, gc: true });
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		// The relay itself is not present in the group.
 		this.awareness.setLocalState(null);
@@ -84,6 +87,16 @@ export class Room {
 		this.ready = this.load();
 		// A failed load is reported through `ready` to whoever waits on it; never unhandled.
 		this.ready.catch(() => {});
+	}
+
+	/** The group's doc; its guid is the group id, as in every member's browser. */
+	get doc(): Y.Doc {
+		return this.#doc;
+	}
+
+	/** While the room rebuilds its doc from storage: settles when done. Messages wait for it. */
+	get rebuilding(): Promise<void> | null {
+		return this.#rebuilding;
 	}
 
 	get isLoaded(): boolean {
@@ -187,14 +200,10 @@ export class Room {
 			this.applying = null;
 			this.doc.store.pendingStructs = null;
 			this.doc.store.pendingDs = null;
-			// Yjs may have taken part of the update, so the in-memory doc is no longer what is stored
-			// (nothing of it was stored). The sender is refused; the others reconnect to a reloaded room.
-			const refusal = malformed('bad-update');
-			this.deps.metrics.refusals.add(1, { reason: refusal.reason });
-			this.deps.log.info('connection refused', { groupId: this.groupId, code: refusal.code, reason: refusal.reason });
-			peer.close(refusal.code, refusal.message);
-			this.destroy(CloseCode.tryAgainLater, 'The relay reloads this group. It reconnects by itself.');
-			return;
+			// Yjs may have taken part of the update before it threw (nothing of it was stored or passed
+			// on), so the doc is rebuilt from storage while messages wait; no one else notices.
+			if (accepted.length > 0) this.rebuild();
+			throw malformed('bad-update');
 		}
 		this.applying = null;
 		for (const effective of accepted) this.commit(effective, peer);
@@ -240,7 +249,7 @@ export class Room {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
 		// The SQLite store commits the row in this same tick (with the other updates of the tick).
-		store.append(this.groupId, update).then(
+		const stored = store.append(this.groupId, update).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
 				metrics.updatesIn.add();
@@ -257,6 +266,38 @@ export class Room {
 				this.destroy(CloseCode.internalError, 'The relay could not store a change. It will be sent again when you reconnect.');
 			}
 		);
+		this.inflight.add(stored);
+		void stored.finally(() => this.inflight.delete(stored));
+	}
+
+	/** Replaces the doc by what is stored, once every accepted update is; the members stay connected. */
+	private rebuild(): void {
+		if (this.#rebuilding) return;
+		const { store, log } = this.deps;
+		this.#rebuilding = (async () => {
+			await Promise.allSettled([...this.inflight]);
+			const stored = await store.load(this.groupId);
+			if (this.closed) return;
+			const doc = new Y.Doc({ guid: this.groupId, gc: true });
+			if (stored) {
+				doc.transact(() => {
+					for (const update of stored.updates) Y.applyUpdate(doc, update, FANOUT);
+				}, FANOUT);
+				this.size = stored.size;
+			}
+			// The awareness stays bound to the first doc, which is why that one is not destroyed.
+			this.#doc.off('update', this.onDocUpdate);
+			this.#doc = doc;
+			doc.on('update', this.onDocUpdate);
+			log.info('room rebuilt from storage', { groupId: this.groupId });
+		})()
+			.catch((error: unknown) => {
+				log.error('room not rebuilt', { groupId: this.groupId, error: errorText(error) });
+				this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
+			})
+			.finally(() => {
+				this.#rebuilding = null;
+			});
 	}
 
 	private broadcast(message: Uint8Array, except: Peer | null): void {

@@ -5,13 +5,17 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sender, WebSocket } from 'ws';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
 import type { RelayConfig } from '../../server/config.ts';
 import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+
+// ws builds raw frames with its Sender (not in its type declarations).
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] } };
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -78,7 +82,7 @@ function writeFrames(client: RawClient, frames: { data: Uint8Array; fin?: boolea
 			opcode: frame.continuation ? 0 : 2,
 			readOnly: false,
 			rsv1: false
-		} as Parameters<typeof Sender.frame>[1]);
+		});
 		parts.push(...list);
 	}
 	(client.socket as unknown as { _socket: { write(data: Buffer): void } })._socket.write(Buffer.concat(parts));
@@ -303,5 +307,56 @@ describe('changes whose dependencies the relay never received', () => {
 		editor.send(syncMessage(1, Y.encodeStateAsUpdate(mine, updateOf(asked))));
 		await eventually(() => expect(owner.doc.getText('orphan').toString()).toBe('a' + 'b'.repeat(10)));
 		expect(editor.socket.readyState).toBe(WebSocket.OPEN);
+	});
+});
+
+describe('a change that decodes but cannot be applied', () => {
+	/** A group's state by client 1, and a change to it (found by fuzzing) that makes Yjs throw halfway. */
+	function poisoned(): { seed: Uint8Array; poison: Uint8Array; partly: Uint8Array } {
+		const base = new Y.Doc();
+		base.clientID = 1;
+		const map = base.getMap('items');
+		const text = new Y.Text();
+		map.set('a', text);
+		text.insert(0, 'hello');
+		const array = new Y.Array();
+		map.set('b', array);
+		array.insert(0, [1, 'x', { a: 1 }]);
+		text.delete(1, 2);
+		const poison = Uint8Array.from(Buffer.from('01020200c402040105025a5a2701056974656d7301630101010202020701', 'hex'));
+		// With a good change by another client in front, Yjs takes that part before it throws.
+		const good = new Y.Doc();
+		good.clientID = 3;
+		good.getText('probe').insert(0, 'half');
+		return { seed: Y.encodeStateAsUpdate(base), poison, partly: Y.mergeUpdates([Y.encodeStateAsUpdate(good), poison]) };
+	}
+
+	it('refuses only its sender; the others stay connected and the room is not reloaded', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		const owner = member(relay, groupId, token, true);
+		await eventually(() => owner.provider.synced);
+		const { seed, poison, partly } = poisoned();
+		Y.applyUpdate(owner.doc, seed);
+		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getMap('items').size).toBe(2));
+		const statuses: string[] = [];
+		owner.provider.on('status', ({ status }: { status: string }) => statuses.push(status));
+		const loadsBefore = /relay_room_loads_total (\d+)/.exec(await metricsOf(relay))![1];
+		const before = storedDigest(relay, groupId);
+
+		for (const update of [poison, partly, poison]) {
+			const editor = await rawClient(relay, groupId, token);
+			editor.send(syncMessage(2, update));
+			expect((await editor.closed).code).toBe(4400);
+		}
+		expect(storedDigest(relay, groupId)).toBe(before);
+		// The part Yjs took before it threw is not in the relay's copy: it was never stored.
+		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getText('probe').length).toBe(0));
+		owner.doc.getText('after').insert(0, 'still here');
+		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getText('after').toString()).toBe('still here'));
+		expect(statuses).not.toContain('disconnected');
+		expect(owner.provider.wsconnected).toBe(true);
+		expect(/relay_room_loads_total (\d+)/.exec(await metricsOf(relay))![1]).toBe(loadsBefore);
 	});
 });
