@@ -152,7 +152,7 @@ export class Room {
 		if (!this.isLoaded) return;
 		switch (message.type) {
 			case 'sync-step-1':
-				peer.send(encodeSyncStep2(this.doc, message.stateVector));
+				this.answerWhenStored(peer, message.stateVector);
 				return;
 			case 'sync-step-2':
 			case 'update':
@@ -172,6 +172,19 @@ export class Room {
 				}
 				return;
 		}
+	}
+
+	/**
+	 * Answers sync step 1 once everything the doc holds is stored: the answer tells the client that the
+	 * relay has its changes, which must not be said of a change that a crash could still lose.
+	 */
+	private answerWhenStored(peer: Peer, stateVector: Uint8Array): void {
+		if (this.closed || !this.peers.has(peer)) return;
+		if (this.inflight.size === 0) {
+			peer.send(encodeSyncStep2(this.doc, stateVector));
+			return;
+		}
+		void Promise.allSettled([...this.inflight]).then(() => this.answerWhenStored(peer, stateVector));
 	}
 
 	/** Sends a joining connection what the stock client expects: our state vector, then who is here. */

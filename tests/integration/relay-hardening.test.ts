@@ -12,7 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
 import type { RelayConfig } from '../../server/config.ts';
-import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
 
 // ws builds raw frames with its Sender (not in its type declarations).
 const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] } };
@@ -52,7 +52,7 @@ interface RawClient {
 	send(message: Uint8Array): void;
 }
 
-async function rawClient(relay: TestRelay, groupId: string, token: string, headers: Record<string, string> = {}): Promise<RawClient> {
+async function rawClient(relay: { wsUrl: string }, groupId: string, token: string, headers: Record<string, string> = {}): Promise<RawClient> {
 	const socket = new WebSocket(`${relay.wsUrl}/${groupId}?token=${token}`, { headers });
 	const received: Uint8Array[] = [];
 	socket.binaryType = 'nodebuffer';
@@ -128,7 +128,7 @@ function updateOf(message: Uint8Array): Uint8Array {
 }
 
 /** A digest of everything stored of a group, straight from the SQLite file. */
-function storedDigest(relay: TestRelay, groupId: string): string {
+function storedDigest(relay: { dataDir: string }, groupId: string): string {
 	const db = new Database(join(relay.dataDir, 'commonplace.sqlite'), { readonly: true });
 	try {
 		const hash = createHash('sha256');
@@ -358,5 +358,37 @@ describe('a change that decodes but cannot be applied', () => {
 		expect(statuses).not.toContain('disconnected');
 		expect(owner.provider.wsconnected).toBe(true);
 		expect(/relay_room_loads_total (\d+)/.exec(await metricsOf(relay))![1]).toBe(loadsBefore);
+	});
+});
+
+describe('the answer to sync step 1', () => {
+	it('is sent only once every change received before it is on disk', async () => {
+		const relay = await spawnRelay();
+		cleanups.push(() => relay.stop());
+		const groupId = randomId();
+		const token = newToken();
+		const client = await rawClient(relay, groupId, `${token}&create=1`);
+		await eventually(() => expect(client.received.map(kindOf)).toContain('sync-1'));
+		const file = join(relay.dataDir, 'commonplace.sqlite');
+		const reader = new Database(file, { readonly: true });
+		cleanups.push(() => reader.close());
+		const storedRows = () => (reader.prepare('SELECT count(*) AS n FROM group_updates WHERE group_id = ?').get(groupId) as { n: number }).n;
+		let storedWhenAnswered: number | null = null;
+		client.socket.on('message', (data: Buffer) => {
+			if (storedWhenAnswered === null && kindOf(new Uint8Array(data)) === 'sync-2') storedWhenAnswered = storedRows();
+		});
+
+		// Another writer holds the database, so the relay cannot commit for a while.
+		const writer = new Database(file);
+		cleanups.push(() => writer.close());
+		writer.exec('BEGIN IMMEDIATE');
+		const doc = new Y.Doc();
+		doc.getText('note').insert(0, 'confirmed means stored');
+		writeFrames(client, [{ data: syncMessage(2, Y.encodeStateAsUpdate(doc)) }, { data: syncMessage(0, Y.encodeStateVector(doc)) }]);
+		// Long enough for an early answer to arrive; then the relay may commit.
+		await eventually(() => storedWhenAnswered !== null, 1_000).catch(() => {});
+		writer.exec('COMMIT');
+		await eventually(() => storedWhenAnswered !== null);
+		expect(storedWhenAnswered).toBe(1);
 	});
 });
