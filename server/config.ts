@@ -26,6 +26,8 @@ export interface RelayConfig {
 	maxPayloadBytes: number;
 	maxUpdateBytes: number;
 	maxDocumentBytes: number;
+	/** Largest size of the database file; 0: as large as the disk allows. */
+	maxDatabaseBytes: number;
 	messagesPerSecond: number;
 	messageBurst: number;
 	connectionsPerIp: number;
@@ -66,6 +68,7 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	maxPayloadBytes: 1_048_576,
 	maxUpdateBytes: 67_108_864,
 	maxDocumentBytes: 134_217_728,
+	maxDatabaseBytes: 0,
 	messagesPerSecond: 100,
 	messageBurst: 300,
 	connectionsPerIp: 50,
@@ -95,6 +98,7 @@ const settings: readonly Setting[] = [
 	{ key: 'maxPayloadBytes', env: 'MAX_PAYLOAD_BYTES', flag: '--max-payload-bytes', kind: 'number', help: 'largest WebSocket message accepted, other than a change to a group' },
 	{ key: 'maxUpdateBytes', env: 'MAX_UPDATE_BYTES', flag: '--max-update-bytes', kind: 'number', help: 'largest change to a group in one message (offline work and imports arrive whole)' },
 	{ key: 'maxDocumentBytes', env: 'MAX_DOCUMENT_BYTES', flag: '--max-document-bytes', kind: 'number', help: 'largest stored size of one group' },
+	{ key: 'maxDatabaseBytes', env: 'MAX_DATABASE_BYTES', flag: '--max-database-bytes', kind: 'number', help: 'largest size of the database file (0: no limit); past it, new groups and changes are refused until space is made' },
 	{ key: 'messagesPerSecond', env: 'MESSAGES_PER_SECOND', flag: '--messages-per-second', kind: 'number', help: 'steady message rate allowed per connection' },
 	{ key: 'messageBurst', env: 'MESSAGE_BURST', flag: '--message-burst', kind: 'number', help: 'messages a connection may send at once above the steady rate' },
 	{ key: 'connectionsPerIp', env: 'CONNECTIONS_PER_IP', flag: '--connections-per-ip', kind: 'number', help: 'open connections allowed from one address' },

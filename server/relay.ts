@@ -17,6 +17,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
+import { isStorageError, storageRefusal } from './storage-errors.ts';
 
 export interface Relay {
 	port: number;
@@ -36,7 +37,7 @@ export interface Relay {
 const GROUP_DELETED = 'This group was deleted by its owner.';
 const SYNC_PATH = /^\/sync\/([^/]+)$/;
 const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 function displayHost(host: string): string {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -55,6 +56,11 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const fanout = createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
 	const auth: GroupAuth = createGroupAuth(db, config);
+	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
+	if (config.maxDatabaseBytes > 0) {
+		const pageSize = Number(db.pragma('page_size', { simple: true }));
+		db.pragma(`max_page_count = ${Math.max(1, Math.ceil(config.maxDatabaseBytes / pageSize))}`);
+	}
 	const app = createStaticApp(config.staticDir);
 	const connections = new Set<Connection>();
 	const perAddress = new Map<string, number>();
@@ -140,8 +146,11 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const server = createServer((req, res) => {
 		handleRequest(req, res).catch((error: unknown) => {
 			log.error('request failed', { path: (req.url ?? '').split('?')[0], error: errorText(error) });
-			if (!res.headersSent) sendJson(req, res, 500, { error: 'internal', message: 'The relay had a problem. Try again in a moment.' });
-			else res.destroy();
+			if (res.headersSent) res.destroy();
+			else if (isStorageError(error)) {
+				const refusal = storageRefusal(error);
+				sendJson(req, res, refusal.status, { error: refusal.reason, message: refusal.message });
+			} else sendJson(req, res, 500, { error: 'internal', message: 'The relay had a problem. Try again in a moment.' });
 		});
 	});
 
@@ -160,6 +169,18 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
+		try {
+			upgrade(req, socket, head);
+		} catch (error) {
+			// A storage error (a full disk) or any other failure refuses this one connection; the relay stays up.
+			log.error('sync upgrade failed', { error: errorText(error) });
+			const refusal = isStorageError(error) ? storageRefusal(error) : { status: 500, reason: 'internal', message: 'The relay had a problem. Try again in a moment.' };
+			if (socket.writable) refuseUpgrade(socket, refusal.status, refusal.reason, refusal.message);
+			else socket.destroy();
+		}
+	});
+
+	const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
 		if (closing) return refuseUpgrade(socket, 503, 'closing', 'The relay is shutting down. Try again in a moment.');
 		const url = new URL(req.url ?? '/', 'http://relay');
 		const match = SYNC_PATH.exec(url.pathname);
@@ -210,7 +231,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			});
 			connections.add(connection);
 		});
-	});
+	};
 
 	const stopRevocations = auth.onRevoke((groupId, tokenId) => {
 		if (tokenId === null) {

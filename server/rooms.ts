@@ -9,6 +9,7 @@ import type { RoomFanout } from './fanout.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { needsCompaction } from './persistence/compaction.ts';
+import { isStorageFull } from './storage-errors.ts';
 import type { RoomStore, StoredSize } from './persistence/types.ts';
 import {
 	CloseCode,
@@ -276,7 +277,12 @@ export class Room {
 				metrics.persistenceErrors.add();
 				this.deps.log.error('update not stored', { groupId: this.groupId, error: errorText(error) });
 				// Members still hold the update and send it again when they reconnect.
-				this.destroy(CloseCode.internalError, 'The relay could not store a change. It will be sent again when you reconnect.');
+				this.destroy(
+					CloseCode.internalError,
+					isStorageFull(error)
+						? 'The relay’s storage is full. Your change stays on this device and is sent again later.'
+						: 'The relay could not store a change. It will be sent again when you reconnect.'
+				);
 			}
 		);
 		this.inflight.add(stored);

@@ -392,3 +392,60 @@ describe('the answer to sync step 1', () => {
 		expect(storedWhenAnswered).toBe(1);
 	});
 });
+
+describe('a full disk', () => {
+	/** Opens a sync connection; resolves with 101, or the refusal's status and JSON body. */
+	function connect(relay: { wsUrl: string }, groupId: string, query: string): Promise<{ status: number; body?: { error: string; message: string } }> {
+		return new Promise((resolve) => {
+			const socket = new WebSocket(`${relay.wsUrl}/${groupId}?${query}`);
+			// No answer at all: the relay went away.
+			socket.on('error', () => resolve({ status: 0 }));
+			socket.once('open', () => {
+				socket.close();
+				resolve({ status: 101 });
+			});
+			socket.once('unexpected-response', (_req, res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => (text += chunk));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+			});
+		});
+	}
+
+	it('refuses new groups and changes clearly; the relay stays up and keeps what it stored', async () => {
+		// SQLite's max_page_count makes the database return SQLITE_FULL for real once its pages are used.
+		const relay = await spawnRelay({ maxDatabaseBytes: 1 });
+		cleanups.push(() => relay.stop());
+		const created: string[] = [];
+		const firstToken = newToken();
+		const first = randomId();
+		expect((await connect(relay, first, `token=${firstToken}&create=1`)).status).toBe(101);
+		let refusal: { status: number; body?: { error: string; message: string } } | null = null;
+		for (let i = 0; i < 500 && !refusal; i++) {
+			const groupId = randomId();
+			const outcome = await connect(relay, groupId, `token=${newToken()}&create=1`);
+			if (outcome.status === 101) created.push(groupId);
+			else refusal = outcome;
+		}
+		expect(refusal).toMatchObject({ status: 503, body: { error: 'storage-full' } });
+		expect(refusal!.body!.message).toMatch(/storage is full/);
+		expect(relay.child.exitCode).toBeNull();
+		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+		expect(await metricsOf(relay as unknown as TestRelay)).toMatch(/relay_refusals_total\{reason="storage-full"\} 1/);
+		expect(created.length).toBeGreaterThan(0);
+
+		// A member of a stored group still syncs; a change that no longer fits is refused, not lost:
+		// the member keeps it, and the relay serves on.
+		const alice = connectMember(relay.wsUrl, first, { token: firstToken });
+		cleanups.push(() => alice.destroy());
+		await eventually(() => alice.provider.synced);
+		const closes: number[] = [];
+		alice.provider.on('connection-close', (event: { code: number } | null) => closes.push(event?.code ?? 0));
+		alice.doc.getText('big').insert(0, 'x'.repeat(64 * 1024));
+		await eventually(() => expect(closes).toContain(1011));
+		expect(alice.doc.getText('big').length).toBe(64 * 1024);
+		expect(relay.child.exitCode).toBeNull();
+		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+	});
+});
