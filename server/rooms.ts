@@ -14,7 +14,9 @@ import type { RoomStore, StoredSize } from './persistence/types.ts';
 import {
 	CloseCode,
 	ConnectionRefusal,
+	decodeAwarenessEntries,
 	encodeAwareness,
+	encodeAwarenessEntries,
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
@@ -51,8 +53,6 @@ const FANOUT = Symbol('fanout');
  * step 1 the relay sends back makes it send the missing part.
  */
 const MAX_UNRESOLVED_CHANGES = 3;
-/** A connection may speak for a few awareness client ids (one per tab sharing it), not hundreds. */
-const MAX_AWARENESS_IDS_PER_PEER = 8;
 
 export class Room {
 	#doc: Y.Doc;
@@ -141,6 +141,7 @@ export class Room {
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return;
 		if (peer.awarenessIds.size > 0 && !this.closed) {
+			for (const id of peer.awarenessIds) this.awarenessOwners.delete(id);
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], peer);
 		}
 		if (this.peers.size === 0 && !this.closed) {
@@ -328,37 +329,32 @@ export class Room {
 		}
 	}
 
+	/**
+	 * A connection speaks for one awareness client id: the first it announces that no other live
+	 * connection holds. Entries for any other id (another member's presence, or the echo the stock
+	 * client sends of everyone's) are dropped, so no one can overwrite or remove someone else's.
+	 */
 	private applyAwareness(peer: Peer, update: Uint8Array): void {
 		if (update.length > this.deps.config.maxAwarenessBytes) {
 			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-large', 'Your presence information is too large for the relay.');
 		}
+		const own = decodeAwarenessEntries(update).filter((entry) => {
+			const owner = this.awarenessOwners.get(entry.clientId);
+			if (owner) return owner === peer;
+			if (peer.awarenessIds.size > 0 || entry.state === 'null') return false;
+			this.awarenessOwners.set(entry.clientId, peer);
+			peer.awarenessIds.add(entry.clientId);
+			return true;
+		});
+		if (own.length === 0) return;
 		try {
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
 		} catch {
 			throw malformed('bad-awareness');
 		}
-		if (peer.awarenessIds.size > MAX_AWARENESS_IDS_PER_PEER) {
-			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-many', 'This connection announced too many presences.');
-		}
 	}
 
-	private readonly onAwarenessUpdate = (
-		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-		origin: unknown
-	): void => {
-		const from = origin && this.peers.has(origin as Peer) ? (origin as Peer) : null;
-		// A client id belongs to the connection that spoke for it last: a member who reconnects
-		// before the relay noticed their old connection die keeps their presence when it closes.
-		for (const id of from ? [...added, ...updated] : []) {
-			const previous = this.awarenessOwners.get(id);
-			if (previous && previous !== from) previous.awarenessIds.delete(id);
-			this.awarenessOwners.set(id, from!);
-			from!.awarenessIds.add(id);
-		}
-		for (const id of removed) {
-			this.awarenessOwners.get(id)?.awarenessIds.delete(id);
-			this.awarenessOwners.delete(id);
-		}
+	private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
 		const changed = [...added, ...updated, ...removed];
 		if (changed.length === 0 || this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.

@@ -449,3 +449,31 @@ describe('a full disk', () => {
 		expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
 	});
 });
+
+describe('presence', () => {
+	it('is bound to the connection that announced it: no one can overwrite or remove another member’s', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		const alice = await groupOn(relay, groupId, token);
+		const bob = member(relay, groupId, token);
+		alice.provider.awareness.setLocalStateField('member', { name: 'Alice' });
+		const aliceId = alice.doc.clientID;
+		await eventually(() => expect(bob.provider.awareness.getStates().get(aliceId)?.member?.name).toBe('Alice'));
+		const clock = alice.provider.awareness.meta.get(aliceId)!.clock;
+
+		const viewer = await rawClient(relay, groupId, await invite(relay, groupId, token, 'viewer'));
+		viewer.send(awarenessMessage([{ clientId: aliceId, clock: clock + 10, state: { member: { name: 'Mallory' } } }]));
+		viewer.send(awarenessMessage([{ clientId: aliceId, clock: clock + 11, state: null }]));
+		viewer.send(awarenessMessage([{ clientId: 424_242, clock: 1, state: { member: { name: 'Viewer' } } }]));
+		// Its own presence goes through, so the messages before it were handled too.
+		await eventually(() => expect(bob.provider.awareness.getStates().get(424_242)?.member?.name).toBe('Viewer'));
+		expect(bob.provider.awareness.getStates().get(aliceId)?.member?.name).toBe('Alice');
+		// And it cannot take a second id either.
+		viewer.send(awarenessMessage([{ clientId: 515_151, clock: 1, state: { member: { name: 'Second' } } }]));
+		viewer.send(awarenessMessage([{ clientId: 424_242, clock: 2, state: { member: { name: 'Viewer 2' } } }]));
+		await eventually(() => expect(bob.provider.awareness.getStates().get(424_242)?.member?.name).toBe('Viewer 2'));
+		expect(bob.provider.awareness.getStates().has(515_151)).toBe(false);
+		expect(viewer.socket.readyState).toBe(WebSocket.OPEN);
+	});
+});
