@@ -32,6 +32,7 @@ export interface RelayConfig {
 	messageBurst: number;
 	connectionsPerIp: number;
 	maxAwarenessBytes: number;
+	awarenessBytesPerSecond: number;
 	sendBufferLimitBytes: number;
 	heartbeatMs: number;
 	roomIdleMs: number;
@@ -73,6 +74,7 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	messageBurst: 300,
 	connectionsPerIp: 50,
 	maxAwarenessBytes: 16_384,
+	awarenessBytesPerSecond: 8_192,
 	sendBufferLimitBytes: 8_388_608,
 	heartbeatMs: 30_000,
 	roomIdleMs: 60_000,
@@ -103,6 +105,7 @@ const settings: readonly Setting[] = [
 	{ key: 'messageBurst', env: 'MESSAGE_BURST', flag: '--message-burst', kind: 'number', help: 'messages a connection may send at once above the steady rate' },
 	{ key: 'connectionsPerIp', env: 'CONNECTIONS_PER_IP', flag: '--connections-per-ip', kind: 'number', help: 'open connections allowed from one address' },
 	{ key: 'maxAwarenessBytes', env: 'MAX_AWARENESS_BYTES', flag: '--max-awareness-bytes', kind: 'number', help: 'largest presence (awareness) message' },
+	{ key: 'awarenessBytesPerSecond', env: 'AWARENESS_BYTES_PER_SECOND', flag: '--awareness-bytes-per-second', kind: 'number', help: 'presence bytes a connection may send per second (bursts up to twice the largest message); the latest one past it waits its turn' },
 	{ key: 'sendBufferLimitBytes', env: 'SEND_BUFFER_LIMIT_BYTES', flag: '--send-buffer-limit-bytes', kind: 'number', help: 'unsent bytes after which a slow connection is dropped' },
 	{ key: 'heartbeatMs', env: 'HEARTBEAT_MS', flag: '--heartbeat-ms', kind: 'number', help: 'ping interval; a peer silent for two intervals is dropped' },
 	{ key: 'roomIdleMs', env: 'ROOM_IDLE_MS', flag: '--room-idle-ms', kind: 'number', help: 'unload a group from memory this long after its last connection left' },

@@ -21,6 +21,7 @@ import {
 	encodeSyncStep2,
 	encodeUpdate,
 	malformed,
+	type AwarenessEntry,
 	type ClientMessage
 } from './protocol.ts';
 
@@ -54,6 +55,18 @@ const FANOUT = Symbol('fanout');
  */
 const MAX_UNRESOLVED_CHANGES = 3;
 
+/** Presence changes reach the members at most this often, each batch in one message. */
+const AWARENESS_FLUSH_MS = 50;
+
+/** A connection's allowance of presence bytes, and its latest presence waiting for allowance. */
+interface AwarenessBudget {
+	bytes: number;
+	refilledAt: number;
+	waiting: AwarenessEntry[] | null;
+	waitingBytes: number;
+	timer: NodeJS.Timeout | null;
+}
+
 export class Room {
 	#doc: Y.Doc;
 	readonly awareness: awarenessProtocol.Awareness;
@@ -69,6 +82,10 @@ export class Room {
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
 	private readonly awarenessOwners = new Map<number, Peer>();
+	private readonly awarenessBudgets = new Map<Peer, AwarenessBudget>();
+	/** Client ids whose presence changed since the last batch went out. */
+	private readonly awarenessChanged = new Set<number>();
+	private awarenessTimer: NodeJS.Timeout | null = null;
 	/** Stores of accepted updates not yet settled. */
 	private readonly inflight = new Set<Promise<void>>();
 	/** Set while the doc is rebuilt from storage; messages wait for it. */
@@ -140,6 +157,9 @@ export class Room {
 
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return;
+		const budget = this.awarenessBudgets.get(peer);
+		if (budget?.timer) clearTimeout(budget.timer);
+		this.awarenessBudgets.delete(peer);
 		if (peer.awarenessIds.size > 0 && !this.closed) {
 			for (const id of peer.awarenessIds) this.awarenessOwners.delete(id);
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], peer);
@@ -330,15 +350,65 @@ export class Room {
 	}
 
 	/**
+	 * Presence is limited per connection: each message to `maxAwarenessBytes`, and the bytes to
+	 * `awarenessBytesPerSecond` with bursts of twice the largest message. Past the allowance the latest
+	 * presence waits its turn (it replaces what waited before: presence is a state, not a log).
+	 */
+	private applyAwareness(peer: Peer, update: Uint8Array): void {
+		const { config } = this.deps;
+		if (update.length > config.maxAwarenessBytes) {
+			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-large', 'Your presence information is too large for the relay.');
+		}
+		const entries = decodeAwarenessEntries(update);
+		const budget = this.awarenessBudgetOf(peer);
+		if (budget.waiting === null && budget.bytes >= update.length) {
+			budget.bytes -= update.length;
+			this.applyOwnAwareness(peer, entries);
+			return;
+		}
+		budget.waiting = entries;
+		budget.waitingBytes = update.length;
+		this.deps.metrics.awarenessDeferred.add();
+		this.scheduleWaitingAwareness(peer, budget);
+	}
+
+	private awarenessBudgetOf(peer: Peer): AwarenessBudget {
+		const { config } = this.deps;
+		const burst = 2 * config.maxAwarenessBytes;
+		let budget = this.awarenessBudgets.get(peer);
+		const now = performance.now();
+		if (!budget) {
+			budget = { bytes: burst, refilledAt: now, waiting: null, waitingBytes: 0, timer: null };
+			this.awarenessBudgets.set(peer, budget);
+		}
+		budget.bytes = Math.min(burst, budget.bytes + ((now - budget.refilledAt) / 1000) * config.awarenessBytesPerSecond);
+		budget.refilledAt = now;
+		return budget;
+	}
+
+	private scheduleWaitingAwareness(peer: Peer, budget: AwarenessBudget): void {
+		if (budget.timer) return;
+		const rate = Math.max(1, this.deps.config.awarenessBytesPerSecond);
+		const waitMs = Math.max(AWARENESS_FLUSH_MS, ((budget.waitingBytes - budget.bytes) / rate) * 1000);
+		budget.timer = setTimeout(() => {
+			budget.timer = null;
+			if (this.closed || !this.peers.has(peer) || !budget.waiting) return;
+			this.awarenessBudgetOf(peer);
+			if (budget.bytes < budget.waitingBytes) return this.scheduleWaitingAwareness(peer, budget);
+			const entries = budget.waiting;
+			budget.bytes -= budget.waitingBytes;
+			budget.waiting = null;
+			this.applyOwnAwareness(peer, entries);
+		}, waitMs);
+	}
+
+	/**
 	 * A connection speaks for one awareness client id: the first it announces that no other live
 	 * connection holds. Entries for any other id (another member's presence, or the echo the stock
 	 * client sends of everyone's) are dropped, so no one can overwrite or remove someone else's.
 	 */
-	private applyAwareness(peer: Peer, update: Uint8Array): void {
-		if (update.length > this.deps.config.maxAwarenessBytes) {
-			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-large', 'Your presence information is too large for the relay.');
-		}
-		const own = decodeAwarenessEntries(update).filter((entry) => {
+	private applyOwnAwareness(peer: Peer, entries: AwarenessEntry[]): void {
+		const own = entries.filter((entry) => {
 			const owner = this.awarenessOwners.get(entry.clientId);
 			if (owner) return owner === peer;
 			if (peer.awarenessIds.size > 0 || entry.state === 'null') return false;
@@ -347,20 +417,25 @@ export class Room {
 			return true;
 		});
 		if (own.length === 0) return;
-		try {
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
-		} catch {
-			throw malformed('bad-awareness');
-		}
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
 	}
 
+	/** Presence changes go out in batches, one message per member per batch, however many arrived. */
 	private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
-		const changed = [...added, ...updated, ...removed];
-		if (changed.length === 0 || this.peers.size === 0) return;
+		for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
+		if (this.awarenessTimer || this.awarenessChanged.size === 0) return;
+		this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_FLUSH_MS);
+	};
+
+	private flushAwareness(): void {
+		this.awarenessTimer = null;
+		const changed = [...this.awarenessChanged];
+		this.awarenessChanged.clear();
+		if (this.closed || changed.length === 0 || this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
 		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 		for (const peer of this.peers) peer.send(message);
-	};
+	}
 
 	private maybeCompact(): void {
 		const { config } = this.deps;
@@ -414,6 +489,10 @@ export class Room {
 		this.closed = true;
 		if (this.idleTimer) clearTimeout(this.idleTimer);
 		this.idleTimer = null;
+		if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+		this.awarenessTimer = null;
+		for (const budget of this.awarenessBudgets.values()) if (budget.timer) clearTimeout(budget.timer);
+		this.awarenessBudgets.clear();
 		for (const peer of [...this.peers]) peer.close(code, reason);
 		this.peers.clear();
 		this.awarenessOwners.clear();

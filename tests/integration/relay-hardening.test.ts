@@ -477,3 +477,50 @@ describe('presence', () => {
 		expect(viewer.socket.readyState).toBe(WebSocket.OPEN);
 	});
 });
+
+describe('presence floods', () => {
+	it('are held to each connection’s allowance and passed on in batches; the latest presence still arrives', async () => {
+		const rate = 8_192;
+		const maxAwareness = 16_384;
+		const relay = await relayWith({ messagesPerSecond: 1_000, messageBurst: 1_000, awarenessBytesPerSecond: rate, maxAwarenessBytes: maxAwareness });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const viewerToken = await invite(relay, groupId, token, 'viewer');
+		const observer = await rawClient(relay, groupId, token);
+		const flooders = await Promise.all([1, 2, 3, 4].map(() => rawClient(relay, groupId, viewerToken)));
+		await eventually(() => observer.received.length > 0);
+		const seenBefore = observer.received.length;
+
+		const started = performance.now();
+		const padding = 'p'.repeat(15 * 1024);
+		for (let clock = 1; clock <= 40; clock++) {
+			flooders.forEach((flooder, i) => flooder.send(awarenessMessage([{ clientId: 900_000 + i, clock, state: { padding, clock } }])));
+		}
+		// The latest presence of each flooder arrives in the end.
+		const latest = (i: number): number | undefined => {
+			for (const message of observer.received.slice(seenBefore).reverse()) {
+				if (kindOf(message) !== 'awareness') continue;
+				const decoder = decoding.createDecoder(message);
+				decoding.readVarUint(decoder);
+				const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+				for (let n = decoding.readVarUint(inner); n > 0; n--) {
+					const id = decoding.readVarUint(inner);
+					decoding.readVarUint(inner);
+					const state = JSON.parse(decoding.readVarString(inner)) as { clock?: number } | null;
+					if (id === 900_000 + i) return state?.clock;
+				}
+			}
+			return undefined;
+		};
+		await eventually(() => expect([0, 1, 2, 3].map(latest)).toEqual([40, 40, 40, 40]), 30_000);
+		const elapsed = (performance.now() - started) / 1000;
+		const relayed = observer.received.slice(seenBefore).filter((m) => kindOf(m) === 'awareness').reduce((sum, m) => sum + m.length, 0);
+		// Each flooder sent 40 × 15 KiB; what reached the observer is bounded by the allowances.
+		const allowance = flooders.length * (2 * maxAwareness + rate * elapsed + maxAwareness);
+		expect(relayed).toBeLessThanOrEqual(allowance);
+		expect(relayed).toBeLessThan(flooders.length * 40 * 15 * 1024);
+		for (const flooder of flooders) expect(flooder.socket.readyState).toBe(WebSocket.OPEN);
+		expect(await metricsOf(relay)).toMatch(/relay_awareness_deferred_total [1-9]/);
+	});
+});
