@@ -34,6 +34,8 @@ export interface RelayConfig {
 	maxAwarenessBytes: number;
 	awarenessBytesPerSecond: number;
 	sendBufferLimitBytes: number;
+	maxUnfinishedBytesPerAddress: number;
+	partialMessageTimeoutMs: number;
 	heartbeatMs: number;
 	roomIdleMs: number;
 	compactAfterUpdates: number;
@@ -76,6 +78,8 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	maxAwarenessBytes: 16_384,
 	awarenessBytesPerSecond: 8_192,
 	sendBufferLimitBytes: 8_388_608,
+	maxUnfinishedBytesPerAddress: 134_217_728,
+	partialMessageTimeoutMs: 60_000,
 	heartbeatMs: 30_000,
 	roomIdleMs: 60_000,
 	compactAfterUpdates: 1_000,
@@ -107,6 +111,8 @@ const settings: readonly Setting[] = [
 	{ key: 'maxAwarenessBytes', env: 'MAX_AWARENESS_BYTES', flag: '--max-awareness-bytes', kind: 'number', help: 'largest presence (awareness) message' },
 	{ key: 'awarenessBytesPerSecond', env: 'AWARENESS_BYTES_PER_SECOND', flag: '--awareness-bytes-per-second', kind: 'number', help: 'presence bytes a connection may send per second (bursts up to twice the largest message); the latest one past it waits its turn' },
 	{ key: 'sendBufferLimitBytes', env: 'SEND_BUFFER_LIMIT_BYTES', flag: '--send-buffer-limit-bytes', kind: 'number', help: 'unsent bytes after which a slow connection is dropped' },
+	{ key: 'maxUnfinishedBytesPerAddress', env: 'MAX_UNFINISHED_BYTES_PER_ADDRESS', flag: '--max-unfinished-bytes-per-address', kind: 'number', help: 'bytes of messages still arriving (not yet whole) that all connections of one address may hold' },
+	{ key: 'partialMessageTimeoutMs', env: 'PARTIAL_MESSAGE_TIMEOUT_MS', flag: '--partial-message-timeout-ms', kind: 'number', help: 'a message must arrive whole within this long of its first byte' },
 	{ key: 'heartbeatMs', env: 'HEARTBEAT_MS', flag: '--heartbeat-ms', kind: 'number', help: 'ping interval; a peer silent for two intervals is dropped' },
 	{ key: 'roomIdleMs', env: 'ROOM_IDLE_MS', flag: '--room-idle-ms', kind: 'number', help: 'unload a group from memory this long after its last connection left' },
 	{ key: 'compactAfterUpdates', env: 'COMPACT_AFTER_UPDATES', flag: '--compact-after-updates', kind: 'number', help: 'compact a group\'s update log into a snapshot past this many updates (a big group also waits for its log to reach an eighth of its snapshot, or 20 times this count)' },

@@ -1,6 +1,7 @@
 // One member's WebSocket once access control let it in: enforces the per-connection limits (message
 // size and rate, frame type, slow consumers), decodes messages, hands them to the group's room, and
 // closes with a named refusal when something is wrong.
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { SyncGrant } from './auth/types.ts';
 import type { RelayConfig } from './config.ts';
@@ -8,11 +9,14 @@ import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { CloseCode, ConnectionRefusal, decodeClientMessage, malformed } from './protocol.ts';
 import type { Peer, Room } from './rooms.ts';
+import type { UnfinishedBytes } from './unfinished.ts';
 
 export interface ConnectionDeps {
 	config: RelayConfig;
 	metrics: Metrics;
 	log: Logger;
+	/** The relay's count of bytes of messages not yet whole, per address. */
+	unfinished: UnfinishedBytes;
 }
 
 /** A live connection: its room's Peer plus what the relay needs to watch it. */
@@ -55,6 +59,8 @@ let nextId = 1;
 
 export function acceptConnection(
 	socket: WebSocket,
+	/** The TCP socket under `socket`, whose bytes are counted before the WebSocket layer holds them. */
+	raw: Duplex,
 	grant: SyncGrant,
 	room: Room,
 	remoteAddress: string,
@@ -71,7 +77,48 @@ export function acceptConnection(
 	let tokens = config.messageBurst;
 	let refilledAt = performance.now();
 
+	// Bytes read since the last whole message: a message (or frame) that has not ended yet.
+	let unfinished = 0;
+	let partialTimer: NodeJS.Timeout | null = null;
+	const release = (bytes = unfinished): void => {
+		const released = Math.min(bytes, unfinished);
+		unfinished -= released;
+		deps.unfinished.add(remoteAddress, -released);
+		if (unfinished === 0 && partialTimer) {
+			clearTimeout(partialTimer);
+			partialTimer = null;
+		}
+	};
+	const stopReading = (refusal: ConnectionRefusal): void => {
+		refuse(refusal);
+		release();
+		// What ws holds of the unfinished message goes when the socket does; nothing more is read.
+		raw.pause();
+	};
+	const onRawData = (chunk: Buffer): void => {
+		if (closing) return;
+		unfinished += chunk.length;
+		const withinAddress = deps.unfinished.add(remoteAddress, chunk.length);
+		if (!withinAddress || unfinished > frameLimit(config)) {
+			stopReading(
+				new ConnectionRefusal(CloseCode.tooLarge, 'unfinished-too-large', 'Too much of your messages is still arriving at once. Try again in a moment.')
+			);
+			return;
+		}
+		partialTimer ??= setTimeout(() => {
+			partialTimer = null;
+			if (unfinished > 0 && !closing) {
+				stopReading(new ConnectionRefusal(CloseCode.timeout, 'message-timeout', 'A message took too long to arrive. Check your connection and reload.'));
+			}
+		}, config.partialMessageTimeoutMs);
+		partialTimer.unref();
+	};
+	// Runs before ws reads the chunk, so a message that ends in it is released right after.
+	raw.prependListener('data', onRawData);
+
 	const finish = (code: number): void => {
+		raw.off('data', onRawData);
+		release();
 		metrics.connections.add(-1);
 		metrics.connectionsClosed.add(1, { code: String(code) });
 		onClosed(connection);
@@ -199,15 +246,19 @@ export function acceptConnection(
 	};
 
 	socket.on('message', (data: Buffer, isBinary: boolean) => {
+		release();
 		try {
 			handle(data, isBinary);
 		} catch (error) {
 			fail(error);
 		}
 	});
-	socket.on('pong', () => {
+	// Control frames (a masked frame: 6 bytes of header and its payload) are whole as they arrive.
+	socket.on('pong', (data: Buffer) => {
 		alive = true;
+		release(6 + data.length);
 	});
+	socket.on('ping', (data: Buffer) => release(6 + data.length));
 	socket.on('error', (error) => {
 		// ws closes the socket itself (1009 for a frame far over maxPayload, 1002 for a protocol error).
 		metrics.refusals.add(1, { reason: 'ws-error' });

@@ -18,6 +18,7 @@ export const CloseCode = {
 	malformed: 4400,
 	unauthorized: 4401,
 	forbidden: 4403,
+	timeout: 4408,
 	tooLarge: 4413,
 	rateLimited: 4429
 } as const;

@@ -18,6 +18,7 @@ import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
 import { isStorageError, storageRefusal } from './storage-errors.ts';
+import { UnfinishedBytes } from './unfinished.ts';
 
 export interface Relay {
 	port: number;
@@ -63,6 +64,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	}
 	const app = createStaticApp(config.staticDir);
 	const connections = new Set<Connection>();
+	const unfinished = new UnfinishedBytes(config.maxUnfinishedBytesPerAddress);
 	const perAddress = new Map<string, number>();
 	const startedAt = Date.now();
 	let closing = false;
@@ -223,7 +225,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 				return;
 			}
 			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);
-			const connection = acceptConnection(ws, grant, rooms.open(groupId), remoteAddress, { config, metrics, log }, (gone) => {
+			const connection = acceptConnection(ws, socket, grant, rooms.open(groupId), remoteAddress, { config, metrics, log, unfinished }, (gone) => {
 				connections.delete(gone);
 				const left = (perAddress.get(remoteAddress) ?? 1) - 1;
 				if (left > 0) perAddress.set(remoteAddress, left);

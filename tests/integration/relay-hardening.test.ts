@@ -524,3 +524,47 @@ describe('presence floods', () => {
 		expect(await metricsOf(relay)).toMatch(/relay_awareness_deferred_total [1-9]/);
 	});
 });
+
+describe('messages that never finish', () => {
+	/** Resolves with the close code, or -1 when the connection is still open after `ms`. */
+	function closedWithin(client: RawClient, ms: number): Promise<number> {
+		return Promise.race([client.closed.then((c) => c.code), new Promise<number>((resolve) => setTimeout(() => resolve(-1), ms))]);
+	}
+
+	it('hold only so many bytes per address: the connection that goes past it is refused', async () => {
+		const relay = await relayWith({ maxPayloadBytes: 64 * 1024, maxUpdateBytes: 256 * 1024, maxUnfinishedBytesPerAddress: 300 * 1024 });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const first = await rawClient(relay, groupId, token);
+		const second = await rawClient(relay, groupId, token);
+		// Each starts a change of 200 KiB (under the 256 KiB limit of one message) and never ends it.
+		writeFrames(first, [{ data: new Uint8Array(200 * 1024), fin: false }]);
+		// A ping answered means the relay has read everything sent before it.
+		await new Promise((resolve) => {
+			first.socket.once('pong', resolve);
+			first.socket.ping();
+		});
+		writeFrames(second, [{ data: new Uint8Array(200 * 1024), fin: false }]);
+		expect(await closedWithin(second, 15_000)).toBe(4413);
+		expect(await metricsOf(relay)).toMatch(/relay_refusals_total\{reason="unfinished-too-large"\} 1/);
+		expect(first.socket.readyState).toBe(WebSocket.OPEN);
+	});
+
+	it('time out, while a fragmented message that ends is handled as usual', async () => {
+		const relay = await relayWith({ partialMessageTimeoutMs: 500 });
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const patient = await rawClient(relay, groupId, token);
+		const step1 = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
+		writeFrames(patient, [{ data: step1.slice(0, 2), fin: false }]);
+		writeFrames(patient, [{ data: step1.slice(2), continuation: true }]);
+		await eventually(() => expect(patient.received.map(kindOf)).toContain('sync-2'));
+
+		const stalled = await rawClient(relay, groupId, token);
+		writeFrames(stalled, [{ data: new Uint8Array(1024), fin: false }]);
+		expect(await closedWithin(stalled, 15_000)).toBe(4408);
+		expect(patient.socket.readyState).toBe(WebSocket.OPEN);
+	});
+});
