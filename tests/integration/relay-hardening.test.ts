@@ -568,3 +568,33 @@ describe('messages that never finish', () => {
 		expect(patient.socket.readyState).toBe(WebSocket.OPEN);
 	});
 });
+
+describe('links written raw into the doc', () => {
+	it('become links in feeds and the Netscape export only when they are http(s)', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		const owner = await groupOn(relay, groupId, token);
+		addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/two', title: 'Two' });
+		// A client that skips the model's checks writes the addresses itself.
+		const [one, two] = readAllItems(owner.doc).sort((a, b) => a.title.localeCompare(b.title));
+		owner.doc.getMap('items').set(one.id, { url: 'javascript:alert(document.domain)' });
+		owner.doc.getMap('items').set(two.id, { url: 'data:text/html,<script>alert(1)</script>' });
+		await eventually(async () =>
+			expect(readAllItems((await relay.relay.loadGroupDoc(groupId))!).map((i) => i.url).sort()).toEqual([
+				'data:text/html,<script>alert(1)</script>',
+				'javascript:alert(document.domain)'
+			])
+		);
+		const feed = await feedToken(relay, groupId, token);
+		const rss = await (await fetch(`${relay.url}/feeds/${groupId}.rss?token=${feed}`)).text();
+		const atom = await (await fetch(`${relay.url}/feeds/${groupId}.atom?token=${feed}`)).text();
+		const links = [...rss.matchAll(/<link>([^<]*)<\/link>/g), ...atom.matchAll(/<link [^>]*href="([^"]*)"/g)].map((m) => m[1]);
+		expect(links.length).toBeGreaterThanOrEqual(6);
+		for (const link of links) expect(link).toMatch(/^https?:\/\//);
+		const html = await (await fetch(`${relay.url}/api/groups/${groupId}/export?format=html`, { headers: { authorization: `Bearer ${token}` } })).text();
+		expect(html).toMatch(/<DL>/);
+		expect(html).not.toMatch(/HREF="(?!https?:)/i);
+		expect(html).not.toMatch(/javascript:|data:text/i);
+	});
+});

@@ -16,6 +16,8 @@ export function exportNetscape(doc: Y.Doc): string {
 		'<DL><p>'
 	];
 	for (const item of items) {
+		// Only web pages become bookmarks: a javascript: or data: address written raw into the doc is no link.
+		if (!/^https?:\/\//i.test(item.url)) continue;
 		const attrs = [`HREF="${escapeXml(item.url)}"`, `ADD_DATE="${Math.floor(item.createdAt / 1000)}"`];
 		if (item.updatedAt > item.createdAt) attrs.push(`LAST_MODIFIED="${Math.floor(item.updatedAt / 1000)}"`);
 		if (item.tags.length) attrs.push(`TAGS="${escapeXml(item.tags.join(','))}"`);
