@@ -11,7 +11,7 @@ import { resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
 import { handleFeedRequest } from './feeds.ts';
-import { createStaticApp } from './http.ts';
+import { createStaticApp, DATA_SECURITY_HEADERS } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
@@ -113,6 +113,9 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const port = (server.address() as AddressInfo | null)?.port ?? config.port;
 		const url = new URL(req.url ?? '/', originOf(req, port));
 		const remoteAddress = remoteAddressOf(req);
+		const isApp = !['/healthz', '/metrics'].includes(url.pathname) && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/feeds/');
+		// Set first, so each route's own headers (a feed's caching, the app's CSP) still win.
+		if (!isApp) for (const [name, value] of Object.entries(DATA_SECURITY_HEADERS)) res.setHeader(name, value);
 		if (url.pathname === '/healthz') {
 			sendJson(req, res, closing ? 503 : 200, {
 				status: closing ? 'closing' : 'ok',

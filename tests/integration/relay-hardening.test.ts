@@ -598,3 +598,29 @@ describe('links written raw into the doc', () => {
 		expect(html).not.toMatch(/javascript:|data:text/i);
 	});
 });
+
+describe('responses other than the app', () => {
+	it('carry security headers: API JSON, the HTML export, metrics and feed errors', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const auth = { authorization: `Bearer ${token}` };
+		const responses = {
+			api: await fetch(`${relay.url}/api/groups/${groupId}/me`, { headers: auth }),
+			apiError: await fetch(`${relay.url}/api/groups/${groupId}/me`),
+			htmlExport: await fetch(`${relay.url}/api/groups/${groupId}/export?format=html`, { headers: auth }),
+			metrics: await fetch(`${relay.url}/metrics`),
+			feedMissing: await fetch(`${relay.url}/feeds/${groupId}.txt`),
+			feedRefused: await fetch(`${relay.url}/feeds/${groupId}.rss?token=${newToken()}`)
+		};
+		for (const [name, res] of Object.entries(responses)) {
+			const headers = Object.fromEntries(res.headers);
+			expect({ name, nosniff: headers['x-content-type-options'] }).toEqual({ name, nosniff: 'nosniff' });
+			expect({ name, csp: headers['content-security-policy'] }).toEqual({ name, csp: expect.stringContaining("frame-ancestors 'none'") });
+			expect({ name, referrer: headers['referrer-policy'] }).toEqual({ name, referrer: 'no-referrer' });
+			expect({ name, cache: headers['cache-control'] }).toEqual({ name, cache: 'no-store' });
+		}
+		expect(responses.htmlExport.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
+	});
+});
