@@ -2,6 +2,8 @@
 // y-protocols to a relay on port 0, and the relay must refuse the sender alone, keep memory bounded,
 // keep others served, and confirm nothing that is not on disk.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
 import type { RelayConfig } from '../../server/config.ts';
+import { runAdmin } from '../helpers/admin.ts';
 import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
 
 // ws builds raw frames with its Sender (not in its type declarations).
@@ -622,5 +625,33 @@ describe('responses other than the app', () => {
 			expect({ name, cache: headers['cache-control'] }).toEqual({ name, cache: 'no-store' });
 		}
 		expect(responses.htmlExport.headers.get('content-security-policy')).toMatch(/default-src 'none'.*sandbox/);
+	});
+});
+
+describe('a backup', () => {
+	it('holds no relay secret: a relay restored from it re-keys feed links, while member tokens keep working', async () => {
+		const relay = await relayWith();
+		const groupId = randomId();
+		const token = newToken();
+		await groupOn(relay, groupId, token);
+		const oldFeed = await feedToken(relay, groupId, token);
+		const live = new Database(join(relay.dataDir, 'commonplace.sqlite'), { readonly: true });
+		const secret = (live.prepare('SELECT secret FROM auth_secret').get() as { secret: Buffer }).secret;
+		live.close();
+
+		const restoreDir = mkdtempSync(join(tmpdir(), 'commonplace-restore-'));
+		cleanups.push(() => rmSync(restoreDir, { recursive: true, force: true }));
+		const result = await runAdmin(relay.dataDir, ['backup', join(restoreDir, 'commonplace.sqlite')]);
+		expect(result.code).toBe(0);
+		expect(readdirSync(restoreDir)).toEqual(['commonplace.sqlite']);
+		expect(readFileSync(join(restoreDir, 'commonplace.sqlite')).indexOf(secret)).toBe(-1);
+
+		const restored = await relayWith({ dataDir: restoreDir });
+		expect((await fetch(`${restored.url}/feeds/${groupId}.rss?token=${oldFeed}`)).status).toBe(401);
+		const newFeed = await feedToken(restored, groupId, token);
+		expect(newFeed).not.toBe(oldFeed);
+		expect((await fetch(`${restored.url}/feeds/${groupId}.rss?token=${newFeed}`)).status).toBe(200);
+		const doc = await restored.relay.loadGroupDoc(groupId);
+		expect(readAllItems(doc!).map((i) => i.title)).toEqual(['One']);
 	});
 });
