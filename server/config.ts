@@ -1,5 +1,6 @@
 // The relay's settings: one object with defaults, overridden by environment variables, then by flags.
 // `describeSettings()` is the `--help` text, so every setting is listed where it is defined.
+import { readFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type SqliteSynchronous = 'full' | 'normal';
@@ -54,6 +55,11 @@ interface Setting {
 	flag: string;
 	kind: Kind;
 	help: string;
+	/**
+	 * A secret: read from the environment or from the file named by `<env>_FILE`, never from a flag,
+	 * since every user of the machine can read a process's command line (`ps`).
+	 */
+	secret?: true;
 }
 
 export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
@@ -97,7 +103,7 @@ const settings: readonly Setting[] = [
 	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has none or the sources changed since' },
 	{ key: 'demo', env: 'DEMO', flag: '--demo', kind: 'boolean', help: 'start with the sample group "Tic&Travail" and print a link that opens it' },
 	{ key: 'publicOrigin', env: 'PUBLIC_ORIGIN', flag: '--public-origin', kind: 'string', help: 'origin the public uses (https://...) for links in feeds; empty: from each request' },
-	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback' },
+	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback', secret: true },
 	{ key: 'openCreation', env: 'OPEN_CREATION', flag: '--open-creation', kind: 'boolean', help: 'allow anyone to create groups, even on a public address' },
 	{ key: 'publicBind', env: 'PUBLIC_BIND', flag: '--public-bind', kind: 'boolean', help: 'the relay is public although it listens on loopback (behind a local proxy)' },
 	{ key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', kind: 'boolean', help: 'trust X-Forwarded-For/-Proto from a reverse proxy (implies --public-bind)' },
@@ -171,6 +177,11 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 	for (const setting of settings) {
 		const raw = env[setting.env];
 		if (raw !== undefined) assign(overrides as RelayConfig, setting.key, parseValue(setting, raw, setting.env));
+		const file = setting.secret ? env[`${setting.env}_FILE`] : undefined;
+		if (file) {
+			if (raw) throw new ConfigError(`Set ${setting.env} or ${setting.env}_FILE, not both.`);
+			assign(overrides as RelayConfig, setting.key, parseValue(setting, readSecretFile(setting, file), `${setting.env}_FILE`));
+		}
 	}
 	let help = false;
 	for (let i = 0; i < argv.length; i++) {
@@ -187,6 +198,12 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 		}
 		const setting = settings.find((s) => s.flag === name);
 		if (!setting) throw new ConfigError(`Unknown option "${name}". Run with --help to see every setting.`);
+		if (setting.secret) {
+			throw new ConfigError(
+				`${setting.flag} is not accepted on the command line, where anyone on this machine can read it (ps). ` +
+					`Set ${setting.env} in the relay's environment, or write the token to a file only the relay can read and set ${setting.env}_FILE to its path.`
+			);
+		}
 		let raw = inline;
 		if (raw === undefined) {
 			if (setting.kind === 'boolean') raw = 'true';
@@ -198,21 +215,51 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 	return { config: resolveConfig(overrides), help };
 }
 
-/** Flags that set `overrides` on the command line of a relay process (tests and benchmarks spawn one). */
+function readSecretFile(setting: Setting, file: string): string {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new ConfigError(`${setting.env}_FILE: could not read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+	}
+	const value = text.trim();
+	if (!value) throw new ConfigError(`${setting.env}_FILE: ${file} is empty.`);
+	return value;
+}
+
+/**
+ * Flags that set `overrides` on the command line of a relay process (tests and benchmarks spawn one).
+ * Secrets are left out: pass them with `environmentFor`.
+ */
 export function commandLineFor(overrides: Partial<RelayConfig>): string[] {
 	const argv: string[] = [];
 	for (const setting of settings) {
 		const value = overrides[setting.key];
-		if (value === undefined) continue;
+		if (value === undefined || setting.secret) continue;
 		argv.push(`${setting.flag}=${value === null ? '' : String(value)}`);
 	}
 	return argv;
+}
+
+/** The environment variables that set the secrets among `overrides` for a relay process. */
+export function environmentFor(overrides: Partial<RelayConfig>): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const setting of settings) {
+		const value = overrides[setting.key];
+		if (setting.secret && value !== undefined) env[setting.env] = value === null ? '' : String(value);
+	}
+	return env;
 }
 
 /** The `--help` text: every setting with its flag, environment variable and default. */
 export function describeSettings(): string {
 	const lines = ['Usage: npm start -- [options]', '', 'Every option can also be set by the environment variable shown.', ''];
 	for (const s of settings) {
+		if (s.secret) {
+			lines.push(`  ${`${s.env}=<value> or ${s.env}_FILE=<file>`.padEnd(69)} default (none)`);
+			lines.push(`      ${s.help}; from the environment or a file only (${s.flag} is refused: the command line is visible in ps)`);
+			continue;
+		}
 		const value = defaultConfig[s.key];
 		const shown = value === null || value === '' ? '(none)' : String(value);
 		const kind = Array.isArray(s.kind) ? (s.kind as readonly string[]).join('|') : s.kind === 'boolean' ? '' : '<value>';

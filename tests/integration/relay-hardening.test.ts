@@ -2,9 +2,10 @@
 // y-protocols to a relay on port 0, and the relay must refuse the sender alone, keep memory bounded,
 // keep others served, and confirm nothing that is not on disk.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
@@ -618,7 +619,12 @@ describe('responses other than the app', () => {
 			feedRefused: await fetch(`${relay.url}/feeds/${groupId}.rss?token=${newToken()}`)
 		};
 		for (const [name, res] of Object.entries(responses)) {
-			const headers = Object.fromEntries(res.headers);
+			const headers = {
+				'x-content-type-options': res.headers.get('x-content-type-options'),
+				'content-security-policy': res.headers.get('content-security-policy'),
+				'referrer-policy': res.headers.get('referrer-policy'),
+				'cache-control': res.headers.get('cache-control')
+			};
 			expect({ name, nosniff: headers['x-content-type-options'] }).toEqual({ name, nosniff: 'nosniff' });
 			expect({ name, csp: headers['content-security-policy'] }).toEqual({ name, csp: expect.stringContaining("frame-ancestors 'none'") });
 			expect({ name, referrer: headers['referrer-policy'] }).toEqual({ name, referrer: 'no-referrer' });
@@ -653,5 +659,44 @@ describe('a backup', () => {
 		expect((await fetch(`${restored.url}/feeds/${groupId}.rss?token=${newFeed}`)).status).toBe(200);
 		const doc = await restored.relay.loadGroupDoc(groupId);
 		expect(readAllItems(doc!).map((i) => i.title)).toEqual(['One']);
+	});
+});
+
+describe('the creation token', () => {
+	it('is refused as a command-line flag, with what to do instead; the environment or a file carry it', async () => {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port=0', '--create-token=visible-in-ps'], {
+			cwd: resolve(import.meta.dirname, '../..'),
+			stdio: ['ignore', 'ignore', 'pipe']
+		});
+		cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+		const started = await new Promise<{ code: number | null; stderr: string }>((resolveExit) => {
+			let stderr = '';
+			child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+			child.once('exit', (code) => resolveExit({ code, stderr }));
+		});
+		expect(started.code).toBe(2);
+		expect(started.stderr).toMatch(/--create-token is not accepted on the command line/);
+		expect(started.stderr).toMatch(/CREATE_TOKEN_FILE/);
+
+		const dir = mkdtempSync(join(tmpdir(), 'commonplace-create-token-'));
+		cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+		const tokenFile = join(dir, 'create-token');
+		const createToken = `create-${newToken()}`;
+		writeFileSync(tokenFile, `${createToken}\n`, { mode: 0o600 });
+		const relay = await spawnRelay({ publicBind: true }, { CREATE_TOKEN_FILE: tokenFile });
+		cleanups.push(() => relay.stop());
+		const tryCreate = (given: string) =>
+			new Promise<number>((resolveStatus) => {
+				const socket = new WebSocket(`${relay.wsUrl}/${randomId()}?token=${newToken()}&create=1&createToken=${given}`);
+				socket.on('error', () => {});
+				socket.once('open', () => {
+					socket.close();
+					resolveStatus(101);
+				});
+				socket.once('unexpected-response', (_req, res) => resolveStatus(res.statusCode ?? 0));
+			});
+		expect(await tryCreate('a-guess')).toBe(403);
+		expect(await tryCreate(createToken)).toBe(101);
+		expect(relay.child.spawnargs.join(' ')).not.toContain(createToken);
 	});
 });
