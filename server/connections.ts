@@ -72,6 +72,17 @@ export function acceptConnection(
 	// The one message larger than the send-buffer limit that is still being written (a big group's
 	// sync answer, a big change passed on); its bytes are allowed on top of the limit until written.
 	let oversizedInFlight: Uint8Array | null = null;
+	// Sync step 1 messages received while a big answer to an earlier one is being written. They are
+	// answered once it is written, with empty answers: that answer and the updates passed on after it
+	// bring the client all the relay holds. One big answer in flight per connection, however often asked.
+	let waitingSync = 0;
+	const bigAnswerInFlight = (): boolean => oversizedInFlight !== null && oversizedInFlight[0] === 0 && oversizedInFlight[1] === 1;
+	const answerWaitingSync = (): void => {
+		if (waitingSync === 0 || closing) return;
+		const count = waitingSync;
+		waitingSync = 0;
+		room.answerSync(connection, null, count);
+	};
 	let alive = true;
 	// Token bucket: a steady rate plus a burst.
 	let tokens = config.messageBurst;
@@ -149,7 +160,9 @@ export function acceptConnection(
 			if (message.length > config.sendBufferLimitBytes) {
 				oversizedInFlight = message;
 				socket.send(message, () => {
-					if (oversizedInFlight === message) oversizedInFlight = null;
+					if (oversizedInFlight !== message) return;
+					oversizedInFlight = null;
+					answerWaitingSync();
 				});
 			} else {
 				socket.send(message);
@@ -219,14 +232,13 @@ export function acceptConnection(
 				return;
 			}
 			try {
-				// Each answer to sync step 1 is the whole group this client lacks; asking again before
-				// a big one is written would pile copies up in memory.
-				if (message.type === 'sync-step-1' && oversizedInFlight) {
-					throw new ConnectionRefusal(
-						CloseCode.rateLimited,
-						'sync-in-flight',
-						'This app asked for the whole group again before the relay finished sending it. Reload the page.'
-					);
+				// Each answer to sync step 1 is all of the group this client lacks; answering again before a
+				// big one is written would pile copies up in memory. The app asks after each local change,
+				// so the asks wait and get one answer (and empty ones for the rest, in order) instead.
+				if (message.type === 'sync-step-1' && bigAnswerInFlight()) {
+					waitingSync += 1;
+					metrics.syncAnswersHeld.add();
+					return;
 				}
 				room.receive(connection, message);
 			} catch (error) {

@@ -55,6 +55,9 @@ const FANOUT = Symbol('fanout');
  */
 const MAX_UNRESOLVED_CHANGES = 3;
 
+/** A sync step 2 that carries nothing: the answer to a step 1 whose client is already up to date. */
+const EMPTY_SYNC_STEP_2 = encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc()));
+
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
 
@@ -86,6 +89,9 @@ export class Room {
 	/** Client ids whose presence changed since the last batch went out. */
 	private readonly awarenessChanged = new Set<number>();
 	private awarenessTimer: NodeJS.Timeout | null = null;
+	/** Answers to sync step 1 waiting for the stores in flight, per connection, in order. */
+	private readonly waitingAnswers = new Map<Peer, { stateVector: Uint8Array | null; count: number }[]>();
+	private answersScheduled = false;
 	/** Stores of accepted updates not yet settled. */
 	private readonly inflight = new Set<Promise<void>>();
 	/** Set while the doc is rebuilt from storage; messages wait for it. */
@@ -157,6 +163,7 @@ export class Room {
 
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return;
+		this.waitingAnswers.delete(peer);
 		const budget = this.awarenessBudgets.get(peer);
 		if (budget?.timer) clearTimeout(budget.timer);
 		this.awarenessBudgets.delete(peer);
@@ -174,7 +181,7 @@ export class Room {
 		if (!this.isLoaded) return;
 		switch (message.type) {
 			case 'sync-step-1':
-				this.answerWhenStored(peer, message.stateVector);
+				this.answerSync(peer, message.stateVector);
 				return;
 			case 'sync-step-2':
 			case 'update':
@@ -197,16 +204,43 @@ export class Room {
 	}
 
 	/**
-	 * Answers sync step 1 once everything the doc holds is stored: the answer tells the client that the
-	 * relay has its changes, which must not be said of a change that a crash could still lose.
+	 * Answers `count` sync step 1 messages of one connection once everything the doc holds is stored:
+	 * each answer tells the client that the relay has the changes it sent before asking, which must
+	 * not be said of a change a crash could still lose. Answers to one connection keep their order.
+	 * With a state vector, the first answer carries what the client lacks; with null (asks held while a
+	 * whole answer was written, after which every change reached it as an update) all are empty.
 	 */
-	private answerWhenStored(peer: Peer, stateVector: Uint8Array): void {
+	answerSync(peer: Peer, stateVector: Uint8Array | null, count = 1): void {
 		if (this.closed || !this.peers.has(peer)) return;
-		if (this.inflight.size === 0) {
-			peer.send(encodeSyncStep2(this.doc, stateVector));
+		const waiting = this.waitingAnswers.get(peer);
+		if (this.inflight.size === 0 && !waiting && !this.#rebuilding) {
+			this.sendAnswers(peer, stateVector, count);
 			return;
 		}
-		void Promise.allSettled([...this.inflight]).then(() => this.answerWhenStored(peer, stateVector));
+		if (waiting) waiting.push({ stateVector, count });
+		else this.waitingAnswers.set(peer, [{ stateVector, count }]);
+		this.scheduleAnswers();
+	}
+
+	private scheduleAnswers(): void {
+		if (this.answersScheduled) return;
+		this.answersScheduled = true;
+		void Promise.allSettled([...this.inflight, this.#rebuilding]).then(() => {
+			this.answersScheduled = false;
+			if (this.closed) return;
+			if (this.inflight.size > 0 || this.#rebuilding) return this.scheduleAnswers();
+			for (const [peer, answers] of [...this.waitingAnswers]) {
+				this.waitingAnswers.delete(peer);
+				if (!this.peers.has(peer)) continue;
+				// The first answer brings the client up to date for all of them (one copy of the group, not one per ask).
+				answers.forEach((answer, i) => this.sendAnswers(peer, i === 0 ? answer.stateVector : null, answer.count));
+			}
+		});
+	}
+
+	private sendAnswers(peer: Peer, stateVector: Uint8Array | null, count: number): void {
+		if (stateVector) peer.send(encodeSyncStep2(this.doc, stateVector));
+		for (let i = stateVector ? 1 : 0; i < count; i++) peer.send(EMPTY_SYNC_STEP_2);
 	}
 
 	/** Sends a joining connection what the stock client expects: our state vector, then who is here. */
