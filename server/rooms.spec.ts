@@ -166,8 +166,11 @@ describe('rooms', () => {
 		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 0 });
 		room.receive(first, { type: 'awareness', update: awarenessOf(77, 2) });
 		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 1 });
-		// Once its connection is gone, the id is free again (a member who reconnected takes it back).
+		// Once its connection is gone, the id is free again (a member who reconnected takes it back),
+		// but not for an echo of the presence that just left.
 		room.leave(first);
+		expect(room.awareness.getStates().has(77)).toBe(false);
+		room.receive(other, { type: 'awareness', update: awarenessOf(77, 2) });
 		expect(room.awareness.getStates().has(77)).toBe(false);
 		room.receive(other, { type: 'awareness', update: awarenessOf(77, 4) });
 		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 3 });

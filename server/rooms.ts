@@ -446,6 +446,9 @@ export class Room {
 			const owner = this.awarenessOwners.get(entry.clientId);
 			if (owner) return owner === peer;
 			if (peer.awarenessIds.size > 0 || entry.state === 'null') return false;
+			// An echo of a presence that just left (its clock not newer) must not claim that id.
+			const known = this.awareness.meta.get(entry.clientId);
+			if (known && entry.clock <= known.clock) return false;
 			this.awarenessOwners.set(entry.clientId, peer);
 			peer.awarenessIds.add(entry.clientId);
 			return true;
