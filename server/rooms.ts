@@ -576,6 +576,8 @@ export class Rooms {
 		if (room) {
 			try {
 				await room.ready;
+				// A doc being rebuilt may hold part of a change that was never stored.
+				if (room.rebuilding) await room.rebuilding;
 				if (room.isLoaded) return room.doc;
 			} catch {
 				// Fall through to storage.
