@@ -12,6 +12,8 @@ export interface FeedContext {
 	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
 	/** Where the app is served, without a trailing slash; links in feeds start with it. */
 	publicOrigin: string;
+	/** The reader's address as the relay counts it (the forwarded one behind a trusted proxy). */
+	remoteAddress: string;
 }
 
 interface CachedFeed {
@@ -87,7 +89,7 @@ export async function handleFeedRequest(
 	}
 	const format = match[2] as FeedFormat;
 	const token = url.searchParams.get('token');
-	const grant = ctx.auth.authorizeFeed(groupId, token, req.socket.remoteAddress ?? '');
+	const grant = ctx.auth.authorizeFeed(groupId, token, ctx.remoteAddress);
 	if (!grant.ok) {
 		const message = token
 			? grant.message

@@ -59,7 +59,7 @@ export class GroupAccess {
 
 	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
 		const { groupId, token, create, remoteAddress } = request;
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 
@@ -71,6 +71,8 @@ export class GroupAccess {
 			this.#seen(found);
 			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
 		}
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
 
 		const group = this.store.group(groupId);
 		if (group) {
@@ -93,15 +95,17 @@ export class GroupAccess {
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const group = this.store.group(groupId);
-		if (!group) return this.#fail(remoteAddress, refusals.badToken());
-		if (this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return { ok: true };
+		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return { ok: true };
 		// A member's own token reads the feeds too.
-		const member = this.#find(groupId, token);
+		const member = group ? this.#find(groupId, token) : null;
 		if (member) return member.revokedAt === null ? { ok: true } : refusals.revoked();
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
+		if (!group) return this.#fail(remoteAddress, refusals.badToken());
 		for (let g = group.feedGeneration - 1; g >= Math.max(0, group.feedGeneration - FEED_HISTORY); g--) {
 			if (sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, g))) return refusals.feedRevoked();
 		}
@@ -110,7 +114,7 @@ export class GroupAccess {
 
 	/** Who holds `token` in this group, for the HTTP API: a member token, never the feed token. */
 	authenticate(groupId: string, token: string | null, remoteAddress: string): TokenRecord | Refusal {
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
@@ -120,6 +124,8 @@ export class GroupAccess {
 			this.#seen(found);
 			return found;
 		}
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
 		const group = this.store.group(groupId);
 		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return refusals.feedTokenCannotSync();
 		return this.#fail(remoteAddress, refusals.badToken());
@@ -214,13 +220,21 @@ export class GroupAccess {
 		return sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, generation));
 	}
 
-	/** What every request is refused for before its token is looked at: a blocked address, a bad id, a deleted group. */
-	#precheck(groupId: string, remoteAddress: string): Refusal | null {
-		const gate = this.#limiter.check(remoteAddress);
-		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+	/** What every request is refused for before its token is looked at: a bad id, a deleted group. */
+	#precheck(groupId: string): Refusal | null {
 		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
 		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
 		return null;
+	}
+
+	/**
+	 * An address that presented too many bad tokens is refused for anything but a good token: a shared
+	 * network (an office, a school behind one NAT) keeps working for its members while the guessing
+	 * stops. Tokens carry 128 random bits, so letting good ones through tells a guesser nothing.
+	 */
+	#blocked(remoteAddress: string): Refusal | null {
+		const gate = this.#limiter.check(remoteAddress);
+		return gate.blocked ? refusals.rateLimited(gate.retryAfterMs) : null;
 	}
 
 	/** Counts a bad token from this address and slows the refusal once it keeps happening. */

@@ -116,6 +116,11 @@ function itemPageUrl(view: FeedView, options: FeedOptions, item: Item): string {
 	return `${options.origin}/g/${encodeURIComponent(view.groupId)}/i/${encodeURIComponent(item.id)}`;
 }
 
+/** Where an entry links to: the page itself when it is a web page, otherwise the item in the app (SPEC §3.5). */
+function itemLink(view: FeedView, options: FeedOptions, item: Item): string {
+	return /^https?:\/\//i.test(item.url) ? item.url : itemPageUrl(view, options, item);
+}
+
 function rfc822(ms: number): string {
 	return new Date(ms).toUTCString();
 }
@@ -139,7 +144,7 @@ export function renderRss(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		const nameOf = (id: string) => posterName(view, id);
 		out.push('<item>');
 		out.push(`<title>${escapeXml(item.title || item.url)}</title>`);
-		out.push(`<link>${escapeXml(item.url)}</link>`);
+		out.push(`<link>${escapeXml(itemLink(view, options, item))}</link>`);
 		out.push(`<guid isPermaLink="false">${escapeXml(itemPageUrl(view, options, item))}</guid>`);
 		out.push(`<dc:creator>${escapeXml(nameOf(item.createdBy))}</dc:creator>`);
 		out.push(`<pubDate>${rfc822(item.createdAt)}</pubDate>`);
@@ -169,7 +174,7 @@ export function renderAtom(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		const nameOf = (id: string) => posterName(view, id);
 		out.push('<entry>');
 		out.push(`<title type="text">${escapeXml(item.title || item.url)}</title>`);
-		out.push(`<link rel="alternate" href="${escapeXml(item.url)}"/>`);
+		out.push(`<link rel="alternate" href="${escapeXml(itemLink(view, options, item))}"/>`);
 		out.push(`<link rel="related" type="text/html" href="${escapeXml(itemPageUrl(view, options, item))}"/>`);
 		out.push(`<id>${escapeXml(itemPageUrl(view, options, item))}</id>`);
 		out.push(`<published>${iso(item.createdAt)}</published>`);

@@ -20,7 +20,10 @@ function bookmark(item: Item, indent: string): string[] {
 
 export function exportNetscape(doc: Y.Doc): string {
 	const info = getGroupInfo(doc);
-	const items = readAllItems(doc).filter((item) => item.deletedAt === null).sort(newestFirst);
+	// Only web pages become bookmarks: a javascript: or data: address written raw into the doc is no link.
+	const items = readAllItems(doc)
+		.filter((item) => item.deletedAt === null && /^https?:\/\//i.test(item.url))
+		.sort(newestFirst);
 	const folders = new Map<string, Item[]>();
 	const loose: Item[] = [];
 	for (const item of items) {
