@@ -1,6 +1,9 @@
 // The relay's configuration: defaults, then environment, then flags; clear errors; --help lists all.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, commandLineFor, configFromCommandLine, defaultConfig, describeSettings } from './config.ts';
+import { ConfigError, commandLineFor, configFromCommandLine, defaultConfig, describeSettings, environmentFor } from './config.ts';
 
 describe('relay configuration', () => {
 	it('has sane defaults: loopback, 8080, ./data and a 1 MiB message limit', () => {
@@ -40,5 +43,22 @@ describe('relay configuration', () => {
 	it('turns overrides back into flags that read back the same', () => {
 		const overrides = { port: 0, createToken: null, openCreation: true, compactAfterUpdates: 15, dataDir: '/tmp/d' };
 		expect(configFromCommandLine(commandLineFor(overrides), {}).config).toMatchObject(overrides);
+	});
+
+	it('takes the creation token from the environment or a file, never from a flag', () => {
+		expect(() => configFromCommandLine(['--create-token=abc'], {})).toThrow(ConfigError);
+		expect(() => configFromCommandLine(['--create-token', 'abc'], {})).toThrow(/CREATE_TOKEN_FILE/);
+		expect(configFromCommandLine([], { CREATE_TOKEN: 'from-env' }).config.createToken).toBe('from-env');
+		const dir = mkdtempSync(join(tmpdir(), 'commonplace-config-'));
+		try {
+			writeFileSync(join(dir, 'token'), '  from-file\n');
+			expect(configFromCommandLine([], { CREATE_TOKEN_FILE: join(dir, 'token') }).config.createToken).toBe('from-file');
+			expect(() => configFromCommandLine([], { CREATE_TOKEN_FILE: join(dir, 'missing') })).toThrow(/could not read/);
+			expect(() => configFromCommandLine([], { CREATE_TOKEN: 'a', CREATE_TOKEN_FILE: join(dir, 'token') })).toThrow(/not both/);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+		expect(commandLineFor({ createToken: 'secret' })).toEqual([]);
+		expect(environmentFor({ createToken: 'secret' })).toEqual({ CREATE_TOKEN: 'secret' });
 	});
 });

@@ -1,5 +1,6 @@
 // The relay's settings: one object with defaults, overridden by environment variables, then by flags.
 // `describeSettings()` is the `--help` text, so every setting is listed where it is defined.
+import { readFileSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type SqliteSynchronous = 'full' | 'normal';
@@ -26,11 +27,16 @@ export interface RelayConfig {
 	maxPayloadBytes: number;
 	maxUpdateBytes: number;
 	maxDocumentBytes: number;
+	/** Largest size of the database file; 0: as large as the disk allows. */
+	maxDatabaseBytes: number;
 	messagesPerSecond: number;
 	messageBurst: number;
 	connectionsPerIp: number;
 	maxAwarenessBytes: number;
+	awarenessBytesPerSecond: number;
 	sendBufferLimitBytes: number;
+	maxUnfinishedBytesPerAddress: number;
+	partialMessageTimeoutMs: number;
 	heartbeatMs: number;
 	roomIdleMs: number;
 	compactAfterUpdates: number;
@@ -57,6 +63,11 @@ interface Setting {
 	flag: string;
 	kind: Kind;
 	help: string;
+	/**
+	 * A secret: read from the environment or from the file named by `<env>_FILE`, never from a flag,
+	 * since every user of the machine can read a process's command line (`ps`).
+	 */
+	secret?: true;
 }
 
 export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
@@ -74,11 +85,15 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	maxPayloadBytes: 1_048_576,
 	maxUpdateBytes: 67_108_864,
 	maxDocumentBytes: 134_217_728,
+	maxDatabaseBytes: 0,
 	messagesPerSecond: 100,
 	messageBurst: 300,
 	connectionsPerIp: 50,
 	maxAwarenessBytes: 16_384,
+	awarenessBytesPerSecond: 8_192,
 	sendBufferLimitBytes: 8_388_608,
+	maxUnfinishedBytesPerAddress: 134_217_728,
+	partialMessageTimeoutMs: 60_000,
 	heartbeatMs: 30_000,
 	roomIdleMs: 60_000,
 	compactAfterUpdates: 1_000,
@@ -100,18 +115,22 @@ const settings: readonly Setting[] = [
 	{ key: 'build', env: 'BUILD', flag: '--build', kind: 'boolean', help: 'build the app first when the static folder has none or the sources changed since' },
 	{ key: 'demo', env: 'DEMO', flag: '--demo', kind: 'boolean', help: 'start with the sample group "Tic&Travail" and print a link that opens it' },
 	{ key: 'publicOrigin', env: 'PUBLIC_ORIGIN', flag: '--public-origin', kind: 'string', help: 'origin the public uses (https://...) for links in feeds; empty: from each request' },
-	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback' },
+	{ key: 'createToken', env: 'CREATE_TOKEN', flag: '--create-token', kind: 'nullable-string', help: 'token that allows creating groups on a relay not on loopback', secret: true },
 	{ key: 'openCreation', env: 'OPEN_CREATION', flag: '--open-creation', kind: 'boolean', help: 'allow anyone to create groups, even on a public address' },
 	{ key: 'publicBind', env: 'PUBLIC_BIND', flag: '--public-bind', kind: 'boolean', help: 'the relay is public although it listens on loopback (behind a local proxy)' },
 	{ key: 'trustProxy', env: 'TRUST_PROXY', flag: '--trust-proxy', kind: 'boolean', help: 'trust X-Forwarded-For/-Proto from a reverse proxy (implies --public-bind)' },
 	{ key: 'maxPayloadBytes', env: 'MAX_PAYLOAD_BYTES', flag: '--max-payload-bytes', kind: 'number', help: 'largest WebSocket message accepted, other than a change to a group' },
 	{ key: 'maxUpdateBytes', env: 'MAX_UPDATE_BYTES', flag: '--max-update-bytes', kind: 'number', help: 'largest change to a group in one message (offline work and imports arrive whole)' },
 	{ key: 'maxDocumentBytes', env: 'MAX_DOCUMENT_BYTES', flag: '--max-document-bytes', kind: 'number', help: 'largest stored size of one group' },
+	{ key: 'maxDatabaseBytes', env: 'MAX_DATABASE_BYTES', flag: '--max-database-bytes', kind: 'number', help: 'largest size of the database file (0: no limit); past it, new groups and changes are refused until space is made' },
 	{ key: 'messagesPerSecond', env: 'MESSAGES_PER_SECOND', flag: '--messages-per-second', kind: 'number', help: 'steady message rate allowed per connection' },
 	{ key: 'messageBurst', env: 'MESSAGE_BURST', flag: '--message-burst', kind: 'number', help: 'messages a connection may send at once above the steady rate' },
 	{ key: 'connectionsPerIp', env: 'CONNECTIONS_PER_IP', flag: '--connections-per-ip', kind: 'number', help: 'open connections allowed from one address' },
 	{ key: 'maxAwarenessBytes', env: 'MAX_AWARENESS_BYTES', flag: '--max-awareness-bytes', kind: 'number', help: 'largest presence (awareness) message' },
+	{ key: 'awarenessBytesPerSecond', env: 'AWARENESS_BYTES_PER_SECOND', flag: '--awareness-bytes-per-second', kind: 'number', help: 'presence bytes a connection may send per second (bursts up to twice the largest message); the latest one past it waits its turn' },
 	{ key: 'sendBufferLimitBytes', env: 'SEND_BUFFER_LIMIT_BYTES', flag: '--send-buffer-limit-bytes', kind: 'number', help: 'unsent bytes after which a slow connection is dropped' },
+	{ key: 'maxUnfinishedBytesPerAddress', env: 'MAX_UNFINISHED_BYTES_PER_ADDRESS', flag: '--max-unfinished-bytes-per-address', kind: 'number', help: 'bytes of messages still arriving (not yet whole) that all connections of one address may hold' },
+	{ key: 'partialMessageTimeoutMs', env: 'PARTIAL_MESSAGE_TIMEOUT_MS', flag: '--partial-message-timeout-ms', kind: 'number', help: 'a message must arrive whole within this long of its first byte' },
 	{ key: 'heartbeatMs', env: 'HEARTBEAT_MS', flag: '--heartbeat-ms', kind: 'number', help: 'ping interval; a peer silent for two intervals is dropped' },
 	{ key: 'roomIdleMs', env: 'ROOM_IDLE_MS', flag: '--room-idle-ms', kind: 'number', help: 'unload a group from memory this long after its last connection left' },
 	{ key: 'compactAfterUpdates', env: 'COMPACT_AFTER_UPDATES', flag: '--compact-after-updates', kind: 'number', help: 'compact a group\'s update log into a snapshot past this many updates (a big group also waits for its log to reach an eighth of its snapshot, or 20 times this count)' },
@@ -174,6 +193,11 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 	for (const setting of settings) {
 		const raw = env[setting.env];
 		if (raw !== undefined) assign(overrides as RelayConfig, setting.key, parseValue(setting, raw, setting.env));
+		const file = setting.secret ? env[`${setting.env}_FILE`] : undefined;
+		if (file) {
+			if (raw) throw new ConfigError(`Set ${setting.env} or ${setting.env}_FILE, not both.`);
+			assign(overrides as RelayConfig, setting.key, parseValue(setting, readSecretFile(setting, file), `${setting.env}_FILE`));
+		}
 	}
 	let help = false;
 	for (let i = 0; i < argv.length; i++) {
@@ -190,6 +214,12 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 		}
 		const setting = settings.find((s) => s.flag === name);
 		if (!setting) throw new ConfigError(`Unknown option "${name}". Run with --help to see every setting.`);
+		if (setting.secret) {
+			throw new ConfigError(
+				`${setting.flag} is not accepted on the command line, where anyone on this machine can read it (ps). ` +
+					`Set ${setting.env} in the relay's environment, or write the token to a file only the relay can read and set ${setting.env}_FILE to its path.`
+			);
+		}
 		let raw = inline;
 		if (raw === undefined) {
 			if (setting.kind === 'boolean') raw = 'true';
@@ -201,21 +231,51 @@ export function configFromCommandLine(argv: readonly string[], env: NodeJS.Proce
 	return { config: resolveConfig(overrides), help };
 }
 
-/** Flags that set `overrides` on the command line of a relay process (tests and benchmarks spawn one). */
+function readSecretFile(setting: Setting, file: string): string {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new ConfigError(`${setting.env}_FILE: could not read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+	}
+	const value = text.trim();
+	if (!value) throw new ConfigError(`${setting.env}_FILE: ${file} is empty.`);
+	return value;
+}
+
+/**
+ * Flags that set `overrides` on the command line of a relay process (tests and benchmarks spawn one).
+ * Secrets are left out: pass them with `environmentFor`.
+ */
 export function commandLineFor(overrides: Partial<RelayConfig>): string[] {
 	const argv: string[] = [];
 	for (const setting of settings) {
 		const value = overrides[setting.key];
-		if (value === undefined) continue;
+		if (value === undefined || setting.secret) continue;
 		argv.push(`${setting.flag}=${value === null ? '' : String(value)}`);
 	}
 	return argv;
+}
+
+/** The environment variables that set the secrets among `overrides` for a relay process. */
+export function environmentFor(overrides: Partial<RelayConfig>): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const setting of settings) {
+		const value = overrides[setting.key];
+		if (setting.secret && value !== undefined) env[setting.env] = value === null ? '' : String(value);
+	}
+	return env;
 }
 
 /** The `--help` text: every setting with its flag, environment variable and default. */
 export function describeSettings(): string {
 	const lines = ['Usage: npm start -- [options]', '', 'Every option can also be set by the environment variable shown.', ''];
 	for (const s of settings) {
+		if (s.secret) {
+			lines.push(`  ${`${s.env}=<value> or ${s.env}_FILE=<file>`.padEnd(69)} default (none)`);
+			lines.push(`      ${s.help}; from the environment or a file only (${s.flag} is refused: the command line is visible in ps)`);
+			continue;
+		}
 		const value = defaultConfig[s.key];
 		const shown = value === null || value === '' ? '(none)' : String(value);
 		const kind = Array.isArray(s.kind) ? (s.kind as readonly string[]).join('|') : s.kind === 'boolean' ? '' : '<value>';

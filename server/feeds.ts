@@ -12,6 +12,8 @@ export interface FeedContext {
 	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
 	/** Where the app is served, without a trailing slash; links in feeds start with it. */
 	publicOrigin: string;
+	/** The reader's address as the relay counts it (the forwarded one behind a trusted proxy). */
+	remoteAddress: string;
 }
 
 interface CachedFeed {
@@ -23,6 +25,8 @@ interface CachedFeed {
 
 const CACHE_ENTRIES_PER_GROUP = 64;
 const feedCaches = new WeakMap<Y.Doc, Map<string, CachedFeed>>();
+/** When this relay last saw the group change, by its own clock (an undo, or a writer's wrong clock, still moves the feed's date). */
+const changeSeenAt = new WeakMap<Y.Doc, number>();
 
 /**
  * Rendered feeds of a group's document, dropped on its next change: feed readers poll, and reading a
@@ -32,7 +36,10 @@ function feedCache(doc: Y.Doc): Map<string, CachedFeed> {
 	let cache = feedCaches.get(doc);
 	if (!cache) {
 		const entries = new Map<string, CachedFeed>();
-		doc.on('update', () => entries.clear());
+		doc.on('update', () => {
+			entries.clear();
+			changeSeenAt.set(doc, Date.now());
+		});
 		feedCaches.set(doc, entries);
 		cache = entries;
 	}
@@ -82,7 +89,7 @@ export async function handleFeedRequest(
 	}
 	const format = match[2] as FeedFormat;
 	const token = url.searchParams.get('token');
-	const grant = ctx.auth.authorizeFeed(groupId, token, req.socket.remoteAddress ?? '');
+	const grant = ctx.auth.authorizeFeed(groupId, token, ctx.remoteAddress);
 	if (!grant.ok) {
 		const message = token
 			? grant.message
@@ -122,7 +129,8 @@ export async function handleFeedRequest(
 			body,
 			contentType: feed.contentType,
 			etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-			lastModified: feed.lastModified
+			// The group's last change as recorded in it, or as this relay saw it, whichever is later.
+			lastModified: Math.max(feed.lastModified, changeSeenAt.get(doc) ?? 0)
 		};
 		if (cache.size >= CACHE_ENTRIES_PER_GROUP) cache.clear();
 		cache.set(key, cached);

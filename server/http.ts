@@ -80,6 +80,18 @@ export function contentSecurityPolicy(scriptHashes: readonly string[], host: str
 	].join('; ');
 }
 
+/**
+ * Headers of every response that is not the app itself (API JSON, exports, feeds, metrics, errors):
+ * nothing in them may run, be framed, be sniffed into another type, or leak where a reader came from.
+ */
+export const DATA_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+	'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'no-referrer',
+	'x-frame-options': 'DENY',
+	'cache-control': 'no-store'
+});
+
 export interface StaticApp {
 	/** Headers every response of the relay carries. */
 	securityHeaders(req: IncomingMessage): OutgoingHttpHeaders;

@@ -7,6 +7,7 @@ import { seedDemoGroup } from './demo.ts';
 import { createLogger, errorText } from './log.ts';
 import { openDatabase } from './persistence/sqlite.ts';
 import { startRelay } from './relay.ts';
+import { describeStartupError } from './startup-errors.ts';
 
 const projectRoot = join(import.meta.dirname, '..');
 
@@ -39,7 +40,13 @@ async function main(): Promise<void> {
 			db.close();
 		}
 	}
-	const relay = await startRelay(config);
+	let relay;
+	try {
+		relay = await startRelay(config);
+	} catch (error) {
+		process.stderr.write(`${describeStartupError(error, config)}\n`);
+		process.exit(1);
+	}
 	// Always printed, whatever the log level: scripts and tests read the port from it.
 	createLogger('info').info('listening', { port: relay.port, url: relay.url, dataDir: resolve(config.dataDir) });
 	if (demo) {

@@ -72,6 +72,8 @@ export function createMetrics() {
 		updatesIn: new Family('relay_updates_in_total', 'Document updates accepted and stored.', 'counter'),
 		updatesOut: new Family('relay_updates_out_total', 'Document updates passed on to peers.', 'counter'),
 		refusals: new Family('relay_refusals_total', 'Requests or connections refused, by reason.', 'counter'),
+		syncAnswersHeld: new Family('relay_sync_answers_held_total', 'Sync step 1 messages held until a big answer to the same connection was written.', 'counter'),
+		awarenessDeferred: new Family('relay_awareness_deferred_total', 'Presence messages held back past their connection\'s allowance.', 'counter'),
 		compactions: new Family('relay_compactions_total', 'Update logs compacted into snapshots.', 'counter'),
 		persistenceErrors: new Family('relay_persistence_errors_total', 'Failed storage writes.', 'counter'),
 		writeSeconds: new Histogram('relay_persistence_write_seconds', 'Time to store one update durably.', [

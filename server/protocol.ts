@@ -115,3 +115,41 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
 	encoding.writeVarUint8Array(encoder, update);
 	return encoding.toUint8Array(encoder);
 }
+
+/** One client's entry in an awareness update: its id, clock and state as JSON text ('null' when it left). */
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: string;
+}
+
+/** Reads the entries of an awareness update; throws a ConnectionRefusal when it is not well formed. */
+export function decodeAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+	try {
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		const entries: AwarenessEntry[] = [];
+		for (let i = 0; i < count; i++) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const state = decoding.readVarString(decoder);
+			JSON.parse(state);
+			entries.push({ clientId, clock, state });
+		}
+		if (decoder.pos !== update.length) throw new Error('trailing bytes');
+		return entries;
+	} catch {
+		throw malformed('bad-awareness');
+	}
+}
+
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const entry of entries) {
+		encoding.writeVarUint(encoder, entry.clientId);
+		encoding.writeVarUint(encoder, entry.clock);
+		encoding.writeVarString(encoder, entry.state);
+	}
+	return encoding.toUint8Array(encoder);
+}

@@ -11,13 +11,15 @@ import { resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
 import { handleFeedRequest } from './feeds.ts';
-import { createStaticApp } from './http.ts';
+import { createStaticApp, DATA_SECURITY_HEADERS } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createPageInfoHandler } from './metadata/route.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
+import { isStorageError, storageRefusal } from './storage-errors.ts';
+import { UnfinishedBytes } from './unfinished.ts';
 
 export interface Relay {
 	port: number;
@@ -37,7 +39,7 @@ export interface Relay {
 const GROUP_DELETED = 'This group was deleted by its owner.';
 const SYNC_PATH = /^\/sync\/([^/]+)$/;
 const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 function displayHost(host: string): string {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -56,9 +58,15 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const fanout = createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
 	const auth: GroupAuth = createGroupAuth(db, config);
+	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
+	if (config.maxDatabaseBytes > 0) {
+		const pageSize = Number(db.pragma('page_size', { simple: true }));
+		db.pragma(`max_page_count = ${Math.max(1, Math.ceil(config.maxDatabaseBytes / pageSize))}`);
+	}
 	const app = createStaticApp(config.staticDir);
 	const handlePageInfo = createPageInfoHandler({ config, auth, log, headers: (req) => app.securityHeaders(req) });
 	const connections = new Set<Connection>();
+	const unfinished = new UnfinishedBytes(config.maxUnfinishedBytesPerAddress);
 	const perAddress = new Map<string, number>();
 	const startedAt = Date.now();
 	let closing = false;
@@ -84,6 +92,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	};
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
+	const onlineTokens = (groupId: string): Set<string> => new Set([...(rooms.get(groupId)?.peers ?? [])].map((peer) => peer.tokenId));
 
 	/** Groups deleted while this relay runs, so an upgrade authorised just before the deletion is closed. */
 	const deletedGroups = new Set<string>();
@@ -107,6 +116,9 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const port = (server.address() as AddressInfo | null)?.port ?? config.port;
 		const url = new URL(req.url ?? '/', originOf(req, port));
 		const remoteAddress = remoteAddressOf(req);
+		const isApp = !['/healthz', '/metrics'].includes(url.pathname) && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/feeds/');
+		// Set first, so each route's own headers (a feed's caching, the app's CSP) still win.
+		if (!isApp) for (const [name, value] of Object.entries(DATA_SECURITY_HEADERS)) res.setHeader(name, value);
 		if (url.pathname === '/healthz') {
 			sendJson(req, res, closing ? 503 : 200, {
 				status: closing ? 'closing' : 'ok',
@@ -123,12 +135,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
 		if (url.pathname.startsWith('/feeds/')) {
-			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port) })) return;
+			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port), remoteAddress })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is no feed at this address.' });
 			return;
 		}
@@ -143,8 +155,11 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const server = createServer((req, res) => {
 		handleRequest(req, res).catch((error: unknown) => {
 			log.error('request failed', { path: (req.url ?? '').split('?')[0], error: errorText(error) });
-			if (!res.headersSent) sendJson(req, res, 500, { error: 'internal', message: 'The relay had a problem. Try again in a moment.' });
-			else res.destroy();
+			if (res.headersSent) res.destroy();
+			else if (isStorageError(error)) {
+				const refusal = storageRefusal(error);
+				sendJson(req, res, refusal.status, { error: refusal.reason, message: refusal.message });
+			} else sendJson(req, res, 500, { error: 'internal', message: 'The relay had a problem. Try again in a moment.' });
 		});
 	});
 
@@ -163,6 +178,18 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
+		try {
+			upgrade(req, socket, head);
+		} catch (error) {
+			// A storage error (a full disk) or any other failure refuses this one connection; the relay stays up.
+			log.error('sync upgrade failed', { error: errorText(error) });
+			const refusal = isStorageError(error) ? storageRefusal(error) : { status: 500, reason: 'internal', message: 'The relay had a problem. Try again in a moment.' };
+			if (socket.writable) refuseUpgrade(socket, refusal.status, refusal.reason, refusal.message);
+			else socket.destroy();
+		}
+	});
+
+	const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
 		if (closing) return refuseUpgrade(socket, 503, 'closing', 'The relay is shutting down. Try again in a moment.');
 		const url = new URL(req.url ?? '/', 'http://relay');
 		const match = SYNC_PATH.exec(url.pathname);
@@ -205,7 +232,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 				return;
 			}
 			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);
-			const connection = acceptConnection(ws, grant, rooms.open(groupId), remoteAddress, { config, metrics, log }, (gone) => {
+			const connection = acceptConnection(ws, socket, grant, rooms.open(groupId), remoteAddress, { config, metrics, log, unfinished }, (gone) => {
 				connections.delete(gone);
 				const left = (perAddress.get(remoteAddress) ?? 1) - 1;
 				if (left > 0) perAddress.set(remoteAddress, left);
@@ -213,22 +240,30 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			});
 			connections.add(connection);
 		});
-	});
+	};
 
-	const stopRevocations = auth.onRevoke((groupId, tokenId) => {
+	const stopRevocations = auth.onRevoke((groupId, tokenId, cause) => {
 		if (tokenId === null) {
 			// The whole group was deleted (through the API, or by the operator's CLI in another process).
 			forgetGroup(groupId).catch((error: unknown) => log.error('deleted group not removed', { groupId, error: errorText(error) }));
 			return;
 		}
+		if (cause === 'role') {
+			// The client reconnects at once and is granted its new role; a new viewer's writes stop here.
+			const closed = rooms.closePeers(groupId, tokenId, CloseCode.accessChanged, 'Your role in this group changed.');
+			if (closed > 0) log.info('connections closed for a role change', { groupId, connections: closed });
+			return;
+		}
 		const closed = rooms.closePeers(
 			groupId,
 			tokenId,
-			CloseCode.revoked,
-			'This invite link has been revoked — ask the group\'s owner for a new one.'
+			cause === 'removed' ? CloseCode.removed : CloseCode.revoked,
+			cause === 'removed'
+				? 'The group\'s owner removed you from this group.'
+				: 'This invite link has been revoked — ask the group\'s owner for a new one.'
 		);
 		if (closed > 0) {
-			metrics.refusals.add(closed, { reason: 'revoked' });
+			metrics.refusals.add(closed, { reason: cause });
 			log.info('revoked connections closed', { groupId, connections: closed });
 		}
 	});

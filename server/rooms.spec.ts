@@ -34,6 +34,7 @@ function peer(role: MemberRole = 'editor'): TestPeer {
 		role,
 		tokenId: `token-${role}`,
 		awarenessIds: new Set(),
+		unresolvedChanges: 0,
 		sent: [],
 		closedWith: null,
 		send: (message) => p.sent.push(message),
@@ -152,19 +153,28 @@ describe('rooms', () => {
 		reloaded.destroy(1001, 'done');
 	});
 
-	it('keeps the presence of a member who reconnected when their old connection closes', async () => {
+	it('binds a presence to the connection that announced it first', async () => {
 		const rooms = new Rooms(deps(createMemoryStore()));
 		const room = rooms.open('g');
 		await room.ready;
-		const old = peer();
-		const fresh = peer();
-		room.join(old);
-		room.join(fresh);
-		room.receive(old, { type: 'awareness', update: awarenessOf(77, 1) });
-		room.receive(fresh, { type: 'awareness', update: awarenessOf(77, 2) });
-		room.leave(old);
-		expect(room.awareness.getStates().has(77)).toBe(true);
-		room.leave(fresh);
+		const first = peer();
+		const other = peer();
+		room.join(first);
+		room.join(other);
+		room.receive(first, { type: 'awareness', update: awarenessOf(77, 1) });
+		room.receive(other, { type: 'awareness', update: awarenessOf(77, 3) });
+		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 0 });
+		room.receive(first, { type: 'awareness', update: awarenessOf(77, 2) });
+		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 1 });
+		// Once its connection is gone, the id is free again (a member who reconnected takes it back),
+		// but not for an echo of the presence that just left.
+		room.leave(first);
+		expect(room.awareness.getStates().has(77)).toBe(false);
+		room.receive(other, { type: 'awareness', update: awarenessOf(77, 2) });
+		expect(room.awareness.getStates().has(77)).toBe(false);
+		room.receive(other, { type: 'awareness', update: awarenessOf(77, 4) });
+		expect(room.awareness.getStates().get(77)).toMatchObject({ clock: 3 });
+		room.leave(other);
 		expect(room.awareness.getStates().has(77)).toBe(false);
 		room.destroy(1001, 'done');
 	});

@@ -9,15 +9,19 @@ import type { RoomFanout } from './fanout.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { needsCompaction } from './persistence/compaction.ts';
+import { isStorageFull } from './storage-errors.ts';
 import type { RoomStore, StoredSize } from './persistence/types.ts';
 import {
 	CloseCode,
 	ConnectionRefusal,
+	decodeAwarenessEntries,
 	encodeAwareness,
+	encodeAwarenessEntries,
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
 	malformed,
+	type AwarenessEntry,
 	type ClientMessage
 } from './protocol.ts';
 
@@ -28,6 +32,8 @@ export interface Peer {
 	readonly tokenId: string;
 	/** Awareness client ids this connection has announced; cleared when it closes. */
 	readonly awarenessIds: Set<number>;
+	/** Changes in a row from this connection that built on changes the relay never received. */
+	unresolvedChanges: number;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
@@ -42,12 +48,30 @@ export interface RoomDeps {
 
 /** Origin of updates that came from another relay process through the fan-out. */
 const FANOUT = Symbol('fanout');
-/** A connection may speak for a few awareness client ids (one per tab sharing it), not hundreds. */
-const MAX_AWARENESS_IDS_PER_PEER = 8;
+/**
+ * Changes in a row with missing dependencies after which a connection is refused. A well-behaved
+ * client sends them only in a race (an edit sent just before its answer to our sync step 1), and the
+ * step 1 the relay sends back makes it send the missing part.
+ */
+const MAX_UNRESOLVED_CHANGES = 3;
+
+/** A sync step 2 that carries nothing: the answer to a step 1 whose client is already up to date. */
+const EMPTY_SYNC_STEP_2 = encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc()));
+
+/** Presence changes reach the members at most this often, each batch in one message. */
+const AWARENESS_FLUSH_MS = 50;
+
+/** A connection's allowance of presence bytes, and its latest presence waiting for allowance. */
+interface AwarenessBudget {
+	bytes: number;
+	refilledAt: number;
+	waiting: AwarenessEntry[] | null;
+	waitingBytes: number;
+	timer: NodeJS.Timeout | null;
+}
 
 export class Room {
-	/** The group's doc; its guid is the group id, as in every member's browser. */
-	readonly doc: Y.Doc;
+	#doc: Y.Doc;
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly peers = new Set<Peer>();
 	/** Resolves once the doc holds everything stored; rejects when loading failed. */
@@ -61,13 +85,24 @@ export class Room {
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
 	private readonly awarenessOwners = new Map<number, Peer>();
+	private readonly awarenessBudgets = new Map<Peer, AwarenessBudget>();
+	/** Client ids whose presence changed since the last batch went out. */
+	private readonly awarenessChanged = new Set<number>();
+	private awarenessTimer: NodeJS.Timeout | null = null;
+	/** Answers to sync step 1 waiting for the stores in flight, per connection, in order. */
+	private readonly waitingAnswers = new Map<Peer, { stateVector: Uint8Array | null; count: number }[]>();
+	private answersScheduled = false;
+	/** Stores of accepted updates not yet settled. */
+	private readonly inflight = new Set<Promise<void>>();
+	/** Set while the doc is rebuilt from storage; messages wait for it. */
+	#rebuilding: Promise<void> | null = null;
 
 	constructor(
 		readonly groupId: string,
 		private readonly deps: RoomDeps,
 		private readonly onUnload: (room: Room) => void
 	) {
-		this.doc = new Y.Doc({ guid: groupId, gc: true });
+		this.#doc = new Y.Doc({ guid: groupId, gc: true });
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		// The relay itself is not present in the group.
 		this.awareness.setLocalState(null);
@@ -76,6 +111,16 @@ export class Room {
 		this.ready = this.load();
 		// A failed load is reported through `ready` to whoever waits on it; never unhandled.
 		this.ready.catch(() => {});
+	}
+
+	/** The group's doc; its guid is the group id, as in every member's browser. */
+	get doc(): Y.Doc {
+		return this.#doc;
+	}
+
+	/** While the room rebuilds its doc from storage: settles when done. Messages wait for it. */
+	get rebuilding(): Promise<void> | null {
+		return this.#rebuilding;
 	}
 
 	get isLoaded(): boolean {
@@ -118,7 +163,12 @@ export class Room {
 
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return;
+		this.waitingAnswers.delete(peer);
+		const budget = this.awarenessBudgets.get(peer);
+		if (budget?.timer) clearTimeout(budget.timer);
+		this.awarenessBudgets.delete(peer);
 		if (peer.awarenessIds.size > 0 && !this.closed) {
+			for (const id of peer.awarenessIds) this.awarenessOwners.delete(id);
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], peer);
 		}
 		if (this.peers.size === 0 && !this.closed) {
@@ -131,7 +181,7 @@ export class Room {
 		if (!this.isLoaded) return;
 		switch (message.type) {
 			case 'sync-step-1':
-				peer.send(encodeSyncStep2(this.doc, message.stateVector));
+				this.answerSync(peer, message.stateVector);
 				return;
 			case 'sync-step-2':
 			case 'update':
@@ -151,6 +201,46 @@ export class Room {
 				}
 				return;
 		}
+	}
+
+	/**
+	 * Answers `count` sync step 1 messages of one connection once everything the doc holds is stored:
+	 * each answer tells the client that the relay has the changes it sent before asking, which must
+	 * not be said of a change a crash could still lose. Answers to one connection keep their order.
+	 * With a state vector, the first answer carries what the client lacks; with null (asks held while a
+	 * whole answer was written, after which every change reached it as an update) all are empty.
+	 */
+	answerSync(peer: Peer, stateVector: Uint8Array | null, count = 1): void {
+		if (this.closed || !this.peers.has(peer)) return;
+		const waiting = this.waitingAnswers.get(peer);
+		if (this.inflight.size === 0 && !waiting && !this.#rebuilding) {
+			this.sendAnswers(peer, stateVector, count);
+			return;
+		}
+		if (waiting) waiting.push({ stateVector, count });
+		else this.waitingAnswers.set(peer, [{ stateVector, count }]);
+		this.scheduleAnswers();
+	}
+
+	private scheduleAnswers(): void {
+		if (this.answersScheduled) return;
+		this.answersScheduled = true;
+		void Promise.allSettled([...this.inflight, this.#rebuilding]).then(() => {
+			this.answersScheduled = false;
+			if (this.closed) return;
+			if (this.inflight.size > 0 || this.#rebuilding) return this.scheduleAnswers();
+			for (const [peer, answers] of [...this.waitingAnswers]) {
+				this.waitingAnswers.delete(peer);
+				if (!this.peers.has(peer)) continue;
+				// The first answer brings the client up to date for all of them (one copy of the group, not one per ask).
+				answers.forEach((answer, i) => this.sendAnswers(peer, i === 0 ? answer.stateVector : null, answer.count));
+			}
+		});
+	}
+
+	private sendAnswers(peer: Peer, stateVector: Uint8Array | null, count: number): void {
+		if (stateVector) peer.send(encodeSyncStep2(this.doc, stateVector));
+		for (let i = stateVector ? 1 : 0; i < count; i++) peer.send(EMPTY_SYNC_STEP_2);
 	}
 
 	/** Sends a joining connection what the stock client expects: our state vector, then who is here. */
@@ -177,17 +267,41 @@ export class Room {
 			Y.applyUpdate(this.doc, update, peer);
 		} catch {
 			this.applying = null;
-			// Yjs may have taken part of the update, so the in-memory doc is no longer what is stored
-			// (nothing of it was stored). The sender is refused; the others reconnect to a reloaded room.
-			const refusal = malformed('bad-update');
-			this.deps.metrics.refusals.add(1, { reason: refusal.reason });
-			this.deps.log.info('connection refused', { groupId: this.groupId, code: refusal.code, reason: refusal.reason });
-			peer.close(refusal.code, refusal.message);
-			this.destroy(CloseCode.tryAgainLater, 'The relay reloads this group. It reconnects by itself.');
-			return;
+			this.doc.store.pendingStructs = null;
+			this.doc.store.pendingDs = null;
+			// Yjs may have taken part of the update before it threw (nothing of it was stored or passed
+			// on), so the doc is rebuilt from storage while messages wait; no one else notices.
+			if (accepted.length > 0) this.rebuild();
+			throw malformed('bad-update');
 		}
 		this.applying = null;
 		for (const effective of accepted) this.commit(effective, peer);
+		this.dropMissingDependencies(peer);
+	}
+
+	/**
+	 * Structs (and deletions) whose dependencies the relay never received would wait in memory, never
+	 * stored nor counted, and be served in every sync answer. They are dropped: the part of a change
+	 * that applied is stored as usual, and the sender is asked for what the relay lacks.
+	 */
+	private dropMissingDependencies(peer: Peer): void {
+		const { store } = this.doc;
+		if (store.pendingStructs === null && store.pendingDs === null) {
+			peer.unresolvedChanges = 0;
+			return;
+		}
+		store.pendingStructs = null;
+		store.pendingDs = null;
+		this.deps.metrics.refusals.add(1, { reason: 'missing-dependencies' });
+		peer.unresolvedChanges += 1;
+		if (peer.unresolvedChanges >= MAX_UNRESOLVED_CHANGES) {
+			throw new ConnectionRefusal(
+				CloseCode.malformed,
+				'missing-dependencies',
+				'This app keeps sending changes that build on changes it never sent. Reload the page to send the whole group again.'
+			);
+		}
+		peer.send(encodeSyncStep1(this.doc));
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -204,7 +318,7 @@ export class Room {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
 		// The SQLite store commits the row in this same tick (with the other updates of the tick).
-		store.append(this.groupId, update).then(
+		const stored = store.append(this.groupId, update).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
 				metrics.updatesIn.add();
@@ -218,9 +332,46 @@ export class Room {
 				metrics.persistenceErrors.add();
 				this.deps.log.error('update not stored', { groupId: this.groupId, error: errorText(error) });
 				// Members still hold the update and send it again when they reconnect.
-				this.destroy(CloseCode.internalError, 'The relay could not store a change. It will be sent again when you reconnect.');
+				this.destroy(
+					CloseCode.internalError,
+					isStorageFull(error)
+						? 'The relay’s storage is full. Your change stays on this device and is sent again later.'
+						: 'The relay could not store a change. It will be sent again when you reconnect.'
+				);
 			}
 		);
+		this.inflight.add(stored);
+		void stored.finally(() => this.inflight.delete(stored));
+	}
+
+	/** Replaces the doc by what is stored, once every accepted update is; the members stay connected. */
+	private rebuild(): void {
+		if (this.#rebuilding) return;
+		const { store, log } = this.deps;
+		this.#rebuilding = (async () => {
+			await Promise.allSettled([...this.inflight]);
+			const stored = await store.load(this.groupId);
+			if (this.closed) return;
+			const doc = new Y.Doc({ guid: this.groupId, gc: true });
+			if (stored) {
+				doc.transact(() => {
+					for (const update of stored.updates) Y.applyUpdate(doc, update, FANOUT);
+				}, FANOUT);
+				this.size = stored.size;
+			}
+			// The awareness stays bound to the first doc, which is why that one is not destroyed.
+			this.#doc.off('update', this.onDocUpdate);
+			this.#doc = doc;
+			doc.on('update', this.onDocUpdate);
+			log.info('room rebuilt from storage', { groupId: this.groupId });
+		})()
+			.catch((error: unknown) => {
+				log.error('room not rebuilt', { groupId: this.groupId, error: errorText(error) });
+				this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
+			})
+			.finally(() => {
+				this.#rebuilding = null;
+			});
 	}
 
 	private broadcast(message: Uint8Array, except: Peer | null): void {
@@ -232,43 +383,96 @@ export class Room {
 		}
 	}
 
+	/**
+	 * Presence is limited per connection: each message to `maxAwarenessBytes`, and the bytes to
+	 * `awarenessBytesPerSecond` with bursts of twice the largest message. Past the allowance the latest
+	 * presence waits its turn (it replaces what waited before: presence is a state, not a log).
+	 */
 	private applyAwareness(peer: Peer, update: Uint8Array): void {
-		if (update.length > this.deps.config.maxAwarenessBytes) {
+		const { config } = this.deps;
+		if (update.length > config.maxAwarenessBytes) {
 			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-large', 'Your presence information is too large for the relay.');
 		}
-		try {
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
-		} catch {
-			throw malformed('bad-awareness');
+		const entries = decodeAwarenessEntries(update);
+		const budget = this.awarenessBudgetOf(peer);
+		if (budget.waiting === null && budget.bytes >= update.length) {
+			budget.bytes -= update.length;
+			this.applyOwnAwareness(peer, entries);
+			return;
 		}
-		if (peer.awarenessIds.size > MAX_AWARENESS_IDS_PER_PEER) {
-			throw new ConnectionRefusal(CloseCode.tooLarge, 'awareness-too-many', 'This connection announced too many presences.');
-		}
+		budget.waiting = entries;
+		budget.waitingBytes = update.length;
+		this.deps.metrics.awarenessDeferred.add();
+		this.scheduleWaitingAwareness(peer, budget);
 	}
 
-	private readonly onAwarenessUpdate = (
-		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-		origin: unknown
-	): void => {
-		const from = origin && this.peers.has(origin as Peer) ? (origin as Peer) : null;
-		// A client id belongs to the connection that spoke for it last: a member who reconnects
-		// before the relay noticed their old connection die keeps their presence when it closes.
-		for (const id of from ? [...added, ...updated] : []) {
-			const previous = this.awarenessOwners.get(id);
-			if (previous && previous !== from) previous.awarenessIds.delete(id);
-			this.awarenessOwners.set(id, from!);
-			from!.awarenessIds.add(id);
+	private awarenessBudgetOf(peer: Peer): AwarenessBudget {
+		const { config } = this.deps;
+		const burst = 2 * config.maxAwarenessBytes;
+		let budget = this.awarenessBudgets.get(peer);
+		const now = performance.now();
+		if (!budget) {
+			budget = { bytes: burst, refilledAt: now, waiting: null, waitingBytes: 0, timer: null };
+			this.awarenessBudgets.set(peer, budget);
 		}
-		for (const id of removed) {
-			this.awarenessOwners.get(id)?.awarenessIds.delete(id);
-			this.awarenessOwners.delete(id);
-		}
-		const changed = [...added, ...updated, ...removed];
-		if (changed.length === 0 || this.peers.size === 0) return;
+		budget.bytes = Math.min(burst, budget.bytes + ((now - budget.refilledAt) / 1000) * config.awarenessBytesPerSecond);
+		budget.refilledAt = now;
+		return budget;
+	}
+
+	private scheduleWaitingAwareness(peer: Peer, budget: AwarenessBudget): void {
+		if (budget.timer) return;
+		const rate = Math.max(1, this.deps.config.awarenessBytesPerSecond);
+		const waitMs = Math.max(AWARENESS_FLUSH_MS, ((budget.waitingBytes - budget.bytes) / rate) * 1000);
+		budget.timer = setTimeout(() => {
+			budget.timer = null;
+			if (this.closed || !this.peers.has(peer) || !budget.waiting) return;
+			this.awarenessBudgetOf(peer);
+			if (budget.bytes < budget.waitingBytes) return this.scheduleWaitingAwareness(peer, budget);
+			const entries = budget.waiting;
+			budget.bytes -= budget.waitingBytes;
+			budget.waiting = null;
+			this.applyOwnAwareness(peer, entries);
+		}, waitMs);
+	}
+
+	/**
+	 * A connection speaks for one awareness client id: the first it announces that no other live
+	 * connection holds. Entries for any other id (another member's presence, or the echo the stock
+	 * client sends of everyone's) are dropped, so no one can overwrite or remove someone else's.
+	 */
+	private applyOwnAwareness(peer: Peer, entries: AwarenessEntry[]): void {
+		const own = entries.filter((entry) => {
+			const owner = this.awarenessOwners.get(entry.clientId);
+			if (owner) return owner === peer;
+			if (peer.awarenessIds.size > 0 || entry.state === 'null') return false;
+			// An echo of a presence that just left (its clock not newer) must not claim that id.
+			const known = this.awareness.meta.get(entry.clientId);
+			if (known && entry.clock <= known.clock) return false;
+			this.awarenessOwners.set(entry.clientId, peer);
+			peer.awarenessIds.add(entry.clientId);
+			return true;
+		});
+		if (own.length === 0) return;
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
+	}
+
+	/** Presence changes go out in batches, one message per member per batch, however many arrived. */
+	private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+		for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
+		if (this.awarenessTimer || this.awarenessChanged.size === 0) return;
+		this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_FLUSH_MS);
+	};
+
+	private flushAwareness(): void {
+		this.awarenessTimer = null;
+		const changed = [...this.awarenessChanged];
+		this.awarenessChanged.clear();
+		if (this.closed || changed.length === 0 || this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
 		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 		for (const peer of this.peers) peer.send(message);
-	};
+	}
 
 	private maybeCompact(): void {
 		const { config } = this.deps;
@@ -322,6 +526,10 @@ export class Room {
 		this.closed = true;
 		if (this.idleTimer) clearTimeout(this.idleTimer);
 		this.idleTimer = null;
+		if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+		this.awarenessTimer = null;
+		for (const budget of this.awarenessBudgets.values()) if (budget.timer) clearTimeout(budget.timer);
+		this.awarenessBudgets.clear();
 		for (const peer of [...this.peers]) peer.close(code, reason);
 		this.peers.clear();
 		this.awarenessOwners.clear();
@@ -368,6 +576,8 @@ export class Rooms {
 		if (room) {
 			try {
 				await room.ready;
+				// A doc being rebuilt may hold part of a change that was never stored.
+				if (room.rebuilding) await room.rebuilding;
 				if (room.isLoaded) return room.doc;
 			} catch {
 				// Fall through to storage.

@@ -5,7 +5,7 @@ import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './c
 import { mayCreate } from './creation';
 import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
 import { refusals } from './refusals';
-import { TokenStore, WHOLE_GROUP, type TokenRecord } from './store';
+import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type TokenRecord } from './store';
 import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
 import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
 
@@ -25,7 +25,17 @@ export interface IssuedToken {
 	record: TokenRecord;
 }
 
-export type RevokeListener = (groupId: string, tokenId: string | null) => void;
+/** `tokenId` null: the whole group was deleted. `cause` says why the token's connections must close. */
+export type RevokeListener = (groupId: string, tokenId: string | null, cause: AccessChangeCause) => void;
+
+/** A revoked token in words: a member who joined was removed; anything else is a revoked link. */
+const revokedRefusal = (record: TokenRecord): Refusal => (record.kind === 'member' && record.inviteId !== null ? refusals.removed() : refusals.revoked());
+
+/** A single-use invite never opens the group itself: joining exchanges it for a member token. */
+function unusableInvite(record: TokenRecord): Refusal | null {
+	if (record.kind !== 'invite' || record.maxUses !== 1) return null;
+	return record.usedAt === null ? refusals.inviteNotJoined() : refusals.inviteUsed();
+}
 
 export class GroupAccess {
 	readonly config: ResolvedAuthConfig;
@@ -49,15 +59,20 @@ export class GroupAccess {
 
 	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
 		const { groupId, token, create, remoteAddress } = request;
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 
 		const found = this.#find(groupId, token);
 		if (found) {
-			if (found.revokedAt !== null) return refusals.revoked();
+			if (found.revokedAt !== null) return revokedRefusal(found);
+			const unusable = unusableInvite(found);
+			if (unusable) return unusable;
+			this.#seen(found);
 			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
 		}
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
 
 		const group = this.store.group(groupId);
 		if (group) {
@@ -80,15 +95,17 @@ export class GroupAccess {
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const group = this.store.group(groupId);
-		if (!group) return this.#fail(remoteAddress, refusals.badToken());
-		if (this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return { ok: true };
+		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return { ok: true };
 		// A member's own token reads the feeds too.
-		const member = this.#find(groupId, token);
+		const member = group ? this.#find(groupId, token) : null;
 		if (member) return member.revokedAt === null ? { ok: true } : refusals.revoked();
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
+		if (!group) return this.#fail(remoteAddress, refusals.badToken());
 		for (let g = group.feedGeneration - 1; g >= Math.max(0, group.feedGeneration - FEED_HISTORY); g--) {
 			if (sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, g))) return refusals.feedRevoked();
 		}
@@ -97,11 +114,18 @@ export class GroupAccess {
 
 	/** Who holds `token` in this group, for the HTTP API: a member token, never the feed token. */
 	authenticate(groupId: string, token: string | null, remoteAddress: string): TokenRecord | Refusal {
-		const refused = this.#precheck(groupId, remoteAddress);
+		const refused = this.#precheck(groupId);
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 		const found = this.#find(groupId, token);
-		if (found) return found.revokedAt === null ? found : refusals.revoked();
+		if (found) {
+			if (found.revokedAt !== null) return revokedRefusal(found);
+			if (found.kind === 'invite' && found.maxUses === 1 && found.usedAt !== null) return refusals.inviteUsed();
+			this.#seen(found);
+			return found;
+		}
+		const blocked = this.#blocked(remoteAddress);
+		if (blocked) return blocked;
 		const group = this.store.group(groupId);
 		if (group && this.#isCurrentFeedToken(groupId, group.feedGeneration, token)) return refusals.feedTokenCannotSync();
 		return this.#fail(remoteAddress, refusals.badToken());
@@ -117,9 +141,10 @@ export class GroupAccess {
 		return { token, record };
 	}
 
-	createInvite(groupId: string, role: MemberRole, label: string): IssuedToken {
+	/** An invite link; `maxUses` 1 makes it single-use, null lets any number of people join with it. */
+	createInvite(groupId: string, role: MemberRole, label: string, maxUses: 1 | null = null): IssuedToken {
 		const token = newToken();
-		return { token, record: this.store.addToken(groupId, role, hashToken(token), label) };
+		return { token, record: this.store.addToken(groupId, role, hashToken(token), label, { kind: 'invite', maxUses }) };
 	}
 
 	listInvites(groupId: string): TokenRecord[] {
@@ -127,8 +152,8 @@ export class GroupAccess {
 	}
 
 	/** Revokes a token and tells the listeners (the relay closes its live connections). */
-	revoke(groupId: string, tokenId: string): boolean {
-		if (this.store.revoke(groupId, tokenId) === null) return false;
+	revoke(groupId: string, tokenId: string, cause: AccessChangeCause = 'revoked'): boolean {
+		if (this.store.revoke(groupId, tokenId, Date.now(), cause) === null) return false;
 		this.pollRevocations();
 		return true;
 	}
@@ -150,7 +175,7 @@ export class GroupAccess {
 			const tokenId = revocation.tokenId === WHOLE_GROUP ? null : revocation.tokenId;
 			for (const listener of this.#listeners) {
 				try {
-					listener(revocation.groupId, tokenId);
+					listener(revocation.groupId, tokenId, revocation.cause);
 				} catch {
 					// One failing listener must not keep the others from closing connections.
 				}
@@ -186,17 +211,30 @@ export class GroupAccess {
 		return record;
 	}
 
+	/** Members' "last seen"; invites have none of their own. */
+	#seen(record: TokenRecord): void {
+		if (record.kind === 'member') this.store.touch(record.id);
+	}
+
 	#isCurrentFeedToken(groupId: string, generation: number, token: string): boolean {
 		return sameSecret(token, deriveFeedToken(this.store.relaySecret, groupId, generation));
 	}
 
-	/** What every request is refused for before its token is looked at: a blocked address, a bad id, a deleted group. */
-	#precheck(groupId: string, remoteAddress: string): Refusal | null {
-		const gate = this.#limiter.check(remoteAddress);
-		if (gate.blocked) return refusals.rateLimited(gate.retryAfterMs);
+	/** What every request is refused for before its token is looked at: a bad id, a deleted group. */
+	#precheck(groupId: string): Refusal | null {
 		if (!isGroupId(groupId)) return refusals.malformed('This group id is not valid.');
 		if (this.store.deletedAt(groupId) !== null) return refusals.groupDeleted();
 		return null;
+	}
+
+	/**
+	 * An address that presented too many bad tokens is refused for anything but a good token: a shared
+	 * network (an office, a school behind one NAT) keeps working for its members while the guessing
+	 * stops. Tokens carry 128 random bits, so letting good ones through tells a guesser nothing.
+	 */
+	#blocked(remoteAddress: string): Refusal | null {
+		const gate = this.#limiter.check(remoteAddress);
+		return gate.blocked ? refusals.rateLimited(gate.retryAfterMs) : null;
 	}
 
 	/** Counts a bad token from this address and slows the refusal once it keeps happening. */

@@ -1,5 +1,5 @@
-// The relay's HTTP API for members and owners, under /api/groups/<groupId>/: invites, feed links,
-// the member's own role, exports, and deleting the group. JSON in and out; the token comes as
+// The relay's HTTP API for members and owners, under /api/groups/<groupId>/: joining, invites,
+// members, feed links, the member's own role, exports, and deleting the group. JSON in and out; the token comes as
 // `Authorization: Bearer`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupAccess } from './access';
@@ -7,6 +7,7 @@ import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { exportGroupFile } from './export';
+import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup } from '../../src/lib/model/index';
 
 class ApiError extends Error {
@@ -74,8 +75,24 @@ function refusalError(refusal: Refusal): ApiError {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function invitePayload(record: TokenRecord) {
-	return { id: record.id, role: record.role, createdAt: record.createdAt, label: record.label };
+function invitePayload(record: TokenRecord): InviteEntry {
+	return { id: record.id, role: record.role, createdAt: record.createdAt, label: record.label, single: record.maxUses === 1, usedAt: record.usedAt, joined: [] };
+}
+
+/** A short name or label from a request body: control characters become spaces; at most MAX_LABEL. */
+function shortText(value: unknown, what: string): string {
+	if (value !== undefined && typeof value !== 'string') throw new ApiError(400, `${what} must be text.`);
+	// eslint-disable-next-line no-control-regex
+	const text = (typeof value === 'string' ? value : '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+	if (text.length > MAX_LABEL) throw new ApiError(400, `${what} can be at most ${MAX_LABEL} characters.`);
+	return text;
+}
+
+function roleOf(value: unknown, what: string): MemberRole {
+	if (typeof value !== 'string' || !MEMBER_ROLES.includes(value as MemberRole)) {
+		throw new ApiError(400, `Choose the role of the ${what}: owner, editor or viewer.`);
+	}
+	return value as MemberRole;
 }
 
 function feedLinks(groupId: string, token: string) {
@@ -142,24 +159,70 @@ export function createApiHandler(access: GroupAccess) {
 		if (rest === 'me') {
 			allow('GET');
 			const record = await member(req, groupId, addr);
-			return sendJson(res, 200, { groupId, role: record.role, inviteId: record.id, name: await groupName(ctx, groupId) });
+			return sendJson(res, 200, {
+				groupId,
+				role: record.role,
+				memberId: record.id,
+				// The same id, under its older name.
+				inviteId: record.id,
+				// 'invite': this token is an invite link, which `join` exchanges for the member's own.
+				kind: record.kind,
+				single: record.kind === 'invite' && record.maxUses === 1,
+				name: await groupName(ctx, groupId)
+			});
+		}
+		if (rest === 'join') {
+			allow('POST');
+			const record = await member(req, groupId, addr);
+			const body = await readJson(req, limit);
+			const name = shortText(body.name, 'Your name');
+			const joined = joinGroup(access, record, bearer(req)!, name);
+			if ('ok' in joined) throw refusalError(joined);
+			return sendJson(res, joined.record.id === record.id ? 200 : 201, {
+				groupId,
+				token: joined.token,
+				role: joined.record.role,
+				memberId: joined.record.id
+			});
+		}
+		if (rest === 'members') {
+			allow('GET');
+			await owner(req, groupId, addr);
+			const online = ctx.onlineTokens?.(groupId) ?? new Set<string>();
+			return sendJson(
+				res,
+				200,
+				listMembers(access, groupId).map((m) => ({ ...m, online: online.has(m.id) }))
+			);
+		}
+		if (rest.startsWith('members/')) {
+			allow('PATCH', 'DELETE');
+			const caller = await owner(req, groupId, addr);
+			const memberId = decodeURIComponent(rest.slice('members/'.length));
+			if (memberId === caller.id) {
+				throw new ApiError(400, 'You cannot change or remove yourself here; another owner can.');
+			}
+			if (method === 'DELETE') {
+				if (!removeMember(access, groupId, memberId)) throw new ApiError(404, 'There is no such member in this group.');
+				res.writeHead(204, { 'cache-control': 'no-store' }).end();
+				return;
+			}
+			const body = await readJson(req, limit);
+			const role = roleOf(body.role, 'member');
+			if (!changeRole(access, groupId, memberId, role)) throw new ApiError(404, 'There is no such member in this group.');
+			return sendJson(res, 200, listMembers(access, groupId).find((m) => m.id === memberId));
 		}
 		if (rest === 'invites') {
 			allow('GET', 'POST');
 			await owner(req, groupId, addr);
-			if (method === 'GET') return sendJson(res, 200, access.listInvites(groupId).map(invitePayload));
+			if (method === 'GET') return sendJson(res, 200, listInviteLinks(access, groupId));
 			const body = await readJson(req, limit);
-			const role = body.role;
-			if (typeof role !== 'string' || !MEMBER_ROLES.includes(role as MemberRole)) {
-				throw new ApiError(400, 'Choose the role of the invite: owner, editor or viewer.');
+			const role = roleOf(body.role, 'invite');
+			const label = shortText(body.label, 'An invite’s label');
+			if (body.single !== undefined && typeof body.single !== 'boolean') {
+				throw new ApiError(400, '“single” must be true (one person may join with the link) or false (any number).');
 			}
-			if (body.label !== undefined && typeof body.label !== 'string') {
-				throw new ApiError(400, 'An invite’s label must be text.');
-			}
-			// eslint-disable-next-line no-control-regex
-			const label = (typeof body.label === 'string' ? body.label : '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-			if (label.length > MAX_LABEL) throw new ApiError(400, `An invite’s label can be at most ${MAX_LABEL} characters.`);
-			const { token, record } = access.createInvite(groupId, role as MemberRole, label);
+			const { token, record } = access.createInvite(groupId, role, label, body.single === true ? 1 : null);
 			return sendJson(res, 201, {
 				...invitePayload(record),
 				token,

@@ -19,6 +19,13 @@ export const refusals = {
 		),
 	revoked: () =>
 		refuse(401, CloseCode.revoked, 'revoked', 'This invite link has been revoked — ask the group’s owner for a new one.'),
+	/** A member's own token, revoked because the owner removed them. */
+	removed: () => refuse(401, CloseCode.removed, 'removed', 'The group’s owner removed you from this group — ask them if this was a mistake.'),
+	inviteUsed: () =>
+		refuse(401, CloseCode.inviteUsed, 'invite-used', 'This invite link has already been used — ask the group’s owner for a new one.'),
+	/** A single-use invite is exchanged for a member token by joining; it never syncs itself. */
+	inviteNotJoined: () =>
+		refuse(403, CloseCode.inviteNotJoined, 'invite-not-joined', 'This is a single-use invite link: open it in a browser to join the group first.'),
 	feedTokenCannotSync: () =>
 		refuse(403, CloseCode.forbidden, 'feed-token', 'This is a feed link: it can only be used in a feed reader, not to open the group.'),
 	groupExists: () =>

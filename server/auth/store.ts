@@ -2,7 +2,7 @@
 // Tokens are kept only as SHA-256 hashes; the feed token is derived, not stored.
 import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { MemberRole } from './types';
+import type { AccessChangeCause, MemberRole } from './types';
 import { newTokenId } from './tokens';
 
 export interface GroupRecord {
@@ -13,15 +13,41 @@ export interface GroupRecord {
 	feedGeneration: number;
 }
 
+/**
+ * `member`: one member's own token (the group's creator, everyone who joined, and tokens made
+ * before invites were kept apart). `invite`: an invite link, which joining exchanges for a member
+ * token of its own, so every browser that joins is a member the owner can see and remove.
+ */
+export type TokenKind = 'member' | 'invite';
+
 export interface TokenRecord {
 	id: string;
 	groupId: string;
 	role: MemberRole;
 	hash: Buffer;
+	/** A member's name, or who an invite is for. */
 	label: string;
 	createdAt: number;
 	revokedAt: number | null;
+	kind: TokenKind;
+	/** Invites: 1 for a single-use link, null for a link any number of people may use. */
+	maxUses: number | null;
+	/** Single-use invites: when it was used; null while it is unused. */
+	usedAt: number | null;
+	/** Members: the invite they joined with, null for the creator and older tokens. */
+	inviteId: string | null;
+	/** Members: when their browser last connected or called the relay; null if never. */
+	lastSeenAt: number | null;
 }
+
+export interface NewTokenOptions {
+	kind?: TokenKind;
+	maxUses?: number | null;
+	inviteId?: string | null;
+	now?: number;
+}
+
+export type { AccessChangeCause } from './types';
 
 export interface GroupSummary extends GroupRecord {
 	/** Active (not revoked) tokens by role. */
@@ -37,6 +63,11 @@ interface TokenRow {
 	label: string;
 	created_at: number;
 	revoked_at: number | null;
+	kind: TokenKind;
+	max_uses: number | null;
+	used_at: number | null;
+	invite_id: string | null;
+	last_seen_at: number | null;
 }
 
 interface GroupRow {
@@ -81,6 +112,24 @@ CREATE TABLE IF NOT EXISTS auth_deleted_groups (
 );
 `;
 
+/** Columns added after the first release; added to older databases when they open. */
+const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
+	{ table: 'auth_tokens', column: 'kind', definition: "TEXT NOT NULL DEFAULT 'member'" },
+	{ table: 'auth_tokens', column: 'max_uses', definition: 'INTEGER' },
+	{ table: 'auth_tokens', column: 'used_at', definition: 'INTEGER' },
+	{ table: 'auth_tokens', column: 'invite_id', definition: 'TEXT' },
+	{ table: 'auth_tokens', column: 'last_seen_at', definition: 'INTEGER' },
+	// 'revoked' (a link or token revoked), 'removed' (the owner removed a member), 'role' (a member's role changed).
+	{ table: 'auth_revocations', column: 'cause', definition: "TEXT NOT NULL DEFAULT 'revoked'" }
+];
+
+function addMissingColumns(db: Database): void {
+	for (const { table, column, definition } of ADDED_COLUMNS) {
+		const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+		if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+	}
+}
+
 /** In `auth_revocations`, the token id that stands for every token of a deleted group. */
 export const WHOLE_GROUP = '*';
 
@@ -98,7 +147,12 @@ const toToken = (row: TokenRow): TokenRecord => ({
 	hash: row.hash,
 	label: row.label,
 	createdAt: row.created_at,
-	revokedAt: row.revoked_at
+	revokedAt: row.revoked_at,
+	kind: row.kind,
+	maxUses: row.max_uses,
+	usedAt: row.used_at,
+	inviteId: row.invite_id,
+	lastSeenAt: row.last_seen_at
 });
 
 export class TokenStore {
@@ -108,6 +162,7 @@ export class TokenStore {
 	constructor(db: Database) {
 		this.#db = db;
 		db.exec(SCHEMA);
+		addMissingColumns(db);
 		db.prepare('INSERT OR IGNORE INTO auth_secret (id, secret) VALUES (1, ?)').run(randomBytes(32));
 		this.#secret = (db.prepare('SELECT secret FROM auth_secret WHERE id = 1').get() as { secret: Buffer }).secret;
 	}
@@ -133,12 +188,83 @@ export class TokenStore {
 		})();
 	}
 
-	addToken(groupId: string, role: MemberRole, hash: Buffer, label: string, now = Date.now()): TokenRecord {
+	addToken(groupId: string, role: MemberRole, hash: Buffer, label: string, now: number | NewTokenOptions = {}): TokenRecord {
+		const options: NewTokenOptions = typeof now === 'number' ? { now } : now;
 		const id = newTokenId();
+		const createdAt = options.now ?? Date.now();
+		const kind = options.kind ?? 'member';
+		const maxUses = kind === 'invite' ? (options.maxUses ?? null) : null;
+		const inviteId = options.inviteId ?? null;
 		this.#db
-			.prepare('INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-			.run(id, groupId, role, hash, label, now);
-		return { id, groupId, role, hash, label, createdAt: now, revokedAt: null };
+			.prepare(
+				'INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+			)
+			.run(id, groupId, role, hash, label, createdAt, kind, maxUses, inviteId);
+		return { id, groupId, role, hash, label, createdAt, revokedAt: null, kind, maxUses, usedAt: null, inviteId, lastSeenAt: null };
+	}
+
+	/**
+	 * Exchanges an invite for a new member token with the invite's role, in one transaction; a
+	 * single-use invite is marked used. Null when the invite is revoked or already used.
+	 */
+	redeemInvite(invite: TokenRecord, memberHash: Buffer, name: string, now = Date.now()): TokenRecord | null {
+		return this.#db.transaction(() => {
+			const spent = this.#db
+				.prepare(
+					`UPDATE auth_tokens SET used_at = COALESCE(used_at, ?)
+					 WHERE id = ? AND kind = 'invite' AND revoked_at IS NULL AND (max_uses IS NULL OR used_at IS NULL)`
+				)
+				.run(now, invite.id);
+			if (spent.changes !== 1) return null;
+			const member = this.addToken(invite.groupId, invite.role, memberHash, name, { now, inviteId: invite.id });
+			this.#db.prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, member.id);
+			return { ...member, lastSeenAt: now };
+		})();
+	}
+
+	/** Renames a member (their display name, as the owner sees it in the member list). */
+	rename(tokenId: string, name: string): void {
+		this.#db.prepare("UPDATE auth_tokens SET label = ? WHERE id = ? AND kind = 'member'").run(name, tokenId);
+	}
+
+	/** Remembers that this token's holder was just here. */
+	touch(tokenId: string, now = Date.now()): void {
+		this.#db.prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, tokenId);
+	}
+
+	/** Changes an active member's role and logs the change; null when there is no such active member. */
+	setRole(groupId: string, tokenId: string, role: MemberRole): number | null {
+		return this.#db.transaction(() => {
+			const result = this.#db
+				.prepare("UPDATE auth_tokens SET role = ? WHERE group_id = ? AND id = ? AND kind = 'member' AND revoked_at IS NULL")
+				.run(role, groupId, tokenId);
+			if (result.changes !== 1) return null;
+			return this.#logChange(groupId, tokenId, 'role');
+		})();
+	}
+
+	/** The group's active tokens of one kind, oldest first. */
+	activeOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
+		const rows = this.#db
+			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
+			.all(groupId, kind) as TokenRow[];
+		return rows.map(toToken);
+	}
+
+	/** The group's tokens of one kind, revoked ones too, oldest first. */
+	allOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
+		const rows = this.#db
+			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? ORDER BY created_at, rowid')
+			.all(groupId, kind) as TokenRow[];
+		return rows.map(toToken);
+	}
+
+	#logChange(groupId: string, tokenId: string, cause: AccessChangeCause): number {
+		return Number(
+			this.#db
+				.prepare('INSERT INTO auth_revocations (group_id, token_id, cause) VALUES (?, ?, ?)')
+				.run(groupId, tokenId, cause).lastInsertRowid
+		);
 	}
 
 	/** The token with this hash, revoked or not. */
@@ -161,16 +287,17 @@ export class TokenStore {
 		return rows.map(toToken);
 	}
 
-	/** Marks a token revoked; returns the revocation's sequence number, or null when the group has no such active token. */
-	revoke(groupId: string, tokenId: string, now = Date.now()): number | null {
+	/**
+	 * Marks a token revoked; returns the revocation's sequence number, or null when the group has no
+	 * such active token. `cause` 'removed' says the owner removed a member (their words differ).
+	 */
+	revoke(groupId: string, tokenId: string, now = Date.now(), cause: AccessChangeCause = 'revoked'): number | null {
 		return this.#db.transaction(() => {
 			const result = this.#db
 				.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL')
 				.run(now, groupId, tokenId);
 			if (result.changes !== 1) return null;
-			return Number(
-				this.#db.prepare('INSERT INTO auth_revocations (group_id, token_id) VALUES (?, ?)').run(groupId, tokenId).lastInsertRowid
-			);
+			return this.#logChange(groupId, tokenId, cause);
 		})();
 	}
 
@@ -180,14 +307,15 @@ export class TokenStore {
 		return row.seq ?? 0;
 	}
 
-	revocationsAfter(seq: number): { seq: number; groupId: string; tokenId: string }[] {
+	revocationsAfter(seq: number): { seq: number; groupId: string; tokenId: string; cause: AccessChangeCause }[] {
 		return (
-			this.#db.prepare('SELECT seq, group_id, token_id FROM auth_revocations WHERE seq > ? ORDER BY seq').all(seq) as {
+			this.#db.prepare('SELECT seq, group_id, token_id, cause FROM auth_revocations WHERE seq > ? ORDER BY seq').all(seq) as {
 				seq: number;
 				group_id: string;
 				token_id: string;
+				cause: AccessChangeCause;
 			}[]
-		).map((r) => ({ seq: r.seq, groupId: r.group_id, tokenId: r.token_id }));
+		).map((r) => ({ seq: r.seq, groupId: r.group_id, tokenId: r.token_id, cause: r.cause }));
 	}
 
 	/**

@@ -53,13 +53,21 @@ export interface ApiContext {
 	 * connections, unloads its room, deletes its stored updates and snapshot. Safe to call twice.
 	 */
 	forgetGroup(groupId: string): Promise<void>;
+	/** Ids of the tokens with a live connection to the group on this relay. */
+	onlineTokens?(groupId: string): Set<string>;
 }
+
+/** Why a token's live connections must close: revoked, its member removed, or its role changed (reconnect). */
+export type AccessChangeCause = 'revoked' | 'removed' | 'role';
 
 export interface GroupAuth {
 	authorizeSync(request: SyncRequest): SyncGrant | Refusal;
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal;
-	/** Calls `listener` whenever a token is revoked or a group deleted; the relay closes those connections. */
-	onRevoke(listener: (groupId: string, tokenId: string | null) => void): () => void;
+	/**
+	 * Calls `listener` whenever a token is revoked, a member removed or their role changed, or a
+	 * group deleted (`tokenId` null); the relay closes those connections.
+	 */
+	onRevoke(listener: (groupId: string, tokenId: string | null, cause: AccessChangeCause) => void): () => void;
 	/** Handles `/api/...` requests; resolves false when the path is not one of its own. */
 	handleApi(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<boolean>;
 	close(): void;

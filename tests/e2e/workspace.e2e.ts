@@ -338,7 +338,12 @@ describe('the group workspace', () => {
 			await viewer.getByText('Une note qui arrive en direct').waitFor({ timeout: 10_000 });
 			expect(await viewer.locator('main h1').boundingBox()).toEqual(headingBefore);
 
-			const revoked = await fetch(`${api}/${encodeURIComponent(invite.id)}`, {
+			// Joining gave the viewer a token of its own (listed under the link it joined with): revoke that one.
+			const members = (await (
+				await fetch(`${relay.url}/api/groups/${groupId}/members`, { headers: { authorization: `Bearer ${ownerToken}` } })
+			).json()) as { id: string; invite: { id: string } | null }[];
+			const viewerToken = members.find((m) => m.invite?.id === invite.id)!.id;
+			const revoked = await fetch(`${api}/${encodeURIComponent(viewerToken)}`, {
 				method: 'DELETE',
 				headers: { authorization: `Bearer ${ownerToken}` }
 			});

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { commandLineFor, type RelayConfig } from '../../server/config.ts';
+import { commandLineFor, environmentFor, type RelayConfig } from '../../server/config.ts';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -74,14 +74,14 @@ export interface SpawnedRelay {
  * Runs `server/main.ts` as a child process (`node --import tsx`, so a signal reaches the relay
  * itself). Pass `dataDir` to restart on the same data; `port` to keep the address across restarts.
  */
-export async function spawnRelay(overrides: Partial<RelayConfig> = {}): Promise<SpawnedRelay> {
+export async function spawnRelay(overrides: Partial<RelayConfig> = {}, extraEnv: Record<string, string> = {}): Promise<SpawnedRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? tempDataDir();
 	const argv = commandLineFor({ host: '127.0.0.1', port: 0, logLevel: 'info', build: false, ...overrides, dataDir });
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...argv], {
 		cwd: projectRoot,
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...process.env, NODE_ENV: 'test' }
+		env: { ...process.env, NODE_ENV: 'test', ...environmentFor(overrides), ...extraEnv }
 	});
 	const logs: Record<string, unknown>[] = [];
 	const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();

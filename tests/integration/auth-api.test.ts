@@ -85,9 +85,10 @@ describe('the HTTP API', () => {
 		expect(editor.token.length).toBeGreaterThanOrEqual(22);
 		const viewer = await invite('viewer');
 
+		// Invite links only: the owner's own token is a member, listed under `members`.
 		const list = await call(relay, 'GET', `${base}/invites`, { token: ownerToken });
-		expect(list.json.map((i: { role: string }) => i.role)).toEqual(['owner', 'editor', 'viewer']);
-		expect(list.json[1]).toEqual({ id: editor.id, role: 'editor', label: 'for Bea', createdAt: expect.any(Number) });
+		expect(list.json.map((i: { role: string }) => i.role)).toEqual(['editor', 'viewer']);
+		expect(list.json[0]).toEqual({ id: editor.id, role: 'editor', label: 'for Bea', createdAt: expect.any(Number), single: false, usedAt: null, joined: [] });
 		expect(JSON.stringify(list.json)).not.toContain(editor.token);
 
 		for (const token of [editor.token, viewer.token]) {
@@ -101,7 +102,7 @@ describe('the HTTP API', () => {
 		const mine = (await call(relay, 'GET', `${base}/me`, { token: ownerToken })).json.inviteId;
 		const self = await call(relay, 'DELETE', `${base}/invites/${mine}`, { token: ownerToken });
 		expect(self.status).toBe(400);
-		expect((await call(relay, 'GET', `${base}/invites`, { token: ownerToken })).json).toHaveLength(2);
+		expect((await call(relay, 'GET', `${base}/invites`, { token: ownerToken })).json).toHaveLength(1);
 		const revoked = await call(relay, 'GET', `${base}/me`, { token: viewer.token });
 		expect(revoked.status).toBe(401);
 		expect(revoked.json.error).toMatch(/revoked/);
@@ -116,6 +117,7 @@ describe('the HTTP API', () => {
 			[await post({ role: 'admin' }), 400, /owner, editor or viewer/],
 			[await post({ role: 'editor', label: 'x'.repeat(101) }), 400, /at most 100/],
 			[await post({ role: 'editor', label: 7 }), 400, /text/],
+			[await post({ role: 'editor', single: 'yes' }), 400, /true .* or false/],
 			[await post('{"role":'), 400, /not valid JSON/],
 			[await post('[1]'), 400, /JSON object/],
 			[await post({ role: 'editor', label: 'y'.repeat(20_000) }), 413, /too large/],
@@ -127,7 +129,7 @@ describe('the HTTP API', () => {
 			expect(res.status).toBe(status);
 			expect(res.json.error).toMatch(words);
 		}
-		expect((await call(relay, 'GET', `${base}/invites`, { token: ownerToken })).json).toHaveLength(1);
+		expect((await call(relay, 'GET', `${base}/invites`, { token: ownerToken })).json).toHaveLength(0);
 	});
 
 	it('gives every member the feed links; the owner replaces them and the old ones stop working', async () => {

@@ -121,7 +121,8 @@ describe('feeds from the relay', () => {
 		const etag = res.headers.get('etag')!;
 		const lastModified = res.headers.get('last-modified')!;
 		expect(etag).toMatch(/^"[\w-]+"$/);
-		expect(lastModified).toBe(new Date(T + 7_300_000).toUTCString());
+		// The group's last change: the newest write's date, or later if the relay saw a change after it.
+		expect(Date.parse(lastModified)).toBeGreaterThanOrEqual(Math.floor((T + 7_300_000) / 1000) * 1000);
 		const byEtag = await fetch(relay.url + links.rss, { headers: { 'if-none-match': etag } });
 		expect(byEtag.status).toBe(304);
 		expect(await byEtag.text()).toBe('');
@@ -135,6 +136,53 @@ describe('feeds from the relay', () => {
 		expect(changed.res.headers.get('etag')).not.toBe(etag);
 		const again = await fetch(relay.url + links.rss, { headers: { 'if-none-match': etag } });
 		expect(again.status).toBe(200);
+	});
+
+	it('moves Last-Modified and Atom <updated> on an import of pages older than the newest one', async () => {
+		const before = await feedWith(links.atom, 5);
+		const lastModified = before.res.headers.get('last-modified')!;
+		const oldPages = [
+			'<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+			'<DL><p>',
+			'<DT><A HREF="https://example.org/archive/1998" ADD_DATE="883612800" TAGS="plain">From 1998</A>',
+			'</DL><p>'
+		].join('\n');
+		// A date past anything the relay's clock can say, so the group's own record is what shows.
+		const importedAt = Date.UTC(2100, 0, 1);
+		importFile(owner.doc, { memberId: 'alice', now: () => importedAt }, { name: 'old.html', text: oldPages });
+		const after = await feedWith(links.atom, 6);
+		expect(after.res.headers.get('last-modified')).toBe(new Date(importedAt).toUTCString());
+		expect(Date.parse(lastModified)).toBeLessThan(importedAt);
+		expect(after.feed.updated?.toISOString()).toBe(new Date(importedAt).toISOString());
+		const byDate = await fetch(relay.url + links.rss, { headers: { 'if-modified-since': lastModified } });
+		expect(byDate.status).toBe(200);
+	});
+
+	it('never moves Last-Modified back when a change takes the group back, as an undo does', async () => {
+		const otherId = `feeds-undo-${newToken().slice(0, 8)}`;
+		const otherToken = newToken();
+		const other = connectMember(relay.wsUrl, otherId, { token: otherToken, create: true });
+		try {
+			await until('the second group to sync', async () => other.provider.synced);
+			const doc = other.doc;
+			createGroup(doc, { memberId: 'alice', now: () => T }, { name: 'Undo', member: { name: 'Alice', color: '#3366cc' } });
+			addItem(doc, { memberId: 'alice', now: () => T }, { url: 'https://example.org/kept', title: 'Kept' });
+			const feedPath = await until('the second group’s feed links', async () => {
+				const res = await fetch(`${relay.url}/api/groups/${otherId}/feed`, { headers: { authorization: `Bearer ${otherToken}` } });
+				return res.status === 200 ? ((await res.json()) as typeof links).rss : null;
+			});
+			const undo = new Y.UndoManager(doc, { trackedOrigins: new Set(['undo-test']) });
+			doc.transact(() => addItem(doc, { memberId: 'alice', now: () => T + 60_000 }, { url: 'https://example.org/undone', title: 'Undone' }), 'undo-test');
+			const added = await feedWith(feedPath, 2);
+			undo.undo();
+			const undone = await feedWith(feedPath, 1);
+			// The undo put the group's own record and its items back; the relay saw a change all the same.
+			expect(Date.parse(undone.res.headers.get('last-modified')!)).toBeGreaterThanOrEqual(Date.parse(added.res.headers.get('last-modified')!));
+			expect(undone.res.headers.get('etag')).not.toBe(added.res.headers.get('etag'));
+			undo.destroy();
+		} finally {
+			other.destroy();
+		}
 	});
 
 	it('answers HEAD without a body, and a tag it cannot read with 400 in words', async () => {

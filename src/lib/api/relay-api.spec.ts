@@ -25,10 +25,25 @@ describe('relayApi', () => {
 			init.method === 'DELETE' ? new Response(null, { status: 204 }) : Response.json({ id: 'i1' }, { status: 201 })
 		);
 		const api = relayApi('g', 't', { fetch });
-		await api.createInvite('editor', 'for Ann');
+		await api.createInvite('editor', 'for Ann', true);
 		await api.revokeInvite('i/1');
-		expect(calls[0]).toMatchObject({ url: '/api/groups/g/invites', init: { method: 'POST', body: '{"role":"editor","label":"for Ann"}' } });
+		expect(calls[0]).toMatchObject({ url: '/api/groups/g/invites', init: { method: 'POST', body: '{"role":"editor","label":"for Ann","single":true}' } });
 		expect(calls[1]).toMatchObject({ url: '/api/groups/g/invites/i%2F1', init: { method: 'DELETE' } });
+	});
+
+	it('joins, changes a member’s role and removes a member at their own addresses', async () => {
+		const { fetch, calls } = fakeFetch((_, init) =>
+			init.method === 'DELETE' ? new Response(null, { status: 204 }) : Response.json({ token: 'mine', role: 'viewer' })
+		);
+		const api = relayApi('g', 't', { fetch });
+		expect(await api.join('Ana')).toMatchObject({ token: 'mine' });
+		await api.setRole('m/1', 'viewer');
+		await api.removeMember('m/1');
+		expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body ?? ''}`)).toEqual([
+			'POST /api/groups/g/join {"name":"Ana"}',
+			'PATCH /api/groups/g/members/m%2F1 {"role":"viewer"}',
+			'DELETE /api/groups/g/members/m%2F1 '
+		]);
 	});
 
 	it('passes on the relay’s words for a refusal', async () => {

@@ -1,4 +1,5 @@
-// A small client for the relay's HTTP API of one group (invites, feed links, the member's role, deletion),
+// A small client for the relay's HTTP API of one group (joining, invites, members, feed links, the
+// member's role, deletion),
 // authenticated with the member's token. Errors carry the relay's own words.
 import type { Role } from '$lib/model';
 
@@ -6,7 +7,33 @@ export interface Invite {
 	id: string;
 	role: Role;
 	createdAt: number;
+	/** Who the link is for, as the owner wrote it. */
 	label: string;
+	/** A single-use link lets one browser join; a multi-use link any number. */
+	single: boolean;
+	/** When a single-use link was used (null while unused); for a multi-use link, its first use. */
+	usedAt: number | null;
+	/** The members who joined with this link. */
+	joined: { id: string; name: string }[];
+}
+
+export interface Member {
+	id: string;
+	name: string;
+	role: Role;
+	joinedAt: number;
+	lastSeenAt: number | null;
+	/** Connected to the relay right now. */
+	online: boolean;
+	/** The invite link they joined with; null for the group's creator and older members. */
+	invite: { id: string; label: string; single: boolean } | null;
+}
+
+export interface Joined {
+	/** The member's own token, to keep instead of the invite link's. */
+	token: string;
+	role: Role;
+	memberId: string;
 }
 
 export interface NewInvite extends Invite {
@@ -24,8 +51,14 @@ export interface FeedLinks {
 export interface Me {
 	groupId: string;
 	role: Role;
-	/** The id of the invite this browser joined with. */
+	/** This browser's entry in the group's members (the id of its token). */
+	memberId: string;
+	/** The same id, under its older name. */
 	inviteId: string;
+	/** 'invite': the token is an invite link, which `join` exchanges for the member's own. */
+	kind: 'member' | 'invite';
+	/** The token is a single-use invite link. */
+	single: boolean;
 	/** The group's name, when the relay holds its document. */
 	name?: string | null;
 }
@@ -87,9 +120,20 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 	return {
 		/** This member's role in the group. */
 		me: () => json<Me>('GET', 'me'),
-		/** The group's active invites (owner only). */
+		/** Exchanges this invite link for the member's own token (a member token comes back as it is). */
+		join: (name: string) => json<Joined>('POST', 'join', { name }),
+		/** The group's active invite links (owner only). */
 		invites: () => json<Invite[]>('GET', 'invites'),
-		createInvite: (role: Role, label = '') => json<NewInvite>('POST', 'invites', { role, label }),
+		/** A single-use link lets one browser join; a multi-use link any number. */
+		createInvite: (role: Role, label = '', single = false) => json<NewInvite>('POST', 'invites', { role, label, single }),
+		/** The group's members (owner only). */
+		members: () => json<Member[]>('GET', 'members'),
+		/** Changes a member's role; it takes effect on their open connections at once. */
+		setRole: (memberId: string, role: Role) => json<Member>('PATCH', `members/${encodeURIComponent(memberId)}`, { role }),
+		/** Removes a member: their browser is disconnected at once and their token stops working. */
+		removeMember: async (memberId: string): Promise<void> => {
+			await request('DELETE', `members/${encodeURIComponent(memberId)}`);
+		},
 		revokeInvite: async (inviteId: string): Promise<void> => {
 			await request('DELETE', `invites/${encodeURIComponent(inviteId)}`);
 		},

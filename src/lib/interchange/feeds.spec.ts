@@ -2,6 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
 import { addHighlight, addItem, addNote, deleteItem, setMemberProfile } from '../model/index';
 import { member, newGroup } from '../../../tests/fixtures/interchange/helpers';
+import { importFile } from './import/index';
 import { feedLimit, renderAtom, renderOpml, renderRss } from './feeds';
 import { escapeXml, xmlSafe } from './xml';
 
@@ -9,8 +10,8 @@ const ORIGIN = 'https://commonplace.example';
 const T = Date.UTC(2025, 5, 1, 12);
 
 function group() {
-	const doc = newGroup('Tic&Travail');
-	setMemberProfile(doc, member('bob'), { name: 'Bob "the <builder>"', color: '#aa3300' });
+	const doc = newGroup('Tic&Travail', member('alice', T - 60_000));
+	setMemberProfile(doc, member('bob', T - 60_000), { name: 'Bob "the <builder>"', color: '#aa3300' });
 	for (let i = 0; i < 60; i++) {
 		addItem(doc, member(i % 2 ? 'bob' : 'alice', T + i * 60_000), { url: `https://example.org/${i}`, title: `Item ${i}`, tags: i % 3 === 0 ? ['three'] : ['other'] });
 	}
@@ -55,6 +56,19 @@ describe('feeds', () => {
 		expect(first.description).toBe('“<script>alert(1)</script>”');
 		expect(second.title).toBe('Item 59');
 		expect(rss.lastModified).toBe(T + 3_600_000 * 31);
+	});
+
+	it('dates the feed by the group’s last change, so an import of older pages moves it', () => {
+		const doc = group();
+		const before = renderAtom(doc, { origin: ORIGIN }).lastModified;
+		const importedAt = T + 3_600_000 * 40;
+		const file = '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="https://example.org/old" ADD_DATE="946684800">Old</A>\n</DL><p>\n';
+		importFile(doc, member('carol', importedAt), { name: 'old.html', text: file });
+		const atom = renderAtom(doc, { origin: ORIGIN });
+		expect(before).toBe(T + 3_600_000 * 31);
+		expect(atom.lastModified).toBe(importedAt);
+		expect(parseFeed(atom.body).updated?.toISOString()).toBe(new Date(importedAt).toISOString());
+		expect(renderRss(doc, { origin: ORIGIN, tag: 'three' }).lastModified).toBe(importedAt);
 	});
 
 	it('Atom: the same entries with ids, authors, categories and dates', () => {

@@ -1,7 +1,7 @@
 // Renders a group as an RSS 2.0 or Atom 1.0 (RFC 4287) feed, whole or for one tag, and an OPML file
 // listing the group's per-tag feeds, for feed readers. All user text is escaped.
 import type * as Y from 'yjs';
-import { countTags, getGroupInfo, listMembers, newestFirst, normalizeTag, readAllItems } from '../model/index';
+import { countTags, getGroupInfo, lastChangeOf, listMembers, newestFirst, normalizeTag, readAllItems } from '../model/index';
 import type { Item } from '../model/index';
 import { escapeXml, xmlSafe } from './xml';
 
@@ -30,7 +30,7 @@ export interface FeedOptions {
 export interface RenderedFeed {
 	body: string;
 	contentType: string;
-	/** The latest change to anything the feed shows, in ms; 0 for an empty group. */
+	/** The group's last change (or its newest item's date, if later), in ms; 0 when neither is known. */
 	lastModified: number;
 }
 
@@ -55,8 +55,9 @@ function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 	const info = getGroupInfo(doc);
 	const tag = options.tag ? normalizeTag(options.tag) : null;
 	const all = readAllItems(doc).filter((item) => tag === null || item.tags.includes(tag));
-	// Deleted items still count for Last-Modified, so a deletion changes the feed's date.
-	const lastModified = all.reduce((max, item) => Math.max(max, item.updatedAt), 0);
+	// The group's last change, not the newest item's date: an import of old pages, a removed tag or
+	// a deleted item all change the feed. Item dates count too, for groups written before it was kept.
+	const lastModified = all.reduce((max, item) => Math.max(max, item.updatedAt), lastChangeOf(doc));
 	const items = all.filter((item) => item.deletedAt === null).sort(newestFirst).slice(0, feedLimit(options.limit));
 	const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
 	const groupName = info.name || 'Untitled group';
@@ -115,6 +116,11 @@ function itemPageUrl(view: FeedView, options: FeedOptions, item: Item): string {
 	return `${options.origin}/g/${encodeURIComponent(view.groupId)}/i/${encodeURIComponent(item.id)}`;
 }
 
+/** Where an entry links to: the page itself when it is a web page, otherwise the item in the app (SPEC §3.5). */
+function itemLink(view: FeedView, options: FeedOptions, item: Item): string {
+	return /^https?:\/\//i.test(item.url) ? item.url : itemPageUrl(view, options, item);
+}
+
 function rfc822(ms: number): string {
 	return new Date(ms).toUTCString();
 }
@@ -138,7 +144,7 @@ export function renderRss(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		const nameOf = (id: string) => posterName(view, id);
 		out.push('<item>');
 		out.push(`<title>${escapeXml(item.title || item.url)}</title>`);
-		out.push(`<link>${escapeXml(item.url)}</link>`);
+		out.push(`<link>${escapeXml(itemLink(view, options, item))}</link>`);
 		out.push(`<guid isPermaLink="false">${escapeXml(itemPageUrl(view, options, item))}</guid>`);
 		out.push(`<dc:creator>${escapeXml(nameOf(item.createdBy))}</dc:creator>`);
 		out.push(`<pubDate>${rfc822(item.createdAt)}</pubDate>`);
@@ -168,7 +174,7 @@ export function renderAtom(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 		const nameOf = (id: string) => posterName(view, id);
 		out.push('<entry>');
 		out.push(`<title type="text">${escapeXml(item.title || item.url)}</title>`);
-		out.push(`<link rel="alternate" href="${escapeXml(item.url)}"/>`);
+		out.push(`<link rel="alternate" href="${escapeXml(itemLink(view, options, item))}"/>`);
 		out.push(`<link rel="related" type="text/html" href="${escapeXml(itemPageUrl(view, options, item))}"/>`);
 		out.push(`<id>${escapeXml(itemPageUrl(view, options, item))}</id>`);
 		out.push(`<published>${iso(item.createdAt)}</published>`);
@@ -197,7 +203,7 @@ export function feedUrl(origin: string, groupId: string, format: FeedFormat, tag
 export function renderOpml(doc: Y.Doc, options: FeedOptions): RenderedFeed {
 	const info = getGroupInfo(doc);
 	const items = readAllItems(doc);
-	const lastModified = items.reduce((max, item) => Math.max(max, item.updatedAt), 0);
+	const lastModified = items.reduce((max, item) => Math.max(max, item.updatedAt), lastChangeOf(doc));
 	const groupName = info.name || 'Untitled group';
 	const groupId = options.groupId ?? info.id;
 	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}`;

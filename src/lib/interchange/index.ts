@@ -2,6 +2,7 @@
 export { exportGroup, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportedFile } from './export/index';
 export { importFile, planImport, applyImport, checkImportSize, type ImportedFile } from './import/index';
 export { applyPlan } from './import/apply';
+export { previewImport, withoutPrivate, type ImportPreview } from './import/preview';
 export {
 	ImportError,
 	MAX_IMPORT_BYTES,

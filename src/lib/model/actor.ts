@@ -53,12 +53,31 @@ export function isBookkeeping(origin: unknown): boolean {
 	return typeof origin === 'object' && origin !== null && (origin as Actor).bookkeeping === true;
 }
 
+/**
+ * Records that the group changed at `at` (ms), for feeds' Last-Modified. Only a later second is
+ * written, so live typing writes it at most once a second, and an import carrying old dates never
+ * moves it back.
+ */
+export function markChanged(doc: Y.Doc, at: number): void {
+	const meta = roots(doc).meta;
+	const previous = meta.get('changedAt');
+	if (typeof previous !== 'number' || Math.floor(at / 1000) > Math.floor(previous / 1000)) meta.set('changedAt', at);
+}
+
+/** When anything in the group last changed, as its writers' clocks said; 0 when never recorded. */
+export function lastChangeOf(doc: Y.Doc): number {
+	const at = roots(doc).meta.get('changedAt');
+	return typeof at === 'number' && Number.isFinite(at) ? at : 0;
+}
+
 /** Runs one user action as one transaction whose origin is the actor. */
 export function write<T>(doc: Y.Doc, actor: Actor, fn: () => T): T {
 	assertWritable(doc);
 	let result!: T;
-	doc.transact(() => {
+	doc.transact((tr) => {
 		result = fn();
+		// A write that changed nothing (saving a page again with the same tags) leaves the date alone.
+		if (tr.changed.size > 0) markChanged(doc, now(actor));
 	}, actor);
 	return result;
 }

@@ -2,9 +2,9 @@
 export * from './types';
 export * from './errors';
 export { SCHEMA_VERSION, SEP, roots, descriptionText } from './schema';
-export { isWritable, assertWritable, schemaVersionOf, randomId, bookkeepingOrigin, isBookkeeping } from './actor';
+export { isWritable, assertWritable, schemaVersionOf, randomId, bookkeepingOrigin, isBookkeeping, markChanged, lastChangeOf } from './actor';
 export { LIMITS, normalizeTag, parseTagList, replaceText, cleanLine, cleanText } from './text';
-export { normalizeUrl, parseWebUrl, itemIdForUrl, siteFromUrl, hash64 } from './url';
+export { normalizeUrl, parseWebUrl, itemIdForUrl, legacyItemIdForUrl, siteFromUrl, hash64 } from './url';
 export * from './group';
 export {
 	addItem,
@@ -17,6 +17,7 @@ export {
 	itemTags,
 	countView,
 	hasItem,
+	findItemIdForUrl,
 	readDescription,
 	fillPageDetails,
 	type AddResult

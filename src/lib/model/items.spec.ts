@@ -8,6 +8,7 @@ import {
 	addTags,
 	countView,
 	deleteItem,
+	findItemIdForUrl,
 	editItem,
 	fillPageDetails,
 	itemTags,
@@ -17,6 +18,8 @@ import {
 	setTags
 } from './items';
 import { getItem } from './read';
+import { roots } from './schema';
+import { hash64 } from './url';
 import { newDoc, testActor } from './testing';
 
 function setup() {
@@ -96,6 +99,22 @@ describe('items', () => {
 		expect(item.tags).toEqual(['x', 'y']);
 		expect(item.description).toBe('Why it matters');
 		expect(item.savedBy.map((s) => s.memberId)).toEqual(['ana', 'bo']);
+	});
+
+	it('finds an item saved under the older normalisation of its URL instead of making a second one', () => {
+		const { doc, ana } = setup();
+		// What an earlier version wrote for "https://example.org/s?q=a%20b": the query re-encoded as a form.
+		const oldUrl = 'https://example.org/s?q=a+b&path=x%2Fy';
+		const oldId = hash64(oldUrl);
+		doc.transact(() => roots(doc).items.set(oldId, { url: oldUrl }));
+		const url = 'https://example.org/s?q=a%20b&path=x/y';
+		expect(findItemIdForUrl(doc, url)).toBe(oldId);
+		expect(addItem(doc, ana, { url, title: 'Search', tags: 'x' })).toEqual({ itemId: oldId, created: false });
+		expect(roots(doc).items.size).toBe(1);
+		expect(getItem(doc, oldId)!.tags).toEqual(['x']);
+		// Routes were dropped by the older form, so a route never finds the page it collapsed into.
+		const home = addItem(doc, ana, { url: 'https://app.example/' }).itemId;
+		expect(addItem(doc, ana, { url: 'https://app.example/#/inbox' }).itemId).not.toBe(home);
 	});
 
 	it('keeps hostile titles as text and refuses non-web URLs without changing the group', () => {

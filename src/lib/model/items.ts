@@ -5,7 +5,7 @@ import { ModelError } from './errors';
 import { descriptionText, key, roots, splitKey, SEP, type ItemField, type PlainValue } from './schema';
 import { LIMITS, cleanLine, cleanText, normalizeTag, parseTagList, replaceText } from './text';
 import type { Actor, ItemEdit, ItemInput, PageDetails } from './types';
-import { hash64, normalizeUrl, siteFromUrl } from './url';
+import { hash64, legacyItemIdForUrl, normalizeUrl, siteFromUrl } from './url';
 
 /** Separates descriptions written concurrently by different members, trimmed away on read. */
 const DESCRIPTION_END = '\n\n';
@@ -22,6 +22,18 @@ function setField(doc: Y.Doc, itemId: string, name: ItemField, value: PlainValue
 
 export function hasItem(doc: Y.Doc, itemId: string): boolean {
 	return roots(doc).items.has(itemId);
+}
+
+/**
+ * The id of the item already holding this URL, or null. Items saved before route fragments were kept
+ * and queries left as written are keyed by the older form, so that key is tried second.
+ */
+export function findItemIdForUrl(doc: Y.Doc, url: string): string | null {
+	const items = roots(doc).items;
+	const id = hash64(normalizeUrl(url));
+	if (items.has(id)) return id;
+	const legacy = legacyItemIdForUrl(url);
+	return legacy !== null && items.has(legacy) ? legacy : null;
 }
 
 export function requireItem(doc: Y.Doc, itemId: string): void {
@@ -91,7 +103,9 @@ export interface AddResult {
  */
 export function addItem(doc: Y.Doc, actor: Actor, input: ItemInput): AddResult {
 	validMemberId(actor.memberId);
-	const item = cleanItemInput(input);
+	const clean = cleanItemInput(input);
+	const existingId = findItemIdForUrl(doc, clean.url);
+	const item = existingId === null ? clean : { ...clean, itemId: existingId, url: String(roots(doc).items.get(existingId)?.url ?? clean.url) };
 	const { items, saves } = roots(doc);
 	const created = !items.has(item.itemId);
 	write(doc, actor, () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from './errors';
-import { hash64, itemIdForUrl, normalizeUrl, parseWebUrl, siteFromUrl } from './url';
+import { hash64, itemIdForUrl, legacyItemIdForUrl, legacyNormalizeUrl, normalizeUrl, parseWebUrl, siteFromUrl } from './url';
 
 describe('normalizeUrl', () => {
 	it.each([
@@ -17,7 +17,15 @@ describe('normalizeUrl', () => {
 		['https://example.org/a?gclid=1&b=2&UTM_Campaign=z', 'https://example.org/a?b=2'],
 		['https://user:pw@example.org/a', 'https://example.org/a'],
 		['example.org/page', 'https://example.org/page'],
-		['  https://example.org/a  ', 'https://example.org/a']
+		['  https://example.org/a  ', 'https://example.org/a'],
+		['https://app.example/#/inbox', 'https://app.example/#/inbox'],
+		['https://app.example/mail/#!/thread/7', 'https://app.example/mail#!/thread/7'],
+		['https://example.org/a?view', 'https://example.org/a?view'],
+		['https://example.org/a?view=', 'https://example.org/a?view='],
+		['https://example.org/s?q=two%20words', 'https://example.org/s?q=two%20words'],
+		['https://example.org/s?q=two+words', 'https://example.org/s?q=two+words'],
+		['https://example.org/s?path=a/b&utm_source=x', 'https://example.org/s?path=a/b'],
+		['https://example.org/a?', 'https://example.org/a']
 	])('%s → %s', (input, expected) => {
 		expect(normalizeUrl(input)).toBe(expected);
 	});
@@ -32,6 +40,23 @@ describe('normalizeUrl', () => {
 		);
 		expect(ids.size).toBe(1);
 		expect(itemIdForUrl('https://example.org/b')).not.toBe(itemIdForUrl('https://example.org/a'));
+	});
+});
+
+describe('pages that used to collapse into one', () => {
+	it('keeps single-page-app routes apart and query bytes as written', () => {
+		expect(itemIdForUrl('https://app.example/#/inbox')).not.toBe(itemIdForUrl('https://app.example/#/settings'));
+		expect(itemIdForUrl('https://app.example/#/inbox')).not.toBe(itemIdForUrl('https://app.example/'));
+		expect(itemIdForUrl('https://example.org/a?view')).not.toBe(itemIdForUrl('https://example.org/a?view='));
+		expect(itemIdForUrl('https://example.org/s?q=a%20b')).not.toBe(itemIdForUrl('https://example.org/s?q=a+b'));
+	});
+
+	it('names the key an item got from the older normalisation, and none for routes or unchanged URLs', () => {
+		expect(legacyNormalizeUrl('https://example.org/s?q=a%20b')).toBe('https://example.org/s?q=a+b');
+		expect(legacyNormalizeUrl('https://example.org/a?view')).toBe('https://example.org/a?view=');
+		expect(legacyNormalizeUrl('https://example.org/a?id=3&utm_source=x')).toBeNull();
+		expect(legacyNormalizeUrl('https://app.example/#/inbox')).toBeNull();
+		expect(legacyItemIdForUrl('https://example.org/s?q=a/b')).toBe(hash64('https://example.org/s?q=a%2Fb'));
 	});
 });
 

@@ -69,23 +69,68 @@ export function parseWebUrl(input: string): URL {
 	return url;
 }
 
-/**
- * The canonical form of a page's URL: lower-case scheme and host (done by URL), no default port,
- * no fragment, no tracking parameters, no trailing slash on a path, no empty query.
- */
-export function normalizeUrl(input: string): string {
+/** Fragments that single-page apps route by (`#/inbox`, `#!/post/3`): each one is a different page. */
+function isRouteFragment(hash: string): boolean {
+	return hash.startsWith('#/') || hash.startsWith('#!');
+}
+
+/** The name of one `name=value` part of a query, decoded as a server would read it. */
+function paramName(part: string): string {
+	const name = part.split('=', 1)[0].replace(/\+/g, ' ');
+	try {
+		return decodeURIComponent(name);
+	} catch {
+		return name;
+	}
+}
+
+function cleanedUrl(input: string): URL {
 	const url = parseWebUrl(input);
-	url.hash = '';
+	if (!isRouteFragment(url.hash)) url.hash = '';
 	url.username = '';
 	url.password = '';
-	const kept = [...url.searchParams].filter(([name]) => !isTrackingParam(name));
-	url.search = kept.length ? new URLSearchParams(kept).toString() : '';
 	if (url.pathname.length > 1 && url.pathname.endsWith('/')) {
 		url.pathname = url.pathname.replace(/\/+$/, '') || '/';
 	}
+	return url;
+}
+
+function serialize(url: URL): string {
 	let out = url.toString();
-	if (url.pathname === '/' && !url.search) out = out.replace(/\/$/, '');
+	// "https://example.org/" and "https://example.org" are one page.
+	if (url.pathname === '/' && !url.search && !url.hash) out = out.replace(/\/$/, '');
 	return out;
+}
+
+/**
+ * The canonical form of a page's URL: lower-case scheme and host (done by URL), no default port, no
+ * trailing slash on a path, no tracking parameters, no empty query, and no fragment unless it is an
+ * app's route (`#/`, `#!`). The rest of the query is kept byte for byte: `?view` and `?view=`, `%20`
+ * and `+` may mean different things to a server.
+ */
+export function normalizeUrl(input: string): string {
+	const url = cleanedUrl(input);
+	const parts = url.search.slice(1).split('&');
+	const kept = parts.filter((part) => !isTrackingParam(paramName(part)));
+	if (kept.length !== parts.length || !url.search.slice(1)) {
+		url.search = kept.some(Boolean) ? `?${kept.join('&')}` : '';
+	}
+	return serialize(url);
+}
+
+/**
+ * How normalizeUrl wrote a URL before route fragments were kept and queries left as written (it
+ * re-encoded the query as a form), or null when that is the same as today. Items saved then are keyed
+ * by it, so lookups try it second. A URL with a route fragment has none: the old form dropped the
+ * route, which collapsed different pages into one.
+ */
+export function legacyNormalizeUrl(input: string): string | null {
+	const url = cleanedUrl(input);
+	if (url.hash) return null;
+	const kept = [...url.searchParams].filter(([name]) => !isTrackingParam(name));
+	url.search = kept.length ? new URLSearchParams(kept).toString() : '';
+	const legacy = serialize(url);
+	return legacy === normalizeUrl(input) ? null : legacy;
 }
 
 /** A stable 64-bit hash (two 32-bit FNV-1a variants), hex; the same on every peer. */
@@ -106,6 +151,12 @@ export function hash64(text: string): string {
 /** The id of the item for a URL: the same on every peer, so concurrent bookmarks meet. */
 export function itemIdForUrl(input: string): string {
 	return hash64(normalizeUrl(input));
+}
+
+/** The id an item for this URL got from the older normalisation, when it differs (see legacyNormalizeUrl). */
+export function legacyItemIdForUrl(input: string): string | null {
+	const legacy = legacyNormalizeUrl(input);
+	return legacy === null ? null : hash64(legacy);
 }
 
 /** The site name a page's URL suggests when none was given: its host without "www.". */

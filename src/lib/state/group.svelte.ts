@@ -21,6 +21,7 @@ import {
 	getGroupInfo,
 	hasGroup,
 	itemIdForUrl,
+	legacyItemIdForUrl,
 	LIMITS,
 	ModelError,
 	parseTagList,
@@ -223,7 +224,9 @@ export class GroupState {
 	/** The item already holding this URL, if any (any spelling of the same page). */
 	itemForUrl(url: string): Item | null {
 		try {
-			return this.item(itemIdForUrl(url));
+			// An item saved before the URL rules changed is keyed by the older form of its URL.
+			const legacy = legacyItemIdForUrl(url);
+			return this.item(itemIdForUrl(url)) ?? (legacy === null ? null : this.item(legacy));
 		} catch {
 			return null;
 		}

@@ -43,6 +43,8 @@ export class Workspace {
 		this.#cleanups.push(
 			session.subscribe((status) => {
 				this.#status = status;
+				// Each new connection may carry a new role (the owner changed it): ask once per connection.
+				if (status.kind === 'offline' || status.kind === 'connecting') this.#roleChecked = false;
 				if (status.kind === 'synced') {
 					void this.#checkRole();
 					this.fillPageDetails();
@@ -99,7 +101,10 @@ export class Workspace {
 		return this.#role === 'viewer';
 	}
 
-	/** A member who joined offline was taken for a viewer; the relay knows the invite's real role. */
+	/**
+	 * A member who joined offline was taken for a viewer, and the owner may change a member's role
+	 * at any time (the relay then closes the connection, which reconnects): the relay knows the role.
+	 */
 	async #checkRole(): Promise<void> {
 		if (this.#roleChecked) return;
 		this.#roleChecked = true;

@@ -4,23 +4,13 @@ import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import type { Profile, StoredGroup } from './types';
 import { createIdbUpdateLog } from './idb-update-log';
+import { MEMBER_PALETTE, paletteColour } from './palette';
 
 const PROFILE_KEY = '~profile';
 const GROUP_PREFIX = 'group:';
 
-/** A palette with enough contrast on white for names and carets. */
-export const MEMBER_COLORS = [
-	'#c0392b',
-	'#8e44ad',
-	'#2471a3',
-	'#117a65',
-	'#b9770e',
-	'#a04000',
-	'#1f618d',
-	'#6c3483',
-	'#196f3d',
-	'#922b21'
-] as const;
+/** The palette's colours (see palette.ts): distinct, with enough contrast for names and carets. */
+export const MEMBER_COLORS: readonly string[] = MEMBER_PALETTE.map((c) => c.hex);
 
 let store: UseStore | null = null;
 
@@ -62,7 +52,9 @@ export async function patchGroup(groupId: string, patch: Partial<Omit<StoredGrou
 /** The member using this browser; made up (random id, default name and colour) on first call. */
 export async function getProfile(): Promise<Profile> {
 	const found = await get<Profile>(PROFILE_KEY, registryStore());
-	if (found && typeof found.memberId === 'string' && found.memberId) return found;
+	if (found && typeof found.memberId === 'string' && found.memberId) {
+		return typeof found.color === 'string' ? { ...found, color: paletteColour(found.color) } : found;
+	}
 	const profile = newProfile();
 	await set(PROFILE_KEY, profile, registryStore());
 	return profile;

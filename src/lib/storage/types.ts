@@ -3,7 +3,7 @@ import type { Role } from '$lib/model';
 
 export interface StoredGroup {
 	groupId: string;
-	/** The token this browser syncs with (its invite or owner token). */
+	/** The token this browser syncs with: its own member token (or, until `joinPending` is done, the invite link's). */
 	token: string;
 	role: Role;
 	/** The name last seen, for the home page before the group loads. */
@@ -14,6 +14,8 @@ export interface StoredGroup {
 	lastOpenedAt: number;
 	/** True for the copy of the sample group "Tic&Travail" this browser made. */
 	sample?: boolean;
+	/** Joined while the relay could not be reached: the invite still has to be exchanged for the member's own token. */
+	joinPending?: boolean;
 }
 
 export interface Profile {

@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { isTemporaryRefusal, refusalReason } from '$lib/rules';
+import { isTemporaryRefusal, refusalMeaning } from '$lib/rules';
 import { jitteredBackoff } from './backoff';
 
 const MESSAGE_SYNC = 0;
@@ -268,7 +268,7 @@ export class RelayConnection {
 		// Who was online through the relay is unknown from now on.
 		const others = [...this.#awareness.getStates().keys()].filter((id) => id !== this.#awareness.clientID);
 		if (others.length) awarenessProtocol.removeAwarenessStates(this.#awareness, others, this);
-		const refused = refusalReason(close.code) !== null ? close.code : null;
+		const refused = refusalMeaning(close.code) !== null ? close.code : null;
 		this.#set({
 			connected: false,
 			connecting: false,

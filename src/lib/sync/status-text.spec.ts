@@ -30,7 +30,10 @@ describe('refusalFor', () => {
 		expect(refusalFor(CloseCode.revoked)?.reason).toBe('revoked');
 		expect(refusalFor(CloseCode.unauthorized)?.reason).toBe('bad-token');
 		expect(refusalFor(CloseCode.groupDeleted)).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
+		expect(refusalFor(CloseCode.removed)).toMatchObject({ reason: 'revoked', message: /owner removed you/ });
+		expect(refusalFor(CloseCode.inviteUsed)?.message).toMatch(/already been used/);
 		expect(refusalFor(4403)?.reason).toBe('forbidden');
+		expect(refusalFor(CloseCode.inviteNotJoined)?.message).toMatch(/Reload the page when you are online/);
 		expect(refusalFor(4413)?.reason).toBe('too-large');
 		expect(refusalFor(4429)?.reason).toBe('rate-limited');
 		expect(refusalFor(4400)?.reason).toBe('malformed');

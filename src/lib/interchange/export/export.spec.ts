@@ -125,10 +125,25 @@ describe('exports', () => {
 		expect(shape(restored)).toEqual(shape(doc));
 	});
 
+	it('Netscape export puts each item in a folder named after its first tag, and keeps TAGS', () => {
+		const doc = richGroup();
+		const body = exportGroup(doc, 'html').body;
+		expect(body).toMatch(/<DT><H3>amateur<\/H3>\n\s*<DL><p>\n\s*<DT><A HREF="https:\/\/example.org\/amateurs"[^>]* TAGS="amateur,bob-tag,travail &amp; emploi"/);
+		expect(body).toMatch(/<DT><H3>csv<\/H3>\n\s*<DL><p>\n\s*<DT><A HREF="https:\/\/example.com\/=formula"/);
+		// A browser keeps the folders and ignores TAGS: the items still arrive filed under their first tag.
+		const asBrowser = body.replace(/ TAGS="[^"]*"/g, '');
+		const restored = emptyGroup();
+		importFile(restored, member('carol'), { name: 'chromium.html', text: asBrowser });
+		expect(readAllItems(restored).map((i) => [i.url, i.tags]).sort()).toEqual([
+			['https://example.com/=formula', ['csv']],
+			['https://example.org/amateurs', ['amateur']]
+		]);
+	});
+
 	it('CSV follows RFC 4180, defuses formulas and reads back as a Diigo CSV', () => {
 		const doc = richGroup();
 		const file = exportGroup(doc, 'csv');
-		expect(file.body.split('\r\n')[0]).toBe('title,url,tags,description,comments,annotations,created_at,site,saved_by');
+		expect(file.body.split('\r\n')[0]).toBe('title,url,tags,description,comments,annotations,created_at,site,saved_by,saved_by_id,image,highlights_json,notes_json');
 		expect(file.body).toContain('"Amateurs & <work> ""quoted"" 🎉"');
 		const parsed = Papa.parse<string[]>(file.body.trimEnd(), { newline: '\r\n' });
 		expect(parsed.errors).toEqual([]);

@@ -1,6 +1,7 @@
 // W3C Web Annotation JSON-LD: the group as one AnnotationCollection. Each item is a bookmarking
-// annotation carrying its tags (tagging bodies) and description; each highlight a TextQuoteSelector
-// target with its note as a commenting body; each note a commenting annotation on the page.
+// annotation carrying its tags (tagging bodies) and description, and its page's title, site name
+// (dc:publisher) and image (schema:image); each highlight a TextQuoteSelector target with its note as
+// a commenting body; each note a commenting annotation on the page. Creators carry member ids.
 import type * as Y from 'yjs';
 import { getGroupInfo, listMembers, newestFirst, readAllItems } from '../../model/index';
 
@@ -38,7 +39,14 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 			motivation: 'bookmarking',
 			created: iso(item.createdAt),
 			creator: creator(item.createdBy),
-			target: { id: item.url, type: 'Text', format: 'text/html', ...(item.title ? { 'dc:title': item.title } : {}) }
+			target: {
+				id: item.url,
+				type: 'Text',
+				format: 'text/html',
+				...(item.title ? { 'dc:title': item.title } : {}),
+				...(item.site ? { 'dc:publisher': item.site } : {}),
+				...(item.image ? { 'schema:image': item.image } : {})
+			}
 		};
 		if (item.updatedAt > item.createdAt) bookmark.modified = iso(item.updatedAt);
 		if (bodies.length) bookmark.body = bodies;
@@ -72,13 +80,21 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 			annotations.push(note);
 		}
 	}
+	const collectionId = `urn:commonplace:group:${group}`;
 	return {
 		'@context': CONTEXT,
-		id: `urn:commonplace:group:${group}`,
+		id: collectionId,
 		type: 'AnnotationCollection',
 		label: info.name,
 		total: annotations.length,
-		first: { type: 'AnnotationPage', startIndex: 0, items: annotations }
+		// The whole group is one embedded page; a page needs its own id (W3C model 5.2).
+		first: {
+			id: `${collectionId}:page:1`,
+			type: 'AnnotationPage',
+			partOf: { id: collectionId, label: info.name, total: annotations.length },
+			startIndex: 0,
+			items: annotations
+		}
 	};
 }
 

@@ -12,7 +12,9 @@ import {
 	deleteNote,
 	editItem,
 	editNote,
+	legacyItemIdForUrl,
 	listMembers,
+	markChanged,
 	readAllItems,
 	roots,
 	setMemberProfile
@@ -74,7 +76,15 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 	const { highlights, notes } = roots(doc);
 	const highlightIds = new Set(highlights.keys());
 	const noteIds = new Set(notes.keys());
-	const knownMembers = new Set(listMembers(doc).map((m) => m.id));
+	const members = listMembers(doc);
+	const knownMembers = new Set(members.map((m) => m.id));
+	// Authors a file names without an id are the group's members of that name, when there is one.
+	const sameAs = new Map<string, string>();
+	for (const planned of plan.members) {
+		const match = planned.byNameOnly ? members.find((m) => m.name === planned.name) : undefined;
+		if (match) sameAs.set(planned.id, match.id);
+	}
+	const memberOf = (memberId: string | undefined) => (memberId === undefined ? undefined : (sameAs.get(memberId) ?? memberId));
 	const skipped: SkippedEntry[] = [...plan.skipped];
 	let added = 0;
 	let merged = 0;
@@ -87,17 +97,20 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 	// Writes on behalf of the member and at the time the file records, for backups; the importing
 	// member and the file's dates otherwise. Nested transactions join the outer one.
 	const as = (memberId: string | undefined, at: number | undefined): Actor => ({
-		memberId: memberId ?? actor.memberId,
+		memberId: memberOf(memberId) ?? actor.memberId,
 		now: () => at ?? importedAt,
 		newId: actor.newId
 	});
 
-	doc.transact(() => {
+	doc.transact((tr) => {
 		for (const member of plan.members) {
-			if (knownMembers.has(member.id)) continue;
+			if (knownMembers.has(member.id) || sameAs.has(member.id)) continue;
 			setMemberProfile(doc, as(member.id, member.joinedAt), { name: member.name, color: member.color });
 		}
-		plan.items.forEach((entry, index) => {
+		plan.items.forEach((planned, index) => {
+			// An item saved under the older normalisation of this URL is the same page (see model/url.ts).
+			const legacyId = existingItems.has(planned.itemId) ? null : legacyItemIdForUrl(planned.url);
+			const entry = legacyId !== null && existingItems.has(legacyId) ? { ...planned, itemId: legacyId } : planned;
 			const existing = existingItems.get(entry.itemId);
 			if (existing && !bringsSomethingNew(entry, existing, highlightIds, noteIds)) {
 				unchanged++;
@@ -143,6 +156,8 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 			}
 			if (onProgress && (index + 1) % PROGRESS_EVERY === 0) onProgress({ phase: 'saving', done: index + 1, total });
 		});
+		// The items may carry old dates, but the group changed now: feeds' Last-Modified must move.
+		if (tr.changed.size > 0) markChanged(doc, importedAt);
 	}, actor);
 	onProgress?.({ phase: 'done', done: total, total });
 	const summary = { format: plan.format, added, merged, unchanged, highlightsAdded, notesAdded, skipped };

@@ -17,7 +17,7 @@ export function isBackup(json: unknown): boolean {
 
 function memberIdAt(value: unknown, where: string): string {
 	// eslint-disable-next-line no-control-regex
-	if (typeof value !== 'string' || !value || value.length > 128 || /[\u0000-\u001f]/.test(value)) {
+	if (typeof value !== 'string' || !value || value.length > 128 || /[\u0000-\u001f\ud800-\udfff]/.test(value)) {
 		throw new ImportError('malformed', `In this backup, ${where} names no valid member, so nothing was imported.`);
 	}
 	return value;

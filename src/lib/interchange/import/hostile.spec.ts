@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { LIMITS, readAllItems } from '../../model/index';
+import Papa from 'papaparse';
+import { LIMITS, listMembers, readAllItems } from '../../model/index';
 import { member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
 import { importFile, planImport } from './index';
 import { ImportError } from './types';
@@ -52,6 +53,7 @@ describe('hostile files', () => {
 						id: `urn:x:${i}`,
 						type: 'Annotation',
 						body: [{ type: 'TextualBody', value: e.note }, ...e.tags.map((t) => ({ type: 'TextualBody', value: t, purpose: 'tagging' }))],
+						creator: i % 2 ? { id: e.url, name: e.title } : `urn:commonplace:member:${e.prefix}`,
 						target: { source: e.url, 'dc:title': e.title, selector: { type: 'TextQuoteSelector', exact: e.exact, prefix: e.prefix } }
 					}));
 					const text = JSON.stringify(annotations);
@@ -66,10 +68,54 @@ describe('hostile files', () => {
 						}
 					});
 					expect(updates).toBe(refused ? 0 : 1);
+					for (const m of listMembers(doc)) expect(m.id).not.toMatch(/[\ud800-\udfff]/);
 					for (const item of readAllItems(doc)) {
 						expect(item.title.length).toBeLessThanOrEqual(LIMITS.title);
 						expect(item.tags.length).toBeLessThanOrEqual(LIMITS.tagsPerItem);
 						expect(/^https?:\/\//.test(item.url)).toBe(true);
+					}
+				}
+			),
+			{ numRuns: 60 }
+		);
+	});
+
+	it('a CSV whose own JSON columns and authors are hostile is imported whole or refused whole', () => {
+		const value = fc.oneof(nasty, fc.integer(), fc.constant(null), fc.array(nasty, { maxLength: 2 }));
+		fc.assert(
+			fc.property(
+				fc.array(
+					fc.record({ url, by: value, byName: value, exact: value, note: value, at: value, site: nasty, image: nasty, savedBy: nasty }),
+					{ minLength: 1, maxLength: 4 }
+				),
+				(rows) => {
+					const doc = newGroup();
+					const text = Papa.unparse({
+						fields: ['url', 'site', 'image', 'saved_by', 'saved_by_id', 'highlights_json', 'notes_json'],
+						data: rows.map((r) => [
+							typeof r.url === 'string' ? r.url : '',
+							r.site,
+							r.image,
+							r.savedBy,
+							r.savedBy,
+							JSON.stringify([{ id: r.by, exact: r.exact, note: r.note, by: r.by, by_name: r.byName, created_at: r.at }]),
+							JSON.stringify([{ text: r.note, by: r.by, by_name: r.byName, created_at: r.at, edited_at: r.at }])
+						])
+					});
+					let refused = false;
+					const updates = changeCount(doc, () => {
+						try {
+							importFile(doc, member('alice'), { name: 'x.csv', text });
+						} catch (error) {
+							expect(error).toBeInstanceOf(ImportError);
+							refused = true;
+						}
+					});
+					expect(updates).toBe(refused ? 0 : 1);
+					for (const m of listMembers(doc)) {
+						expect(m.name.length).toBeLessThanOrEqual(LIMITS.memberName);
+						// A lone surrogate in a key would reach other peers altered.
+						expect(m.id).not.toMatch(/[\ud800-\udfff]/);
 					}
 				}
 			),
@@ -92,6 +138,10 @@ describe('hostile files', () => {
 			expect(() => importFile(doc, member('alice'), { name: 'b.json', text })).toThrow(/note 1 of item 2 names no valid member/)
 		);
 		expect(updates).toBe(0);
+		// A lone surrogate in a member id would reach other peers altered, so it is refused too.
+		const lone = text.replace('\\u0000', '\\ud800');
+		expect(lone).toContain('\\ud800');
+		expect(() => importFile(doc, member('alice'), { name: 'b.json', text: lone })).toThrow(/note 1 of item 2 names no valid member/);
 	});
 
 	it('refuses a backup from a newer version', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { listItems, readAllItems } from '../../model/index';
+import { addItem, hash64, listItems, readAllItems, roots } from '../../model/index';
 import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
-import { importFile } from './index';
+import { applyImport, importFile, planImport } from './index';
+import { previewImport, withoutPrivate } from './preview';
 
 function byUrl(doc: ReturnType<typeof newGroup>) {
 	return new Map(readAllItems(doc).map((item) => [item.url, item]));
@@ -134,5 +135,69 @@ describe('sloppy and hostile Netscape files', () => {
 		const doc = newGroup();
 		importFile(doc, member('alice'), { name: 'deep.html', text });
 		expect(readAllItems(doc)[0].tags).toHaveLength(100);
+	});
+});
+
+describe('Netscape import: what real exports mean', () => {
+	it('keeps a tag with a space as one tag (linkding, Pinboard and our own TAGS are comma-separated)', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('linkding-multiword-tags.html'));
+		const tagsOf = (url: string) => readAllItems(doc).find((i) => i.url === url)?.tags;
+		expect(tagsOf('https://www.deeplearningbook.org')).toEqual(['machine learning']);
+		expect(tagsOf('https://scikit-learn.org/stable')).toEqual(['machine learning', 'python']);
+		expect(tagsOf('https://en.wikipedia.org/wiki/Commonplace_book')).toEqual(['history of books', 'note taking']);
+	});
+
+	it('treats Diigo’s "NAME’s bookmarks" wrapper folder as a root and marks PRIVATE="1" bookmarks', () => {
+		const plan = planImport(fixture('diigo-wrapper-private.html'));
+		expect(plan.items.map((i) => i.tags)).toEqual([['amateur', 'travail'], ['digital labor'], ['perso'], ['travail', 'sociologie']]);
+		expect(plan.items.filter((i) => i.private).map((i) => i.title)).toEqual(['Digital labor, notes personnelles', 'Relevé de compte']);
+		const doc = newGroup();
+		expect(previewImport(doc, plan)).toMatchObject({ items: 4, privateItems: 2 });
+		const summary = applyImport(doc, member('alice'), withoutPrivate(plan), 'diigo.html');
+		expect(summary.added).toBe(2);
+		expect(readAllItems(doc).map((i) => i.title).sort()).toEqual(['La vie des idées', 'Les amateurs et le travail']);
+	});
+
+	it('keeps app routes and query bytes apart, and lists the entries that become one page with both titles', () => {
+		const doc = newGroup();
+		const plan = planImport(fixture('spa-routes.html'));
+		expect(plan.items.map((i) => i.url)).toEqual([
+			'https://mail.example.com/#/inbox',
+			'https://mail.example.com/#/settings/filters',
+			'https://forum.example.org/#!/topic/42',
+			'https://wiki.example.org/index.php?title=Main_Page&action=history&view',
+			'https://search.example.net/find?q=commonplace%20book',
+			'https://www.rue89.com/amateurs',
+			'https://docs.example.org/guide'
+		]);
+		expect(previewImport(doc, plan).merges).toEqual([
+			{
+				url: 'https://www.rue89.com/amateurs',
+				first: { url: 'https://www.rue89.com/amateurs?utm_source=twitter&utm_medium=social', title: 'Amateurs (from Twitter)' },
+				second: { url: 'https://www.rue89.com/amateurs/', title: 'Les amateurs et le travail' },
+				withGroup: false
+			}
+		]);
+		// A page already in the group under another address and title is listed too.
+		addItem(doc, member('alice'), { url: 'https://docs.example.org/guide', title: 'The guide' });
+		expect(previewImport(doc, plan).merges.at(-1)).toEqual({
+			url: 'https://docs.example.org/guide',
+			first: { url: 'https://docs.example.org/guide', title: 'The guide' },
+			second: { url: 'https://docs.example.org/guide#installation', title: 'Guide, installation' },
+			withGroup: true
+		});
+	});
+
+	it('merges into an item saved under the older normalisation of its address instead of adding a second', () => {
+		const doc = newGroup();
+		// What an earlier version stored for "https://search.example.net/find?q=commonplace%20book".
+		const oldUrl = 'https://search.example.net/find?q=commonplace+book';
+		doc.transact(() => roots(doc).items.set(hash64(oldUrl), { url: oldUrl }));
+		const summary = importFile(doc, member('alice'), fixture('spa-routes.html'));
+		expect(summary).toMatchObject({ added: 6, merged: 1 });
+		expect(readAllItems(doc).filter((i) => i.url.startsWith('https://search.example.net'))).toMatchObject([
+			{ url: oldUrl, title: 'Search: commonplace book' }
+		]);
 	});
 });

@@ -23,14 +23,25 @@ const ROOT_FOLDERS = new Set([
 	'bookmarksmenu'
 ]);
 
+/** Diigo wraps a whole export in one folder named after its owner; it says nothing about the pages. */
+const DIIGO_WRAPPER = /^diigo\s*[-–—]\s*.+['’]s bookmarks$/i;
+
+function isRootFolder(name: string): boolean {
+	return ROOT_FOLDERS.has(name.toLowerCase()) || DIIGO_WRAPPER.test(name);
+}
+
 export function looksLikeNetscape(text: string): boolean {
 	const head = text.slice(0, 4096).toLowerCase();
 	return head.includes('<!doctype netscape-bookmark-file') || (/<dt>\s*<a\s[^>]*href/i.test(head) && head.includes('<dl'));
 }
 
-function splitTags(value: string | undefined): string[] {
+/**
+ * TAGS is comma-separated in every writer of the format (Pinboard, Diigo, linkding, Shaarli, ours), so
+ * spaces stay inside a tag: "machine learning" is one tag.
+ */
+export function splitTags(value: string | undefined): string[] {
 	if (!value) return [];
-	return value.includes(',') ? value.split(',') : value.split(/\s+/);
+	return value.split(',');
 }
 
 interface PendingBookmark {
@@ -38,6 +49,9 @@ interface PendingBookmark {
 	href: string;
 	tags: string[];
 	addDate: number | undefined;
+	private: boolean;
+	site: string | undefined;
+	image: string | undefined;
 	title: string;
 	description: string;
 }
@@ -71,7 +85,10 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 			title: current.title.trim() || undefined,
 			description: current.description.trim(),
 			tags: [...current.tags, ...folderTags],
-			createdAt: current.addDate
+			createdAt: current.addDate,
+			site: current.site,
+			image: current.image,
+			private: current.private
 		});
 		current = null;
 		count++;
@@ -82,7 +99,7 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 	const endFolder = () => {
 		collectingFolder = false;
 		const clean = folderName.replace(/\s+/g, ' ').trim();
-		nextFolder = folderIsRoot || !clean || ROOT_FOLDERS.has(clean.toLowerCase()) ? null : clean;
+		nextFolder = folderIsRoot || !clean || isRootFolder(clean) ? null : clean;
 	};
 
 	// Where the tag being handled starts, for line numbers and progress.
@@ -121,6 +138,10 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 					href: attribs.href ?? '',
 					tags: splitTags(attribs.tags),
 					addDate: attribs.add_date ? secondsToMs(Number(attribs.add_date)) : undefined,
+					// Pinboard, Diigo and linkding mark bookmarks their owner kept to themselves.
+					private: attribs.private === '1' || attribs.private?.toLowerCase() === 'true',
+					site: attribs.site,
+					image: attribs.image,
 					title: '',
 					description: ''
 				};

@@ -1,7 +1,7 @@
 // Builds an import plan: every entry a format reads is checked and cleaned here with the model's own
 // rules, so that applying the plan afterwards cannot fail halfway. Entries for one page are combined.
 import { LIMITS, ModelError, cleanLine, cleanText, hash64, normalizeTag, normalizeUrl } from '../../model/index';
-import type { ImportPlan, PlannedHighlight, PlannedItem, PlannedMember, PlannedNote, SkippedEntry } from './types';
+import type { ImportPlan, PlannedHighlight, PlannedItem, PlannedMember, PlannedMerge, PlannedNote, SkippedEntry } from './types';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -46,6 +46,7 @@ export interface RawItem {
 	deleted?: { at: number; by: string } | null;
 	highlights?: RawHighlight[];
 	notes?: RawNote[];
+	private?: boolean;
 }
 
 /** Shortens text to `max` characters with an ellipsis, never splitting an emoji's surrogate pair. */
@@ -127,6 +128,7 @@ export class PlanBuilder {
 	private readonly byId = new Map<string, PlannedItem>();
 	private readonly skipped: SkippedEntry[] = [];
 	private readonly members: PlannedMember[] = [];
+	private readonly merges: PlannedMerge[] = [];
 
 	constructor(private readonly format: string) {}
 
@@ -217,24 +219,35 @@ export class PlanBuilder {
 			updatedAt: validTime(raw.updatedAt),
 			deleted: cleanDeleted(raw.deleted),
 			highlights,
-			notes
+			notes,
+			sourceUrl: String(raw.url).trim(),
+			private: raw.private === true
 		};
 		const previous = this.byId.get(itemId);
 		if (!previous) {
 			this.byId.set(itemId, entry);
 			return entry;
 		}
+		if (previous.sourceUrl !== entry.sourceUrl) {
+			this.merges.push({
+				url,
+				first: { url: previous.sourceUrl, title: previous.title },
+				second: { url: entry.sourceUrl, title: entry.title }
+			});
+		}
 		combine(previous, entry);
 		return previous;
 	}
 
 	build(): ImportPlan {
-		return { format: this.format, items: [...this.byId.values()], members: this.members, skipped: this.skipped };
+		return { format: this.format, items: [...this.byId.values()], members: this.members, skipped: this.skipped, merges: this.merges };
 	}
 }
 
 /** The same page twice in one file (a bookmark in two folders, say) is one item carrying both. */
 function combine(into: PlannedItem, from: PlannedItem): void {
+	// Shared once is shared: a page that is private in one folder and public in another is not private.
+	into.private = into.private === true && from.private === true;
 	into.title ||= from.title;
 	into.site ||= from.site;
 	into.image ||= from.image;
@@ -242,6 +255,15 @@ function combine(into: PlannedItem, from: PlannedItem): void {
 		into.description = clip(into.description ? `${into.description}\n\n${from.description}` : from.description, LIMITS.description);
 	}
 	into.tags = [...new Set([...into.tags, ...from.tags])].slice(0, LIMITS.tagsPerItem);
+	if (from.savedBy?.length) {
+		const saves = new Map((into.savedBy ?? []).map((save) => [save.memberId, save]));
+		for (const save of from.savedBy) {
+			const known = saves.get(save.memberId);
+			if (!known || save.at < known.at) saves.set(save.memberId, save);
+		}
+		into.savedBy = [...saves.values()].sort((a, b) => a.at - b.at);
+	}
+	if (from.updatedAt !== undefined && (into.updatedAt === undefined || from.updatedAt > into.updatedAt)) into.updatedAt = from.updatedAt;
 	if (from.createdAt !== undefined && (into.createdAt === undefined || from.createdAt < into.createdAt)) into.createdAt = from.createdAt;
 	const highlightIds = new Set(into.highlights.map((h) => h.id));
 	for (const h of from.highlights) if (!highlightIds.has(h.id)) into.highlights.push(h);

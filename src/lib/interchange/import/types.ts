@@ -42,6 +42,17 @@ export interface PlannedItem {
 	deleted?: { at: number; by: string };
 	highlights: PlannedHighlight[];
 	notes: PlannedNote[];
+	/** The address as the file wrote it (the first one, when entries for one page were combined). */
+	sourceUrl: string;
+	/** The file marks it private to whoever saved it (Pinboard's, Diigo's and linkding's PRIVATE="1"). */
+	private?: boolean;
+}
+
+/** Two entries of a file whose addresses are one page once normalised, so they become one item. */
+export interface PlannedMerge {
+	url: string;
+	first: { url: string; title: string };
+	second: { url: string; title: string };
 }
 
 export interface PlannedMember {
@@ -49,6 +60,8 @@ export interface PlannedMember {
 	name: string;
 	color: string;
 	joinedAt: number;
+	/** The file names this author but gives no id: a member of the group with that name is them. */
+	byNameOnly?: boolean;
 }
 
 export interface ImportPlan {
@@ -57,6 +70,8 @@ export interface ImportPlan {
 	items: PlannedItem[];
 	members: PlannedMember[];
 	skipped: SkippedEntry[];
+	/** Entries combined with an earlier one because their addresses normalise to the same page. */
+	merges: PlannedMerge[];
 }
 
 export interface SkippedEntry {

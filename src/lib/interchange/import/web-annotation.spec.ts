@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readAllItems } from '../../model/index';
+import { listMembers, readAllItems } from '../../model/index';
 import { fixture, member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
-import { importFile } from './index';
+import { importFile, planImport } from './index';
+import { previewImport } from './preview';
 
 describe('W3C Web Annotation import', () => {
 	it('reads a single annotation: quote to highlight, comment to its note, tagging body to a tag', () => {
@@ -49,5 +50,38 @@ describe('W3C Web Annotation import', () => {
 		doc.on('update', () => updates++);
 		expect(importFile(doc, member('alice'), fixture('web-annotation-collection.jsonld'))).toMatchObject({ added: 0, unchanged: 1 });
 		expect(updates).toBe(0);
+	});
+});
+
+describe('W3C Web Annotation import: the model’s richer examples', () => {
+	function imported() {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('web-annotation-w3c-examples.jsonld'));
+		return { doc, byUrl: new Map(readAllItems(doc).map((item) => [item.url, item])) };
+	}
+
+	it('finds a TextQuoteSelector inside refinedBy, reads text/html bodies as text, and keeps the creator', () => {
+		const { doc, byUrl } = imported();
+		const [h] = byUrl.get('http://example.org/page1.html')!.highlights;
+		expect([h.exact, h.prefix, h.suffix, h.note]).toEqual(['Selected text', 'text before the ', ' and text after it', "j'adore !"]);
+		const author = listMembers(doc).find((m) => m.id === h.createdBy);
+		expect(previewImport(newGroup(), planImport(fixture('web-annotation-w3c-examples.jsonld'))).newAuthors).toEqual(['A. Person', 'user2']);
+		expect(author?.name).toBe('A. Person');
+		expect(h.createdBy).not.toBe('alice');
+	});
+
+	it('reads a Choice body as its first option, by its creator', () => {
+		const { byUrl } = imported();
+		const notes = byUrl.get('http://example.org/page1.html')!.notes;
+		expect(notes.map((n) => n.text)).toEqual(['I love this page!']);
+		expect(notes[0].createdBy).toMatch(/^wa-/);
+	});
+
+	it('reads Composite, List and Independents targets as each of their items', () => {
+		const { byUrl } = imported();
+		expect(byUrl.get('http://example.org/page2.html')!.notes.map((n) => n.text)).toEqual(['These two pages say the same thing.']);
+		expect(byUrl.get('http://example.org/page3.html')!.highlights.map((h) => [h.exact, h.note])).toEqual([['the same thing', 'These two pages say the same thing.']]);
+		expect(byUrl.get('http://example.org/page4.html')!.tags).toEqual(['reading list']);
+		expect(byUrl.get('http://example.org/page5.html')!.tags).toEqual(['reading list']);
 	});
 });
