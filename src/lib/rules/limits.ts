@@ -13,3 +13,16 @@ export const LIMITS = {
 	context: 200,
 	note: 100_000
 } as const;
+
+/** A display name as forms take it and the model keeps it: whitespace collapsed, trimmed. */
+export function cleanDisplayName(name: string): string {
+	return name.replace(/\s+/g, ' ').trim();
+}
+
+/** Why the model would refuse this display name, in words for the form; null when it is fine. */
+export function displayNameProblem(name: string): string | null {
+	const clean = cleanDisplayName(name);
+	if (!clean) return 'Choose a display name, so the others know who wrote what.';
+	if (clean.length > LIMITS.memberName) return `A display name can be at most ${LIMITS.memberName} characters.`;
+	return null;
+}

@@ -28,6 +28,7 @@ export class Workspace {
 	#roleChecked = false;
 	#introducedAs = '';
 	#remembered = false;
+	#storedName: string;
 	#cleanups: (() => void)[] = [];
 	readonly #pageDetails: PageDetailsFiller;
 
@@ -39,6 +40,7 @@ export class Workspace {
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#role = stored.role;
+		this.#storedName = stored.name;
 		this.#pageDetails = new PageDetailsFiller(profile.memberId, (url) => readPageDetails(stored.groupId, stored.token, url));
 		this.#cleanups.push(
 			session.subscribe((status) => {
@@ -151,7 +153,21 @@ export class Workspace {
 		if (!this.group.exists) return;
 		if (!this.#remembered) this.#markSample();
 		this.#remembered = true;
+		this.#keepName();
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	/** Keeps the name on the home page current when the owner renames the group. */
+	#keepName(): void {
+		const name = this.group.name;
+		if (!name || name === this.#storedName) return;
+		this.#storedName = name;
+		void patchGroup(this.stored.groupId, { name }).catch(() => {});
+	}
+
+	/** The group as this browser holds it now (registration or a join may have changed it since opening). */
+	async current(): Promise<StoredGroup> {
+		return (await getGroup(this.stored.groupId)) ?? this.stored;
 	}
 
 	/**

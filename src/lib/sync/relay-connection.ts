@@ -353,7 +353,7 @@ export class RelayConnection {
 				// A peer's unreadable presence is ignored.
 			}
 		} else if (type === MESSAGE_QUERY_AWARENESS) {
-			this.#sendAwareness([...this.#awareness.getStates().keys()]);
+			this.#sendAwareness([this.#awareness.clientID]); // the relay keeps everyone else's itself
 		}
 	}
 
