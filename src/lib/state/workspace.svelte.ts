@@ -6,6 +6,7 @@ import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
 import { watchPeople } from '$lib/sync/presence';
 import { requestPersistentStorage } from '$lib/storage/persist';
+import { createIdbGroupViews, type GroupViews } from '$lib/storage/group-views';
 import { relayApi } from '$lib/api/relay-api';
 import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
 import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
@@ -32,7 +33,13 @@ export class Workspace {
 	#cleanups: (() => void)[] = [];
 	readonly #pageDetails: PageDetailsFiller;
 
-	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
+	readonly #views: GroupViews | null;
+	#searchSaveTimer: ReturnType<typeof setTimeout> | undefined;
+	#prepareTimer: ReturnType<typeof setTimeout> | undefined;
+
+	/** `views`: where the group's cover and search index are kept between openings (none in tests). */
+	constructor(stored: StoredGroup, profile: Profile, session: GroupSession, views: GroupViews | null = null) {
+		this.#views = views;
 		this.stored = stored;
 		this.profile = profile;
 		this.session = session;
@@ -48,6 +55,8 @@ export class Workspace {
 				// Each new connection may carry a new role (the owner changed it): ask once per connection.
 				if (status.kind === 'offline' || status.kind === 'connecting') this.#roleChecked = false;
 				if (status.kind === 'synced') {
+					// What the relay sent (a whole group on a new device) is indexed while the page is idle.
+					this.#prepareSearchSoon();
 					void this.#checkRole();
 					this.fillPageDetails();
 				}
@@ -70,14 +79,23 @@ export class Workspace {
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
+		this.group.onSearchIndexChanged = () => this.#saveSearchLater();
 		session.loaded.then(
 			() => {
-				this.group.flush();
+				this.group.docLoaded();
 				this.#loaded = true;
 				this.#remember();
+				void this.#prepareSearch();
 			},
-			() => (this.#loaded = true)
+			() => {
+				this.group.docLoaded();
+				this.#loaded = true;
+			}
 		);
+		this.#cleanups.push(() => {
+			clearTimeout(this.#searchSaveTimer);
+			clearTimeout(this.#prepareTimer);
+		});
 	}
 
 	/** True once the group is read from this browser's storage. */
@@ -150,11 +168,39 @@ export class Workspace {
 	}
 
 	#remember(): void {
-		if (!this.group.exists) return;
+		if (this.group.showingCover || !this.group.exists) return;
 		if (!this.#remembered) this.#markSample();
 		this.#remembered = true;
 		this.#keepName();
+		if (this.#loaded) void this.#views?.saveCover(this.stored.groupId, this.group.cover());
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	/** Once the group is open: the saved search index is restored (or one built) while the page is idle. */
+	async #prepareSearch(): Promise<void> {
+		const saved = await this.#views?.loadSearch(this.stored.groupId);
+		if (saved) this.group.useSavedSearch(saved);
+		await idle();
+		this.group.prepareSearch();
+	}
+
+	#prepareSearchSoon(): void {
+		clearTimeout(this.#prepareTimer);
+		this.#prepareTimer = setTimeout(async () => {
+			await idle();
+			if (this.#loaded) this.group.prepareSearch();
+		}, 2_000);
+	}
+
+	/** The search index is written a while after it last changed, when the page is idle. */
+	#saveSearchLater(): void {
+		if (!this.#views) return;
+		clearTimeout(this.#searchSaveTimer);
+		this.#searchSaveTimer = setTimeout(async () => {
+			await idle();
+			const saved = this.group.savedSearch();
+			if (saved) void this.#views?.saveSearch(this.stored.groupId, { version: 1, ...saved });
+		}, 2_000);
 	}
 
 	/** Keeps the name on the home page current when the owner renames the group. */
@@ -196,14 +242,25 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	if (existing && existing.profile.memberId === profile.memberId && existing.stored.token === stored.token) return existing;
 	existing?.destroy();
 	requestPersistentStorage();
+	const views = createIdbGroupViews();
+	// The cover (first page and counts, kept from last time) is shown before the group is read from
+	// storage, and painted before that read and its applying hold the page.
+	let showCover: (cover: Awaited<ReturnType<GroupViews['loadCover']>>) => Promise<void> = async () => {};
+	const coverShown = views.loadCover(stored.groupId).then((cover) => showCover(cover));
 	const session = openGroupSession({
+		loadAfter: coverShown,
 		groupId: stored.groupId,
 		token: stored.token,
 		create: stored.unregistered,
 		profile,
 		onRegistered: () => void patchGroup(stored.groupId, { unregistered: false }).catch(() => {})
 	});
-	const workspace = new Workspace(stored, profile, session);
+	const workspace = new Workspace(stored, profile, session, views);
+	showCover = async (cover) => {
+		if (!cover) return;
+		workspace.group.showCover(cover);
+		await nextPaint();
+	};
 	open.set(stored.groupId, workspace);
 	return workspace;
 }
@@ -223,4 +280,24 @@ export function setWorkspaceContext(get: () => Workspace | null): void {
 export function getWorkspace(): Workspace | null {
 	const get = getContext<(() => Workspace | null) | undefined>(CONTEXT);
 	return get ? get() : null;
+}
+
+/** Resolves after the next frame is painted (or soon, in a tab that is not painting). */
+function nextPaint(): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => setTimeout(resolve, 0);
+		const timer = setTimeout(done, 100);
+		requestAnimationFrame(() => {
+			clearTimeout(timer);
+			done();
+		});
+	});
+}
+
+/** Resolves when the page is idle (or after a second at most). */
+function idle(): Promise<void> {
+	return new Promise((resolve) => {
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1_000 });
+		else setTimeout(resolve, 50);
+	});
 }

@@ -45,6 +45,8 @@ export interface PersistenceOptions {
 	/** Settled entries allowed before they are merged into one. */
 	compactAfter?: number;
 	retryMs?: number;
+	/** Reading the log waits for this (the page shows the group's cover first). */
+	loadAfter?: Promise<unknown>;
 }
 
 export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, options: PersistenceOptions): GroupPersistence {
@@ -108,6 +110,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	};
 
 	const loaded = enqueue(async () => {
+		await options.loadAfter?.catch(() => {});
 		const stored = await log.load(groupId);
 		if (stored.length > 0) {
 			doc.transact(() => {

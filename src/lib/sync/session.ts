@@ -32,6 +32,8 @@ export interface OpenGroupSessionOptions {
 	openSocket?: OpenSocket;
 	/** Called once the relay has accepted this browser's creation of the group. */
 	onRegistered?: () => void;
+	/** Reading the group from storage waits for this (the page shows the group's cover first). */
+	loadAfter?: Promise<unknown>;
 }
 
 /** The session's extra surface, beyond the shared GroupSession contract. */
@@ -72,7 +74,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		// What came from the relay or another tab is stored settled; the rest waits for the relay.
 		isLocal: (origin) => origin !== connection.origin && origin !== tabs?.origin,
 		// "N changes waiting" counts what the member did, not the view counter.
-		isBookkeeping
+		isBookkeeping,
+		loadAfter: opts.loadAfter
 	});
 	const stopConfirming = confirmChanges(persistence, connection);
 
