@@ -154,6 +154,7 @@ export class GroupState {
 
 	/** True while the pages show the cover, before the document is loaded. */
 	get showingCover(): boolean {
+		this.#version;
 		return this.#cover !== null;
 	}
 
