@@ -7,6 +7,12 @@ export interface Actor {
 	readonly newId?: () => string;
 }
 
+/** A W3C Web Annotation TextPositionSelector: offsets into the page's text, a hint the quote confirms. */
+export interface TextPositionSelector {
+	start: number;
+	end: number;
+}
+
 export type Role = 'owner' | 'editor' | 'viewer';
 
 /** A W3C Web Annotation TextQuoteSelector. */
@@ -36,6 +42,8 @@ export interface Member {
 export interface Highlight extends TextQuoteSelector {
 	id: string;
 	itemId: string;
+	/** Where the passage was in the page's text when it was highlighted, if the highlighter knew. */
+	position?: TextPositionSelector;
 	note: string;
 	createdAt: number;
 	createdBy: string;
@@ -100,6 +108,8 @@ export interface HighlightInput {
 	prefix?: string;
 	suffix?: string;
 	note?: string;
+	/** Where the passage is in the page's text (the browser extension records it). */
+	position?: TextPositionSelector;
 	/** A stable id makes repeated imports of the same highlight a no-op. */
 	id?: string;
 	createdAt?: number;
