@@ -1,0 +1,154 @@
+// The content script (isolated world, top frame only): tells the background which page this is,
+// draws the group's highlights on it, re-anchors them when the page changes or navigates in place
+// (single-page apps), and turns a selection into a highlight through the toolbar or a command.
+import { describePassage, type PageSelector } from '../anchoring/selector';
+import { buildTextMap, offsetsOf } from '../anchoring/text-map';
+import { PAGE_PORT, type BackgroundToPage, type PageHighlight, type PageToBackground } from '../messages';
+import { Painter, type Painted } from './painter';
+import { Toolbar } from './toolbar';
+
+const painter = new Painter();
+let highlights: PageHighlight[] = [];
+let painted = new Map<string, Painted>();
+let orphans: string[] = [];
+let signedIn = false;
+let port: chrome.runtime.Port | null = null;
+let pendingNote: PageSelector | null = null;
+let requestId = 0;
+let lastUrl = location.href;
+
+const toolbar = new Toolbar({
+	highlight: (withNote) => startHighlight(withNote),
+	saveNote: (note) => {
+		const selector = pendingNote;
+		pendingNote = null;
+		toolbar.closeNote();
+		if (selector) send({ kind: 'highlight', selector, note, requestId: ++requestId });
+	},
+	cancelNote: () => {
+		pendingNote = null;
+		toolbar.closeNote();
+		toolbar.hide();
+	}
+});
+
+function send(message: PageToBackground): void {
+	try {
+		port?.postMessage(message);
+	} catch {
+		port = null;
+	}
+}
+
+function connect(): void {
+	// The extension was updated or removed: this page's script is stale and stops quietly.
+	if (!chrome.runtime?.id) return;
+	port = chrome.runtime.connect({ name: PAGE_PORT });
+	port.onMessage.addListener(onMessage);
+	port.onDisconnect.addListener(() => {
+		port = null;
+		// The service worker stopped while idle; a new one starts when we connect again.
+		setTimeout(connect, 250);
+	});
+	announce();
+}
+
+function announce(): void {
+	send({ kind: 'page', url: location.href, title: document.title });
+}
+
+function onMessage(message: BackgroundToPage): void {
+	if (message.kind === 'annotations') {
+		signedIn = message.signedIn;
+		highlights = Array.isArray(message.highlights) ? message.highlights : [];
+		repaint();
+	} else if (message.kind === 'command') {
+		startHighlight(message.command === 'highlight-note');
+	} else if (message.kind === 'highlight-result') {
+		toolbar.say(message.message);
+		if (message.ok) getSelection()?.removeAllRanges();
+	} else if (message.kind === 'scroll-to') {
+		const range = painted.get(message.highlightId)?.range;
+		range?.startContainer.parentElement?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+	}
+}
+
+function repaint(): void {
+	const result = painter.paint(highlights, toolbar.host);
+	painted = result.painted;
+	orphans = result.orphans;
+	send({ kind: 'anchored', orphans, drawn: painted.size });
+}
+
+/** The selectors of the page's current selection, or null when nothing on the page is selected. */
+function selectedPassage(): PageSelector | null {
+	const selection = getSelection();
+	if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+	const range = selection.getRangeAt(0);
+	if (toolbar.host.contains(range.commonAncestorContainer)) return null;
+	const root = document.body ?? document.documentElement;
+	const map = buildTextMap(root, toolbar.host);
+	const offsets = offsetsOf(map, range);
+	return offsets ? describePassage(map.text, offsets.start, offsets.end) : null;
+}
+
+function startHighlight(withNote: boolean): void {
+	if (!signedIn) {
+		toolbar.say('Join a group first: open the Commonplace side panel and paste an invite link.', 8_000);
+		return;
+	}
+	const selector = selectedPassage();
+	if (!selector) {
+		toolbar.say('Select some text on the page first.');
+		return;
+	}
+	if (withNote) {
+		pendingNote = selector;
+		toolbar.openNote();
+		return;
+	}
+	send({ kind: 'highlight', selector, note: '', requestId: ++requestId });
+}
+
+let selectionTimer: ReturnType<typeof setTimeout> | null = null;
+document.addEventListener('selectionchange', () => {
+	if (selectionTimer) clearTimeout(selectionTimer);
+	selectionTimer = setTimeout(() => {
+		const selection = getSelection();
+		if (!selection || selection.isCollapsed || selection.rangeCount === 0 || !selection.toString().trim()) {
+			toolbar.hide();
+			return;
+		}
+		const range = selection.getRangeAt(0);
+		if (toolbar.host.contains(range.commonAncestorContainer)) return;
+		toolbar.showAt(range.getBoundingClientRect());
+	}, 120);
+});
+
+// Single-page apps change the address without a new page: ask again for that URL's highlights.
+function checkUrl(): void {
+	if (location.href === lastUrl) return;
+	lastUrl = location.href;
+	highlights = [];
+	painter.clear();
+	announce();
+}
+addEventListener('popstate', checkUrl);
+addEventListener('hashchange', checkUrl);
+setInterval(checkUrl, 500);
+
+// Pages that render late or rewrite themselves: draw again when a drawn passage changed under its
+// highlight or an orphan may have arrived, at most every half second.
+let mutationTimer: ReturnType<typeof setTimeout> | null = null;
+const stale = () => orphans.length > 0 || [...painted.values()].some((p) => p.range.toString() !== p.text);
+new MutationObserver((records) => {
+	if (highlights.length === 0 || mutationTimer) return;
+	if (records.every((r) => toolbar.host.contains(r.target))) return;
+	mutationTimer = setTimeout(() => {
+		mutationTimer = null;
+		checkUrl();
+		if (stale()) repaint();
+	}, 500);
+}).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
+connect();
