@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 // The browser extension in real Chromium, loaded unpacked in two members' own profiles, against a real
 // relay: a member joins by invite link and highlights on a page; the other member sees it drawn in
 // place; the page is edited and reloaded and the highlights are found again (or listed as orphans);

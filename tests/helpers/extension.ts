@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 // The browser extension in tests: built once into a temporary folder, loaded unpacked into Chromium
 // profiles of their own (headless), with helpers to select text and read what the page paints.
 import { execFileSync } from 'node:child_process';
@@ -82,7 +83,7 @@ export async function joinGroup(profile: Profile, link: string, name: string): P
 /** The browser's id of the tab showing `page`. */
 export async function tabIdOf(profile: Profile, page: Page): Promise<number> {
 	const url = page.url();
-	const id = await profile.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
+	const id = await profile.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t: chrome.tabs.Tab) => t.url === u)?.id, url);
 	if (id === undefined) throw new Error(`No tab shows ${url}`);
 	return id;
 }
@@ -127,10 +128,9 @@ export async function clickToolbar(page: Page, button: 'Highlight' | 'Highlight 
 export function paintedTexts(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
 		const out: string[] = [];
-		for (const [name, highlight] of CSS.highlights) {
-			if (!name.startsWith('commonplace-')) continue;
-			for (const range of highlight) out.push((range as Range).toString());
-		}
+		CSS.highlights.forEach((highlight, name) => {
+			if (name.startsWith('commonplace-')) highlight.forEach((range) => void out.push(range.toString()));
+		});
 		return out.sort();
 	});
 }

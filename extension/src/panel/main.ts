@@ -172,11 +172,11 @@ function renderAnnotations(): void {
 		li.style.borderInlineStartColor = memberColor(doc, h.createdBy);
 		(orphans.has(h.id) ? lost : drawn).push(li);
 	}
-	list.replaceChildren(...drawn);
-	orphanList.replaceChildren(...lost);
+	place(list, drawn);
+	place(orphanList, lost);
 	$('orphans-section').hidden = lost.length === 0;
 	$('orphans-count').textContent = String(lost.length);
-	notes.replaceChildren(...page.notes.map((n) => row(n.id, null, memberNameOf(doc, n.createdBy), 'note', n.text)));
+	place(notes, page.notes.map((n) => row(n.id, null, memberNameOf(doc, n.createdBy), 'note', n.text)));
 	for (const [id, b] of bound) {
 		if (!keep.has(id)) {
 			b.destroy();
@@ -186,6 +186,12 @@ function renderAnnotations(): void {
 	$('highlights-empty').hidden = page.highlights.length > 0;
 	$('badge-count').textContent = `${page.highlights.length} highlights, ${page.notes.length} notes`;
 	$<HTMLFormElement>('note-form').hidden = !writable;
+}
+
+/** Puts `rows` in `list` in order, moving nothing already in place: a moved textarea would lose the focus. */
+function place(list: HTMLElement, rows: HTMLElement[]): void {
+	const same = list.children.length === rows.length && rows.every((row, i) => list.children[i] === row);
+	if (!same) list.replaceChildren(...rows);
 }
 
 function wireForms(): void {
