@@ -18,12 +18,14 @@ export const MIN_SIMILARITY = 0.75;
 const MAX_OCCURRENCES = 2_000;
 /** Around the recorded position, where a quote is looked for first. */
 const NEAR = 4_096;
+/** Pages up to this many characters are searched whole for a fuzzy match if the nearby text has none. */
+export const WHOLE_PAGE_FUZZY = 200_000;
 /** Bitap works on at most 32 characters at a time. */
 const CHUNK = 32;
 
 const dmp = new DiffMatchPatch();
 dmp.Match_Threshold = 0.4;
-dmp.Diff_Timeout = 0.05;
+dmp.Diff_Timeout = 0.02;
 
 export function anchorPassage(text: string, selector: PageSelector): Anchor | null {
 	const { exact, position } = selector;
@@ -53,15 +55,13 @@ function findQuote(text: string, selector: PageSelector): number | null {
 	// Most edits move a passage a little: a match near where it was, in its full context, is the one.
 	if (position) {
 		const from = Math.max(0, expected - NEAR);
-		const near = text.indexOf(exact, from);
-		if (near !== -1 && near <= expected + NEAR && contextScore(text, near, selector) === full) {
-			// Take the nearest such match if there are several close by.
-			let best = near;
-			for (let at = text.indexOf(exact, near + 1); at !== -1 && at <= expected + NEAR; at = text.indexOf(exact, at + 1)) {
-				if (Math.abs(at - expected) < Math.abs(best - expected) && contextScore(text, at, selector) === full) best = at;
-			}
-			return best;
+		const window = text.slice(from, expected + NEAR + exact.length);
+		let best = -1;
+		for (let at = window.indexOf(exact); at !== -1; at = window.indexOf(exact, at + 1)) {
+			const here = from + at;
+			if (contextScore(text, here, selector) === full && (best === -1 || Math.abs(here - expected) < Math.abs(best - expected))) best = here;
 		}
+		if (best !== -1) return best;
 	}
 	let best = -1;
 	let bestScore = -1;
@@ -78,6 +78,8 @@ function findQuote(text: string, selector: PageSelector): number | null {
 
 function similarity(a: string, b: string): number {
 	if (a === b) return 1;
+	// The edit distance is at least the difference in length: too different is known without a diff.
+	if (Math.abs(a.length - b.length) > (1 - MIN_SIMILARITY) * Math.max(a.length, b.length)) return 0;
 	const diffs = dmp.diff_main(a, b, false);
 	return 1 - dmp.diff_levenshtein(diffs) / Math.max(a.length, b.length);
 }
@@ -89,41 +91,58 @@ function match(text: string, pattern: string, loc: number, distance: number): nu
 }
 
 function fuzzyFind(text: string, selector: PageSelector): Anchor | null {
+	const { exact, position } = selector;
+	// Bitap costs time in proportion to the text it scans: first around where the passage was, then
+	// the whole page only when it is small or the passage has no position to start from.
+	const windows: [number, number][] = [];
+	if (position) {
+		const span = 2_000 + 2 * exact.length;
+		windows.push([Math.max(0, position.start - span), Math.min(text.length, position.end + span)]);
+	}
+	if (!position || text.length <= WHOLE_PAGE_FUZZY) windows.push([0, text.length]);
+	for (const [from, to] of windows) {
+		const found = fuzzyIn(text, selector, from, to);
+		if (found) return found;
+	}
+	return null;
+}
+
+function fuzzyIn(text: string, selector: PageSelector, from: number, to: number): Anchor | null {
 	const { exact, prefix, suffix, position } = selector;
-	// Without a position the passage may be anywhere: distance then hardly counts.
-	const expected = position?.start ?? Math.floor(text.length / 2);
-	const distance = position ? 1_000 + text.length / 4 : text.length * 2;
+	const part = from === 0 && to === text.length ? text : text.slice(from, to);
+	const expected = position ? position.start - from : Math.floor(part.length / 2);
+	const distance = Math.max(1_000, part.length);
 	const candidates: [number, number][] = [];
 	if (exact.length <= CHUNK) {
-		const at = match(text, exact, expected, distance);
+		const at = match(part, exact, expected, distance);
 		if (at !== -1) candidates.push([at, at + exact.length]);
 	} else {
 		const head = exact.slice(0, CHUNK);
 		const tail = exact.slice(-CHUNK);
-		const start = match(text, head, expected, distance);
+		const start = match(part, head, expected, distance);
 		if (start !== -1) {
-			const end = match(text, tail, start + exact.length - CHUNK, 1_000 + exact.length);
+			const end = match(part, tail, start + exact.length - CHUNK, 1_000 + exact.length);
 			if (end !== -1 && end + CHUNK > start) candidates.push([start, end + CHUNK]);
 		}
 		// The beginning was rewritten but the end kept: look for the end first.
-		const end = match(text, tail, expected + exact.length - CHUNK, distance);
+		const end = match(part, tail, expected + exact.length - CHUNK, distance);
 		if (end !== -1) candidates.push([Math.max(0, end + CHUNK - exact.length), end + CHUNK]);
 	}
 	// The passage itself was reworded but the text around it kept: take what lies between.
 	const before = prefix.slice(-CHUNK);
 	const after = suffix.slice(0, CHUNK);
 	if (before.length >= 8 && after.length >= 8) {
-		const p = match(text, before, expected - before.length, distance);
+		const p = match(part, before, expected - before.length, distance);
 		if (p !== -1) {
-			const from = p + before.length;
-			const s = text.indexOf(after, from);
-			if (s !== -1 && s - from <= exact.length * 2) candidates.push([from, s]);
+			const start = p + before.length;
+			const s = part.indexOf(after, start);
+			if (s !== -1 && s - start <= exact.length * 2) candidates.push([start, s]);
 		}
 	}
 	let best: Anchor | null = null;
 	let bestSimilarity = MIN_SIMILARITY;
 	for (const [start, end] of candidates) {
-		const [s, e] = trim(text, ...refine(text, exact, start, end));
+		const [s, e] = trim(text, ...refine(text, exact, from + start, from + end));
 		if (e <= s) continue;
 		const sim = similarity(text.slice(s, e), exact);
 		if (sim >= bestSimilarity) {
@@ -144,9 +163,10 @@ function refine(text: string, exact: string, start: number, end: number): [numbe
 	const to = Math.min(text.length, end + slack);
 	const diffs = dmp.diff_main(exact, text.slice(from, to), false);
 	dmp.diff_cleanupSemantic(diffs);
+	const reach = Math.min(16, slack);
 	const boundaries = (around: number, mapped: number): number[] => {
 		const out = new Set([around, mapped]);
-		for (let i = Math.max(from, around - slack); i <= Math.min(to, around + slack); i++) {
+		for (let i = Math.max(from, around - reach); i <= Math.min(to, around + reach); i++) {
 			if (i === 0 || i === text.length || /[\s.,;:!?"')\]]/.test(text[i]) !== /[\s.,;:!?"')\]]/.test(text[i - 1])) out.add(i);
 		}
 		return [...out];

@@ -18,6 +18,11 @@ export interface PaintResult {
 	orphans: string[];
 }
 
+/** The document's highlight registry, a maplike that TypeScript's DOM types do not fully describe. */
+function registry(): Map<string, Highlight> {
+	return CSS.highlights as unknown as Map<string, Highlight>;
+}
+
 export class Painter {
 	private readonly sheet: CSSStyleSheet | null;
 	private names = new Set<string>();
@@ -58,10 +63,10 @@ export class Painter {
 	}
 
 	private draw(byName: Map<string, { color: string; builtIn: boolean; ranges: Range[] }>): void {
-		for (const name of this.names) if (!byName.has(name)) CSS.highlights.delete(name);
+		for (const name of this.names) if (!byName.has(name)) registry().delete(name);
 		const rules: string[] = [];
 		for (const [name, { color, builtIn, ranges }] of byName) {
-			CSS.highlights.set(name, new Highlight(...ranges));
+			registry().set(name, new Highlight(...ranges));
 			if (!builtIn) rules.push(highlightRule(name, color));
 		}
 		this.names = new Set(byName.keys());
@@ -73,7 +78,7 @@ export class Painter {
 	}
 
 	clear(): void {
-		for (const name of this.names) CSS.highlights?.delete(name);
+		if (this.supported) for (const name of this.names) registry().delete(name);
 		this.names.clear();
 	}
 }
