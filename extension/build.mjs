@@ -31,7 +31,8 @@ await Promise.all([
 	// The service worker and the panel are modules; the content script is a classic script.
 	build({ ...common, entryPoints: { background: join(here, 'src/background/main.ts') }, outdir: out, format: 'esm' }),
 	build({ ...common, entryPoints: { panel: join(here, 'src/panel/main.ts') }, outdir: out, format: 'esm' }),
-	build({ ...common, entryPoints: { content: join(here, 'src/content/main.ts') }, outdir: out, format: 'iife' })
+	build({ ...common, entryPoints: { content: join(here, 'src/content/main.ts') }, outdir: out, format: 'iife' }),
+	build({ ...common, entryPoints: { 'invite-offer': join(here, 'src/content/invite-offer.ts') }, outdir: out, format: 'iife' })
 ]);
 cpSync(join(here, 'manifest.json'), join(out, 'manifest.json'));
 cpSync(join(here, 'static'), out, { recursive: true });

@@ -14,6 +14,7 @@ let site: Awaited<ReturnType<typeof startPageServer>>;
 let ana: Profile;
 let ben: Profile;
 const groupId = `ext-pages-${newToken().slice(0, 10)}`;
+let link = '';
 
 const SPA = `<!doctype html><html><head><title>Atlas</title></head><body><main id="view"><p>The first view speaks of rivers and their deltas.</p></main>
 <button id="go">Next</button>
@@ -54,7 +55,7 @@ beforeAll(async () => {
 		headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ role: 'editor' })
 	});
-	const link = `${relay.url}${((await response.json()) as { link: string }).link}`;
+	link = `${relay.url}${((await response.json()) as { link: string }).link}`;
 	owner.destroy();
 	[ana, ben] = await Promise.all([launchProfile(extension.dir), launchProfile(extension.dir)]);
 	await joinGroup(ana, link, 'Ana');
@@ -82,6 +83,23 @@ async function highlight(page: Page, text: string): Promise<void> {
 }
 
 describe('the browser extension on hard pages', () => {
+	it('joins a group when its invite link is opened, after the member says so', async () => {
+		const cleo = await launchProfile(extension.dir);
+		try {
+			const page = await cleo.context.newPage();
+			await page.goto(link);
+			// The offer is in a closed shadow root; its name field has the focus, so the keyboard is enough.
+			await page.locator('commonplace-invite').waitFor();
+			await page.keyboard.type('Cleo');
+			await page.keyboard.press('Enter');
+			const panel = await openPanel(cleo);
+			await panel.locator('#workspace').waitFor({ timeout: 15_000 });
+			expect(await panel.locator('#group option').allTextContents()).toEqual(['Field notes']);
+		} finally {
+			await cleo.close();
+		}
+	});
+
 	it('highlights on a page whose Content-Security-Policy refuses every script and style, its UI closed to the page', async () => {
 		const page = await open(ana, '/strict');
 		await highlight(page, 'allows no scripts');

@@ -2,6 +2,7 @@
 // the side panel, and turns the context menu and keyboard shortcut into highlights on the page.
 import type { BackgroundBroadcast, PanelToBackground } from '../messages';
 import { PAGE_PORT } from '../messages';
+import { joinWithInvite } from '../join';
 import { getProfile, listGroups, watchRegistry } from '../registry';
 import { Pages } from './pages';
 import { Sessions } from './sessions';
@@ -25,6 +26,16 @@ chrome.runtime.onConnect.addListener((port) => {
 	if (port.name !== PAGE_PORT) return;
 	// Pages that connect while the registry loads wait for it.
 	void ready.then(() => pages.connect(port));
+});
+
+chrome.runtime.onMessage.addListener((message: { kind?: string; link?: unknown; name?: unknown }, sender, reply) => {
+	// The offer on a relay's invite page: the member pressed "Add to the extension" there.
+	if (message?.kind !== 'join-invite' || sender.id !== chrome.runtime.id || sender.tab === undefined || sender.frameId !== 0) return false;
+	joinWithInvite(String(message.link ?? ''), String(message.name ?? '')).then(
+		(name) => reply({ ok: true, message: `You joined “${name}” in the extension too.` }),
+		(error: unknown) => reply({ ok: false, message: error instanceof Error ? error.message : String(error) })
+	);
+	return true;
 });
 
 chrome.runtime.onMessage.addListener((message: PanelToBackground, sender, reply) => {

@@ -10,7 +10,7 @@ import { openExtensionSession } from '../background/sessions';
 import type { BackgroundBroadcast, PanelToBackground, TabState } from '../messages';
 import { memberColor, memberNameOf, readPageAnnotations } from '../page-annotations';
 import { getProfile, listGroups, watchRegistry, type ExtensionGroup } from '../registry';
-import { joinWithInvite } from './join';
+import { joinWithInvite } from '../join';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pinnedTab = Number(new URLSearchParams(location.search).get('tab')) || null;

@@ -1,8 +1,8 @@
 // Joining a group from its invite link: asks the group's relay which role the link gives, then keeps
 // the group (with its relay's origin) in the extension's registry.
 import { relayApi } from '$lib/api/relay-api';
-import { parseInviteLink } from '../invite';
-import { getProfile, saveGroup, saveProfile } from '../registry';
+import { parseInviteLink } from './invite';
+import { getProfile, saveGroup, saveProfile } from './registry';
 
 export async function joinWithInvite(link: string, displayName: string): Promise<string> {
 	const invite = parseInviteLink(link);
