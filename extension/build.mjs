@@ -17,7 +17,7 @@ const common = {
 	bundle: true,
 	minify: false,
 	sourcemap: false,
-	target: ['chrome116', 'firefox128'],
+	target: ['chrome116', 'firefox140'],
 	logLevel: 'warning',
 	legalComments: 'none',
 	alias: {
