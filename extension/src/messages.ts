@@ -15,7 +15,7 @@ export type PageToBackground =
 	| { kind: 'anchored'; orphans: string[]; drawn: number };
 
 export type BackgroundToPage =
-	| { kind: 'annotations'; groupId: string | null; groupName: string; signedIn: boolean; highlights: PageHighlight[] }
+	| { kind: 'annotations'; groupId: string | null; groupName: string; signedIn: boolean; canWrite: boolean; highlights: PageHighlight[] }
 	| { kind: 'command'; command: 'highlight' | 'highlight-note' }
 	| { kind: 'highlight-result'; requestId: number; ok: boolean; message: string }
 	| { kind: 'scroll-to'; highlightId: string };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createGroup } from '../../src/lib/model';
-import { buildExtension, clickToolbar, joinGroup, launchProfile, openPanel, paintedTexts, selectText, startPageServer, tabIdOf, type BuiltExtension, type Profile } from '../helpers/extension';
+import { buildExtension, clickExtensionUi, clickToolbar, joinGroup, launchProfile, openPanel, paintedTexts, selectText, startPageServer, tabIdOf, type BuiltExtension, type Profile } from '../helpers/extension';
 import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
 
 let relay: TestRelay;
@@ -88,12 +88,14 @@ describe('the browser extension on hard pages', () => {
 		try {
 			const page = await cleo.context.newPage();
 			await page.goto(link);
-			// The offer is in a closed shadow root; its name field has the focus, so the keyboard is enough.
 			await page.locator('commonplace-invite').waitFor();
+			await clickExtensionUi(page, 'commonplace-invite', { tag: 'input' });
+			await page.keyboard.press('ControlOrMeta+A');
 			await page.keyboard.type('Cleo');
-			await page.keyboard.press('Enter');
+			await clickExtensionUi(page, 'commonplace-invite', { button: 'Add to the extension' });
 			const panel = await openPanel(cleo);
 			await panel.locator('#workspace').waitFor({ timeout: 15_000 });
+			expect(await cleo.worker.evaluate(async () => ((await chrome.storage.local.get('profile')).profile as { name?: string } | undefined)?.name)).toBe('Cleo');
 			expect(await panel.locator('#group option').allTextContents()).toEqual(['Field notes']);
 		} finally {
 			await cleo.close();

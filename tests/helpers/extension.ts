@@ -115,13 +115,66 @@ export async function selectText(page: Page, text: string, occurrence = 0): Prom
 	);
 }
 
-/** Clicks a button of the extension's toolbar by the selection (its UI is in a closed shadow root). */
+interface CdpNode {
+	nodeId: number;
+	backendNodeId: number;
+	nodeName: string;
+	nodeValue?: string;
+	children?: CdpNode[];
+	shadowRoots?: CdpNode[];
+}
+
+/**
+ * Where an element of the extension's UI is on screen. Its shadow roots are closed to the page, so
+ * this asks the browser's DevTools protocol, which sees through them; the test then clicks there
+ * with the mouse, as a member would.
+ */
+async function shadowElementCenter(page: Page, hostTag: string, match: (node: CdpNode, text: string) => boolean): Promise<{ x: number; y: number } | null> {
+	const cdp = await page.context().newCDPSession(page);
+	try {
+		const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+		const textOf = (node: CdpNode): string => (node.nodeValue ?? '') + (node.children ?? []).map(textOf).join('');
+		const find = (node: CdpNode, inHost: boolean): CdpNode | null => {
+			const here = inHost || node.nodeName === hostTag.toUpperCase();
+			if (inHost && match(node, textOf(node))) return node;
+			for (const child of [...(node.shadowRoots ?? []), ...(node.children ?? [])]) {
+				const found = find(child, here);
+				if (found) return found;
+			}
+			return null;
+		};
+		const node = find(root, false);
+		if (!node) return null;
+		const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId: node.backendNodeId })) as { model: { content: number[] } };
+		const [x1, y1, , , x3, y3] = model.content;
+		return { x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
+	} catch {
+		return null; // Not laid out yet (hidden): the caller polls.
+	} finally {
+		await cdp.detach().catch(() => {});
+	}
+}
+
+/** Clicks a control of the extension's UI in the page: a button by its text, or an input by its tag. */
+export async function clickExtensionUi(page: Page, hostTag: string, target: { button: string } | { tag: string }): Promise<void> {
+	const match = (node: CdpNode, text: string) =>
+		'button' in target ? node.nodeName === 'BUTTON' && text.trim() === target.button : node.nodeName === target.tag.toUpperCase();
+	const deadline = Date.now() + 15_000;
+	for (;;) {
+		const center = await shadowElementCenter(page, hostTag, match);
+		if (center && center.x > 0) {
+			await page.mouse.click(center.x, center.y);
+			return;
+		}
+		if (Date.now() > deadline) throw new Error(`The extension's ${JSON.stringify(target)} did not appear in <${hostTag}>.`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** Clicks a button of the extension's toolbar by the selection. */
 export async function clickToolbar(page: Page, button: 'Highlight' | 'Highlight and note'): Promise<void> {
-	const host = page.locator('commonplace-toolbar');
-	await host.waitFor({ state: 'visible' });
-	const box = (await host.boundingBox())!;
-	// "Highlight" is the first button, "Highlight and note" the second, on the toolbar's first row.
-	await page.mouse.click(box.x + (button === 'Highlight' ? 24 : 110), box.y + 19);
+	await page.locator('commonplace-toolbar').waitFor({ state: 'visible' });
+	await clickExtensionUi(page, 'commonplace-toolbar', { button });
 }
 
 /** The passages the page paints as highlights (CSS Custom Highlight API), in no particular order. */

@@ -126,6 +126,7 @@ export class Pages {
 			groupId: tab.groupId,
 			groupName: name,
 			signedIn: this.groups.length > 0,
+			canWrite: group !== null && group.role !== 'viewer',
 			highlights: session ? toPageHighlights(session.doc, annotations.highlights) : []
 		} satisfies BackgroundToPage);
 		const count = annotations.highlights.length + annotations.notes.length;

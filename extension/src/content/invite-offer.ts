@@ -70,8 +70,8 @@ function offer(found: NonNullable<typeof invite>): void {
 		const known = (profile as { name?: string } | undefined)?.name;
 		if (known && !name.value) name.value = known;
 	});
+	// Not focused: the page's own form keeps the focus it gives itself.
 	document.documentElement.append(host);
-	name.focus();
 }
 
 if (invite) {

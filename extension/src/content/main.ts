@@ -12,6 +12,7 @@ let highlights: PageHighlight[] = [];
 let painted = new Map<string, Painted>();
 let orphans: string[] = [];
 let signedIn = false;
+let canWrite = false;
 let port: chrome.runtime.Port | null = null;
 let pendingNote: PageSelector | null = null;
 let requestId = 0;
@@ -60,6 +61,7 @@ function announce(): void {
 function onMessage(message: BackgroundToPage): void {
 	if (message.kind === 'annotations') {
 		signedIn = message.signedIn;
+		canWrite = message.canWrite;
 		highlights = Array.isArray(message.highlights) ? message.highlights : [];
 		repaint();
 	} else if (message.kind === 'command') {
@@ -119,6 +121,8 @@ document.addEventListener('selectionchange', () => {
 			toolbar.hide();
 			return;
 		}
+		// Members who cannot add to the page's group are not offered to (the shortcut still says why).
+		if (!signedIn || !canWrite) return;
 		const range = selection.getRangeAt(0);
 		if (toolbar.host.contains(range.commonAncestorContainer)) return;
 		toolbar.showAt(range.getBoundingClientRect());
