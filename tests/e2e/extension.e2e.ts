@@ -129,6 +129,25 @@ describe('the browser extension', () => {
 		await panel.getByText(/Offline — \d+ changes? waiting/).waitFor({ timeout: 15_000 });
 		await panel.locator('#highlights li blockquote', { hasText: 'Residents can comment' }).waitFor();
 
+		// Chromium stops an idle extension service worker whenever it likes: stop it now, so the
+		// highlight must come back from the extension's storage, not from the worker's memory.
+		await panel.close();
+		await ana.worker.evaluate(() => void ((globalThis as { before?: boolean }).before = true));
+		const cdp = await ana.context.newCDPSession(anaPage);
+		const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+		const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ana.extensionId}/`));
+		expect(worker).toBeDefined();
+		expect(await cdp.send('Target.closeTarget', { targetId: worker!.targetId })).toEqual({ success: true });
+		await cdp.detach();
+		// The page's content script wakes a new worker, which knows nothing but what is stored.
+		const fresh = async () => {
+			for (const w of ana.context.serviceWorkers()) {
+				if ((await w.evaluate(() => (globalThis as { before?: boolean }).before ?? 'fresh').catch(() => null)) === 'fresh') return true;
+			}
+			return false;
+		};
+		await eventually(fresh, 20_000);
+
 		relay = await startTestRelay({ dataDir: relayData, port: relayPort });
 		const benPage = await openArticle(ben);
 		await eventually(async () => (await paintedTexts(benPage)).includes('Residents can comment on the detailed designs'), 30_000);

@@ -52,6 +52,9 @@ chrome.runtime.onMessage.addListener((message: PanelToBackground, sender, reply)
 	return true;
 });
 
+// Starting with the browser lets highlights made offline in an earlier run sync without waiting for a page.
+chrome.runtime.onStartup.addListener(() => void ready);
+
 chrome.runtime.onInstalled.addListener(() => {
 	chrome.contextMenus.create({ id: 'highlight', title: 'Highlight', contexts: ['selection'] });
 	chrome.contextMenus.create({ id: 'highlight-note', title: 'Highlight and note', contexts: ['selection'] });
