@@ -159,7 +159,7 @@ function renderAnnotations(): void {
 		const q = li.querySelector('blockquote');
 		if (q && quote !== null) q.textContent = quote;
 		const who = li.querySelector('.by') as HTMLElement;
-		who.textContent = by;
+		who.textContent = `by ${by}`;
 		const area = li.querySelector('textarea') as HTMLTextAreaElement;
 		area.readOnly = !writable;
 		if (!existing) area.value = text;
@@ -184,7 +184,8 @@ function renderAnnotations(): void {
 		}
 	}
 	$('highlights-empty').hidden = page.highlights.length > 0;
-	$('badge-count').textContent = `${page.highlights.length} highlights, ${page.notes.length} notes`;
+	const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+	$('badge-count').textContent = `${count(page.highlights.length, 'highlight')}, ${count(page.notes.length, 'note')}`;
 	$<HTMLFormElement>('note-form').hidden = !writable;
 }
 
