@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createGroup } from '../../src/lib/model';
+import { createGroup, getItem, itemIdForUrl } from '../../src/lib/model';
 import { buildExtension, clickToolbar, joinGroup, launchProfile, openPanel, paintedTexts, selectText, startPageServer, tabIdOf, type BuiltExtension, type Profile } from '../helpers/extension';
 import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
 
@@ -24,6 +24,7 @@ let site: Awaited<ReturnType<typeof startPageServer>>;
 let ana: Profile;
 let ben: Profile;
 let inviteLink = '';
+let ownerToken = '';
 const groupId = `ext-${newToken().slice(0, 10)}`;
 
 beforeAll(async () => {
@@ -34,7 +35,7 @@ beforeAll(async () => {
 	site.pages.set('/article', { html: BEFORE });
 
 	// The group and an editor's invite link, made by its owner outside the browsers.
-	const ownerToken = newToken();
+	ownerToken = newToken();
 	const owner = connectMember(relay.wsUrl, groupId, { token: ownerToken, create: true });
 	await eventually(() => owner.provider.synced);
 	createGroup(owner.doc, { memberId: 'owner' }, { name: 'Reading club' });
@@ -80,6 +81,21 @@ describe('the browser extension', () => {
 		await highlight(anaPage, 'ending a year of debate that divided shopkeepers and residents');
 		await highlight(anaPage, 'The plan, which the council recieved from its transport committee in January');
 		await highlight(anaPage, 'A petition against the\nplan gathered 3,200 signatures');
+
+		// On the relay, the page is one item of the group, as the app would save it, with the highlights'
+		// quotes and positions in the page's text.
+		const reader = connectMember(relay.wsUrl, groupId, { token: ownerToken });
+		try {
+			const itemId = itemIdForUrl(`${site.url}/article?utm_source=newsletter#top`);
+			await eventually(() => (getItem(reader.doc, itemId)?.highlights.length ?? 0) === 3, 15_000);
+			const item = getItem(reader.doc, itemId)!;
+			expect(item).toMatchObject({ url: `${site.url}/article`, title: 'City council approves new cycle lanes' });
+			const passage = item.highlights.find((h) => h.exact.startsWith('ending a year'))!;
+			expect(passage.suffix.startsWith('.')).toBe(true);
+			expect(passage.position!.end - passage.position!.start).toBe(passage.exact.length);
+		} finally {
+			reader.destroy();
+		}
 
 		const benPage = await openArticle(ben);
 		await eventually(async () => (await paintedTexts(benPage)).length === 3, 15_000);
