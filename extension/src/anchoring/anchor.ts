@@ -141,7 +141,11 @@ function fuzzyIn(text: string, selector: PageSelector, from: number, to: number)
 	}
 	let best: Anchor | null = null;
 	let bestSimilarity = MIN_SIMILARITY;
+	const tried = new Set<string>();
 	for (const [start, end] of candidates) {
+		// The searches often agree; a near-perfect match needs no rival.
+		if (tried.has(`${start}:${end}`) || bestSimilarity >= 0.95) continue;
+		tried.add(`${start}:${end}`);
 		const [s, e] = trim(text, ...refine(text, exact, from + start, from + end));
 		if (e <= s) continue;
 		const sim = similarity(text.slice(s, e), exact);
