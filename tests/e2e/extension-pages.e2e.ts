@@ -167,5 +167,11 @@ describe('the browser extension on hard pages', () => {
 		await eventually(async () => (await anaPanel.locator('#notes li textarea').count()) === 1, 15_000);
 		const anaTab = await tabIdOf(ana, page);
 		await eventually(async () => (await ana.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), anaTab)) === '2', 15_000);
+
+		// Only its author may delete a highlight; it then leaves both pages.
+		expect(await benPanel.locator('#highlights li button.delete').count()).toBe(0);
+		await anaPanel.locator('#highlights li').first().getByRole('button', { name: 'Delete' }).click();
+		await eventually(async () => (await paintedTexts(benPage)).length === 0, 15_000);
+		await eventually(async () => (await ana.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), anaTab)) === '1', 15_000);
 	});
 });

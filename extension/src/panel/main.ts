@@ -1,6 +1,6 @@
 // The side panel: joins groups, chooses the group for the page in the active tab, and lists that
 // page's highlights (orphans apart) and notes live, with co-edited notes and who else is on the page.
-import { addNote, getGroupInfo, ModelError } from '$lib/model';
+import { addNote, deleteHighlight, getGroupInfo, ModelError } from '$lib/model';
 import { collabText } from '$lib/sync/collab-text';
 import { watchPeople } from '$lib/sync/presence';
 import { describeStatus } from '$lib/sync/status-text';
@@ -22,6 +22,8 @@ let session: LocalFirstSession | null = null;
 let sessionGroup = '';
 let unwatch: (() => void)[] = [];
 let people: Presence[] = [];
+/** This member's id, for their own highlights. */
+let me = '';
 const bound = new Map<string, { destroy(): void }>();
 
 function ask<T>(message: PanelToBackground): Promise<T> {
@@ -127,7 +129,7 @@ function renderAnnotations(): void {
 	const orphans = new Set(tab.orphans);
 	const writable = groups.find((g) => g.groupId === sessionGroup)?.role !== 'viewer' && getGroupInfo(doc).writable;
 	const keep = new Set<string>();
-	const row = (id: string, quote: string | null, by: string, target: 'highlight' | 'note', text: string) => {
+	const row = (id: string, quote: string | null, by: string, target: 'highlight' | 'note', text: string, mine = false) => {
 		keep.add(id);
 		const existing = document.querySelector<HTMLLIElement>(`li[data-id="${CSS.escape(id)}"]`);
 		const li = existing ?? document.createElement('li');
@@ -144,6 +146,22 @@ function renderAnnotations(): void {
 					if (tabId !== null) void ask({ kind: 'scroll-to', tabId, highlightId: id });
 				});
 				li.append(show);
+				if (mine) {
+					const remove = document.createElement('button');
+					remove.type = 'button';
+					remove.className = 'delete';
+					remove.textContent = 'Delete';
+					remove.title = 'Moves the highlight to the group’s trash, where the app can restore it';
+					remove.addEventListener('click', () => {
+						if (!session) return;
+						try {
+							deleteHighlight(session.doc, { memberId: me }, id);
+						} catch (error) {
+							$('note-message').textContent = error instanceof Error ? error.message : String(error);
+						}
+					});
+					li.append(' ', remove);
+				}
 			}
 			const who = document.createElement('p');
 			who.className = 'by';
@@ -168,7 +186,7 @@ function renderAnnotations(): void {
 	const drawn: HTMLLIElement[] = [];
 	const lost: HTMLLIElement[] = [];
 	for (const h of page.highlights) {
-		const li = row(h.id, h.exact, memberNameOf(doc, h.createdBy), 'highlight', h.note);
+		const li = row(h.id, h.exact, memberNameOf(doc, h.createdBy), 'highlight', h.note, writable && h.createdBy === me);
 		li.style.borderInlineStartColor = memberColor(doc, h.createdBy);
 		(orphans.has(h.id) ? lost : drawn).push(li);
 	}
@@ -240,6 +258,7 @@ function wireForms(): void {
 
 async function start(): Promise<void> {
 	wireForms();
+	me = (await getProfile()).memberId;
 	groups = await listGroups();
 	watchRegistry(async () => {
 		groups = await listGroups();
