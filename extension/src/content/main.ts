@@ -142,16 +142,20 @@ addEventListener('hashchange', checkUrl);
 setInterval(checkUrl, 500);
 
 // Pages that render late or rewrite themselves: draw again when a drawn passage changed under its
-// highlight or an orphan may have arrived, at most every half second.
+// highlight (at most every half second), or, less often, when orphans may have arrived since.
+const ORPHAN_RETRY_MS = 5_000;
 let mutationTimer: ReturnType<typeof setTimeout> | null = null;
-const stale = () => orphans.length > 0 || [...painted.values()].some((p) => p.range.toString() !== p.text);
+let lastOrphanTry = 0;
+const moved = () => [...painted.values()].some((p) => p.range.toString() !== p.text);
 new MutationObserver((records) => {
 	if (highlights.length === 0 || mutationTimer) return;
 	if (records.every((r) => toolbar.host.contains(r.target))) return;
 	mutationTimer = setTimeout(() => {
 		mutationTimer = null;
 		checkUrl();
-		if (stale()) repaint();
+		const retryOrphans = orphans.length > 0 && Date.now() - lastOrphanTry >= ORPHAN_RETRY_MS;
+		if (retryOrphans) lastOrphanTry = Date.now();
+		if (retryOrphans || moved()) repaint();
 	}, 500);
 }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
