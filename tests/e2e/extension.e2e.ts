@@ -77,8 +77,11 @@ describe('the browser extension', () => {
 		await joinGroup(ana, inviteLink, 'Ana');
 		await joinGroup(ben, inviteLink, 'Ben');
 
+		// Ben is already reading the page when Ana highlights on it: her highlights appear as she makes them.
+		const benPage = await openArticle(ben);
 		const anaPage = await openArticle(ana);
 		await highlight(anaPage, 'ending a year of debate that divided shopkeepers and residents');
+		await eventually(async () => (await paintedTexts(benPage)).includes('ending a year of debate that divided shopkeepers and residents'), 15_000);
 		await highlight(anaPage, 'The plan, which the council recieved from its transport committee in January');
 		await highlight(anaPage, 'A petition against the\nplan gathered 3,200 signatures');
 
@@ -97,7 +100,6 @@ describe('the browser extension', () => {
 			reader.destroy();
 		}
 
-		const benPage = await openArticle(ben);
 		await eventually(async () => (await paintedTexts(benPage)).length === 3, 15_000);
 		expect(await paintedTexts(benPage)).toEqual([
 			'A petition against the\nplan gathered 3,200 signatures',
