@@ -15,7 +15,10 @@ let signedIn = false;
 let canWrite = false;
 let port: chrome.runtime.Port | null = null;
 let pendingNote: PageSelector | null = null;
+let pendingRange: Range | null = null;
 let requestId = 0;
+/** The selection each highlight request was made from, to clear it once saved (and only it). */
+const requested = new Map<number, Range>();
 let lastUrl = location.href;
 
 const toolbar = new Toolbar({
@@ -24,10 +27,12 @@ const toolbar = new Toolbar({
 		const selector = pendingNote;
 		pendingNote = null;
 		toolbar.closeNote();
-		if (selector) send({ kind: 'highlight', selector, note, requestId: ++requestId });
+		if (selector) sendHighlight(selector, note, pendingRange);
+		pendingRange = null;
 	},
 	cancelNote: () => {
 		pendingNote = null;
+		pendingRange = null;
 		toolbar.closeNote();
 		toolbar.hide();
 	}
@@ -68,7 +73,11 @@ function onMessage(message: BackgroundToPage): void {
 		startHighlight(message.command === 'highlight-note');
 	} else if (message.kind === 'highlight-result') {
 		toolbar.say(message.message);
-		if (message.ok) getSelection()?.removeAllRanges();
+		const range = requested.get(message.requestId);
+		requested.delete(message.requestId);
+		const selection = getSelection();
+		// The member may have selected something else meanwhile: leave that alone.
+		if (message.ok && range && selection?.rangeCount && sameRange(selection.getRangeAt(0), range)) selection.removeAllRanges();
 	} else if (message.kind === 'scroll-to') {
 		const range = painted.get(message.highlightId)?.range;
 		range?.startContainer.parentElement?.scrollIntoView({ block: 'center', behavior: 'smooth' });
@@ -80,6 +89,21 @@ function repaint(): void {
 	painted = result.painted;
 	orphans = result.orphans;
 	send({ kind: 'anchored', orphans, drawn: painted.size });
+}
+
+function sameRange(a: Range, b: Range): boolean {
+	return a.compareBoundaryPoints(Range.START_TO_START, b) === 0 && a.compareBoundaryPoints(Range.END_TO_END, b) === 0;
+}
+
+function sendHighlight(selector: PageSelector, note: string, range: Range | null): void {
+	const id = ++requestId;
+	if (range) requested.set(id, range);
+	send({ kind: 'highlight', selector, note, requestId: id });
+}
+
+function currentRange(): Range | null {
+	const selection = getSelection();
+	return selection && selection.rangeCount > 0 ? selection.getRangeAt(0).cloneRange() : null;
 }
 
 /** The selectors of the page's current selection, or null when nothing on the page is selected. */
@@ -106,10 +130,11 @@ function startHighlight(withNote: boolean): void {
 	}
 	if (withNote) {
 		pendingNote = selector;
+		pendingRange = currentRange();
 		toolbar.openNote();
 		return;
 	}
-	send({ kind: 'highlight', selector, note: '', requestId: ++requestId });
+	sendHighlight(selector, '', currentRange());
 }
 
 let selectionTimer: ReturnType<typeof setTimeout> | null = null;
