@@ -1,5 +1,6 @@
 // On a relay's invite page (/join/<groupId>#<token>), offers to add the group to the extension too.
 // Runs before the page's own script, which takes the token out of the address bar as soon as it reads it.
+import { styleShadow } from './shadow-style';
 import { parseInviteLink } from '../invite';
 
 const link = location.href;
@@ -25,9 +26,7 @@ button.secondary { background: #fff; color: #2471a3; }
 function offer(found: NonNullable<typeof invite>): void {
 	const host = document.createElement('commonplace-invite');
 	const shadow = host.attachShadow({ mode: 'closed' });
-	const sheet = new CSSStyleSheet();
-	sheet.replaceSync(CSS_TEXT);
-	shadow.adoptedStyleSheets = [sheet];
+	styleShadow(shadow, CSS_TEXT);
 	for (const [name, value] of Object.entries({ position: 'fixed', 'z-index': '2147483647', top: '12px', right: '12px', display: 'block' })) {
 		host.style.setProperty(name, value, 'important');
 	}

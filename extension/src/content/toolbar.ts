@@ -1,6 +1,7 @@
 // The extension's only UI inside a page: a small toolbar by the selection ("Highlight", "Highlight
 // and note") with a note field and a status line, inside a closed shadow root so the page's scripts
 // cannot read it and its styles cannot reach it.
+import { styleShadow } from './shadow-style';
 export interface ToolbarActions {
 	highlight(withNote: boolean): void;
 	saveNote(note: string): void;
@@ -34,9 +35,7 @@ export class Toolbar {
 	constructor(private readonly on: ToolbarActions) {
 		this.host = document.createElement('commonplace-toolbar');
 		this.shadow = this.host.attachShadow({ mode: 'closed' });
-		const sheet = new CSSStyleSheet();
-		sheet.replaceSync(CSS_TEXT);
-		this.shadow.adoptedStyleSheets = [sheet];
+		styleShadow(this.shadow, CSS_TEXT);
 		const bar = el('div', { class: 'bar', role: 'toolbar', 'aria-label': 'Commonplace' });
 		this.actions = el('div', { class: 'actions' });
 		const highlight = el('button', { type: 'button' }, 'Highlight');
