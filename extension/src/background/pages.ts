@@ -10,6 +10,8 @@ import type { Sessions } from './sessions';
 interface Tab extends TabState {
 	port: chrome.runtime.Port;
 	normalized: string | null;
+	/** Bumped by every refresh, so a slower earlier one never overwrites a later one. */
+	refreshes: number;
 }
 
 const NO_GROUP = 'Join a group first: open the Commonplace side panel and paste an invite link.';
@@ -36,7 +38,7 @@ export class Pages {
 			port.disconnect();
 			return;
 		}
-		const tab: Tab = { tabId, port, url: '', title: '', itemId: null, normalized: null, groupId: null, orphans: [], drawn: 0 };
+		const tab: Tab = { tabId, port, url: '', title: '', itemId: null, normalized: null, groupId: null, orphans: [], drawn: 0, refreshes: 0 };
 		this.tabs.set(tabId, tab);
 		port.onMessage.addListener((message: PageToBackground) => void this.handle(tab, message));
 		port.onDisconnect.addListener(() => {
@@ -47,7 +49,7 @@ export class Pages {
 	state(tabId: number): TabState | null {
 		const tab = this.tabs.get(tabId);
 		if (!tab) return null;
-		const { port: _port, normalized: _normalized, ...state } = tab;
+		const { port: _port, normalized: _normalized, refreshes: _refreshes, ...state } = tab;
 		return state;
 	}
 
@@ -114,9 +116,11 @@ export class Pages {
 	private async refresh(tabId: number): Promise<void> {
 		const tab = this.tabs.get(tabId);
 		if (!tab) return;
+		const run = ++tab.refreshes;
 		const group = await this.groupFor(tab);
 		const session = group ? this.sessions.get(group.groupId) : null;
 		if (session) await session.loaded;
+		if (run !== tab.refreshes || this.tabs.get(tabId) !== tab) return;
 		tab.groupId = group?.groupId ?? null;
 		const annotations = session && tab.itemId ? readPageAnnotations(session.doc, tab.itemId) : { highlights: [], notes: [] };
 		const name = session ? String(roots(session.doc).meta.get('name') ?? group?.name ?? '') : '';
