@@ -11,7 +11,9 @@ export const LIMITS = {
 	description: 20_000,
 	quote: 10_000,
 	context: 200,
-	note: 100_000
+	note: 100_000,
+	/** The longest page text a position selector may point into (characters). */
+	pageText: 100_000_000
 } as const;
 
 /** A display name as forms take it and the model keeps it: whitespace collapsed, trimmed. */
