@@ -80,7 +80,7 @@ describe('invite links', () => {
 		// A second browser with the same link is refused, when it asks, joins, or syncs with it.
 		const again = await call(relay, 'GET', `${base}/me`, invite.token);
 		expect(again).toMatchObject({ status: 401, json: { error: USED } });
-		expect((await call(relay, 'POST', `${base}/join`, invite.token, { name: 'Mallory' })).json).toEqual({ error: USED });
+		expect((await call(relay, 'POST', `${base}/join`, invite.token, { name: 'Mallory' })).json).toEqual({ error: USED, closeCode: 4406 });
 		const wsBase = relay.url.replace(/^http/, 'ws');
 		expect(await upgrade(`${wsBase}/sync/${groupId}?token=${invite.token}`)).toEqual({ status: 401, message: USED });
 
