@@ -69,7 +69,11 @@ export class Workspace {
 		const onUpdate = () => {
 			if (!this.#remembered) this.#remember();
 			clearTimeout(summaryTimer);
-			summaryTimer = setTimeout(() => this.#remember(), 500);
+			summaryTimer = setTimeout(() => {
+				this.#remember();
+				// Not on closing: a group being forgotten must not be written back.
+				if (!this.group.showingCover && this.group.exists) this.#keepName();
+			}, 500);
 		};
 		session.doc.on('update', onUpdate);
 		const onPageHide = () => this.#remember();
@@ -171,7 +175,6 @@ export class Workspace {
 		if (this.group.showingCover || !this.group.exists) return;
 		if (!this.#remembered) this.#markSample();
 		this.#remembered = true;
-		this.#keepName();
 		if (this.#loaded) void this.#views?.saveCover(this.stored.groupId, this.group.cover());
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
 	}
