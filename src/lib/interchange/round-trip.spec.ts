@@ -93,7 +93,7 @@ function shape(doc: Y.Doc, format: ExportFormat) {
 		.filter((i) => i.deletedAt === null)
 		.map((i) => {
 			const base = { url: i.url, tags: i.tags, description: i.description, site: i.site, image: i.image };
-			if (format === 'html') return { ...base, title: i.title || i.url, savedAt: Math.floor(i.createdAt / 1000) };
+			if (format === 'html') return { ...base, favicon: i.favicon, title: i.title || i.url, savedAt: Math.floor(i.createdAt / 1000) };
 			return {
 				...base,
 				title: i.title,
@@ -117,7 +117,7 @@ describe('round trips keep everything a format can hold', () => {
 		}), RUNS);
 	});
 
-	it('Netscape HTML: addresses, titles, tags, save dates (to the second), descriptions, sites and images', () => {
+	it('Netscape HTML: addresses, titles, tags, save dates (to the second), descriptions, sites, images and icons', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
 			expect(shape(roundTrip(doc, 'html'), 'html')).toEqual(shape(doc, 'html'));
