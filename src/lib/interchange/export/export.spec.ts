@@ -101,7 +101,7 @@ describe('exports', () => {
 			body: expect.arrayContaining([{ type: 'TextualBody', value: 'amateur', purpose: 'tagging', format: 'text/plain' }])
 		});
 		// A highlight that knows where its passage is gets both selectors; the others keep a single one.
-		const targets = first.filter((a: { motivation: string }) => a.motivation !== 'bookmarking' && typeof a.target === 'object');
+		const targets = first.filter((a: { motivation: string; target: unknown }) => a.motivation !== 'bookmarking' && typeof a.target === 'object');
 		expect(targets.map((a: { target: { selector: unknown } }) => a.target.selector)).toEqual(
 			expect.arrayContaining([
 				[
