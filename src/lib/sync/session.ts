@@ -156,7 +156,7 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		globalThis.performance?.mark?.('commonplace:group-loaded', { detail: { groupId } });
 		loadedDone = true;
 		if (!destroyed) {
-			tabs = joinTabs(`commonplace:${relayUrl}/${groupId}`, doc, awareness);
+			tabs = joinTabs(`commonplace:${relayUrl}/${groupId}`, doc, awareness, (origin) => origin === connection.origin);
 			connection.connect();
 		}
 		update();

@@ -16,8 +16,11 @@ export interface TabChannel {
 	destroy(): void;
 }
 
-/** Joins the channel `name` (one per group) for `doc` and `awareness`; a no-op without BroadcastChannel. */
-export function joinTabs(name: string, doc: Y.Doc, awareness: awarenessProtocol.Awareness): TabChannel {
+/**
+ * Joins the channel `name` (one per group) for `doc` and `awareness`; a no-op without BroadcastChannel.
+ * Updates whose origin `fromRelay` recognises are not passed on: every tab has its own connection.
+ */
+export function joinTabs(name: string, doc: Y.Doc, awareness: awarenessProtocol.Awareness, fromRelay: (origin: unknown) => boolean = () => false): TabChannel {
 	const origin = { tabs: name };
 	if (typeof BroadcastChannel === 'undefined') return { origin, destroy() {} };
 	const channel = new BroadcastChannel(name);
@@ -53,7 +56,7 @@ export function joinTabs(name: string, doc: Y.Doc, awareness: awarenessProtocol.
 	};
 
 	const onUpdate = (update: Uint8Array, updateOrigin: unknown) => {
-		if (updateOrigin === origin) return;
+		if (updateOrigin === origin || fromRelay(updateOrigin)) return;
 		post(message(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update)));
 	};
 	const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, updateOrigin: unknown) => {
