@@ -124,7 +124,9 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 			{ label: '  relay cold load from SQLite', commonplace: big.coldLoadMs, unit: 'ms', better: 'lower' },
 			{ label: '  first client on a just-started relay', commonplace: big.firstClientColdMs, unit: 'ms', better: 'lower' },
 			{ label: '  new client receives the group', commonplace: big.newClientMs.commonplace, reference: big.newClientMs.reference, unit: 'ms', better: 'lower' },
-			{ label: `  compaction (snapshot + ${big.compaction.edits.toLocaleString('en')} logged edits)`, commonplace: big.compaction.ms, unit: 'ms', better: 'lower' }
+			{ label: `  compaction (snapshot + ${big.compaction.edits.toLocaleString('en')} logged edits)`, commonplace: big.compaction.ms, unit: 'ms', better: 'lower' },
+			{ label: '  longest event-loop stall while it compacts under load', commonplace: big.compactionStall.maxStallMs, unit: 'ms', better: 'lower' },
+			{ label: '  a small group\'s latency max meanwhile', commonplace: big.compactionStall.smallGroup.maxMs, unit: 'ms', better: 'lower' }
 		);
 	}
 	if (browser) {

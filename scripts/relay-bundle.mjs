@@ -8,7 +8,9 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bundleDir = join(projectRoot, 'dist', 'relay');
 /** Entry points, by output name; workers are loaded by file name, so each is its own entry. */
 const ENTRIES = {
-	main: 'server/main.ts'
+	main: 'server/main.ts',
+	'store-worker': 'server/persistence/store-worker.ts',
+	'demo-sample': 'src/lib/demo/sample.ts'
 };
 const INPUTS_FILE = join(bundleDir, 'inputs.json');
 /** Changes to these rebuild the bundle too: the build itself and the installed dependencies. */
@@ -55,7 +57,9 @@ export async function buildBundle() {
 			sourcemap: 'linked',
 			metafile: true,
 			logLevel: 'warning',
-			tsconfig: 'tsconfig.server.json'
+			tsconfig: 'tsconfig.server.json',
+			// The sample group is app code, written with SvelteKit's alias.
+			alias: { $lib: './src/lib' }
 		});
 		const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules'));
 		writeFileSync(join(staging, 'inputs.json'), JSON.stringify(inputs));

@@ -81,6 +81,7 @@ export class Room {
 	private size: StoredSize = { logUpdates: 0, logBytes: 0, totalBytes: 0 };
 	private idleTimer: NodeJS.Timeout | null = null;
 	private compactionQueued = false;
+	private compacting: Promise<void> | null = null;
 	/** Updates the doc emitted while one incoming update was applied; stored only if it applied whole. */
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
@@ -121,6 +122,11 @@ export class Room {
 	/** While the room rebuilds its doc from storage: settles when done. Messages wait for it. */
 	get rebuilding(): Promise<void> | null {
 		return this.#rebuilding;
+	}
+
+	/** Settles once every update the doc accepted so far is stored (or failed to be). */
+	async stored(): Promise<void> {
+		while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
 	}
 
 	get isLoaded(): boolean {
@@ -476,7 +482,7 @@ export class Room {
 
 	private maybeCompact(): void {
 		const { config } = this.deps;
-		if (this.compactionQueued) return;
+		if (this.compactionQueued || this.compacting) return;
 		if (!needsCompaction(this.size, config)) return;
 		this.compactionQueued = true;
 		setImmediate(() => {
@@ -485,8 +491,18 @@ export class Room {
 		});
 	}
 
-	/** Folds the stored log into a snapshot; a failure keeps the log as it was. */
+	/** Folds the stored log into a snapshot (one at a time); a failure keeps the log as it was. */
 	async compact(): Promise<void> {
+		while (this.compacting) await this.compacting;
+		this.compacting = this.compactOnce();
+		try {
+			await this.compacting;
+		} finally {
+			this.compacting = null;
+		}
+	}
+
+	private async compactOnce(): Promise<void> {
 		const { store, metrics, log } = this.deps;
 		try {
 			const size = await store.compact(this.groupId);
@@ -513,6 +529,9 @@ export class Room {
 
 	/** Unloads an idle room, compacting what it logged first. */
 	async unload(): Promise<void> {
+		if (this.peers.size > 0 || this.closed) return;
+		// Updates still on their way to the disk are part of what is compacted.
+		await this.stored();
 		if (this.peers.size > 0 || this.closed) return;
 		if (this.loaded && this.size.logUpdates > 0) await this.compact();
 		if (this.peers.size > 0) return;
@@ -578,6 +597,8 @@ export class Rooms {
 				await room.ready;
 				// A doc being rebuilt may hold part of a change that was never stored.
 				if (room.rebuilding) await room.rebuilding;
+				// Feeds and exports show what is stored, not a change still on its way to the disk.
+				await room.stored();
 				if (room.isLoaded) return room.doc;
 			} catch {
 				// Fall through to storage.
