@@ -18,6 +18,7 @@ import {
 	encodeAwareness,
 	encodeAwarenessEntries,
 	encodeSyncStep1,
+	encodeStoredSyncStep2,
 	encodeSyncStep2,
 	encodeUpdate,
 	malformed,
@@ -34,7 +35,8 @@ export interface Peer {
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
 	unresolvedChanges: number;
-	send(message: Uint8Array): void;
+	/** Sends a message; `onWritten` runs once it is handed to the operating system (or dropped). */
+	send(message: Uint8Array, onWritten?: () => void): void;
 	close(code: number, reason: string): void;
 }
 
@@ -57,6 +59,8 @@ const MAX_UNRESOLVED_CHANGES = 3;
 
 /** A sync step 2 that carries nothing: the answer to a step 1 whose client is already up to date. */
 const EMPTY_SYNC_STEP_2 = encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc()));
+
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
@@ -95,6 +99,10 @@ export class Room {
 	private answersScheduled = false;
 	/** Stores of accepted updates not yet settled. */
 	private readonly inflight = new Set<Promise<void>>();
+	/** Connections answered from storage while the doc loads; null once the doc is loaded. */
+	private answeredFromStorage: Set<Peer> | null = new Set();
+	/** Longest a loading room waits for its answers from storage to be written before building its doc. */
+	static readonly STORED_ANSWER_WAIT_MS = 30_000;
 	/** Set while the doc is rebuilt from storage; messages wait for it. */
 	#rebuilding: Promise<void> | null = null;
 
@@ -138,6 +146,10 @@ export class Room {
 		try {
 			const stored = await store.load(this.groupId);
 			if (this.closed) throw new Error('room closed while loading');
+			const askedWhileLoading = [...(this.answeredFromStorage ?? [])];
+			if (stored) await this.answerFromStorage(stored.updates);
+			this.answeredFromStorage = null;
+			if (this.closed) throw new Error('room closed while loading');
 			if (stored) {
 				this.applying = [];
 				this.doc.transact(() => {
@@ -151,6 +163,8 @@ export class Room {
 			metrics.roomLoads.add();
 			log.debug('room loaded', { groupId: this.groupId, bytes: this.size.totalBytes });
 			for (const peer of this.peers) this.greet(peer);
+			// Nothing stored yet (a new group): their asks get the usual answer, of everything the doc has.
+			if (!stored) for (const peer of askedWhileLoading) this.answerSync(peer, EMPTY_STATE_VECTOR);
 		} catch (error) {
 			this.applying = null;
 			// A room closed while it loaded (its group deleted, the relay stopping) did not fail.
@@ -158,6 +172,29 @@ export class Room {
 			this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
 			throw error;
 		}
+	}
+
+	/**
+	 * Whether a connection's first message, a sync step 1, will be answered from what is stored while
+	 * the doc is still being built from it: a big group reaches its first member without waiting for
+	 * the relay's own copy. Everything stored is on disk, and the client sent nothing before asking.
+	 */
+	answersFromStorage(peer: Peer): boolean {
+		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
+		this.answeredFromStorage.add(peer);
+		return true;
+	}
+
+	/** Sends what is stored to the connections that asked while the room loaded; waits until it is written. */
+	private async answerFromStorage(updates: Uint8Array[]): Promise<void> {
+		const peers = [...(this.answeredFromStorage ?? [])].filter((peer) => this.peers.has(peer));
+		if (peers.length === 0) return;
+		const message = encodeStoredSyncStep2(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+		// The doc is built after the answers are written: building holds the event loop, which writes them.
+		await Promise.race([
+			Promise.all(peers.map((peer) => new Promise<void>((resolve) => peer.send(message, resolve)))),
+			new Promise((resolve) => setTimeout(resolve, Room.STORED_ANSWER_WAIT_MS).unref())
+		]);
 	}
 
 	join(peer: Peer): void {
