@@ -29,7 +29,7 @@ export async function measureCompactionStall(dataDir: string, groupId: string, t
 	const big = new BenchClient(relay.providerUrl, groupId, relay.params(token, false), doc);
 	const smallId = randomId();
 	const smallToken = `${token}s`;
-	const small = new BenchGroup(relay.providerUrl, { groupId: smallId, firstParams: relay.params(smallToken, true), otherParams: relay.params(smallToken, false) }, 2);
+	const small = new BenchGroup(relay.providerUrl, { groupId: smallId, firstParams: relay.params(smallToken, true), otherParams: relay.params(smallToken, false), writes: true }, 2);
 	const recorder: Recorder = { since: 0, delivered: 0, latencies: [] };
 	try {
 		await big.connect(300_000);
