@@ -73,6 +73,7 @@ export function createMetrics() {
 		updatesOut: new Family('relay_updates_out_total', 'Document updates passed on to peers.', 'counter'),
 		refusals: new Family('relay_refusals_total', 'Requests or connections refused, by reason.', 'counter'),
 		syncAnswersHeld: new Family('relay_sync_answers_held_total', 'Sync step 1 messages held until a big answer to the same connection was written.', 'counter'),
+		answersFromStorage: new Family('relay_sync_answers_from_storage_total', 'First sync answers sent from storage while the group\'s doc was still being built.', 'counter'),
 		awarenessDeferred: new Family('relay_awareness_deferred_total', 'Presence messages held back past their connection\'s allowance.', 'counter'),
 		compactions: new Family('relay_compactions_total', 'Update logs compacted into snapshots.', 'counter'),
 		eventLoopDelayMax: new Family(

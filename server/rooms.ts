@@ -61,6 +61,10 @@ const MAX_UNRESOLVED_CHANGES = 3;
 const EMPTY_SYNC_STEP_2 = encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc()));
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
+/** A stored group at least this large is sent from storage to those who ask while its doc is built. */
+const ANSWER_FROM_STORAGE_BYTES = 1 << 20;
+/** How long a loading big group waits for the first asks of the members who just connected. */
+const FIRST_ASK_WAIT_MS = 250;
 
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
@@ -101,6 +105,7 @@ export class Room {
 	private readonly inflight = new Set<Promise<void>>();
 	/** Connections answered from storage while the doc loads; null once the doc is loaded. */
 	private answeredFromStorage: Set<Peer> | null = new Set();
+	private onAsked: (() => void) | null = null;
 	/** Longest a loading room waits for its answers from storage to be written before building its doc. */
 	static readonly STORED_ANSWER_WAIT_MS = 30_000;
 	/** Set while the doc is rebuilt from storage; messages wait for it. */
@@ -146,6 +151,9 @@ export class Room {
 		try {
 			const stored = await store.load(this.groupId);
 			if (this.closed) throw new Error('room closed while loading');
+			// Building a big group's doc holds the event loop for seconds: the members who just connected
+			// get their first ask in and are answered from storage before that.
+			if (stored && stored.size.totalBytes >= ANSWER_FROM_STORAGE_BYTES) await this.firstAsks();
 			const askedWhileLoading = [...(this.answeredFromStorage ?? [])];
 			if (stored) await this.answerFromStorage(stored.updates);
 			this.answeredFromStorage = null;
@@ -182,7 +190,26 @@ export class Room {
 	answersFromStorage(peer: Peer): boolean {
 		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
 		this.answeredFromStorage.add(peer);
+		this.onAsked?.();
 		return true;
+	}
+
+	/** Resolves once every connection of the room has asked, or after FIRST_ASK_WAIT_MS. */
+	private firstAsks(): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const timer = setTimeout(done, FIRST_ASK_WAIT_MS);
+			const check = (): void => {
+				if ((this.answeredFromStorage?.size ?? 0) >= this.peers.size) done();
+			};
+			this.onAsked = check;
+			check();
+			function done(): void {
+				clearTimeout(timer);
+				resolve();
+			}
+		}).finally(() => {
+			this.onAsked = null;
+		});
 	}
 
 	/** Sends what is stored to the connections that asked while the room loaded; waits until it is written. */
@@ -190,6 +217,7 @@ export class Room {
 		const peers = [...(this.answeredFromStorage ?? [])].filter((peer) => this.peers.has(peer));
 		if (peers.length === 0) return;
 		const message = encodeStoredSyncStep2(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+		this.deps.metrics.answersFromStorage.add(peers.length);
 		// The doc is built after the answers are written: building holds the event loop, which writes them.
 		await Promise.race([
 			Promise.all(peers.map((peer) => new Promise<void>((resolve) => peer.send(message, resolve)))),
