@@ -84,11 +84,11 @@ async function freePort(): Promise<number> {
  * The Commonplace relay as `npm start` runs it (`server/main.ts` through tsx's loader, in one process
  * so /proc shows the relay itself), on port 0 with a fresh SQLite database.
  */
-export async function startCommonplace(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startCommonplace(options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningServer> {
 	const ownDir = !options.dataDir;
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'commonplace-bench-'));
 	if (bundleReason()) execFileSync(process.execPath, [join(ROOT, 'scripts', 'relay-bundle.mjs')], { stdio: 'inherit' });
-	const [command, args] = pinned('server', process.execPath, [join(ROOT, 'scripts', 'start.mjs')]);
+	const [command, args] = pinned('server', process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'scripts', 'start.mjs')]);
 	const child = spawn(command, args, {
 		cwd: ROOT,
 		// The load needs no app, so the relay never stops to build one (BUILD=false) unless asked to.
