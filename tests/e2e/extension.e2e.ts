@@ -24,6 +24,7 @@ let site: Awaited<ReturnType<typeof startPageServer>>;
 let ana: Profile;
 let ben: Profile;
 let inviteLink = '';
+let singleUseLink = '';
 let ownerToken = '';
 const groupId = `ext-${newToken().slice(0, 10)}`;
 
@@ -39,12 +40,16 @@ beforeAll(async () => {
 	const owner = connectMember(relay.wsUrl, groupId, { token: ownerToken, create: true });
 	await eventually(() => owner.provider.synced);
 	createGroup(owner.doc, { memberId: 'owner' }, { name: 'Reading club' });
-	const response = await fetch(`${relay.url}/api/groups/${groupId}/invites`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ role: 'editor' })
-	});
-	inviteLink = `${relay.url}${((await response.json()) as { link: string }).link}`;
+	const invite = async (single: boolean) => {
+		const response = await fetch(`${relay.url}/api/groups/${groupId}/invites`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ role: 'editor', label: single ? 'Ana' : '', single })
+		});
+		return `${relay.url}${((await response.json()) as { link: string }).link}`;
+	};
+	inviteLink = await invite(false);
+	singleUseLink = await invite(true);
 	await eventually(async () => (await fetch(`${relay.url}/healthz`)).ok);
 	owner.destroy();
 
@@ -74,8 +79,11 @@ async function highlight(page: Page, text: string): Promise<void> {
 
 describe('the browser extension', () => {
 	it('joins by invite link, highlights on a page, and shows it to another member on the same page', async () => {
-		await joinGroup(ana, inviteLink, 'Ana');
+		// Ana's link works once: joining exchanges it for a token of her own, which the extension keeps.
+		await joinGroup(ana, singleUseLink, 'Ana');
 		await joinGroup(ben, inviteLink, 'Ben');
+		const used = await fetch(`${relay.url}/api/groups/${groupId}/me`, { headers: { authorization: `Bearer ${singleUseLink.split('#')[1]}` } });
+		expect(used.status).toBe(401);
 
 		// Ben is already reading the page when Ana highlights on it: her highlights appear as she makes them.
 		const benPage = await openArticle(ben);
