@@ -5,6 +5,8 @@ export interface GroupPlan {
 	/** Query parameters of the group's first client (it creates the group) and of the others. */
 	firstParams: Record<string, string>;
 	otherParams: Record<string, string>;
+	/** Whether the group's writer edits under load (false: its clients stay idle throughout). */
+	writes: boolean;
 }
 
 export type DriverMessage =

@@ -48,6 +48,7 @@ export function createGroupAuth(db: Database, config: AuthConfig): RelayGroupAut
 		handleApi,
 		close() {
 			clearInterval(poll);
+			access.store.flushSeen();
 			for (const off of unsubscribes.splice(0)) off();
 		}
 	};

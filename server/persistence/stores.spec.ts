@@ -10,14 +10,17 @@ import { runRoomStoreContract } from './store-contract.ts';
 runRoomStoreContract('sqlite', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'commonplace-store-'));
 	const opened: Database.Database[] = [openDatabase(dir)];
+	const stores = [createSqliteStore(opened[0])];
 	return {
-		store: createSqliteStore(opened[0]),
+		store: stores[0],
 		reopen() {
 			const db = openDatabase(dir);
 			opened.push(db);
-			return createSqliteStore(db);
+			stores.push(createSqliteStore(db));
+			return stores[stores.length - 1];
 		},
-		dispose() {
+		async dispose() {
+			await Promise.all(stores.map((store) => store.close()));
 			for (const db of opened) db.close();
 			rmSync(dir, { recursive: true, force: true });
 		}
