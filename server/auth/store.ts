@@ -155,6 +155,9 @@ const toToken = (row: TokenRow): TokenRecord => ({
 	lastSeenAt: row.last_seen_at
 });
 
+/** What access control needs of a token store: this SQLite one, or the cluster's PostgreSQL one. */
+export type TokenStoreApi = { [K in keyof TokenStore]: TokenStore[K] };
+
 export class TokenStore {
 	readonly #db: Database;
 	readonly #secret: Buffer;

@@ -8,7 +8,7 @@ export interface StoreHarness {
 	store: RoomStore;
 	/** The same storage opened again, as after a restart (or the same object for the in-memory twin). */
 	reopen(): RoomStore;
-	dispose(): void;
+	dispose(): void | Promise<void>;
 }
 
 function docFrom(updates: Uint8Array[]): Y.Doc {
@@ -38,7 +38,7 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				expect(await store.load('unknown')).toBe(null);
 				expect(await store.listGroups()).toEqual([]);
 			} finally {
-				dispose();
+				await dispose();
 			}
 		});
 
@@ -57,7 +57,7 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				expect(Y.encodeStateAsUpdate(docFrom(stored!.updates))).toEqual(Y.encodeStateAsUpdate(doc));
 				expect(await harness.store.listGroups()).toEqual(['g1', 'g2']);
 			} finally {
-				harness.dispose();
+				await harness.dispose();
 			}
 		});
 
@@ -80,7 +80,7 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				expect(again.logUpdates).toBe(0);
 				expect(docFrom((await harness.store.load('g'))!.updates).getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
 			} finally {
-				harness.dispose();
+				await harness.dispose();
 			}
 		});
 
@@ -95,7 +95,7 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				const rebuilt = docFrom([...updates.slice(0, 3), ...stored!.updates]);
 				expect(rebuilt.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
 			} finally {
-				harness.dispose();
+				await harness.dispose();
 			}
 		});
 
@@ -117,7 +117,7 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				await harness.store.remove('g');
 				await harness.store.remove('never-stored');
 			} finally {
-				harness.dispose();
+				await harness.dispose();
 			}
 		});
 	});

@@ -1,11 +1,17 @@
-// Runs the RoomStore contract against the SQLite store (on a real file) and the in-memory twin.
+// Runs the RoomStore contract against the SQLite store (on a real file), the in-memory twin, and the
+// cluster's store on the real PostgreSQL and Redis (each run in a schema and key prefix of its own).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { clusterSettings, freshClusterName, removeCluster } from '../../tests/helpers/cluster.ts';
+import { openClusterStore } from '../cluster/index.ts';
+import { resolveConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
 import { createMemoryStore } from './memory.ts';
 import { createSqliteStore, openDatabase } from './sqlite.ts';
 import { runRoomStoreContract } from './store-contract.ts';
+import type { RoomStore } from './types.ts';
 
 runRoomStoreContract('sqlite', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'commonplace-store-'));
@@ -27,4 +33,42 @@ runRoomStoreContract('sqlite', () => {
 runRoomStoreContract('memory', () => {
 	const store = createMemoryStore();
 	return { store, reopen: () => store, dispose: () => store.close() };
+});
+
+/** A RoomStore whose calls wait for it to open (the cluster's store connects first). */
+function whenOpen(opening: Promise<{ store: RoomStore }>): RoomStore {
+	const call =
+		<K extends 'load' | 'append' | 'compact' | 'listGroups' | 'remove'>(name: K) =>
+		async (...args: Parameters<RoomStore[K]>) =>
+			((await opening).store[name] as (...a: Parameters<RoomStore[K]>) => ReturnType<RoomStore[K]>)(...args);
+	return {
+		load: call('load'),
+		append: call('append'),
+		compact: call('compact'),
+		listGroups: call('listGroups'),
+		remove: call('remove'),
+		close() {}
+	} as RoomStore;
+}
+
+runRoomStoreContract('cluster: PostgreSQL and Redis', () => {
+	const clusterName = freshClusterName();
+	const config = resolveConfig({ ...clusterSettings(clusterName), logLevel: 'silent' });
+	const opened: ReturnType<typeof openClusterStore>[] = [];
+	const open = () => {
+		const parts = openClusterStore(config, createLogger('silent'));
+		opened.push(parts);
+		return whenOpen(parts);
+	};
+	return {
+		store: open(),
+		reopen: open,
+		async dispose() {
+			for (const parts of await Promise.all(opened)) {
+				parts.commands.disconnect();
+				await parts.pool.end();
+			}
+			await removeCluster(clusterName);
+		}
+	};
 });
