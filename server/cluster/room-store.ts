@@ -20,6 +20,8 @@ export interface ClusterStoreOptions {
 	/** Testing only: hold each compaction open inside its transaction. */
 	compactionPauseMs?: number;
 	onCompactionStart?: (groupId: string) => void;
+	/** Called inside the compaction transaction once everything is written, before it commits. */
+	onCompactionEnd?: (groupId: string, foldedUpdates: number) => void;
 }
 
 /** What `compact` did: `skipped` when another process held the group's compaction lock. */
@@ -143,7 +145,10 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			if (options.compactionPauseMs) await new Promise((resolve) => setTimeout(resolve, options.compactionPauseMs));
 			const rows = (await client.query<{ seq: number; body: Buffer }>('SELECT seq, body FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
 			const snapshot = (await client.query<{ body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = $1', [groupId])).rows[0];
-			if (rows.length === 0) return { size: await sizeOf(client, groupId), skipped: false, trimmed: 0 };
+			if (rows.length === 0) {
+				options.onCompactionEnd?.(groupId, 0);
+				return { size: await sizeOf(client, groupId), skipped: false, trimmed: 0 };
+			}
 			const doc = new Y.Doc();
 			doc.transact(() => {
 				if (snapshot) Y.applyUpdate(doc, snapshot.body);
@@ -166,6 +171,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				 snapshot_bytes = excluded.snapshot_bytes RETURNING *`,
 				[groupId, body.length, rows.length, foldedBytes]
 			);
+			options.onCompactionEnd?.(groupId, rows.length);
 			return { size: toSize(size.rows[0]), skipped: false, trimmed: 0 };
 		});
 		if (outcome.skipped || foldedThrough === null) return outcome;

@@ -37,18 +37,15 @@ runRoomStoreContract('memory', () => {
 
 /** A RoomStore whose calls wait for it to open (the cluster's store connects first). */
 function whenOpen(opening: Promise<{ store: RoomStore }>): RoomStore {
-	const call =
-		<K extends 'load' | 'append' | 'compact' | 'listGroups' | 'remove'>(name: K) =>
-		async (...args: Parameters<RoomStore[K]>) =>
-			((await opening).store[name] as (...a: Parameters<RoomStore[K]>) => ReturnType<RoomStore[K]>)(...args);
+	const store = async () => (await opening).store;
 	return {
-		load: call('load'),
-		append: call('append'),
-		compact: call('compact'),
-		listGroups: call('listGroups'),
-		remove: call('remove'),
+		load: async (groupId) => (await store()).load(groupId),
+		append: async (groupId, update) => (await store()).append(groupId, update),
+		compact: async (groupId) => (await store()).compact(groupId),
+		listGroups: async () => (await store()).listGroups(),
+		remove: async (groupId) => (await store()).remove(groupId),
 		close() {}
-	} as RoomStore;
+	};
 }
 
 runRoomStoreContract('cluster: PostgreSQL and Redis', () => {
