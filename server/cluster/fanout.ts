@@ -26,6 +26,11 @@ const PRESENCE_STREAM_LENGTH = 200;
 const PRESENCE_LOOKBACK_MS = 30_000;
 const BLOCK_MS = 2_000;
 const READ_COUNT = 1_000;
+const STUCK_AFTER_MS = 3_000;
+
+class StuckRead extends Error {
+	override message = 'a stream read did not return in time';
+}
 
 interface GroupReading {
 	listeners: Set<FanoutListener>;
@@ -135,16 +140,26 @@ export function createStreamFanout(options: StreamFanoutOptions): RoomFanout & {
 			const streamNames = ready.flatMap(([groupId]) => [keys.updates(groupId), keys.presence(groupId)]);
 			const ids = ready.flatMap(([, reading]) => [reading.updatesFrom!, reading.presenceFrom!]);
 			blocking = true;
+			let watchdog: NodeJS.Timeout | null = null;
 			try {
-				const reply = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...streamNames, ...ids)) as StreamReply | null;
+				const read = reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...streamNames, ...ids) as Promise<StreamReply | null>;
+				read.catch(() => {});
+				// A read that outlives its block by far is stuck on a connection Redis no longer serves.
+				const stuck = new Promise<never>((_, reject) => {
+					watchdog = setTimeout(() => reject(new StuckRead()), BLOCK_MS + STUCK_AFTER_MS);
+				});
+				const reply = await Promise.race([read, stuck]);
 				blocking = false;
 				if (reply) deliver(reply);
 			} catch (error) {
 				blocking = false;
 				if (closed) return;
 				log.warn('reading the group streams failed', { error: errorText(error) });
+				// A new connection; its 'ready' reads the groups again from PostgreSQL.
+				if (error instanceof StuckRead) reader.disconnect(true);
 				await new Promise((resolve) => setTimeout(resolve, 200));
 			} finally {
+				if (watchdog) clearTimeout(watchdog);
 				if (unblockTimer) clearTimeout(unblockTimer);
 				unblockTimer = null;
 			}

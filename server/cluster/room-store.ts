@@ -79,6 +79,11 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
 export function createClusterStore(options: ClusterStoreOptions): ClusterRoomStore {
 	const { pool, redis, keys, processId } = options;
 	let pending: PendingAppend[] | null = null;
+	/**
+	 * Updates committed to PostgreSQL whose XADD failed (Redis away): added again once Redis is back,
+	 * so the other processes' members get them too (a process that dies first leaves them to PostgreSQL).
+	 */
+	let unstreamed: { groupId: string; update: Uint8Array }[] = [];
 	// Batches go to PostgreSQL one after the other, so promises resolve in the order of the calls.
 	let chain: Promise<void> = Promise.resolve();
 
@@ -110,13 +115,32 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			return result;
 		});
 		// Committed: now (and only now) on the streams, in the order accepted.
-		const pipeline = redis.pipeline();
-		for (const item of batch) pipeline.xadd(keys.updates(item.groupId), '*', FIELD_BODY, Buffer.from(item.update), FIELD_FROM, processId);
-		const replies = (await pipeline.exec()) ?? [];
-		const failed = replies.find(([error]) => error);
-		if (failed || replies.length !== batch.length) throw failed?.[0] ?? new Error('Redis did not take every update.');
+		try {
+			await addToStreams(batch);
+		} catch (error) {
+			unstreamed.push(...batch.map(({ groupId, update }) => ({ groupId, update })));
+			throw error;
+		}
 		return sizes;
 	};
+
+	async function addToStreams(items: { groupId: string; update: Uint8Array }[]): Promise<void> {
+		const pipeline = redis.pipeline();
+		for (const item of items) pipeline.xadd(keys.updates(item.groupId), '*', FIELD_BODY, Buffer.from(item.update), FIELD_FROM, processId);
+		const replies = (await pipeline.exec()) ?? [];
+		const failed = replies.find(([error]) => error);
+		if (failed || replies.length !== items.length) throw failed?.[0] ?? new Error('Redis did not take every update.');
+	}
+
+	const streamAgain = () => {
+		if (unstreamed.length === 0) return;
+		const items = unstreamed;
+		unstreamed = [];
+		addToStreams(items).catch(() => {
+			unstreamed = [...items, ...unstreamed];
+		});
+	};
+	redis.on('ready', streamAgain);
 
 	const flush = () => {
 		const batch = pending ?? [];
@@ -232,6 +256,8 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			});
 			await redis.del(keys.updates(groupId), keys.presence(groupId));
 		},
-		close() {}
+		close() {
+			redis.off('ready', streamAgain);
+		}
 	};
 }
