@@ -10,7 +10,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'unit',
-					include: ['src/**/*.spec.ts', 'server/**/*.spec.ts'],
+					include: ['src/**/*.spec.ts', 'server/**/*.spec.ts', 'extension/**/*.spec.ts'],
 					environment: 'node'
 				}
 			},

@@ -1,7 +1,7 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,big,browser (run some parts only), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,big,browser,anchoring (run some parts only), --repeat=N (runs of each load scenario, default 2).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFigures, type PreparedBigGroup } from './big-group/relay-figures';
 import { BIG_GROUP } from './big-group/build';
 import { measureBrowser, type BrowserFigures } from './browser/figures';
+import { measureAnchoring, type AnchoringFigures } from './anchoring/figures';
 import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
 import { PINNING } from './pinning';
 import { ensureReference } from './reference';
@@ -146,13 +147,27 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 	return rows;
 }
 
+function anchoringRows(a: AnchoringFigures): Row[] {
+	const methods = (r: AnchoringFigures['edited']) => Object.entries(r.methods).map(([m, n]) => `${n} by ${m}`).join(', ');
+	return [
+		{ label: `Extension: ${a.highlights} highlights on a ${Math.round(a.pageBytes / 1000).toLocaleString('en')} kB article (median of ${a.runs})` },
+		{ label: '  unchanged page: anchor and draw all', commonplace: a.unchanged.drawMs, unit: 'ms', better: 'lower' },
+		{ label: '  unchanged page: until painted on screen', commonplace: a.unchanged.frameMs, unit: 'ms', better: 'lower' },
+		{ label: '  edited page: anchor and draw all', commonplace: a.edited.drawMs, unit: 'ms', better: 'lower' },
+		{ label: '  edited page: until painted on screen', commonplace: a.edited.frameMs, unit: 'ms', better: 'lower' },
+		{ label: `  edited page: found ${methods(a.edited)}; orphans`, commonplace: a.edited.orphans }
+	];
+}
+
 async function main() {
 	const began = performance.now();
 	const date = new Date().toISOString();
 	const info = machine();
 	// The orchestrator and everything it starts without a pin (Chromium) stay off the server's core.
 	if (PINNING) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-	const reference = ensureReference();
+	// The reference server is only needed by the load scenarios.
+	const needsReference = SCENARIOS.some((s) => wanted(s.variantOf ?? s.id)) || wanted('big');
+	const reference = needsReference ? ensureReference() : { server: 'not used', yjs: '', ws: '' };
 	console.log(`Commonplace benchmark${quick ? ' (quick)' : ''} — ${info.cores} cores, ${info.cpuModel}, Node ${info.node}; pinning: ${info.pinning}\n`);
 
 	const scenarios: Record<string, { scenario: Scenario; commonplace: ScenarioResult; reference: ScenarioResult; runs: Record<ServerKind, ScenarioResult[]> }> = {};
@@ -198,6 +213,13 @@ async function main() {
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));
 
+	let anchoring: AnchoringFigures | null = null;
+	if (wanted('anchoring')) {
+		console.log('Anchoring highlights in the browser extension ...');
+		anchoring = await measureAnchoring(quick ? { bytes: 200_000, highlights: 100, runs: 3 } : {});
+		rows.push(...anchoringRows(anchoring));
+	}
+
 	const table = textTable(rows);
 	console.log(`\n${table}\n`);
 	const results = {
@@ -209,6 +231,7 @@ async function main() {
 		scenarios,
 		bigGroup: big,
 		browser,
+		anchoring,
 		repeat,
 		table: markdownTable(rows),
 		durationSeconds: Math.round((performance.now() - began) / 1000)

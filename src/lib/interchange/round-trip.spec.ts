@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { addHighlight, addItem, addNote, listMembers, readAllItems, setMemberProfile } from '../model/index';
+import { addHighlight, addItem, addNote, bookkeepingOrigin, fillPageDetails, listMembers, readAllItems, setMemberProfile } from '../model/index';
 import { member, newGroup, snapshot } from '../../../tests/fixtures/interchange/helpers';
 import { exportGroup, type ExportFormat } from './export/index';
 import { importFile } from './import/index';
@@ -20,11 +20,17 @@ const nonBlank = text(1).filter((s) => s.trim().length > 0 && s.replace(/[\s\u00
 const tag = fc.array(fc.constantFrom('machine learning', 'amateur', 'a', 'x "y" z', 'travail & emploi', 'é', '🐟', 'two  words', 'no', 'tag'), { minLength: 1, maxLength: 2 }).map((p) => p.join(' '));
 const query = fc.constantFrom('', '?view', '?q=two%20words', '?q=a+b&view=', '?path=a/b', '#/inbox', '#!/post/3', '?a=1#/r');
 
+/** Where the browser extension found the passage (offsets into the page's text), or nothing. */
+const position = fc.option(
+	fc.record({ start: fc.nat({ max: 1e8 - 2e4 }), length: fc.integer({ min: 1, max: 2e4 }) }).map(({ start, length }) => ({ start, end: start + length })),
+	{ nil: undefined }
+);
 const highlight = fc.record({
 	exact: nonBlank,
 	prefix: text(0),
 	suffix: text(0),
 	note: text(0),
+	position,
 	by: fc.integer({ min: 0, max: 2 }),
 	at: fc.integer({ min: 1, max: 1e9 })
 });
@@ -34,6 +40,9 @@ const item = fc.record({
 	title: text(0),
 	site: text(0),
 	image: fc.boolean(),
+	favicon: fc.boolean(),
+	/** When the relay read the page's details, after saving; null: not yet. */
+	detailsAt: fc.option(fc.integer({ min: 1, max: 1e9 })),
 	description: text(0),
 	tags: fc.uniqueArray(tag, { maxLength: 4 }),
 	by: fc.integer({ min: 0, max: 2 }),
@@ -58,9 +67,11 @@ function build(spec: GroupSpec): Y.Doc {
 			title: entry.title,
 			site: entry.site,
 			image: entry.image ? `https://example.org/img/${i}.png` : undefined,
+			favicon: entry.favicon ? `https://example.org/icons/${i}.ico` : undefined,
 			description: entry.description,
 			tags: entry.tags
 		});
+		if (entry.detailsAt !== null) fillPageDetails(doc, bookkeepingOrigin(by(entry.by, entry.at + entry.detailsAt)), itemId, {});
 		for (const h of entry.highlights) addHighlight(doc, by(h.by, entry.at + h.at), itemId, h);
 		for (const n of entry.notes) addNote(doc, by(n.by, entry.at + n.at), itemId, n);
 	});
@@ -82,14 +93,14 @@ function shape(doc: Y.Doc, format: ExportFormat) {
 		.filter((i) => i.deletedAt === null)
 		.map((i) => {
 			const base = { url: i.url, tags: i.tags, description: i.description, site: i.site, image: i.image };
-			if (format === 'html') return { ...base, title: i.title || i.url, savedAt: Math.floor(i.createdAt / 1000) };
+			if (format === 'html') return { ...base, favicon: i.favicon, title: i.title || i.url, savedAt: Math.floor(i.createdAt / 1000) };
 			return {
 				...base,
 				title: i.title,
 				savedAt: i.createdAt,
 				savedBy: who(i.createdBy),
 				// Passages saved at the same moment have no order of their own (the model orders them by id).
-				highlights: i.highlights.map((h) => JSON.stringify([h.exact, h.prefix, h.suffix, h.note, h.createdAt, who(h.createdBy)])).sort(),
+				highlights: i.highlights.map((h) => JSON.stringify([h.exact, h.prefix, h.suffix, h.position ?? null, h.note, h.createdAt, who(h.createdBy)])).sort(),
 				notes: i.notes.map((n) => JSON.stringify([n.text, n.createdAt, who(n.createdBy)])).sort()
 			};
 		})
@@ -99,28 +110,28 @@ function shape(doc: Y.Doc, format: ExportFormat) {
 const RUNS = { numRuns: Number(process.env.ROUND_TRIP_RUNS ?? 40) };
 
 describe('round trips keep everything a format can hold', () => {
-	it('JSON backup: an identical group', () => {
+	it('JSON backup: an identical group, page icons, page-details dates and highlight positions included', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
 			expect(snapshot(roundTrip(doc, 'json'))).toBe(snapshot(doc));
 		}), RUNS);
 	});
 
-	it('Netscape HTML: addresses, titles, tags, save dates (to the second), descriptions, sites and images', () => {
+	it('Netscape HTML: addresses, titles, tags, save dates (to the second), descriptions, sites, images and icons', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
 			expect(shape(roundTrip(doc, 'html'), 'html')).toEqual(shape(doc, 'html'));
 		}), RUNS);
 	});
 
-	it('W3C Web Annotation JSON-LD: items, tags, highlights with selectors, notes, authors and dates', () => {
+	it('W3C Web Annotation JSON-LD: items, tags, highlights with quote and position selectors, notes, authors and dates', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
 			expect(shape(roundTrip(doc, 'jsonld'), 'jsonld')).toEqual(shape(doc, 'jsonld'));
 		}), RUNS);
 	});
 
-	it('CSV: items, tags, highlights with selectors and notes, separate notes, authors, sites and dates', () => {
+	it('CSV: items, tags, highlights with quote and position selectors and notes, separate notes, authors, sites and dates', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
 			expect(shape(roundTrip(doc, 'csv'), 'csv')).toEqual(shape(doc, 'csv'));

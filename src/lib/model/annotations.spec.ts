@@ -56,6 +56,24 @@ describe('highlights', () => {
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 	});
 
+	it('keeps a TextPositionSelector beside the quote, and none when not given', () => {
+		const { doc, ana, itemId } = setup();
+		const placed = addHighlight(doc, ana, itemId, { exact: 'amateurs', position: { start: 120, end: 128 } });
+		const plain = addHighlight(doc, ana, itemId, { exact: 'travail' });
+		const byId = new Map(getItem(doc, itemId)!.highlights.map((h) => [h.id, h]));
+		expect(byId.get(placed)!.position).toEqual({ start: 120, end: 128 });
+		expect(byId.get(plain)).not.toHaveProperty('position');
+	});
+
+	it('refuses a position that is not two ordered whole offsets, changing nothing', () => {
+		const { doc, ana, itemId } = setup();
+		const before = Y.encodeStateAsUpdate(doc);
+		for (const position of [{ start: 5, end: 5 }, { start: 9, end: 3 }, { start: -1, end: 3 }, { start: 1.5, end: 3 }, { start: 0, end: Number.NaN }]) {
+			expect(() => addHighlight(doc, ana, itemId, { exact: 'x', position })).toThrow(/position must be/);
+		}
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
 	it('is a no-op when added again with the same id', () => {
 		const { doc, ana, itemId } = setup();
 		addHighlight(doc, ana, itemId, { exact: 'x', id: 'h1' });

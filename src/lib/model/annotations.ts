@@ -4,7 +4,7 @@ import { newId, now, validMemberId, write } from './actor';
 import { ModelError } from './errors';
 import { roots } from './schema';
 import { LIMITS, cleanText, replaceText } from './text';
-import type { Actor, HighlightInput, NoteInput, TextQuoteSelector } from './types';
+import type { Actor, HighlightInput, NoteInput, TextPositionSelector, TextQuoteSelector } from './types';
 import { requireItem } from './items';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,6 +25,28 @@ function cleanSelector(input: Partial<TextQuoteSelector>): TextQuoteSelector {
 	};
 }
 
+/** Page text offsets must be whole, ordered and within any page a browser can hold. */
+function cleanPosition(input: TextPositionSelector | undefined): TextPositionSelector | null {
+	if (input === undefined) return null;
+	const { start, end } = input ?? {};
+	const valid = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= LIMITS.pageText;
+	if (!valid(start) || !valid(end) || end <= start) {
+		throw new ModelError('invalid-input', 'A highlight\'s position must be two whole offsets into the page, start before end.');
+	}
+	return { start, end };
+}
+
+/** A highlight's position selector as stored, or null when it has none (or a malformed one). */
+export function readPosition(entry: Y.Map<unknown>): TextPositionSelector | null {
+	const value = entry.get('position') as Partial<TextPositionSelector> | undefined;
+	if (!value || typeof value !== 'object') return null;
+	try {
+		return cleanPosition({ start: value.start as number, end: value.end as number });
+	} catch {
+		return null;
+	}
+}
+
 function requireEntry(map: Y.Map<Y.Map<unknown>>, id: string, what: string): Y.Map<unknown> {
 	const entry = map.get(id);
 	if (!(entry instanceof Y.Map)) throw new ModelError('not-found', `That ${what} is not in this group.`);
@@ -37,6 +59,7 @@ export function addHighlight(doc: Y.Doc, actor: Actor, itemId: string, input: Hi
 	requireItem(doc, itemId);
 	const selector = cleanSelector(input);
 	const note = cleanText(input.note, LIMITS.note, 'note').trim();
+	const position = cleanPosition(input.position);
 	const id = checkId(input.id, actor);
 	const highlights = roots(doc).highlights;
 	if (highlights.has(id)) return id;
@@ -44,6 +67,7 @@ export function addHighlight(doc: Y.Doc, actor: Actor, itemId: string, input: Hi
 		const entry = new Y.Map<unknown>();
 		entry.set('itemId', itemId);
 		entry.set('quote', selector);
+		if (position) entry.set('position', position);
 		entry.set('created', { at: input.createdAt ?? now(actor), by: actor.memberId });
 		entry.set('note', new Y.Text(note));
 		highlights.set(id, entry);

@@ -1,6 +1,6 @@
 // Reads the document into plain snapshots: every item with its tags, views, highlights and notes.
 import * as Y from 'yjs';
-import { readQuote } from './annotations';
+import { readPosition, readQuote } from './annotations';
 import { getGroupInfo, listMembers } from './group';
 import { SEP, descriptionText, roots, splitKey } from './schema';
 import type { GroupInfo, Highlight, Item, Member, Note } from './types';
@@ -37,10 +37,12 @@ function stamp(value: unknown): Stamp | null {
 export function readHighlight(id: string, entry: Y.Map<unknown>): Highlight {
 	const created = stamp(entry.get('created'));
 	const deleted = stamp(entry.get('deleted'));
+	const position = readPosition(entry);
 	return {
 		id,
 		itemId: str(entry.get('itemId')),
 		...readQuote(entry),
+		...(position ? { position } : {}),
 		note: textOf(entry.get('note')),
 		createdAt: num(created?.at),
 		createdBy: str(created?.by),

@@ -13,7 +13,9 @@ export const LIMITS = {
 	description: 20_000,
 	quote: 10_000,
 	context: 200,
-	note: 100_000
+	note: 100_000,
+	/** The longest page text a position selector may point into (characters). */
+	pageText: 100_000_000
 } as const;
 
 // Keeps tab and newline for multi-line text; drops other C0/C1 controls, bidi overrides and NUL.

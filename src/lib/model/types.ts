@@ -9,6 +9,12 @@ export interface Actor {
 	readonly bookkeeping?: true;
 }
 
+/** A W3C Web Annotation TextPositionSelector: offsets into the page's text, a hint the quote confirms. */
+export interface TextPositionSelector {
+	start: number;
+	end: number;
+}
+
 export type Role = 'owner' | 'editor' | 'viewer';
 
 /** A W3C Web Annotation TextQuoteSelector. */
@@ -38,6 +44,8 @@ export interface Member {
 export interface Highlight extends TextQuoteSelector {
 	id: string;
 	itemId: string;
+	/** Where the passage was in the page's text when it was highlighted, if the highlighter knew. */
+	position?: TextPositionSelector;
 	note: string;
 	createdAt: number;
 	createdBy: string;
@@ -118,6 +126,8 @@ export interface HighlightInput {
 	prefix?: string;
 	suffix?: string;
 	note?: string;
+	/** Where the passage is in the page's text (the browser extension records it). */
+	position?: TextPositionSelector;
 	/** A stable id makes repeated imports of the same highlight a no-op. */
 	id?: string;
 	createdAt?: number;

@@ -1,7 +1,9 @@
 // The lossless JSON backup: everything a group holds (trash included), which import/backup.ts reads back.
+// Fields added since version 1 are optional to readers: a version 1 backup without them still imports,
+// and an older app reading a newer backup ignores them, so adding one does not change the version.
 import type * as Y from 'yjs';
 import { getGroupInfo, listMembers, readAllHighlights, readAllItems, readAllNotes } from '../../model/index';
-import type { Highlight, Note } from '../../model/index';
+import type { Highlight, Note, TextPositionSelector } from '../../model/index';
 
 export const BACKUP_FORMAT = 'commonplace-backup';
 export const BACKUP_VERSION = 1;
@@ -11,6 +13,8 @@ export interface BackupHighlight {
 	exact: string;
 	prefix: string;
 	suffix: string;
+	/** Only when the highlight has one. */
+	position?: TextPositionSelector;
 	note: string;
 	createdAt: number;
 	createdBy: string;
@@ -33,6 +37,8 @@ export interface BackupItem {
 	title: string;
 	site: string;
 	image: string;
+	favicon: string;
+	pageDetailsAt: number | null;
 	description: string;
 	savedBy: { memberId: string; at: number }[];
 	tags: string[];
@@ -79,6 +85,8 @@ export function backupOf(doc: Y.Doc): Backup {
 			title: item.title,
 			site: item.site,
 			image: item.image,
+			favicon: item.favicon,
+			pageDetailsAt: item.pageDetailsAt,
 			description: item.description,
 			savedBy: item.savedBy,
 			tags: item.tags,
@@ -87,8 +95,8 @@ export function backupOf(doc: Y.Doc): Backup {
 			deletedAt: item.deletedAt,
 			deletedBy: item.deletedBy,
 			highlights: (highlights.get(item.id) ?? []).map(
-				({ id, exact, prefix, suffix, note, createdAt, createdBy, deletedAt, deletedBy }: Highlight) => ({
-					id, exact, prefix, suffix, note, createdAt, createdBy, deletedAt, deletedBy
+				({ id, exact, prefix, suffix, position, note, createdAt, createdBy, deletedAt, deletedBy }: Highlight) => ({
+					id, exact, prefix, suffix, ...(position ? { position } : {}), note, createdAt, createdBy, deletedAt, deletedBy
 				})
 			),
 			notes: (notes.get(item.id) ?? []).map(({ id, text, createdAt, createdBy, editedAt, deletedAt, deletedBy }: Note) => ({

@@ -58,6 +58,7 @@ export function exportCsv(doc: Y.Doc): string {
 								exact: h.exact,
 								prefix: h.prefix,
 								suffix: h.suffix,
+								...(h.position ? { position: { start: h.position.start, end: h.position.end } } : {}),
 								note: h.note,
 								created_at: iso(h.createdAt),
 								by: h.createdBy,

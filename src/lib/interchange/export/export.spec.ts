@@ -5,11 +5,13 @@ import {
 	addHighlight,
 	addItem,
 	addNote,
+	bookkeepingOrigin,
 	countView,
 	deleteHighlight,
 	deleteItem,
 	deleteNote,
 	editNote,
+	fillPageDetails,
 	readAllItems,
 	setMemberProfile
 } from '../../model/index';
@@ -19,7 +21,7 @@ import { exportGroup } from './index';
 
 const T = Date.UTC(2025, 2, 1, 9, 30, 15, 250);
 
-/** A group with two members, tags, descriptions, highlights, notes, views and things in the trash. */
+/** A group with two members, tags, descriptions, an icon, highlights (one with its position), notes, views and things in the trash. */
 function richGroup(): Y.Doc {
 	const doc = newGroup('Tic&Travail <équipe> "quoted"');
 	const alice = member('alice', T);
@@ -33,7 +35,14 @@ function richGroup(): Y.Doc {
 		createdAt: T - 86_400_000
 	}).itemId;
 	addItem(doc, bob, { url: 'https://example.org/amateurs', tags: ['bob-tag'], createdAt: T - 3_600_000 });
-	addHighlight(doc, alice, a, { exact: 'amateurs do\nreal work', prefix: 'We argue that ', suffix: ' every day.', note: 'The key *claim*.' });
+	fillPageDetails(doc, bookkeepingOrigin(member('bob', T + 30_000)), a, { favicon: 'https://example.org/favicon.ico' });
+	addHighlight(doc, alice, a, {
+		exact: 'amateurs do\nreal work',
+		prefix: 'We argue that ',
+		suffix: ' every day.',
+		note: 'The key *claim*.',
+		position: { start: 1_204, end: 1_225 }
+	});
 	addHighlight(doc, bob, a, { exact: 'a second passage' });
 	const gone = addHighlight(doc, bob, a, { exact: 'deleted passage' });
 	deleteHighlight(doc, member('alice', T + 120_000), gone);
@@ -79,7 +88,7 @@ describe('exports', () => {
 		expect(updates).toBe(0);
 	});
 
-	it('W3C JSON-LD → model keeps every highlight, note and tag', () => {
+	it('W3C JSON-LD → model keeps every highlight (with its position selector), note and tag', () => {
 		const doc = richGroup();
 		const file = exportGroup(doc, 'jsonld');
 		const collection = JSON.parse(file.body);
@@ -91,6 +100,17 @@ describe('exports', () => {
 			creator: { type: 'Person' },
 			body: expect.arrayContaining([{ type: 'TextualBody', value: 'amateur', purpose: 'tagging', format: 'text/plain' }])
 		});
+		// A highlight that knows where its passage is gets both selectors; the others keep a single one.
+		const targets = first.filter((a: { motivation: string; target: unknown }) => a.motivation !== 'bookmarking' && typeof a.target === 'object');
+		expect(targets.map((a: { target: { selector: unknown } }) => a.target.selector)).toEqual(
+			expect.arrayContaining([
+				[
+					{ type: 'TextQuoteSelector', exact: 'amateurs do\nreal work', prefix: 'We argue that ', suffix: ' every day.' },
+					{ type: 'TextPositionSelector', start: 1_204, end: 1_225 }
+				],
+				{ type: 'TextQuoteSelector', exact: 'a second passage' }
+			])
+		);
 		const restored = emptyGroup();
 		importFile(restored, member('carol'), { name: 'x.jsonld', text: file.body });
 		const shape = (d: Y.Doc) =>
@@ -102,7 +122,7 @@ describe('exports', () => {
 					description: i.description,
 					tags: i.tags,
 					createdAt: i.createdAt,
-					highlights: i.highlights.map((h) => [h.exact, h.prefix, h.suffix, h.note, h.createdAt]).sort(),
+					highlights: i.highlights.map((h) => JSON.stringify([h.exact, h.prefix, h.suffix, h.position, h.note, h.createdAt])).sort(),
 					notes: i.notes.map((n) => [n.text, n.createdAt]).sort()
 				}))
 				.sort((x, y) => x.url.localeCompare(y.url));

@@ -1,6 +1,6 @@
 // Netscape bookmark HTML, the file every browser, Pinboard and Diigo can import: one folder per
 // item's first tag (browsers ignore TAGS, so folders are what makes the file useful there), one <DT>
-// per item with all its tags in TAGS, its save date, site name and description.
+// per item with all its tags in TAGS, its save date, site name, description and icon (Firefox's ICON_URI).
 import type * as Y from 'yjs';
 import { getGroupInfo, newestFirst, readAllItems } from '../../model/index';
 import type { Item } from '../../model/index';
@@ -13,6 +13,7 @@ function bookmark(item: Item, indent: string): string[] {
 	// Not in the original format; browsers ignore attributes they do not know, and our import reads them.
 	if (item.site) attrs.push(`SITE="${escapeXml(item.site)}"`);
 	if (item.image) attrs.push(`IMAGE="${escapeXml(item.image)}"`);
+	if (item.favicon) attrs.push(`ICON_URI="${escapeXml(item.favicon)}"`);
 	const lines = [`${indent}<DT><A ${attrs.join(' ')}>${escapeXml(item.title || item.url)}</A>`];
 	if (item.description) lines.push(`${indent}<DD>${escapeXml(item.description)}`);
 	return lines;

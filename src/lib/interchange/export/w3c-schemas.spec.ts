@@ -32,7 +32,7 @@ function group() {
 		tags: ['machine learning', 'amateur']
 	}).itemId;
 	addHighlight(doc, bob, a, { exact: 'amateurs do\nreal work', prefix: 'We argue that ', suffix: ' every day.', note: 'The *claim*.' });
-	addHighlight(doc, member('alice'), a, { exact: 'no note here' });
+	addHighlight(doc, member('alice'), a, { exact: 'no note here', position: { start: 120, end: 132 } });
 	addNote(doc, bob, a, { text: 'Bob agrees.' });
 	editItem(doc, member('alice', Date.UTC(2026, 0, 17)), a, { title: 'Amateurs at work' });
 	addItem(doc, bob, { url: 'https://example.com/bare' });

@@ -1,7 +1,7 @@
 // W3C Web Annotation JSON-LD: the group as one AnnotationCollection. Each item is a bookmarking
 // annotation carrying its tags (tagging bodies) and description, and its page's title, site name
-// (dc:publisher) and image (schema:image); each highlight a TextQuoteSelector target with its note as
-// a commenting body; each note a commenting annotation on the page. Creators carry member ids.
+// (dc:publisher) and image (schema:image); each highlight a TextQuoteSelector target (and, when the
+// highlight knows where the passage is, a TextPositionSelector beside it) with its note as a commenting body; each note a commenting annotation on the page. Creators carry member ids.
 import type * as Y from 'yjs';
 import { getGroupInfo, listMembers, newestFirst, readAllItems } from '../../model/index';
 
@@ -52,9 +52,11 @@ export function webAnnotationCollection(doc: Y.Doc): JsonLd {
 		if (bodies.length) bookmark.body = bodies;
 		annotations.push(bookmark);
 		for (const h of item.highlights) {
-			const selector: JsonLd = { type: 'TextQuoteSelector', exact: h.exact };
-			if (h.prefix) selector.prefix = h.prefix;
-			if (h.suffix) selector.suffix = h.suffix;
+			const quote: JsonLd = { type: 'TextQuoteSelector', exact: h.exact };
+			if (h.prefix) quote.prefix = h.prefix;
+			if (h.suffix) quote.suffix = h.suffix;
+			// Several selectors of one target describe the same passage (W3C model 4.2).
+			const selector = h.position ? [quote, { type: 'TextPositionSelector', start: h.position.start, end: h.position.end }] : quote;
 			const highlight: JsonLd = {
 				id: `urn:commonplace:highlight:${h.id}`,
 				type: 'Annotation',

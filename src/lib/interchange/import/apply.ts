@@ -52,6 +52,8 @@ function bringsSomethingNew(entry: PlannedItem, existing: Item, highlightIds: Se
 		(entry.site !== '' && existing.site === '') ||
 		(entry.savedBy ?? []).some((save) => !existing.savedBy.some((s) => s.memberId === save.memberId && s.at <= save.at)) ||
 		(entry.image !== '' && existing.image === '') ||
+		(entry.favicon !== '' && existing.favicon === '') ||
+		(entry.pageDetailsAt !== undefined && existing.pageDetailsAt === null) ||
 		(entry.description !== '' && !existing.description.includes(entry.description)) ||
 		entry.tags.some((tag) => !existing.tags.includes(tag)) ||
 		entry.highlights.some((h) => !highlightIds.has(h.id)) ||
@@ -126,7 +128,15 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 							url: entry.url,
 							createdAt: save.at,
 							...(i === 0
-								? { title: entry.title, site: entry.site, image: entry.image, description: entry.description, tags: entry.tags }
+								? {
+										title: entry.title,
+										site: entry.site,
+										image: entry.image,
+										favicon: entry.favicon,
+										pageDetailsAt: entry.pageDetailsAt,
+										description: entry.description,
+										tags: entry.tags
+									}
 								: {})
 						});
 					});

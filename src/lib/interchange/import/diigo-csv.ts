@@ -121,6 +121,7 @@ export function planDiigoCsv(text: string, onProgress?: ProgressListener): Impor
 						exact: asString(h.exact),
 						prefix: asString(h.prefix),
 						suffix: asString(h.suffix),
+						position: h.position,
 						note: asString(h.note),
 						createdAt: at,
 						by: author(h.by, h.by_name, at)

@@ -8,7 +8,7 @@ describe('Hypothesis import', () => {
 	const summary = importFile(doc, member('alice'), fixture('hypothesis.json'));
 	const items = new Map(readAllItems(doc).map((item) => [item.url, item]));
 
-	it('turns quoted annotations into highlights whose note is the annotation text', () => {
+	it('turns quoted annotations into highlights whose note is the annotation text, with their text position', () => {
 		const article = items.get('https://hyp.example/article')!;
 		expect(article.title).toBe('An article about <amateurs> & work');
 		expect(article.highlights).toHaveLength(1);
@@ -16,6 +16,7 @@ describe('Hypothesis import', () => {
 			exact: 'amateurs do real work',
 			prefix: 'We argue that ',
 			suffix: ' every day.',
+			position: { start: 100, end: 120 },
 			note: 'This is the key claim.',
 			createdAt: Date.UTC(2024, 1, 1, 10)
 		});

@@ -1,8 +1,9 @@
 // Reads a Hypothesis export (the app's "Export annotations" JSON, an API search result, or a plain
 // list): quoted passages become highlights with the annotation's text as their note, page notes and
 // replies become notes, tags go on the page.
+import type { TextPositionSelector } from '../../model/index';
 import { asArray, asString, isObject } from './json';
-import { PlanBuilder, parseDate, stableId, type RawHighlight, type RawNote } from './plan';
+import { PlanBuilder, cleanPosition, parseDate, stableId, type RawHighlight, type RawNote } from './plan';
 import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
 type Annotation = Record<string, unknown>;
@@ -24,14 +25,20 @@ function pageUrl(a: Annotation): string {
 	return '';
 }
 
-function quoteOf(a: Annotation): { exact: string; prefix: string; suffix: string } | null {
+/** The passage an annotation quotes, with the TextPositionSelector Hypothesis records beside it. */
+function quoteOf(a: Annotation): { exact: string; prefix: string; suffix: string; position?: TextPositionSelector } | null {
 	for (const target of asArray(a.target)) {
 		if (!isObject(target)) continue;
-		for (const selector of asArray(target.selector)) {
-			if (isObject(selector) && selector.type === 'TextQuoteSelector' && asString(selector.exact).trim()) {
-				return { exact: asString(selector.exact), prefix: asString(selector.prefix), suffix: asString(selector.suffix) };
-			}
-		}
+		const selectors = asArray(target.selector).filter(isObject);
+		const quote = selectors.find((s) => s.type === 'TextQuoteSelector' && asString(s.exact).trim());
+		if (!quote) continue;
+		const position = cleanPosition(selectors.find((s) => s.type === 'TextPositionSelector'));
+		return {
+			exact: asString(quote.exact),
+			prefix: asString(quote.prefix),
+			suffix: asString(quote.suffix),
+			...(position ? { position } : {})
+		};
 	}
 	return null;
 }

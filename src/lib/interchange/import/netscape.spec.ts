@@ -26,6 +26,25 @@ describe('Netscape bookmark import', () => {
 		expect(items.get('https://news.example.com')!.tags).toEqual(['news']);
 	});
 
+	it('takes a Firefox ICON_URI as the page’s icon, and leaves out one that is no web address', () => {
+		const doc = newGroup();
+		importFile(doc, member('alice'), fixture('firefox.html'));
+		expect(byUrl(doc).get('https://www.mozilla.org/en-US/firefox/central')!.favicon).toBe(
+			'https://www.mozilla.org/media/img/favicons/firefox/browser/favicon.f093404c0135.ico'
+		);
+		const text = [
+			'<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+			'<DL><p>',
+			// Firefox writes a made-up address for pages whose icon it never fetched.
+			'<DT><A HREF="https://example.org/a" ICON_URI="fake-favicon-uri:https://example.org/a">A</A>',
+			'<DT><A HREF="https://example.org/b" ICON_URI="javascript:alert(1)">B</A>',
+			'</DL><p>'
+		].join('\n');
+		const other = newGroup();
+		expect(importFile(other, member('alice'), { name: 'icons.html', text })).toMatchObject({ added: 2, skipped: [] });
+		expect(readAllItems(other).map((item) => item.favicon)).toEqual(['', '']);
+	});
+
 	it('skips bookmarklets and place: queries, naming their lines', () => {
 		const doc = newGroup();
 		const summary = importFile(doc, member('alice'), fixture('firefox.html'));

@@ -52,6 +52,7 @@ interface PendingBookmark {
 	private: boolean;
 	site: string | undefined;
 	image: string | undefined;
+	favicon: string | undefined;
 	title: string;
 	description: string;
 }
@@ -88,6 +89,7 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 			createdAt: current.addDate,
 			site: current.site,
 			image: current.image,
+			favicon: current.favicon,
 			private: current.private
 		});
 		current = null;
@@ -142,6 +144,8 @@ export function planNetscape(text: string, onProgress?: ProgressListener): Impor
 					private: attribs.private === '1' || attribs.private?.toLowerCase() === 'true',
 					site: attribs.site,
 					image: attribs.image,
+					// Firefox's page icon (its ICON is the picture itself, a data: address we do not keep).
+					favicon: attribs.icon_uri,
 					title: '',
 					description: ''
 				};

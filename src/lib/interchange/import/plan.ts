@@ -1,6 +1,6 @@
 // Builds an import plan: every entry a format reads is checked and cleaned here with the model's own
 // rules, so that applying the plan afterwards cannot fail halfway. Entries for one page are combined.
-import { LIMITS, ModelError, cleanLine, cleanText, hash64, normalizeTag, normalizeUrl } from '../../model/index';
+import { LIMITS, ModelError, cleanLine, cleanText, hash64, normalizeTag, normalizeUrl, type TextPositionSelector } from '../../model/index';
 import type { ImportPlan, PlannedHighlight, PlannedItem, PlannedMember, PlannedMerge, PlannedNote, SkippedEntry } from './types';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -16,6 +16,8 @@ export interface RawHighlight {
 	exact: unknown;
 	prefix?: unknown;
 	suffix?: unknown;
+	/** A TextPositionSelector as the file gives it: `{ start, end }`. */
+	position?: unknown;
 	note?: unknown;
 	createdAt?: unknown;
 	by?: string;
@@ -37,6 +39,8 @@ export interface RawItem {
 	title?: unknown;
 	site?: unknown;
 	image?: unknown;
+	favicon?: unknown;
+	pageDetailsAt?: unknown;
 	description?: unknown;
 	tags?: readonly unknown[];
 	createdAt?: unknown;
@@ -94,6 +98,28 @@ export function secondsToMs(value: number): number | undefined {
 	if (value > 1e14) return validTime(Math.floor(value / 1000));
 	if (value > 1e11) return validTime(Math.floor(value));
 	return validTime(Math.floor(value * 1000));
+}
+
+/**
+ * A position the model will take: whole offsets, 0 <= start < end, within any page a browser can hold.
+ * Anything else is dropped, not the highlight: the quote still finds the passage.
+ */
+export function cleanPosition(value: unknown): TextPositionSelector | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const { start, end } = value as Record<string, unknown>;
+	const offset = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= LIMITS.pageText;
+	return offset(start) && offset(end) && start < end ? { start, end } : undefined;
+}
+
+/** A picture's or icon's address, or '' when it is none or not a web address. */
+function cleanImage(value: unknown): string {
+	if (!value) return '';
+	try {
+		return normalizeUrl(String(value));
+	} catch {
+		// A picture that is not a web address is dropped; the page itself is still worth keeping.
+		return '';
+	}
 }
 
 function cleanTags(raw: readonly unknown[] | undefined): string[] {
@@ -160,14 +186,8 @@ export class PlanBuilder {
 		const itemId = hash64(url);
 		const title = clip(cleanLine(raw.title, Number.MAX_SAFE_INTEGER, 'title'), LIMITS.title);
 		const site = clip(cleanLine(raw.site, Number.MAX_SAFE_INTEGER, 'site name'), LIMITS.site);
-		let image = '';
-		if (raw.image) {
-			try {
-				image = normalizeUrl(String(raw.image));
-			} catch {
-				// A picture that is not a web address is dropped; the page itself is still worth keeping.
-			}
-		}
+		const image = cleanImage(raw.image);
+		const favicon = cleanImage(raw.favicon);
 		const description = clip(cleanText(raw.description, Number.MAX_SAFE_INTEGER, 'description').trim(), LIMITS.description);
 		const highlights: PlannedHighlight[] = [];
 		for (const h of raw.highlights ?? []) {
@@ -180,11 +200,13 @@ export class PlanBuilder {
 				this.skip(raw.where, `A highlighted passage is ${exact.length.toLocaleString('en')} characters long; the limit is ${LIMITS.quote.toLocaleString('en')}.`);
 				continue;
 			}
+			const position = cleanPosition(h.position);
 			highlights.push({
 				id: cleanId(h.id, 'h'),
 				exact,
 				prefix: context(cleanText(h.prefix, Number.MAX_SAFE_INTEGER, 'prefix'), LIMITS.context, true),
 				suffix: context(cleanText(h.suffix, Number.MAX_SAFE_INTEGER, 'suffix'), LIMITS.context, false),
+				...(position ? { position } : {}),
 				note: clip(cleanText(h.note, Number.MAX_SAFE_INTEGER, 'note').trim(), LIMITS.note),
 				createdAt: validTime(h.createdAt),
 				by: h.by,
@@ -211,6 +233,8 @@ export class PlanBuilder {
 			title,
 			site,
 			image,
+			favicon,
+			pageDetailsAt: validTime(raw.pageDetailsAt),
 			description,
 			tags: cleanTags(raw.tags),
 			createdAt: validTime(raw.createdAt),
@@ -251,6 +275,8 @@ function combine(into: PlannedItem, from: PlannedItem): void {
 	into.title ||= from.title;
 	into.site ||= from.site;
 	into.image ||= from.image;
+	into.favicon ||= from.favicon;
+	into.pageDetailsAt ??= from.pageDetailsAt;
 	if (from.description && !into.description.includes(from.description)) {
 		into.description = clip(into.description ? `${into.description}\n\n${from.description}` : from.description, LIMITS.description);
 	}

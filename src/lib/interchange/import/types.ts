@@ -1,4 +1,5 @@
 // What an import produces: a checked plan of changes, then a summary of what it did to the group.
+import type { TextPositionSelector } from '../../model/index';
 
 /** A quoted passage to add, already checked against the model's limits. */
 export interface PlannedHighlight {
@@ -6,6 +7,8 @@ export interface PlannedHighlight {
 	exact: string;
 	prefix: string;
 	suffix: string;
+	/** Where the passage was in the page's text, when the file says so. */
+	position?: TextPositionSelector;
 	note: string;
 	createdAt?: number;
 	/** The member who wrote it, for backups; otherwise the importing member. */
@@ -32,6 +35,10 @@ export interface PlannedItem {
 	title: string;
 	site: string;
 	image: string;
+	/** The page's icon, or ''. */
+	favicon: string;
+	/** When the page's details were looked up, for backups. */
+	pageDetailsAt?: number;
 	description: string;
 	tags: string[];
 	createdAt?: number;

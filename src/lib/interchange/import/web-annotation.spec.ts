@@ -27,13 +27,52 @@ describe('W3C Web Annotation import', () => {
 		expect(summary.skipped).toEqual([{ where: 'annotation 3 (http://example.org/anno4)', reason: expect.stringMatching(/javascript:/) }]);
 	});
 
-	it('reads an AnnotationCollection across its embedded pages', () => {
+	it('reads an AnnotationCollection across its embedded pages, with a TextPositionSelector beside a quote', () => {
 		const doc = newGroup();
 		importFile(doc, member('alice'), fixture('web-annotation-collection.jsonld'));
 		const [item] = readAllItems(doc);
-		expect(item.highlights.map((h) => h.exact)).toEqual(['first passage', 'second passage']);
+		expect(item.highlights.map((h) => [h.exact, h.position])).toEqual([
+			['first passage', { start: 412, end: 795 }],
+			['second passage', undefined]
+		]);
 		expect(item.notes.map((n) => n.text)).toEqual(['note on the article']);
 		expect(item.tags).toEqual(['second page tag']);
+	});
+
+	it('finds a TextPositionSelector wherever a quote is looked for, and keeps only whole ordered offsets', () => {
+		const annotation = (n: number, selector: unknown) => ({
+			'@context': 'http://www.w3.org/ns/anno.jsonld',
+			id: `http://example.org/anno${n}`,
+			type: 'Annotation',
+			target: { source: `http://example.org/page${n}`, selector }
+		});
+		const quote = { type: 'TextQuoteSelector', exact: 'the passage' };
+		const at = (start: unknown, end: unknown) => ({ type: 'TextPositionSelector', start, end });
+		const text = JSON.stringify([
+			annotation(1, [at(10, 21), quote]),
+			annotation(2, { type: 'FragmentSelector', value: 'sec2', refinedBy: { ...quote, refinedBy: at(3, 14) } }),
+			annotation(3, { type: 'CssSelector', value: '#main', refinedBy: [at(7, 18), quote] }),
+			annotation(4, [quote, at(5, 5)]),
+			annotation(5, [quote, at(-1, 10)]),
+			annotation(6, [quote, at(1.5, 10)]),
+			annotation(7, [quote, at('1', '12')]),
+			annotation(8, [quote, at(20, 10)]),
+			annotation(9, [quote, at(0, 1e12)]),
+			annotation(10, at(0, 11))
+		]);
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), { name: 'positions.jsonld', text });
+		const byUrl = new Map(readAllItems(doc).map((item) => [item.url, item]));
+		const position = (n: number) => byUrl.get(`http://example.org/page${n}`)?.highlights[0]?.position;
+		expect(summary.skipped).toEqual([]);
+		expect([1, 2, 3].map(position)).toEqual([{ start: 10, end: 21 }, { start: 3, end: 14 }, { start: 7, end: 18 }]);
+		// A broken position is dropped, not the highlight: its quote still finds the passage.
+		for (const n of [4, 5, 6, 7, 8, 9]) {
+			expect(byUrl.get(`http://example.org/page${n}`)!.highlights.map((h) => h.exact)).toEqual(['the passage']);
+			expect(position(n)).toBeUndefined();
+		}
+		// A position without a quote is no passage the app can show.
+		expect(byUrl.get('http://example.org/page10')!.highlights).toEqual([]);
 	});
 
 	it('refuses a collection whose pages are only links, changing nothing', () => {

@@ -1,10 +1,11 @@
 // Reads W3C Web Annotation JSON-LD: one Annotation, a list of them, or an AnnotationCollection with
-// its pages. TextQuoteSelector targets (also inside refinedBy) become highlights, text bodies notes
+// its pages. TextQuoteSelector targets (also inside refinedBy) become highlights, with the
+// TextPositionSelector beside or inside them as their position, text bodies notes
 // (HTML as its text, a Choice as its first option), tagging bodies tags, creators their authors.
-import { LIMITS, cleanLine, hash64 } from '../../model/index';
+import { LIMITS, cleanLine, hash64, type TextPositionSelector } from '../../model/index';
 import { asArray, asString, isObject } from './json';
 import { markupToText } from './markup';
-import { PlanBuilder, parseDate, stableId, type RawHighlight, type RawNote } from './plan';
+import { PlanBuilder, cleanPosition, parseDate, stableId, type RawHighlight, type RawNote } from './plan';
 import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
 type Node = Record<string, unknown>;
@@ -64,24 +65,37 @@ function collectAnnotations(json: unknown): { node: Node; where: string }[] {
 
 interface Target {
 	url: string;
-	quote: { exact: string; prefix: string; suffix: string } | null;
+	quote: { exact: string; prefix: string; suffix: string; position?: TextPositionSelector } | null;
 	title: string;
 	site: string;
 	image: string;
 }
 
-/** A TextQuoteSelector among these selectors, or refining one of them (`refinedBy`, at any depth). */
-function findQuote(selectors: unknown, depth = 0): Target['quote'] {
-	if (depth > 8) return null;
+type Quote = Omit<NonNullable<Target['quote']>, 'position'>;
+
+/**
+ * The first TextQuoteSelector and the first usable TextPositionSelector among these selectors or
+ * refining one of them (`refinedBy`, at any depth), in the order the file lists them.
+ */
+function findSelectors(selectors: unknown, found: { quote?: Quote; position?: TextPositionSelector } = {}, depth = 0) {
+	if (depth > 8) return found;
 	for (const selector of asArray(selectors)) {
 		if (!isObject(selector)) continue;
-		if (types(selector).includes('TextQuoteSelector') && asString(selector.exact).trim()) {
-			return { exact: asString(selector.exact), prefix: asString(selector.prefix), suffix: asString(selector.suffix) };
+		const t = types(selector);
+		if (!found.quote && t.includes('TextQuoteSelector') && asString(selector.exact).trim()) {
+			found.quote = { exact: asString(selector.exact), prefix: asString(selector.prefix), suffix: asString(selector.suffix) };
 		}
-		const refined = findQuote(selector.refinedBy, depth + 1);
-		if (refined) return refined;
+		if (!found.position && t.includes('TextPositionSelector')) found.position = cleanPosition(selector);
+		findSelectors(selector.refinedBy, found, depth + 1);
 	}
-	return null;
+	return found;
+}
+
+/** The passage these selectors quote, with its position when they give one; null without a quote. */
+function findQuote(selectors: unknown): Target['quote'] {
+	const { quote, position } = findSelectors(selectors);
+	if (!quote) return null;
+	return position ? { ...quote, position } : quote;
 }
 
 function readTarget(target: unknown): Target | null {
