@@ -97,9 +97,16 @@ function split<T>(items: T[], n: number): T[][] {
 }
 
 export async function runScenario(server: RunningServer, scenario: Scenario): Promise<ScenarioResult> {
-	const plans: GroupPlan[] = Array.from({ length: scenario.groups }, () => {
+	const urls = server.providerUrls ?? [];
+	const plans: GroupPlan[] = Array.from({ length: scenario.groups }, (_, g) => {
 		const token = randomBytes(24).toString('base64url');
-		return { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false) };
+		const plan: GroupPlan = { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false) };
+		// Spread over a cluster so that every delivery measured crosses from one process to another.
+		if (urls.length > 1) {
+			plan.writerUrl = urls[g % urls.length];
+			plan.readerUrls = urls.filter((_, i) => i !== g % urls.length);
+		}
+		return plan;
 	});
 	const rssStartMiB = rssMiB(server.pid);
 	const workerCount = Math.min(scenario.workers, scenario.groups);

@@ -5,6 +5,9 @@ export interface GroupPlan {
 	/** Query parameters of the group's first client (it creates the group) and of the others. */
 	firstParams: Record<string, string>;
 	otherParams: Record<string, string>;
+	/** Several relay processes (a cluster): the writer's, and each reader's in turn; else the one server's. */
+	writerUrl?: string;
+	readerUrls?: string[];
 }
 
 export type DriverMessage =
