@@ -106,6 +106,17 @@ function writeContinuously(writers: { name: string; member: () => TestMember }[]
 	};
 }
 
+describe('a cluster member that cannot reach its services', () => {
+	it('says which one is missing, and does not start', async () => {
+		const name = freshClusterName();
+		cleanups.push(() => removeCluster(name));
+		await expect(spawnRelay({ ...clusterSettings(name), redisUrl: 'redis://127.0.0.1:1' })).rejects.toThrow(/Redis at 127\.0\.0\.1:1 \(REDIS_URL\) is not reachable/);
+		await expect(spawnRelay({ ...clusterSettings(name), databaseUrl: 'postgres://postgres@127.0.0.1:1/test' })).rejects.toThrow(
+			/PostgreSQL at 127\.0\.0\.1:1 \(DATABASE_URL\) is not usable/
+		);
+	});
+});
+
 describe('a cluster of three relay processes', () => {
 	it('brings members spread over the processes to the same group, presence included', async () => {
 		const { relays } = await startCluster(3);
