@@ -102,13 +102,13 @@ export function createStreamFanout(options: StreamFanoutOptions): RoomFanout & {
 		}
 	};
 
-	const deliver = (reply: StreamReply) => {
+	/** Hands out what one read returned, to the readings it was made for (not to newer ones of the group). */
+	const deliver = (reply: StreamReply, readFor: Map<string, { groupId: string; reading: GroupReading; isPresence: boolean }>) => {
 		for (const [key, entries] of reply) {
-			const name = key.toString();
-			const isPresence = name.startsWith(keys.presence(''));
-			const groupId = name.slice((isPresence ? keys.presence('') : keys.updates('')).length);
-			const reading = groups.get(groupId);
-			if (!reading || entries.length === 0) continue;
+			const target = readFor.get(key.toString());
+			if (!target || entries.length === 0) continue;
+			const { groupId, reading, isPresence } = target;
+			if (groups.get(groupId) !== reading) continue;
 			const lastId = entries[entries.length - 1][0].toString();
 			if (isPresence) reading.presenceFrom = lastId;
 			else reading.updatesFrom = lastId;
@@ -138,6 +138,12 @@ export function createStreamFanout(options: StreamFanoutOptions): RoomFanout & {
 				continue;
 			}
 			const streamNames = ready.flatMap(([groupId]) => [keys.updates(groupId), keys.presence(groupId)]);
+			const readFor = new Map(
+				ready.flatMap(([groupId, reading]) => [
+					[keys.updates(groupId), { groupId, reading, isPresence: false }],
+					[keys.presence(groupId), { groupId, reading, isPresence: true }]
+				])
+			);
 			const ids = ready.flatMap(([, reading]) => [reading.updatesFrom!, reading.presenceFrom!]);
 			blocking = true;
 			let watchdog: NodeJS.Timeout | null = null;
@@ -150,7 +156,7 @@ export function createStreamFanout(options: StreamFanoutOptions): RoomFanout & {
 				});
 				const reply = await Promise.race([read, stuck]);
 				blocking = false;
-				if (reply) deliver(reply);
+				if (reply) deliver(reply, readFor);
 			} catch (error) {
 				blocking = false;
 				if (closed) return;

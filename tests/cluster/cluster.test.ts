@@ -13,7 +13,7 @@ import { openPool } from '../../server/cluster/schema.ts';
 import { streamKeys } from '../../server/cluster/keys.ts';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
 import { clusterSettings, freshClusterName, removeCluster, testDatabaseUrl, testRedisUrl } from '../helpers/cluster.ts';
-import { startRedis, stopRedis } from '../helpers/redis-server.ts';
+import { startOwnRedis } from '../helpers/redis-server.ts';
 import { connectMember, eventually, newToken, spawnRelay, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -189,8 +189,10 @@ describe('a cluster of three relay processes', () => {
 	});
 
 	it('keeps everything that reached PostgreSQL when Redis restarts (and empties), then shares updates again', async () => {
-		const { name, relays } = await startCluster(3);
-		cleanups.push(() => startRedis());
+		// A Redis of this test's own, so stopping it disturbs no other test.
+		const redis = await startOwnRedis();
+		cleanups.push(() => redis.stop());
+		const { name, relays } = await startCluster(3, { redisUrl: redis.url });
 		const { groupId, token, owner } = await groupOn(relays[0]);
 		const onThird = member(relays[2], groupId, token);
 		// Only reads: its process stores nothing meanwhile, so it learns of what it missed from PostgreSQL.
@@ -201,7 +203,7 @@ describe('a cluster of three relay processes', () => {
 			{ name: 'c', member: () => onThird }
 		]);
 		await eventually(() => received(onThird.doc, 'c').length > 30 && received(owner.doc, 'a').length > 30, 20_000);
-		await stopRedis();
+		await redis.stop();
 		// The promise: every update a member received from another was in PostgreSQL before it was passed on.
 		const receivedBeforeStop = [...received(owner.doc, 'a'), ...received(onThird.doc, 'c')];
 		const inPostgres = titles(await storedDoc(name, groupId));
@@ -209,7 +211,7 @@ describe('a cluster of three relay processes', () => {
 		// Stored in PostgreSQL while no stream could take it.
 		addItem(owner.doc, { memberId: 'a' }, { url: 'https://example.org/away', title: 'while Redis was away' });
 		await new Promise((r) => setTimeout(r, 500));
-		await startRedis();
+		await redis.start();
 		await new Promise((r) => setTimeout(r, 1_000));
 		await writing.stop();
 		// Both members reconnect as needed and converge; nothing that was in PostgreSQL is gone.

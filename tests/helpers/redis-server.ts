@@ -1,13 +1,23 @@
-// Stops and starts this machine's Redis for the test of what a Redis restart keeps. It is started
-// again with the command the machine starts it with (no persistence), and always before the test ends.
-import { execFileSync } from 'node:child_process';
+// A Redis server of the test's own (on a free port, no persistence, as the machine's runs), which a
+// test may stop and start again without disturbing other tests that use the machine's Redis.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { testRedisUrl } from './cluster.ts';
 
-const START_ARGS = ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log'];
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
 
-async function answers(): Promise<boolean> {
-	const redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+async function answers(url: string): Promise<boolean> {
+	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
 	redis.on('error', () => {});
 	try {
 		await redis.connect();
@@ -27,18 +37,32 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 	}
 }
 
-/** Shuts Redis down without saving (it keeps nothing on disk anyway): every stream is gone. */
-export async function stopRedis(): Promise<void> {
-	try {
-		execFileSync('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' });
-	} catch {
-		// redis-cli reports the connection it lost as an error.
-	}
-	await until(async () => !(await answers()), 'stop');
+export interface OwnRedis {
+	url: string;
+	/** Stops the server (SIGKILL: nothing is saved, it keeps nothing anyway); every stream is gone. */
+	stop(): Promise<void>;
+	/** Starts it again on the same port, empty. */
+	start(): Promise<void>;
 }
 
-export async function startRedis(): Promise<void> {
-	if (await answers()) return;
-	execFileSync('redis-server', START_ARGS, { stdio: 'ignore' });
-	await until(answers, 'start');
+export async function startOwnRedis(): Promise<OwnRedis> {
+	const port = await freePort();
+	const url = `redis://127.0.0.1:${port}`;
+	let child: ChildProcess | null = null;
+	const start = async () => {
+		if (child) return;
+		child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		await until(() => answers(url), 'start');
+	};
+	const stop = async () => {
+		const running = child;
+		if (!running) return;
+		child = null;
+		const exited = new Promise((resolve) => running.once('exit', resolve));
+		running.kill('SIGKILL');
+		await exited;
+		await until(async () => !(await answers(url)), 'stop');
+	};
+	await start();
+	return { url, start, stop };
 }
