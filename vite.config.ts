@@ -34,8 +34,7 @@ export default defineConfig({
 						'tests/integration/members.test.ts',
 						'tests/integration/feeds.test.ts',
 						'tests/integration/auth-relay.test.ts',
-						'tests/integration/relay-hostile.test.ts',
-						'tests/integration/relay-big-sync.test.ts'
+						'tests/integration/relay-hostile.test.ts'
 					],
 					environment: 'node',
 					env: { RELAY_MODE: 'cluster' },
