@@ -78,14 +78,14 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
 
 export function createClusterStore(options: ClusterStoreOptions): ClusterRoomStore {
 	const { pool, redis, keys, processId } = options;
-	let pending: PendingAppend[] | null = null;
+	let pending: PendingAppend[] = [];
+	let flushQueued = false;
+	let writing = false;
 	/**
 	 * Updates committed to PostgreSQL whose XADD failed (Redis away): added again once Redis is back,
 	 * so the other processes' members get them too (a process that dies first leaves them to PostgreSQL).
 	 */
 	let unstreamed: { groupId: string; update: Uint8Array }[] = [];
-	// Batches go to PostgreSQL one after the other, so promises resolve in the order of the calls.
-	let chain: Promise<void> = Promise.resolve();
 
 	const writeBatch = async (batch: PendingAppend[]): Promise<Map<string, StoredSize>> => {
 		const sizes = await inTransaction(pool, async (client) => {
@@ -100,19 +100,16 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				sum.bytes += item.update.length;
 				byGroup.set(item.groupId, sum);
 			}
-			const result = new Map<string, StoredSize>();
 			// In a fixed order, so two processes' batches never wait for each other's rows in a cycle.
-			for (const groupId of [...byGroup.keys()].sort()) {
-				const sum = byGroup.get(groupId)!;
-				const row = await client.query<SizeRow>(
-					`INSERT INTO group_sizes (group_id, log_updates, log_bytes) VALUES ($1, $2, $3)
-					 ON CONFLICT (group_id) DO UPDATE SET log_updates = group_sizes.log_updates + excluded.log_updates,
-					 log_bytes = group_sizes.log_bytes + excluded.log_bytes RETURNING *`,
-					[groupId, sum.updates, sum.bytes]
-				);
-				result.set(groupId, toSize(row.rows[0]));
-			}
-			return result;
+			const groupIds = [...byGroup.keys()].sort();
+			const rows = await client.query<SizeRow>(
+				`INSERT INTO group_sizes (group_id, log_updates, log_bytes)
+				 SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+				 ON CONFLICT (group_id) DO UPDATE SET log_updates = group_sizes.log_updates + excluded.log_updates,
+				 log_bytes = group_sizes.log_bytes + excluded.log_bytes RETURNING *`,
+				[groupIds, groupIds.map((id) => byGroup.get(id)!.updates), groupIds.map((id) => byGroup.get(id)!.bytes)]
+			);
+			return new Map(rows.rows.map((row) => [row.group_id, toSize(row)]));
 		});
 		// Committed: now (and only now) on the streams, in the order accepted.
 		try {
@@ -142,17 +139,27 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 	};
 	redis.on('ready', streamAgain);
 
+	// Group commit: one batch in flight at a time; everything appended meanwhile goes in the next one,
+	// so promises resolve in the order of the calls and a slow commit is shared, not queued up.
 	const flush = () => {
-		const batch = pending ?? [];
-		pending = null;
-		chain = chain.then(async () => {
-			try {
-				const sizes = await writeBatch(batch);
-				for (const item of batch) item.resolve({ ...sizes.get(item.groupId)! });
-			} catch (error) {
-				for (const item of batch) item.reject(error);
-			}
-		});
+		flushQueued = false;
+		if (writing || pending.length === 0) return;
+		const batch = pending;
+		pending = [];
+		writing = true;
+		writeBatch(batch)
+			.then(
+				(sizes) => {
+					for (const item of batch) item.resolve({ ...sizes.get(item.groupId)! });
+				},
+				(error: unknown) => {
+					for (const item of batch) item.reject(error);
+				}
+			)
+			.finally(() => {
+				writing = false;
+				flush();
+			});
 	};
 
 	const sizeOf = async (client: pg.Pool | pg.PoolClient, groupId: string): Promise<StoredSize> =>
@@ -227,11 +234,11 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 		},
 		append(groupId, update) {
 			return new Promise<StoredSize>((resolve, reject) => {
-				if (!pending) {
-					pending = [];
+				pending.push({ groupId, update: Uint8Array.from(update), resolve, reject });
+				if (!flushQueued && !writing) {
+					flushQueued = true;
 					queueMicrotask(flush);
 				}
-				pending.push({ groupId, update: Uint8Array.from(update), resolve, reject });
 			});
 		},
 		async compact(groupId) {
