@@ -1,7 +1,7 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -62,6 +62,7 @@ const SCENARIOS: BenchScenario[] = [
 	},
 	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 },
 	C,
+	{ id: 'd', title: `(d) ${10_000 * scale} idle clients over ${5_000 * scale} groups, ${200 * scale} updates/s on ${100 * scale} of them`, groups: 5_000 * scale, clientsPerGroup: 2, updatesPerSecond: 200 * scale, writingGroups: 100 * scale, durationMs: quick ? 4_000 : 12_000, workers: 4, connectWindow: 100 },
 	{ ...C, id: 'c-normal', title: "(c') as (c), relay with SQLITE_SYNCHRONOUS=normal; reference as in (c)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'c' }
 ];
 
@@ -101,6 +102,13 @@ function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult):
 			{ label: '  server CPU under load', commonplace: c.cpuPercent, reference: r.cpuPercent, unit: '% core', better: 'lower' },
 			{ label: '  load worker CPU (client side)', commonplace: c.loadCpuPercent, reference: r.loadCpuPercent, unit: '% core' }
 		);
+		if (scenario.writingGroups !== undefined) {
+			rows.push(
+				{ label: '  server CPU while connecting', commonplace: c.cpuConnectPercent, reference: r.cpuConnectPercent, unit: '% core', better: 'lower' },
+				{ label: '  server RSS with all connected', commonplace: c.rssConnectedMiB, reference: r.rssConnectedMiB, unit: 'MiB', better: 'lower' },
+				{ label: '  server RSS per connected client', commonplace: perClientKiB(c), reference: perClientKiB(r), unit: 'KiB', better: 'lower' }
+			);
+		}
 	} else {
 		rows.push(
 			{ label: '  server CPU while connecting', commonplace: c.cpuConnectPercent, reference: r.cpuConnectPercent, unit: '% core', better: 'lower' },
@@ -126,7 +134,9 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 			{ label: '  relay cold load from SQLite', commonplace: big.coldLoadMs, unit: 'ms', better: 'lower' },
 			{ label: '  first client on a just-started relay', commonplace: big.firstClientColdMs, unit: 'ms', better: 'lower' },
 			{ label: '  new client receives the group', commonplace: big.newClientMs.commonplace, reference: big.newClientMs.reference, unit: 'ms', better: 'lower' },
-			{ label: `  compaction (snapshot + ${big.compaction.edits.toLocaleString('en')} logged edits)`, commonplace: big.compaction.ms, unit: 'ms', better: 'lower' }
+			{ label: `  compaction (snapshot + ${big.compaction.edits.toLocaleString('en')} logged edits)`, commonplace: big.compaction.ms, unit: 'ms', better: 'lower' },
+			{ label: '  longest event-loop stall while it compacts under load', commonplace: big.compactionStall.maxStallMs, unit: 'ms', better: 'lower' },
+			{ label: '  a small group\'s latency max meanwhile', commonplace: big.compactionStall.smallGroup.maxMs, unit: 'ms', better: 'lower' }
 		);
 	}
 	if (browser) {

@@ -1,11 +1,13 @@
 // Starts the two servers under test as child processes, each pinned to the server core: the
 // Commonplace relay (`server/main.ts`, persistence on) and the reference y-websocket server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+// @ts-expect-error: plain JavaScript, no declarations
+import { bundleReason } from '../scripts/relay-bundle.mjs';
 import { pinned } from './pinning';
 import { referenceServerScript } from './reference';
 
@@ -84,10 +86,11 @@ async function freePort(): Promise<number> {
  * The Commonplace relay as `npm start` runs it (`server/main.ts` through tsx's loader, in one process
  * so /proc shows the relay itself), on port 0 with a fresh SQLite database.
  */
-export async function startCommonplace(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startCommonplace(options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningServer> {
 	const ownDir = !options.dataDir;
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'commonplace-bench-'));
-	const [command, args] = pinned('server', process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')]);
+	if (bundleReason()) execFileSync(process.execPath, [join(ROOT, 'scripts', 'relay-bundle.mjs')], { stdio: 'inherit' });
+	const [command, args] = pinned('server', process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'scripts', 'start.mjs')]);
 	const child = spawn(command, args, {
 		cwd: ROOT,
 		// The load needs no app, so the relay never stops to build one (BUILD=false) unless asked to.

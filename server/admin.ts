@@ -80,9 +80,9 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 	};
 	const { config } = configFromCommandLine(options);
 	const db = openDatabase(config.dataDir, config.sqliteSynchronous);
+	const store = createSqliteStore(db);
 	try {
 		const access = new GroupAccess(db, config);
-		const store = createSqliteStore(db);
 		switch (command) {
 			case 'create-group': {
 				need(1, 'create-group <name>');
@@ -166,6 +166,7 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 				throw new UsageError(`Unknown command "${command}". Run with --help to see the commands.`);
 		}
 	} finally {
+		await store.close();
 		db.close();
 	}
 }

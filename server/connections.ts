@@ -84,6 +84,7 @@ export function acceptConnection(
 		room.answerSync(connection, null, count);
 	};
 	let alive = true;
+	let messagesHandled = 0;
 	// Token bucket: a steady rate plus a burst.
 	let tokens = config.messageBurst;
 	let refilledAt = performance.now();
@@ -143,8 +144,8 @@ export function acceptConnection(
 		remoteAddress,
 		awarenessIds: new Set<number>(),
 		unresolvedChanges: 0,
-		send(message) {
-			if (closing || socket.readyState !== socket.OPEN) return;
+		send(message, onWritten) {
+			if (closing || socket.readyState !== socket.OPEN) return onWritten?.();
 			const backlog = socket.bufferedAmount;
 			if (backlog > config.sendBufferLimitBytes + (oversizedInFlight?.length ?? 0)) {
 				// A reader that cannot keep up would make the relay hold its backlog without bound.
@@ -153,6 +154,7 @@ export function acceptConnection(
 				closing = true;
 				room.leave(connection);
 				socket.terminate();
+				onWritten?.();
 				return;
 			}
 			// A message larger than the limit (a big group's first sync) is not a sign of a slow reader:
@@ -160,12 +162,13 @@ export function acceptConnection(
 			if (message.length > config.sendBufferLimitBytes) {
 				oversizedInFlight = message;
 				socket.send(message, () => {
+					onWritten?.();
 					if (oversizedInFlight !== message) return;
 					oversizedInFlight = null;
 					answerWaitingSync();
 				});
 			} else {
-				socket.send(message);
+				socket.send(message, onWritten && (() => onWritten()));
 			}
 			metrics.messagesOut.add();
 			metrics.bytesOut.add(message.length);
@@ -223,6 +226,9 @@ export function acceptConnection(
 		metrics.bytesIn.add(data.length);
 		const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.length));
 		metrics.messagesIn.add(1, { type: message.type });
+		const first = messagesHandled++ === 0;
+		// A first ask while the room loads is answered from storage, before the room's doc is built.
+		if (first && message.type === 'sync-step-1' && room.answersFromStorage(connection)) return;
 		// Nothing is answered before the room's doc is loaded (or while it is rebuilt); messages wait, in order.
 		const run = (): void => {
 			if (closing) return;

@@ -17,7 +17,8 @@ interface SampleModule {
  * tsconfig.json but the relay's type check does not; so it is loaded by a path the checker skips.
  */
 async function loadSample(): Promise<SampleModule> {
-	const path = '../src/lib/demo/sample.ts';
+	// The relay's bundle carries the sample as an entry of its own, beside main.mjs.
+	const path = import.meta.url.endsWith('.ts') ? '../src/lib/demo/sample.ts' : './demo-sample.mjs';
 	try {
 		return (await import(path)) as SampleModule;
 	} catch (error) {
@@ -37,7 +38,11 @@ export async function seedDemoGroup(db: Database, config: RelayConfig): Promise<
 	const doc = new Y.Doc({ guid: DEMO_GROUP_ID });
 	const info = (await loadSample()).buildSampleGroup(doc);
 	const store = createSqliteStore(db);
-	await store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
+	try {
+		await store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
+	} finally {
+		await store.close();
+	}
 	doc.destroy();
 	const { token } = access.registerGroup(DEMO_GROUP_ID, info.name);
 	return { groupId: DEMO_GROUP_ID, token, created: true };

@@ -1,6 +1,7 @@
 // `npm start`: reads the configuration (defaults, environment, flags), builds the app when it is
 // missing, runs the relay, and shuts it down gracefully on SIGTERM/SIGINT.
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { buildApp, buildReason } from './app-build.ts';
 import { ConfigError, configFromCommandLine, describeSettings } from './config.ts';
 import { seedDemoGroup } from './demo.ts';
@@ -9,7 +10,14 @@ import { openDatabase } from './persistence/sqlite.ts';
 import { startRelay } from './relay.ts';
 import { describeStartupError } from './startup-errors.ts';
 
-const projectRoot = join(import.meta.dirname, '..');
+/** The folder of package.json: `server/` from the sources, `dist/relay/` from the bundle. */
+function findProjectRoot(from: string): string {
+	let dir = from;
+	while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+	return dir;
+}
+
+const projectRoot = findProjectRoot(import.meta.dirname);
 
 async function main(): Promise<void> {
 	let commandLine;

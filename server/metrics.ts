@@ -73,8 +73,14 @@ export function createMetrics() {
 		updatesOut: new Family('relay_updates_out_total', 'Document updates passed on to peers.', 'counter'),
 		refusals: new Family('relay_refusals_total', 'Requests or connections refused, by reason.', 'counter'),
 		syncAnswersHeld: new Family('relay_sync_answers_held_total', 'Sync step 1 messages held until a big answer to the same connection was written.', 'counter'),
+		answersFromStorage: new Family('relay_sync_answers_from_storage_total', 'First sync answers sent from storage while the group\'s doc was still being built.', 'counter'),
 		awarenessDeferred: new Family('relay_awareness_deferred_total', 'Presence messages held back past their connection\'s allowance.', 'counter'),
 		compactions: new Family('relay_compactions_total', 'Update logs compacted into snapshots.', 'counter'),
+		eventLoopDelayMax: new Family(
+			'relay_event_loop_delay_max_seconds',
+			'Longest the event loop was held (nothing else served) since the previous scrape of /metrics.',
+			'gauge'
+		),
 		persistenceErrors: new Family('relay_persistence_errors_total', 'Failed storage writes.', 'counter'),
 		writeSeconds: new Histogram('relay_persistence_write_seconds', 'Time to store one update durably.', [
 			0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1

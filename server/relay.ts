@@ -2,6 +2,7 @@
 // WebSocket endpoint /sync/<groupId> where members sync their group. `startRelay` wires the parts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
@@ -75,6 +76,9 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const perAddress = new Map<string, number>();
 	const startedAt = Date.now();
 	let closing = false;
+	// What a member feels when one group's work (a load, a big answer) holds every other group.
+	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+	loopDelay.enable();
 
 	const remoteAddressOf = (req: IncomingMessage): string => {
 		if (config.trustProxy) {
@@ -134,6 +138,8 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return;
 		}
 		if (url.pathname === '/metrics') {
+			metrics.eventLoopDelayMax.set(loopDelay.max / 1e9);
+			loopDelay.reset();
 			res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
 			res.end(metrics.render());
 			return;
@@ -297,6 +303,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		closed ??= (async () => {
 			closing = true;
 			clearInterval(heartbeat);
+			loopDelay.disable();
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			await rooms.closeAll(CloseCode.goingAway, 'The relay is restarting. Your changes are kept; it reconnects by itself.');
 			// Connections still in their close handshake get a moment, then are cut.
@@ -309,7 +316,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			stopRevocations();
 			auth.close();
 			fanout.close();
-			store.close();
+			await store.close();
 			db?.close();
 			await cluster?.close();
 			log.info('stopped', { port });

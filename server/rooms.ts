@@ -18,6 +18,7 @@ import {
 	encodeAwareness,
 	encodeAwarenessEntries,
 	encodeSyncStep1,
+	encodeStoredSyncStep2,
 	encodeSyncStep2,
 	encodeUpdate,
 	malformed,
@@ -34,7 +35,8 @@ export interface Peer {
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
 	unresolvedChanges: number;
-	send(message: Uint8Array): void;
+	/** Sends a message; `onWritten` runs once it is handed to the operating system (or dropped). */
+	send(message: Uint8Array, onWritten?: () => void): void;
 	close(code: number, reason: string): void;
 }
 
@@ -57,6 +59,12 @@ const MAX_UNRESOLVED_CHANGES = 3;
 
 /** A sync step 2 that carries nothing: the answer to a step 1 whose client is already up to date. */
 const EMPTY_SYNC_STEP_2 = encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc()));
+
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
+/** A stored group at least this large is sent from storage to those who ask while its doc is built. */
+const ANSWER_FROM_STORAGE_BYTES = 1 << 20;
+/** How long a loading big group waits for the first asks of the members who just connected. */
+const FIRST_ASK_WAIT_MS = 250;
 
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
@@ -81,6 +89,7 @@ export class Room {
 	private size: StoredSize = { logUpdates: 0, logBytes: 0, totalBytes: 0 };
 	private idleTimer: NodeJS.Timeout | null = null;
 	private compactionQueued = false;
+	private compacting: Promise<void> | null = null;
 	/** Updates the doc emitted while one incoming update was applied; stored only if it applied whole. */
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
@@ -96,6 +105,11 @@ export class Room {
 	private answersScheduled = false;
 	/** Stores of accepted updates not yet settled. */
 	private readonly inflight = new Set<Promise<void>>();
+	/** Connections answered from storage while the doc loads; null once the doc is loaded. */
+	private answeredFromStorage: Set<Peer> | null = new Set();
+	private onAsked: (() => void) | null = null;
+	/** Longest a loading room waits for its answers from storage to be written before building its doc. */
+	static readonly STORED_ANSWER_WAIT_MS = 30_000;
 	/** Set while the doc is rebuilt from storage; messages wait for it. */
 	#rebuilding: Promise<void> | null = null;
 
@@ -125,6 +139,11 @@ export class Room {
 		return this.#rebuilding;
 	}
 
+	/** Settles once every update the doc accepted so far is stored (or failed to be). */
+	async stored(): Promise<void> {
+		while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+	}
+
 	get isLoaded(): boolean {
 		return this.loaded && !this.closed;
 	}
@@ -133,6 +152,13 @@ export class Room {
 		const { store, fanout, metrics, log } = this.deps;
 		try {
 			const stored = await store.load(this.groupId);
+			if (this.closed) throw new Error('room closed while loading');
+			// Building a big group's doc holds the event loop for seconds: the members who just connected
+			// get their first ask in and are answered from storage before that.
+			if (stored && stored.size.totalBytes >= ANSWER_FROM_STORAGE_BYTES) await this.firstAsks();
+			const askedWhileLoading = [...(this.answeredFromStorage ?? [])];
+			if (stored) await this.answerFromStorage(stored.updates);
+			this.answeredFromStorage = null;
 			if (this.closed) throw new Error('room closed while loading');
 			if (stored) {
 				this.applying = [];
@@ -152,6 +178,8 @@ export class Room {
 			metrics.roomLoads.add();
 			log.debug('room loaded', { groupId: this.groupId, bytes: this.size.totalBytes });
 			for (const peer of this.peers) this.greet(peer);
+			// Nothing stored yet (a new group): their asks get the usual answer, of everything the doc has.
+			if (!stored) for (const peer of askedWhileLoading) this.answerSync(peer, EMPTY_STATE_VECTOR);
 		} catch (error) {
 			this.applying = null;
 			// A room closed while it loaded (its group deleted, the relay stopping) did not fail.
@@ -159,6 +187,49 @@ export class Room {
 			this.destroy(CloseCode.internalError, 'The relay could not open this group. Try again in a moment.');
 			throw error;
 		}
+	}
+
+	/**
+	 * Whether a connection's first message, a sync step 1, will be answered from what is stored while
+	 * the doc is still being built from it: a big group reaches its first member without waiting for
+	 * the relay's own copy. Everything stored is on disk, and the client sent nothing before asking.
+	 */
+	answersFromStorage(peer: Peer): boolean {
+		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
+		this.answeredFromStorage.add(peer);
+		this.onAsked?.();
+		return true;
+	}
+
+	/** Resolves once every connection of the room has asked, or after FIRST_ASK_WAIT_MS. */
+	private firstAsks(): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const timer = setTimeout(done, FIRST_ASK_WAIT_MS);
+			const check = (): void => {
+				if ((this.answeredFromStorage?.size ?? 0) >= this.peers.size) done();
+			};
+			this.onAsked = check;
+			check();
+			function done(): void {
+				clearTimeout(timer);
+				resolve();
+			}
+		}).finally(() => {
+			this.onAsked = null;
+		});
+	}
+
+	/** Sends what is stored to the connections that asked while the room loaded; waits until it is written. */
+	private async answerFromStorage(updates: Uint8Array[]): Promise<void> {
+		const peers = [...(this.answeredFromStorage ?? [])].filter((peer) => this.peers.has(peer));
+		if (peers.length === 0) return;
+		const message = encodeStoredSyncStep2(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+		this.deps.metrics.answersFromStorage.add(peers.length);
+		// The doc is built after the answers are written: building holds the event loop, which writes them.
+		await Promise.race([
+			Promise.all(peers.map((peer) => new Promise<void>((resolve) => peer.send(message, resolve)))),
+			new Promise((resolve) => setTimeout(resolve, Room.STORED_ANSWER_WAIT_MS).unref())
+		]);
 	}
 
 	join(peer: Peer): void {
@@ -509,7 +580,7 @@ export class Room {
 
 	private maybeCompact(): void {
 		const { config } = this.deps;
-		if (this.compactionQueued) return;
+		if (this.compactionQueued || this.compacting) return;
 		if (!needsCompaction(this.size, config)) return;
 		this.compactionQueued = true;
 		setImmediate(() => {
@@ -518,8 +589,18 @@ export class Room {
 		});
 	}
 
-	/** Folds the stored log into a snapshot; a failure keeps the log as it was. */
+	/** Folds the stored log into a snapshot (one at a time); a failure keeps the log as it was. */
 	async compact(): Promise<void> {
+		while (this.compacting) await this.compacting;
+		this.compacting = this.compactOnce();
+		try {
+			await this.compacting;
+		} finally {
+			this.compacting = null;
+		}
+	}
+
+	private async compactOnce(): Promise<void> {
 		const { store, metrics, log } = this.deps;
 		try {
 			const size = await store.compact(this.groupId);
@@ -546,6 +627,9 @@ export class Room {
 
 	/** Unloads an idle room, compacting what it logged first. */
 	async unload(): Promise<void> {
+		if (this.peers.size > 0 || this.closed) return;
+		// Updates still on their way to the disk are part of what is compacted.
+		await this.stored();
 		if (this.peers.size > 0 || this.closed) return;
 		if (this.loaded && this.size.logUpdates > 0) await this.compact();
 		if (this.peers.size > 0) return;
@@ -611,6 +695,8 @@ export class Rooms {
 				await room.ready;
 				// A doc being rebuilt may hold part of a change that was never stored.
 				if (room.rebuilding) await room.rebuilding;
+				// Feeds and exports show what is stored, not a change still on its way to the disk.
+				await room.stored();
 				if (room.isLoaded) return room.doc;
 			} catch {
 				// Fall through to storage.

@@ -14,6 +14,7 @@ import { pinned } from '../pinning';
 import { startCommonplace, startReference, type RunningServer } from '../servers';
 import { round } from '../stats';
 import { BIG_GROUP, buildBigGroup, type BigGroupSize } from './build';
+import { measureCompactionStall, type CompactionStall } from './compaction-stall';
 
 /**
  * Relay settings for the big-group figures on top of its defaults: none. (The relay takes a group's
@@ -35,6 +36,8 @@ export interface BigGroupFigures {
 	/** A new client's first sync while the group is already in the relay's memory. */
 	newClientMs: { commonplace: number; reference: number };
 	compaction: { edits: number; ms: number; snapshotBytes: number };
+	/** The relay compacting the big group while members write: its longest event-loop stall. */
+	compactionStall: CompactionStall;
 	clientItems: number;
 }
 
@@ -124,6 +127,9 @@ export async function measureBigGroup(group: PreparedBigGroup, log: (line: strin
 			throw new Error(`New clients received ${first.items} and ${second.items} of ${size.items} items.`);
 		}
 
+		log('  compaction under load: longest event-loop stall ...');
+		const compactionStall = await measureCompactionStall(dataDir, groupId, token, doc);
+
 		log('  the store alone: cold load and compaction ...');
 		const store = await runScript<{ loadMs: number; compactedUpdates: number; compactionMs: number; snapshotBytes: number }>('server', 'store-timings.ts', [dataDir, groupId, '1000']);
 
@@ -148,6 +154,7 @@ export async function measureBigGroup(group: PreparedBigGroup, log: (line: strin
 			firstClientColdMs: round(first.ms),
 			newClientMs: { commonplace: round(second.ms), reference: round(referenceClient.ms) },
 			compaction: { edits: store.compactedUpdates, ms: round(store.compactionMs), snapshotBytes: store.snapshotBytes },
+			compactionStall,
 			clientItems: second.items
 		};
 	} finally {

@@ -37,7 +37,7 @@ for (const update of logged) await store.append(groupId, update);
 start = performance.now();
 const after = await store.compact(groupId);
 const compactionMs = performance.now() - start;
-store.close();
+await store.close();
 db.close();
 
 console.log(

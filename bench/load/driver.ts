@@ -17,6 +17,8 @@ export interface Scenario {
 	clientsPerGroup: number;
 	/** Edits per second over all groups; 0 for idle clients. */
 	updatesPerSecond: number;
+	/** How many of the groups write (spread evenly among them); the others stay idle. Default: all. */
+	writingGroups?: number;
 	/** How long the writers write, or how long idle clients are held. */
 	durationMs: number;
 	workers: number;
@@ -97,14 +99,17 @@ function split<T>(items: T[], n: number): T[][] {
 }
 
 export async function runScenario(server: RunningServer, scenario: Scenario): Promise<ScenarioResult> {
+	const writing = scenario.writingGroups ?? scenario.groups;
 	const urls = server.providerUrls ?? [];
-	const plans: GroupPlan[] = Array.from({ length: scenario.groups }, (_, g) => {
+	const plans: GroupPlan[] = Array.from({ length: scenario.groups }, (_, i) => {
 		const token = randomBytes(24).toString('base64url');
-		const plan: GroupPlan = { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false) };
+		// Every (groups / writing)-th group writes, so the writers are spread over the load workers.
+		const writes = Math.floor((i * writing) / scenario.groups) !== Math.floor(((i + 1) * writing) / scenario.groups);
+		const plan: GroupPlan = { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false), writes };
 		// Spread over a cluster so that every delivery measured crosses from one process to another.
 		if (urls.length > 1) {
-			plan.writerUrl = urls[g % urls.length];
-			plan.readerUrls = urls.filter((_, i) => i !== g % urls.length);
+			plan.writerUrl = urls[i % urls.length];
+			plan.readerUrls = urls.filter((_, u) => u !== i % urls.length);
 		}
 		return plan;
 	});
@@ -135,7 +140,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario): Pr
 		let loadCpuPercent = 0;
 		const latencies: number[] = [];
 		if (scenario.updatesPerSecond > 0) {
-			const ratePerGroup = scenario.updatesPerSecond / scenario.groups;
+			const ratePerGroup = scenario.updatesPerSecond / writing;
 			const loaded = await Promise.all(workers.map((w) => w.ask({ type: 'load', ratePerGroup, durationMs: scenario.durationMs, drainMs: 5_000 }, 'loaded')));
 			for (const l of loaded) {
 				sent += l.sent;

@@ -5,6 +5,8 @@ export interface GroupPlan {
 	/** Query parameters of the group's first client (it creates the group) and of the others. */
 	firstParams: Record<string, string>;
 	otherParams: Record<string, string>;
+	/** Whether the group's writer edits under load (false: its clients stay idle throughout). */
+	writes: boolean;
 	/** Several relay processes (a cluster): the writer's, and each reader's in turn; else the one server's. */
 	writerUrl?: string;
 	readerUrls?: string[];

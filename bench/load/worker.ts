@@ -4,6 +4,8 @@ import { BenchGroup, clock, type BenchClient, type Recorder } from './group-clie
 import type { DriverMessage, GroupPlan, WorkerMessage } from './protocol';
 
 let groups: BenchGroup[] = [];
+/** The groups whose writers edit under load. */
+let writers: BenchGroup[] = [];
 
 function send(message: WorkerMessage): void {
 	process.send!(message);
@@ -31,6 +33,7 @@ async function pool(tasks: (() => Promise<void>)[], window: number): Promise<{ f
 
 async function connect(providerUrl: string, plans: GroupPlan[], clientsPerGroup: number, window: number, timeoutMs: number) {
 	groups = plans.map((plan) => new BenchGroup(providerUrl, plan, clientsPerGroup));
+	writers = groups.filter((_, i) => plans[i].writes);
 	const start = clock();
 	// The first client of each group registers it; the others join once it exists.
 	const first = await pool(groups.map((g) => () => g.writer.connect(timeoutMs)), window);
@@ -47,13 +50,13 @@ async function connect(providerUrl: string, plans: GroupPlan[], clientsPerGroup:
 
 async function load(ratePerGroup: number, durationMs: number, drainMs: number) {
 	const recorder: Recorder = { since: clock(), delivered: 0, latencies: [] };
-	for (const g of groups) for (const r of g.readers) r.listen(recorder);
+	for (const g of writers) for (const r of g.readers) r.listen(recorder);
 	const period = 1000 / ratePerGroup;
 	const start = clock();
 	const cpuStart = process.cpuUsage();
 	// Writers are spread evenly over one period so the server sees a steady stream, not bursts.
-	const due = groups.map((_, i) => start + (period * i) / groups.length);
-	const sentByGroup = groups.map((g) => g.sent);
+	const due = writers.map((_, i) => start + (period * i) / writers.length);
+	const sentByGroup = writers.map((g) => g.sent);
 	await new Promise<void>((resolve) => {
 		const tick = setInterval(() => {
 			const now = clock();
@@ -61,9 +64,9 @@ async function load(ratePerGroup: number, durationMs: number, drainMs: number) {
 				clearInterval(tick);
 				return resolve();
 			}
-			for (let i = 0; i < groups.length; i++) {
+			for (let i = 0; i < writers.length; i++) {
 				while (due[i] <= now) {
-					groups[i].edit();
+					writers[i].edit();
 					due[i] += period;
 				}
 			}
@@ -72,9 +75,9 @@ async function load(ratePerGroup: number, durationMs: number, drainMs: number) {
 	const sendMs = clock() - start;
 	const cpu = process.cpuUsage(cpuStart);
 	const workerCpuPercent = ((cpu.user + cpu.system) / 1000 / sendMs) * 100;
-	const sent = groups.reduce((n, g, i) => n + g.sent - sentByGroup[i], 0);
+	const sent = writers.reduce((n, g, i) => n + g.sent - sentByGroup[i], 0);
 	// Every reader of a group should see every edit of its writer.
-	const expected = groups.reduce((n, g, i) => n + (g.sent - sentByGroup[i]) * g.readers.length, 0);
+	const expected = writers.reduce((n, g, i) => n + (g.sent - sentByGroup[i]) * g.readers.length, 0);
 	const drainEnd = clock() + drainMs;
 	while (recorder.delivered < expected && clock() < drainEnd) await new Promise((r) => setTimeout(r, 20));
 	send({ type: 'loaded', sent, delivered: recorder.delivered, expected, sendMs, workerCpuPercent, latenciesMs: recorder.latencies });
@@ -89,6 +92,7 @@ process.on('message', (message: DriverMessage) => {
 		else if (message.type === 'close') {
 			for (const g of groups) g.destroy();
 			groups = [];
+			writers = [];
 			// Exit once the reply is out: nothing of this process is needed after it.
 			process.send!({ type: 'closed' } satisfies WorkerMessage, undefined, undefined, () => process.exit(0));
 		}

@@ -49,6 +49,7 @@ export function createGroupAuth(db: Database | TokenStoreApi, config: AuthConfig
 		handleApi,
 		close() {
 			clearInterval(poll);
+			access.store.flushSeen();
 			for (const off of unsubscribes.splice(0)) off();
 		}
 	};

@@ -155,11 +155,16 @@ const toToken = (row: TokenRow): TokenRecord => ({
 	lastSeenAt: row.last_seen_at
 });
 
+/** How long members' "last seen" times wait to be written together. */
+const SEEN_FLUSH_MS = 1_000;
+
 /** What access control needs of a token store: this SQLite one, or the cluster's PostgreSQL one. */
 export type TokenStoreApi = { [K in keyof TokenStore]: TokenStore[K] };
 
 export class TokenStore {
 	readonly #db: Database;
+	readonly #seen = new Map<string, number>();
+	#seenTimer: NodeJS.Timeout | null = null;
 	readonly #secret: Buffer;
 
 	constructor(db: Database) {
@@ -232,7 +237,24 @@ export class TokenStore {
 
 	/** Remembers that this token's holder was just here. */
 	touch(tokenId: string, now = Date.now()): void {
-		this.#db.prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, tokenId);
+		// Written a second later, many in one commit: a connection does not wait for a synced write of
+		// its "last seen" (a crash may lose that second of it, nothing else).
+		this.#seen.set(tokenId, now);
+		this.#seenTimer ??= setTimeout(() => this.flushSeen(), SEEN_FLUSH_MS);
+		this.#seenTimer.unref?.();
+	}
+
+	/** Writes the "last seen" times noted since the last flush. */
+	flushSeen(): void {
+		if (this.#seenTimer) clearTimeout(this.#seenTimer);
+		this.#seenTimer = null;
+		if (this.#seen.size === 0 || !this.#db.open) return;
+		const seen = [...this.#seen];
+		this.#seen.clear();
+		const update = this.#db.prepare('UPDATE auth_tokens SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+		this.#db.transaction(() => {
+			for (const [tokenId, at] of seen) update.run(at, tokenId);
+		})();
 	}
 
 	/** Changes an active member's role and logs the change; null when there is no such active member. */
@@ -248,6 +270,7 @@ export class TokenStore {
 
 	/** The group's active tokens of one kind, oldest first. */
 	activeOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
+		this.flushSeen();
 		const rows = this.#db
 			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
 			.all(groupId, kind) as TokenRow[];
@@ -256,6 +279,7 @@ export class TokenStore {
 
 	/** The group's tokens of one kind, revoked ones too, oldest first. */
 	allOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
+		this.flushSeen();
 		const rows = this.#db
 			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? ORDER BY created_at, rowid')
 			.all(groupId, kind) as TokenRow[];
@@ -277,6 +301,7 @@ export class TokenStore {
 	}
 
 	token(groupId: string, tokenId: string): TokenRecord | null {
+		this.flushSeen();
 		const row = this.#db
 			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND id = ?')
 			.get(groupId, tokenId) as TokenRow | undefined;
@@ -284,6 +309,7 @@ export class TokenStore {
 	}
 
 	activeTokens(groupId: string): TokenRecord[] {
+		this.flushSeen();
 		const rows = this.#db
 			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
 			.all(groupId) as TokenRow[];

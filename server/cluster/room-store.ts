@@ -263,8 +263,10 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			});
 			await redis.del(keys.updates(groupId), keys.presence(groupId));
 		},
-		close() {
+		async close() {
 			redis.off('ready', streamAgain);
+			// What was appended settles first (its batch commits, or fails and is sent again by its members).
+			while (writing || pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 		}
 	};
 }

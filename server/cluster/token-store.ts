@@ -109,8 +109,11 @@ export class PostgresTokenStore implements TokenStoreApi {
 	}
 
 	touch(tokenId: string, now = Date.now()): void {
-		this.#sql.query('UPDATE auth_tokens SET last_seen_at = $1 WHERE id = $2', [now, tokenId]);
+		this.#sql.query('UPDATE auth_tokens SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1) WHERE id = $2', [now, tokenId]);
 	}
+
+	/** "Last seen" is written at once here (one query on a connection of its own), so nothing waits. */
+	flushSeen(): void {}
 
 	setRole(groupId: string, tokenId: string, role: MemberRole): number | null {
 		return this.#sql.transaction(() => {

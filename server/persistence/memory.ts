@@ -47,7 +47,7 @@ export function createMemoryStore(): RoomStore {
 		async remove(groupId) {
 			groups.delete(groupId);
 		},
-		close() {
+		async close() {
 			groups.clear();
 		}
 	};

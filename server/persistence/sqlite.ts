@@ -1,11 +1,13 @@
 // The default RoomStore: one SQLite database (WAL) holding each group's snapshot and an append-only
-// log of the updates accepted since. Updates are written in the tick they arrive, those of one tick
-// in one transaction (group commit), and each promise resolves only once its row is committed.
+// log of the updates accepted since. Writes run on a worker thread with its own connection, so the
+// event loop never waits for the disk: the updates that arrive while one commit is syncing go in the
+// next, in one transaction (group commit), and each promise resolves only once its row is committed.
+// Compaction runs on a second thread, so folding a big group never stops the others.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import * as Y from 'yjs';
 import type { SqliteSynchronous } from '../config.ts';
+import { StoreThread, type StoreWorkerData } from './store-thread.ts';
 import type { RoomStore, StoredSize } from './types.ts';
 
 export const DATABASE_FILE = 'commonplace.sqlite';
@@ -24,7 +26,7 @@ export function openDatabase(dataDir: string, synchronous: SqliteSynchronous = '
 export interface SqliteStoreOptions {
 	/** Testing only: hold each compaction open inside its transaction, so a kill can land there. */
 	compactionPauseMs?: number;
-	/** Called inside the compaction transaction, before anything is written. */
+	/** Called when a compaction's transaction starts, before anything is written. */
 	onCompactionStart?: (groupId: string) => void;
 }
 
@@ -33,15 +35,6 @@ interface PendingAppend {
 	update: Uint8Array;
 	resolve(size: StoredSize): void;
 	reject(error: unknown): void;
-}
-
-interface LogRow {
-	seq: number;
-	body: Buffer;
-}
-
-function sleepSync(ms: number): void {
-	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 export function createSqliteStore(db: Database.Database, options: SqliteStoreOptions = {}): RoomStore {
@@ -61,21 +54,24 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 	`);
 	const selectSnapshot = db.prepare<[string], { body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = ?');
 	const selectSnapshotSize = db.prepare<[string], { bytes: number }>('SELECT length(body) AS bytes FROM group_snapshots WHERE group_id = ?');
-	const selectLog = db.prepare<[string], LogRow>('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq');
+	const selectLog = db.prepare<[string], { body: Buffer }>('SELECT body FROM group_updates WHERE group_id = ? ORDER BY seq');
 	const selectLogSize = db.prepare<[string], { updates: number; bytes: number | null }>(
 		'SELECT count(*) AS updates, sum(length(body)) AS bytes FROM group_updates WHERE group_id = ?'
 	);
-	const insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO group_updates (group_id, body) VALUES (?, ?)');
-	const upsertSnapshot = db.prepare<[string, Uint8Array, number, number]>(
-		`INSERT INTO group_snapshots (group_id, body, through_seq, updated_at) VALUES (?, ?, ?, ?)
-		 ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, through_seq = excluded.through_seq, updated_at = excluded.updated_at`
-	);
-	const deleteLogThrough = db.prepare<[string, number]>('DELETE FROM group_updates WHERE group_id = ? AND seq <= ?');
-	const deleteSnapshot = db.prepare<[string]>('DELETE FROM group_snapshots WHERE group_id = ?');
-	const deleteLog = db.prepare<[string]>('DELETE FROM group_updates WHERE group_id = ?');
 	const selectGroups = db.prepare<[], { group_id: string }>(
 		'SELECT group_id FROM group_snapshots UNION SELECT group_id FROM group_updates ORDER BY 1'
 	);
+	const readGroup = db.transaction((groupId: string) => ({ snapshot: selectSnapshot.get(groupId), rows: selectLog.all(groupId) }));
+
+	// The threads take this connection's settings (the operator's size limit is set after the schema).
+	const workerData = (): StoreWorkerData => ({
+		file: db.name,
+		synchronous: Number(db.pragma('synchronous', { simple: true })) >= 2 ? 'FULL' : 'NORMAL',
+		maxPageCount: Number(db.pragma('max_page_count', { simple: true })),
+		compactionPauseMs: options.compactionPauseMs ?? 0
+	});
+	const writer = new StoreThread(workerData);
+	const compactor = new StoreThread(workerData, options.onCompactionStart);
 
 	// Sizes are cached so an append costs one INSERT, not a count.
 	const sizes = new Map<string, StoredSize>();
@@ -90,53 +86,31 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		return size;
 	};
 
-	const insertBatch = db.transaction((batch: PendingAppend[]) => {
-		for (const item of batch) insertUpdate.run(item.groupId, item.update);
-	});
-	let pending: PendingAppend[] | null = null;
+	let waiting: PendingAppend[] | null = null;
 	// Runs as a microtask: after every message of the current network read was handled, same tick.
-	const flush = () => {
-		const batch = pending ?? [];
-		pending = null;
-		try {
-			insertBatch.immediate(batch);
-		} catch (error) {
-			for (const item of batch) item.reject(error);
-			return;
-		}
-		for (const item of batch) {
-			const size = sizeOf(item.groupId);
-			size.logUpdates += 1;
-			size.logBytes += item.update.length;
-			size.totalBytes += item.update.length;
-			item.resolve({ ...size });
-		}
+	// The thread puts every batch that arrived while it was syncing the disk into its next commit.
+	const flush = (): void => {
+		const batch = waiting ?? [];
+		waiting = null;
+		writer.call({ op: 'append', groupIds: batch.map((item) => item.groupId), updates: batch.map((item) => item.update) }).then(
+			() => {
+				for (const item of batch) {
+					const size = sizeOf(item.groupId);
+					size.logUpdates += 1;
+					size.logBytes += item.update.length;
+					size.totalBytes += item.update.length;
+					item.resolve({ ...size });
+				}
+			},
+			(error: unknown) => {
+				for (const item of batch) item.reject(error);
+			}
+		);
 	};
-
-	const compact = db.transaction((groupId: string): StoredSize => {
-		options.onCompactionStart?.(groupId);
-		if (options.compactionPauseMs) sleepSync(options.compactionPauseMs);
-		const rows = selectLog.all(groupId);
-		const snapshot = selectSnapshot.get(groupId);
-		if (rows.length === 0) return { logUpdates: 0, logBytes: 0, totalBytes: snapshot?.body.length ?? 0 };
-		const doc = new Y.Doc();
-		doc.transact(() => {
-			if (snapshot) Y.applyUpdate(doc, snapshot.body);
-			for (const row of rows) Y.applyUpdate(doc, row.body);
-		});
-		// encodeStateAsUpdate also carries pending structs, so nothing logged is left out.
-		const body = Y.encodeStateAsUpdate(doc);
-		doc.destroy();
-		const through = rows[rows.length - 1].seq;
-		upsertSnapshot.run(groupId, body, through, Date.now());
-		deleteLogThrough.run(groupId, through);
-		return { logUpdates: 0, logBytes: 0, totalBytes: body.length };
-	});
 
 	return {
 		async load(groupId) {
-			const snapshot = selectSnapshot.get(groupId);
-			const rows = selectLog.all(groupId);
+			const { snapshot, rows } = readGroup.deferred(groupId);
 			if (!snapshot && rows.length === 0) return null;
 			const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot.body)] : [];
 			let logBytes = 0;
@@ -152,16 +126,16 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			// Counted before the insert, so the cached size never includes a row twice.
 			sizeOf(groupId);
 			return new Promise<StoredSize>((resolve, reject) => {
-				if (!pending) {
-					pending = [];
+				if (!waiting) {
+					waiting = [];
 					queueMicrotask(flush);
 				}
-				pending.push({ groupId, update, resolve, reject });
+				waiting.push({ groupId, update, resolve, reject });
 			});
 		},
 		async compact(groupId) {
 			try {
-				const size = compact.immediate(groupId);
+				const size = await compactor.call<StoredSize>({ op: 'compact', groupId });
 				sizes.set(groupId, size);
 				return { ...size };
 			} catch (error) {
@@ -173,13 +147,13 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			return selectGroups.all().map((row) => row.group_id);
 		},
 		async remove(groupId) {
-			db.transaction(() => {
-				deleteLog.run(groupId);
-				deleteSnapshot.run(groupId);
-			}).immediate();
+			// Through the writer, after every update appended before (threads keep the order of
+			// messages): none of them can outlive the group.
+			await writer.call({ op: 'remove', groupId });
 			sizes.delete(groupId);
 		},
-		close() {
+		async close() {
+			await Promise.all([writer.close(), compactor.close()]);
 			sizes.clear();
 		}
 	};

@@ -84,6 +84,22 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 			}
 		});
 
+		it('keeps every update appended while a compaction runs', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(40);
+				for (const update of updates.slice(0, 20)) await harness.store.append('g', update);
+				// Not awaited in turn: the compaction and the later appends are in flight together.
+				await Promise.all([harness.store.compact('g'), ...updates.slice(20).map((update) => harness.store.append('g', update))]);
+				await harness.store.compact('g');
+				const stored = await harness.reopen().load('g');
+				expect(docFrom(stored!.updates).getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				expect(docFrom(stored!.updates).getText('note').toString()).toBe(doc.getText('note').toString());
+			} finally {
+				await harness.dispose();
+			}
+		});
+
 		it('keeps an update whose dependencies are missing through compaction', async () => {
 			const harness = open();
 			try {

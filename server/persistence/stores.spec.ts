@@ -16,14 +16,17 @@ import type { RoomStore } from './types.ts';
 runRoomStoreContract('sqlite', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'commonplace-store-'));
 	const opened: Database.Database[] = [openDatabase(dir)];
+	const stores = [createSqliteStore(opened[0])];
 	return {
-		store: createSqliteStore(opened[0]),
+		store: stores[0],
 		reopen() {
 			const db = openDatabase(dir);
 			opened.push(db);
-			return createSqliteStore(db);
+			stores.push(createSqliteStore(db));
+			return stores[stores.length - 1];
 		},
-		dispose() {
+		async dispose() {
+			await Promise.all(stores.map((store) => store.close()));
 			for (const db of opened) db.close();
 			rmSync(dir, { recursive: true, force: true });
 		}
@@ -44,7 +47,7 @@ function whenOpen(opening: Promise<{ store: RoomStore }>): RoomStore {
 		compact: async (groupId) => (await store()).compact(groupId),
 		listGroups: async () => (await store()).listGroups(),
 		remove: async (groupId) => (await store()).remove(groupId),
-		close() {}
+		async close() {}
 	};
 }
 

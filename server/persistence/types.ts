@@ -34,5 +34,6 @@ export interface RoomStore {
 	listGroups(): Promise<string[]>;
 	/** Removes everything stored of a group (its snapshot and log), as when its owner deletes it. */
 	remove(groupId: string): Promise<void>;
-	close(): void;
+	/** Finishes what was appended (its promises settle) and releases the storage. */
+	close(): Promise<void>;
 }

@@ -107,15 +107,15 @@ export interface SpawnedRelay {
 }
 
 /**
- * Runs `server/main.ts` as a child process (`node --import tsx`, so a signal reaches the relay
- * itself). Pass `dataDir` to restart on the same data; `port` to keep the address across restarts.
+ * Runs the relay as `npm start` does (`node scripts/start.mjs`: the compiled bundle, built first when
+ * stale), as a child process whose signals reach the relay itself. Pass `dataDir` to restart on the same data; `port` to keep the address across restarts.
  */
 export async function spawnRelay(overrides: Partial<RelayConfig> = {}, extraEnv: Record<string, string> = {}): Promise<SpawnedRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? tempDataDir();
 	const settings = { ...modeSettings(dataDir, overrides), ...overrides };
 	const argv = commandLineFor({ host: '127.0.0.1', port: 0, logLevel: 'info', build: false, ...settings, dataDir });
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...argv], {
+	const child = spawn(process.execPath, ['scripts/start.mjs', ...argv], {
 		cwd: projectRoot,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: { ...process.env, NODE_ENV: 'test', ...environmentFor(settings), ...extraEnv }

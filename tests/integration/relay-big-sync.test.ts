@@ -1,6 +1,7 @@
 // A member's offline work can be far larger than one ordinary message: a group built or imported
 // offline arrives as one sync message, and a new member receives the whole group as one. Both must
 // get through, and neither makes the relay take the member for a slow reader.
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -111,5 +112,45 @@ describe('a group larger than one message', () => {
 		}, 20_000);
 		expect(reader.readyState).toBe(WebSocket.OPEN);
 		reader.close();
+	});
+
+	it('reaches the first member on a just-started relay from storage, before the relay has built its doc', async () => {
+		relay = await startTestRelay({ maxUpdateBytes: 64 * 1024 * 1024 });
+		const dataDir = relay.dataDir;
+		const groupId = randomId();
+		const token = newToken();
+		const builder = connectMember(relay.wsUrl, groupId, { token, create: true, connect: false });
+		members.push(builder);
+		const actor = { memberId: 'ana' };
+		createGroup(builder.doc, actor, { name: 'Big on restart' });
+		builder.doc.transact(() => {
+			for (let i = 0; i < 3_000; i++) {
+				const { itemId } = addItem(builder.doc, actor, { url: `https://example.org/${i}`, title: `Page ${i} `.repeat(8) });
+				addNote(builder.doc, actor, itemId, { text: `A note long enough to matter, number ${i}. `.repeat(3) });
+			}
+		}, actor);
+		expect(Y.encodeStateAsUpdate(builder.doc).length).toBeGreaterThan(1 << 20);
+		builder.provider.connect();
+		await eventually(async () => readAllItems((await relay!.relay.loadGroupDoc(groupId))!).length === 3_000, 20_000);
+		builder.destroy();
+		members.splice(0);
+		// The same data, a new relay: its first member's ask is answered from the stored group.
+		const first = relay;
+		relay = null;
+		await first.relay.close();
+		relay = await startTestRelay({ dataDir, maxUpdateBytes: 64 * 1024 * 1024 });
+		const reader = connectMember(relay.wsUrl, groupId, { token });
+		members.push(reader);
+		await eventually(() => readAllItems(reader.doc).length === 3_000, 20_000);
+		expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/relay_sync_answers_from_storage_total 1/);
+		// Then it syncs as usual: its own changes reach the relay and another member.
+		addItem(reader.doc, actor, { url: 'https://example.org/after-restart', title: 'After the restart' });
+		const other = connectMember(relay.wsUrl, groupId, { token });
+		members.push(other);
+		await eventually(() => readAllItems(other.doc).some((item) => item.title === 'After the restart'), 10_000);
+		for (const member of members.splice(0)) member.destroy();
+		await relay.stop();
+		relay = null;
+		rmSync(dataDir, { recursive: true, force: true });
 	});
 });

@@ -1,0 +1,98 @@
+// Starts the SQLite store's worker thread (store-worker.ts) on demand and calls it: each request
+// resolves with the worker's answer, in order. The thread keeps the process alive only while a
+// request is outstanding, so a short-lived command that opens the store still exits by itself.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface StoreWorkerData {
+	file: string;
+	synchronous: 'FULL' | 'NORMAL';
+	maxPageCount: number;
+	compactionPauseMs: number;
+}
+
+export type StoreRequest =
+	| { op: 'append'; id: number; groupIds: string[]; updates: Uint8Array[] }
+	| { op: 'compact'; id: number; groupId: string }
+	| { op: 'remove'; id: number; groupId: string };
+
+export type StoreReply =
+	| { id: number; ok: true; value: unknown }
+	| { id: number; ok: false; error: { message: string; code?: string } }
+	| { event: 'compaction-started'; groupId: string };
+
+type Request = StoreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** The worker's file: beside this module in the sources (run through tsx), or in the bundle. */
+function startWorker(data: StoreWorkerData): Worker {
+	const here = import.meta.url;
+	if (!here.endsWith('.ts')) return new Worker(new URL('./store-worker.mjs', here), { workerData: data });
+	// From the TypeScript sources (tests, scripts run with tsx): the worker registers tsx first.
+	const tsxRoot = dirname(createRequire(fileURLToPath(here)).resolve('tsx/package.json'));
+	const tsx = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+	const worker = new URL('./store-worker.ts', here).href;
+	const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); })`;
+	return new Worker(boot, { eval: true, workerData: data });
+}
+
+export class StoreThread {
+	#worker: Worker | null = null;
+	#nextId = 1;
+	readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+
+	constructor(
+		private readonly data: () => StoreWorkerData,
+		private readonly onCompactionStart?: (groupId: string) => void
+	) {}
+
+	call<T>(request: Request): Promise<T> {
+		const worker = this.#start();
+		const id = this.#nextId++;
+		if (this.#pending.size === 0) worker.ref();
+		return new Promise<T>((resolve, reject) => {
+			this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+			worker.postMessage({ ...request, id });
+		});
+	}
+
+	get busy(): boolean {
+		return this.#pending.size > 0;
+	}
+
+	/** Lets the worker finish what it was sent, then stops it. */
+	async close(): Promise<void> {
+		const worker = this.#worker;
+		if (!worker) return;
+		this.#worker = null;
+		const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+		worker.ref();
+		worker.postMessage({ op: 'close' });
+		await exited;
+	}
+
+	#start(): Worker {
+		if (this.#worker) return this.#worker;
+		const worker = startWorker(this.data());
+		worker.unref();
+		worker.on('message', (reply: StoreReply) => {
+			if ('event' in reply) return this.onCompactionStart?.(reply.groupId);
+			const pending = this.#pending.get(reply.id);
+			if (!pending) return;
+			this.#pending.delete(reply.id);
+			if (this.#pending.size === 0) worker.unref();
+			if (reply.ok) pending.resolve(reply.value);
+			else pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+		});
+		const fail = (error: unknown) => {
+			if (this.#worker === worker) this.#worker = null;
+			for (const pending of this.#pending.values()) pending.reject(error);
+			this.#pending.clear();
+		};
+		worker.on('error', fail);
+		worker.on('exit', (code) => fail(new Error(`The storage thread stopped (exit code ${code}).`)));
+		this.#worker = worker;
+		return worker;
+	}
+}
