@@ -25,6 +25,37 @@ export default defineConfig({
 				}
 			},
 			{
+				// The same relay tests against a cluster member (PostgreSQL and Redis) instead of SQLite.
+				extends: true,
+				test: {
+					name: 'integration-cluster',
+					include: [
+						'tests/integration/relay-sync.test.ts',
+						'tests/integration/members.test.ts',
+						'tests/integration/feeds.test.ts',
+						'tests/integration/auth-relay.test.ts',
+						'tests/integration/relay-hostile.test.ts'
+					],
+					environment: 'node',
+					env: { RELAY_MODE: 'cluster' },
+					testTimeout: 60_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				// Several relay processes sharing groups through the real PostgreSQL and Redis.
+				extends: true,
+				test: {
+					name: 'cluster',
+					include: ['tests/cluster/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 60_000,
+					// One file at a time: a test stops and starts the machine's Redis.
+					fileParallelism: false
+				}
+			},
+			{
 				extends: true,
 				test: {
 					name: 'e2e',

@@ -1,7 +1,7 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,d,big,browser,anchoring (run some parts only), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFig
 import { BIG_GROUP } from './big-group/build';
 import { measureBrowser, type BrowserFigures } from './browser/figures';
 import { measureAnchoring, type AnchoringFigures } from './anchoring/figures';
+import { clusterRows, measureCluster, type ClusterFigures } from './cluster';
 import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
 import { PINNING } from './pinning';
 import { ensureReference } from './reference';
@@ -232,6 +233,13 @@ async function main() {
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));
 
+	let cluster: ClusterFigures[] | null = null;
+	if (wanted('cluster')) {
+		// Loads (a) and (b) against one cluster process, then three.
+		cluster = await measureCluster(SCENARIOS.filter((s) => s.id === 'a' || s.id === 'b'), LOAD_RELAY_ENV);
+		rows.push(...clusterRows(cluster));
+	}
+
 	let anchoring: AnchoringFigures | null = null;
 	if (wanted('anchoring')) {
 		console.log('Anchoring highlights in the browser extension ...');
@@ -251,6 +259,7 @@ async function main() {
 		bigGroup: big,
 		browser,
 		anchoring,
+		cluster,
 		repeat,
 		table: markdownTable(rows),
 		durationSeconds: Math.round((performance.now() - began) / 1000)

@@ -21,6 +21,8 @@ export interface RunningServer {
 	providerUrl: string;
 	/** Query parameters for a client: the first client of a group creates it on the relay. */
 	params(token: string, first: boolean): Record<string, string>;
+	/** A cluster's relay processes: each group's writer on one, its readers on the others. */
+	providerUrls?: string[];
 	/** Where the relay keeps its database (Commonplace only). */
 	dataDir?: string;
 	stop(): Promise<void>;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, commandLineFor, configFromCommandLine, defaultConfig, describeSettings, environmentFor } from './config.ts';
+import { ConfigError, commandLineFor, configFromCommandLine, defaultConfig, describeSettings, environmentFor, isClusterMember } from './config.ts';
 
 describe('relay configuration', () => {
 	it('has sane defaults: loopback, 8080, ./data and a 1 MiB message limit', () => {
@@ -60,5 +60,22 @@ describe('relay configuration', () => {
 		}
 		expect(commandLineFor({ createToken: 'secret' })).toEqual([]);
 		expect(environmentFor({ createToken: 'secret' })).toEqual({ CREATE_TOKEN: 'secret' });
+	});
+
+	it('makes a cluster member only with both REDIS_URL and DATABASE_URL, and says which one is missing', () => {
+		const both = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1/test' };
+		const config = configFromCommandLine([], both).config;
+		expect(isClusterMember(config)).toBe(true);
+		expect(config.clusterName).toBe('commonplace');
+		expect(isClusterMember(configFromCommandLine([], {}).config)).toBe(false);
+		expect(() => configFromCommandLine([], { REDIS_URL: both.REDIS_URL })).toThrow(/only REDIS_URL is set/);
+		expect(() => configFromCommandLine([], { DATABASE_URL: both.DATABASE_URL })).toThrow(/only DATABASE_URL is set/);
+		// URLs may carry passwords: the environment (or a file) only, like the creation token.
+		expect(() => configFromCommandLine(['--redis-url=redis://x'], {})).toThrow(/REDIS_URL_FILE/);
+		expect(() => configFromCommandLine(['--cluster-name=Bad-Name'], both)).toThrow(/CLUSTER_NAME/);
+		expect(() => configFromCommandLine(['--demo'], both)).toThrow(/single relay/);
+		const help = describeSettings();
+		expect(help).toContain('REDIS_URL=<value> or REDIS_URL_FILE=<file>');
+		expect(help).toContain('DATABASE_URL=<value> or DATABASE_URL_FILE=<file>');
 	});
 });

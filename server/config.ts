@@ -53,6 +53,16 @@ export interface RelayConfig {
 	pageInfoMaxBytes: number;
 	/** Pages whose details are kept in memory (for six hours each). */
 	pageInfoCacheEntries: number;
+	/** With `databaseUrl`: this relay is one member of a cluster, its groups shared through Redis Streams. */
+	redisUrl: string | null;
+	/** With `redisUrl`: where the cluster keeps snapshots, updates, tokens and deleted groups. */
+	databaseUrl: string | null;
+	/** Names the cluster's PostgreSQL schema and prefixes its Redis keys, so clusters can share the services. */
+	clusterName: string;
+	/** How long the cluster's streams keep updates already in PostgreSQL, for relay processes that read late. */
+	streamRetainMs: number;
+	/** How often a cluster member looks for groups whose log should be folded into their snapshot. */
+	compactionIntervalMs: number;
 }
 
 type Kind = 'string' | 'nullable-string' | 'number' | 'boolean' | readonly string[];
@@ -104,7 +114,12 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	pageInfoAllowPrivate: false,
 	pageInfoTimeoutMs: 8_000,
 	pageInfoMaxBytes: 1_048_576,
-	pageInfoCacheEntries: 1_000
+	pageInfoCacheEntries: 1_000,
+	redisUrl: null,
+	databaseUrl: null,
+	clusterName: 'commonplace',
+	streamRetainMs: 60_000,
+	compactionIntervalMs: 5_000
 });
 
 const settings: readonly Setting[] = [
@@ -141,8 +156,20 @@ const settings: readonly Setting[] = [
 	{ key: 'pageInfoAllowPrivate', env: 'PAGE_INFO_ALLOW_PRIVATE', flag: '--page-info-allow-private', kind: 'boolean', help: 'let the relay read pages on private, loopback and link-local addresses when it fills in an added page\'s details (an intranet); off, only public addresses are read' },
 	{ key: 'pageInfoTimeoutMs', env: 'PAGE_INFO_TIMEOUT_MS', flag: '--page-info-timeout-ms', kind: 'number', help: 'longest time reading one page for its details may take, redirects included' },
 	{ key: 'pageInfoMaxBytes', env: 'PAGE_INFO_MAX_BYTES', flag: '--page-info-max-bytes', kind: 'number', help: 'most of a page read for its details; the rest is not downloaded' },
-	{ key: 'pageInfoCacheEntries', env: 'PAGE_INFO_CACHE_ENTRIES', flag: '--page-info-cache-entries', kind: 'number', help: 'pages whose details the relay remembers (six hours each)' }
+	{ key: 'pageInfoCacheEntries', env: 'PAGE_INFO_CACHE_ENTRIES', flag: '--page-info-cache-entries', kind: 'number', help: 'pages whose details the relay remembers (six hours each)' },
+	{ key: 'redisUrl', env: 'REDIS_URL', flag: '--redis-url', kind: 'nullable-string', help: 'with DATABASE_URL: run as one process of a cluster; updates travel between processes through Redis Streams (redis://host:6379)', secret: true },
+	{ key: 'databaseUrl', env: 'DATABASE_URL', flag: '--database-url', kind: 'nullable-string', help: 'with REDIS_URL: keep groups, tokens and deleted groups in PostgreSQL instead of SQLite (postgres://user@host:5432/db)', secret: true },
+	{ key: 'clusterName', env: 'CLUSTER_NAME', flag: '--cluster-name', kind: 'string', help: 'cluster only: the PostgreSQL schema and Redis key prefix of this cluster (letters, digits, _)' },
+	{ key: 'streamRetainMs', env: 'STREAM_RETAIN_MS', flag: '--stream-retain-ms', kind: 'number', help: 'cluster only: keep updates in the Redis streams this long after they are in PostgreSQL' },
+	{ key: 'compactionIntervalMs', env: 'COMPACTION_INTERVAL_MS', flag: '--compaction-interval-ms', kind: 'number', help: 'cluster only: how often a process looks for groups to compact (one process at a time per group)' }
 ];
+
+const CLUSTER_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** True when the settings make this relay a member of a cluster (Redis and PostgreSQL). */
+export function isClusterMember(config: RelayConfig): boolean {
+	return Boolean(config.redisUrl && config.databaseUrl);
+}
 
 export class ConfigError extends Error {
 	override name = 'ConfigError';
@@ -179,6 +206,15 @@ export function resolveConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
 		if (value !== undefined) assign(config, key as keyof RelayConfig, value);
 	}
 	if (config.port > 65_535 || !Number.isInteger(config.port)) throw new ConfigError(`The port must be a whole number up to 65535, not ${config.port}.`);
+	if (Boolean(config.redisUrl) !== Boolean(config.databaseUrl)) {
+		throw new ConfigError(
+			`A cluster needs both REDIS_URL and DATABASE_URL; only ${config.redisUrl ? 'REDIS_URL' : 'DATABASE_URL'} is set. Set both, or neither for a single relay on SQLite.`
+		);
+	}
+	if (!CLUSTER_NAME.test(config.clusterName)) {
+		throw new ConfigError(`CLUSTER_NAME must be lower-case letters, digits and _ (starting with a letter, at most 40), not "${config.clusterName}".`);
+	}
+	if (isClusterMember(config) && config.demo) throw new ConfigError('--demo works with the single relay on SQLite only; leave REDIS_URL and DATABASE_URL unset to try it.');
 	return config;
 }
 

@@ -1,11 +1,23 @@
-// The seam where updates travel between relay processes that serve the same group. One process
-// (the default) has no one to tell; a scale-out deployment puts a Redis Streams log here (SPEC §7).
+// The seam where updates and presence travel between relay processes that serve the same group.
+// One process (the default) has no one to tell; a cluster reads Redis Streams here (cluster/fanout.ts).
+
+export interface FanoutListener {
+	/** An update another process accepted and stored for the group. */
+	onUpdate(update: Uint8Array): void;
+	/** A presence (awareness) update of members connected to another process. */
+	onAwareness(update: Uint8Array): void;
+}
 
 export interface RoomFanout {
-	/** Passes on an update this process accepted and stored, to the other processes serving the group. */
+	/**
+	 * Passes on an update this process accepted and stored, to the other processes serving the group.
+	 * (The cluster's store adds it to the group's stream as part of storing it; see cluster/room-store.ts.)
+	 */
 	publish(groupId: string, update: Uint8Array): void;
-	/** Delivers updates that other processes accepted for the group; returns the unsubscribe function. */
-	subscribe(groupId: string, onUpdate: (update: Uint8Array) => void): () => void;
+	/** Passes on presence changes of this process's members. */
+	publishAwareness(groupId: string, update: Uint8Array): void;
+	/** Delivers what other processes accepted for the group; returns the unsubscribe function. */
+	subscribe(groupId: string, listener: FanoutListener): () => void;
 	close(): void;
 }
 
@@ -13,6 +25,7 @@ export interface RoomFanout {
 export function createLocalFanout(): RoomFanout {
 	return {
 		publish() {},
+		publishAwareness() {},
 		subscribe() {
 			return () => {};
 		},

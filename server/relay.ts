@@ -8,7 +8,8 @@ import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import { createGroupAuth } from './auth/index.ts';
 import type { GroupAuth } from './auth/types.ts';
-import { resolveConfig, type RelayConfig } from './config.ts';
+import { openClusterMember } from './cluster/index.ts';
+import { isClusterMember, resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
 import { handleFeedRequest } from './feeds.ts';
@@ -51,16 +52,20 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const config = resolveConfig(overrides);
 	const log = createLogger(config.logLevel);
 	const metrics = createMetrics();
-	const db = openDatabase(config.dataDir, config.sqliteSynchronous);
-	const store = createSqliteStore(db, {
-		compactionPauseMs: config.compactionPauseMs,
-		onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
-	});
-	const fanout = createLocalFanout();
+	// A cluster member keeps everything in PostgreSQL and Redis; a single relay in one SQLite file.
+	const cluster = isClusterMember(config) ? await openClusterMember(config, log, metrics) : null;
+	const db = cluster ? null : openDatabase(config.dataDir, config.sqliteSynchronous);
+	const store =
+		cluster?.store ??
+		createSqliteStore(db!, {
+			compactionPauseMs: config.compactionPauseMs,
+			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
+		});
+	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
-	const auth: GroupAuth = createGroupAuth(db, config);
+	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config);
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
-	if (config.maxDatabaseBytes > 0) {
+	if (db && config.maxDatabaseBytes > 0) {
 		const pageSize = Number(db.pragma('page_size', { simple: true }));
 		db.pragma(`max_page_count = ${Math.max(1, Math.ceil(config.maxDatabaseBytes / pageSize))}`);
 	}
@@ -280,9 +285,13 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	heartbeat.unref();
 
 	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
+		const onError = (error: Error) => {
+			void cluster?.close();
+			reject(error);
+		};
+		server.once('error', onError);
 		server.listen(config.port, config.host, () => {
-			server.off('error', reject);
+			server.off('error', onError);
 			resolve();
 		});
 	});
@@ -308,7 +317,8 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			auth.close();
 			fanout.close();
 			await store.close();
-			db.close();
+			db?.close();
+			await cluster?.close();
 			log.info('stopped', { port });
 		})();
 		return closed;

@@ -97,6 +97,8 @@ export class Room {
 	private readonly awarenessBudgets = new Map<Peer, AwarenessBudget>();
 	/** Client ids whose presence changed since the last batch went out. */
 	private readonly awarenessChanged = new Set<number>();
+	/** Of those, the ones whose change came from this process's members (other processes hear of them). */
+	private readonly awarenessChangedHere = new Set<number>();
 	private awarenessTimer: NodeJS.Timeout | null = null;
 	/** Answers to sync step 1 waiting for the stores in flight, per connection, in order. */
 	private readonly waitingAnswers = new Map<Peer, { stateVector: Uint8Array | null; count: number }[]>();
@@ -166,7 +168,12 @@ export class Room {
 				this.applying = null;
 				this.size = stored.size;
 			}
-			this.unsubscribeFanout = fanout.subscribe(this.groupId, (update) => Y.applyUpdate(this.doc, update, FANOUT));
+			this.unsubscribeFanout = fanout.subscribe(this.groupId, {
+				onUpdate: (update) => {
+					if (!this.closed) Y.applyUpdate(this.doc, update, FANOUT);
+				},
+				onAwareness: (update) => this.applyRemoteAwareness(update)
+			});
 			this.loaded = true;
 			metrics.roomLoads.add();
 			log.debug('room loaded', { groupId: this.groupId, bytes: this.size.totalBytes });
@@ -528,9 +535,31 @@ export class Room {
 		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), peer);
 	}
 
+	/**
+	 * Presence from members connected to another relay process: applied as it came (that process
+	 * bound each entry to its connection), except entries for ids a connection here speaks for.
+	 */
+	private applyRemoteAwareness(update: Uint8Array): void {
+		if (this.closed) return;
+		let entries: AwarenessEntry[];
+		try {
+			entries = decodeAwarenessEntries(update);
+		} catch {
+			return;
+		}
+		const theirs = entries.filter((entry) => !this.awarenessOwners.has(entry.clientId));
+		if (theirs.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(theirs), FANOUT);
+	}
+
 	/** Presence changes go out in batches, one message per member per batch, however many arrived. */
-	private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
-		for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
+	private readonly onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	): void => {
+		for (const id of [...added, ...updated, ...removed]) {
+			this.awarenessChanged.add(id);
+			if (origin !== FANOUT) this.awarenessChangedHere.add(id);
+		}
 		if (this.awarenessTimer || this.awarenessChanged.size === 0) return;
 		this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_FLUSH_MS);
 	};
@@ -538,8 +567,12 @@ export class Room {
 	private flushAwareness(): void {
 		this.awarenessTimer = null;
 		const changed = [...this.awarenessChanged];
+		const here = [...this.awarenessChangedHere];
 		this.awarenessChanged.clear();
-		if (this.closed || changed.length === 0 || this.peers.size === 0) return;
+		this.awarenessChangedHere.clear();
+		if (this.closed || changed.length === 0) return;
+		if (here.length > 0) this.deps.fanout.publishAwareness(this.groupId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, here));
+		if (this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
 		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 		for (const peer of this.peers) peer.send(message);

@@ -100,11 +100,18 @@ function split<T>(items: T[], n: number): T[][] {
 
 export async function runScenario(server: RunningServer, scenario: Scenario): Promise<ScenarioResult> {
 	const writing = scenario.writingGroups ?? scenario.groups;
+	const urls = server.providerUrls ?? [];
 	const plans: GroupPlan[] = Array.from({ length: scenario.groups }, (_, i) => {
 		const token = randomBytes(24).toString('base64url');
 		// Every (groups / writing)-th group writes, so the writers are spread over the load workers.
 		const writes = Math.floor((i * writing) / scenario.groups) !== Math.floor(((i + 1) * writing) / scenario.groups);
-		return { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false), writes };
+		const plan: GroupPlan = { groupId: randomId(), firstParams: server.params(token, true), otherParams: server.params(token, false), writes };
+		// Spread over a cluster so that every delivery measured crosses from one process to another.
+		if (urls.length > 1) {
+			plan.writerUrl = urls[i % urls.length];
+			plan.readerUrls = urls.filter((_, u) => u !== i % urls.length);
+		}
+		return plan;
 	});
 	const rssStartMiB = rssMiB(server.pid);
 	const workerCount = Math.min(scenario.workers, scenario.groups);

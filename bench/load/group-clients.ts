@@ -103,8 +103,11 @@ export class BenchGroup {
 	private seq = 0;
 
 	constructor(providerUrl: string, plan: GroupPlan, clients: number) {
-		this.writer = new BenchClient(providerUrl, plan.groupId, plan.firstParams);
-		for (let i = 1; i < clients; i++) this.readers.push(new BenchClient(providerUrl, plan.groupId, plan.otherParams));
+		this.writer = new BenchClient(plan.writerUrl ?? providerUrl, plan.groupId, plan.firstParams);
+		for (let i = 1; i < clients; i++) {
+			const readerUrl = plan.readerUrls ? plan.readerUrls[(i - 1) % plan.readerUrls.length] : providerUrl;
+			this.readers.push(new BenchClient(readerUrl, plan.groupId, plan.otherParams));
+		}
 		this.actor = { memberId: `writer-${plan.groupId.slice(0, 8)}` };
 		createGroup(this.writer.doc, this.actor, { name: `Bench group ${plan.groupId.slice(0, 8)}`, member: { name: 'Writer', color: '#336699' } });
 		this.itemId = addItem(this.writer.doc, this.actor, {

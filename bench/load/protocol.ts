@@ -7,6 +7,9 @@ export interface GroupPlan {
 	otherParams: Record<string, string>;
 	/** Whether the group's writer edits under load (false: its clients stay idle throughout). */
 	writes: boolean;
+	/** Several relay processes (a cluster): the writer's, and each reader's in turn; else the one server's. */
+	writerUrl?: string;
+	readerUrls?: string[];
 }
 
 export type DriverMessage =

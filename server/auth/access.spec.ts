@@ -1,224 +1,213 @@
-// Access decisions against a real SQLite file: creation, roles, revocation, feed tokens, limits.
-import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// Access decisions against a real SQLite file and a real PostgreSQL schema: creation, roles,
+// revocation, feed tokens, limits.
+import { describe, expect, it } from 'vitest';
+import { tokenBackendNames, useTokenBackend } from '../../tests/helpers/token-backends.ts';
 import { GroupAccess } from './access';
 import type { AuthConfig } from './config';
 import { newToken } from './tokens';
 import type { SyncRequest } from './types';
 
-let dir: string;
-let db: Database.Database;
+describe.each(tokenBackendNames)('on %s', (backendName) => {
+	const backend = useTokenBackend(backendName);
 
-beforeEach(() => {
-	dir = mkdtempSync(join(tmpdir(), 'commonplace-auth-'));
-	db = new Database(join(dir, 'relay.sqlite'));
-});
-afterEach(() => {
-	db.close();
-	rmSync(dir, { recursive: true, force: true });
-});
+	function sync(access: GroupAccess, patch: Partial<SyncRequest> & { token: string | null }) {
+		return access.authorizeSync({ groupId: 'g1', create: false, createToken: null, remoteAddress: '10.0.0.1', ...patch });
+	}
 
-function sync(access: GroupAccess, patch: Partial<SyncRequest> & { token: string | null }) {
-	return access.authorizeSync({ groupId: 'g1', create: false, createToken: null, remoteAddress: '10.0.0.1', ...patch });
-}
+	function makeAccess(config: AuthConfig = { host: '127.0.0.1' }) {
+		return new GroupAccess(backend.source(), config);
+	}
 
-function makeAccess(config: AuthConfig = { host: '127.0.0.1' }) {
-	return new GroupAccess(db, config);
-}
+	describe('creating a group', () => {
+		it('registers the first connection with create as the owner, and accepts it again afterwards', () => {
+			const access = makeAccess();
+			const owner = newToken();
+			const first = sync(access, { token: owner, create: true });
+			expect(first).toMatchObject({ ok: true, role: 'owner', created: true });
+			expect(sync(access, { token: owner, create: true })).toMatchObject({ ok: true, role: 'owner', created: false });
+			expect(sync(access, { token: owner })).toMatchObject({ ok: true, role: 'owner', created: false });
+		});
 
-describe('creating a group', () => {
-	it('registers the first connection with create as the owner, and accepts it again afterwards', () => {
-		const access = makeAccess();
-		const owner = newToken();
-		const first = sync(access, { token: owner, create: true });
-		expect(first).toMatchObject({ ok: true, role: 'owner', created: true });
-		expect(sync(access, { token: owner, create: true })).toMatchObject({ ok: true, role: 'owner', created: false });
-		expect(sync(access, { token: owner })).toMatchObject({ ok: true, role: 'owner', created: false });
-	});
+		it('refuses a second creation with another token and changes nothing', () => {
+			const access = makeAccess();
+			const owner = newToken();
+			sync(access, { token: owner, create: true });
+			const before = access.listInvites('g1');
+			const intruder = newToken();
+			expect(sync(access, { token: intruder, create: true })).toMatchObject({ ok: false, status: 403, closeCode: 4403 });
+			expect(access.listInvites('g1')).toEqual(before);
+			expect(sync(access, { token: intruder })).toMatchObject({ ok: false, closeCode: 4401 });
+		});
 
-	it('refuses a second creation with another token and changes nothing', () => {
-		const access = makeAccess();
-		const owner = newToken();
-		sync(access, { token: owner, create: true });
-		const before = access.listInvites('g1');
-		const intruder = newToken();
-		expect(sync(access, { token: intruder, create: true })).toMatchObject({ ok: false, status: 403, closeCode: 4403 });
-		expect(access.listInvites('g1')).toEqual(before);
-		expect(sync(access, { token: intruder })).toMatchObject({ ok: false, closeCode: 4401 });
-	});
+		it('refuses to create with a weak token', () => {
+			const access = makeAccess();
+			expect(sync(access, { token: 'short', create: true })).toMatchObject({ ok: false, closeCode: 4400 });
+			expect(access.store.group('g1')).toBeNull();
+		});
 
-	it('refuses to create with a weak token', () => {
-		const access = makeAccess();
-		expect(sync(access, { token: 'short', create: true })).toMatchObject({ ok: false, closeCode: 4400 });
-		expect(access.store.group('g1')).toBeNull();
-	});
+		it('follows the relay’s creation rule when it is public', () => {
+			const access = makeAccess({ host: '127.0.0.2', publicBind: true, createToken: 'the-relays-creation-token' });
+			expect(sync(access, { token: newToken(), create: true })).toMatchObject({ ok: false, status: 403, reason: 'creation-forbidden' });
+			expect(sync(access, { token: newToken(), create: true, createToken: 'wrong' })).toMatchObject({ ok: false, status: 403 });
+			expect(access.store.group('g1')).toBeNull();
+			expect(sync(access, { token: newToken(), create: true, createToken: 'the-relays-creation-token' })).toMatchObject({
+				ok: true,
+				created: true
+			});
+		});
 
-	it('follows the relay’s creation rule when it is public', () => {
-		const access = makeAccess({ host: '127.0.0.2', publicBind: true, createToken: 'the-relays-creation-token' });
-		expect(sync(access, { token: newToken(), create: true })).toMatchObject({ ok: false, status: 403, reason: 'creation-forbidden' });
-		expect(sync(access, { token: newToken(), create: true, createToken: 'wrong' })).toMatchObject({ ok: false, status: 403 });
-		expect(access.store.group('g1')).toBeNull();
-		expect(sync(access, { token: newToken(), create: true, createToken: 'the-relays-creation-token' })).toMatchObject({
-			ok: true,
-			created: true
+		it('never registers a group for a connection without create', () => {
+			const access = makeAccess();
+			expect(sync(access, { token: newToken() })).toMatchObject({ ok: false, status: 401, reason: 'bad-token' });
+			expect(access.store.group('g1')).toBeNull();
 		});
 	});
 
-	it('never registers a group for a connection without create', () => {
-		const access = makeAccess();
-		expect(sync(access, { token: newToken() })).toMatchObject({ ok: false, status: 401, reason: 'bad-token' });
-		expect(access.store.group('g1')).toBeNull();
-	});
-});
-
-describe('tokens of a group', () => {
-	it('grant their role in their own group only', () => {
-		const access = makeAccess();
-		sync(access, { token: newToken(), create: true });
-		sync(access, { groupId: 'g2', token: newToken(), create: true });
-		const editor = access.createInvite('g1', 'editor', 'for Ann');
-		const viewer = access.createInvite('g1', 'viewer', '');
-		expect(sync(access, { token: editor.token })).toMatchObject({ ok: true, role: 'editor', tokenId: editor.record.id });
-		expect(sync(access, { token: viewer.token })).toMatchObject({ ok: true, role: 'viewer' });
-		expect(sync(access, { groupId: 'g2', token: editor.token })).toMatchObject({ ok: false, status: 401 });
-	});
-
-	it('say in words whether a token is missing, unknown or revoked', () => {
-		const access = makeAccess();
-		sync(access, { token: newToken(), create: true });
-		const editor = access.createInvite('g1', 'editor', '');
-		const closed: [string, string | null][] = [];
-		access.onRevoke((groupId, tokenId) => closed.push([groupId, tokenId]));
-		expect(access.revoke('g1', editor.record.id)).toBe(true);
-		expect(closed).toEqual([['g1', editor.record.id]]);
-		expect(access.revoke('g1', editor.record.id)).toBe(false);
-
-		const revoked = sync(access, { token: editor.token });
-		const unknown = sync(access, { token: newToken() });
-		const missing = sync(access, { token: null });
-		for (const refusal of [revoked, unknown, missing]) expect(refusal).toMatchObject({ ok: false, status: 401 });
-		expect([revoked, unknown, missing].map((r) => !r.ok && r.closeCode)).toEqual([4402, 4401, 4401]);
-		expect(revoked).toMatchObject({ reason: 'revoked', message: expect.stringMatching(/revoked/) });
-		expect(unknown).toMatchObject({ reason: 'bad-token', message: expect.not.stringMatching(/revoked/) });
-		expect(missing).toMatchObject({ reason: 'missing-token' });
-	});
-
-	it('are stored only as hashes', () => {
-		const access = makeAccess();
-		const owner = newToken();
-		sync(access, { token: owner, create: true });
-		const invite = access.createInvite('g1', 'viewer', '');
-		const feed = access.feedToken('g1')!;
-		db.pragma('wal_checkpoint(TRUNCATE)');
-		const bytes = readFileSync(join(dir, 'relay.sqlite')).toString('latin1');
-		for (const token of [owner, invite.token, feed]) expect(bytes).not.toContain(token);
-	});
-});
-
-describe('the feed token', () => {
-	it('reads feeds, cannot sync, and stops working once rotated', () => {
-		const access = makeAccess();
-		sync(access, { token: newToken(), create: true });
-		const feed = access.feedToken('g1')!;
-		expect(access.authorizeFeed('g1', feed, 'x')).toEqual({ ok: true });
-		expect(sync(access, { token: feed })).toMatchObject({ ok: false, status: 403, closeCode: 4403, reason: 'feed-token' });
-		const next = access.rotateFeedToken('g1');
-		expect(next).not.toBe(feed);
-		expect(access.feedToken('g1')).toBe(next);
-		expect(access.authorizeFeed('g1', feed, 'x')).toMatchObject({ ok: false, status: 401, reason: 'revoked' });
-		expect(access.authorizeFeed('g1', next, 'x')).toEqual({ ok: true });
-		expect(access.authorizeFeed('g1', null, 'x')).toMatchObject({ ok: false, status: 401 });
-	});
-
-	it('survives a restart of the relay (the secret is kept)', () => {
-		const feed = (() => {
+	describe('tokens of a group', () => {
+		it('grant their role in their own group only', () => {
 			const access = makeAccess();
 			sync(access, { token: newToken(), create: true });
-			return access.feedToken('g1');
-		})();
-		expect(makeAccess().feedToken('g1')).toBe(feed);
+			sync(access, { groupId: 'g2', token: newToken(), create: true });
+			const editor = access.createInvite('g1', 'editor', 'for Ann');
+			const viewer = access.createInvite('g1', 'viewer', '');
+			expect(sync(access, { token: editor.token })).toMatchObject({ ok: true, role: 'editor', tokenId: editor.record.id });
+			expect(sync(access, { token: viewer.token })).toMatchObject({ ok: true, role: 'viewer' });
+			expect(sync(access, { groupId: 'g2', token: editor.token })).toMatchObject({ ok: false, status: 401 });
+		});
+
+		it('say in words whether a token is missing, unknown or revoked', () => {
+			const access = makeAccess();
+			sync(access, { token: newToken(), create: true });
+			const editor = access.createInvite('g1', 'editor', '');
+			const closed: [string, string | null][] = [];
+			access.onRevoke((groupId, tokenId) => closed.push([groupId, tokenId]));
+			expect(access.revoke('g1', editor.record.id)).toBe(true);
+			expect(closed).toEqual([['g1', editor.record.id]]);
+			expect(access.revoke('g1', editor.record.id)).toBe(false);
+
+			const revoked = sync(access, { token: editor.token });
+			const unknown = sync(access, { token: newToken() });
+			const missing = sync(access, { token: null });
+			for (const refusal of [revoked, unknown, missing]) expect(refusal).toMatchObject({ ok: false, status: 401 });
+			expect([revoked, unknown, missing].map((r) => !r.ok && r.closeCode)).toEqual([4402, 4401, 4401]);
+			expect(revoked).toMatchObject({ reason: 'revoked', message: expect.stringMatching(/revoked/) });
+			expect(unknown).toMatchObject({ reason: 'bad-token', message: expect.not.stringMatching(/revoked/) });
+			expect(missing).toMatchObject({ reason: 'missing-token' });
+		});
+
+		it('are stored only as hashes', () => {
+			const access = makeAccess();
+			const owner = newToken();
+			sync(access, { token: owner, create: true });
+			const invite = access.createInvite('g1', 'viewer', '');
+			const feed = access.feedToken('g1')!;
+			const bytes = backend.storedText();
+			for (const token of [owner, invite.token, feed]) expect(bytes).not.toContain(token);
+		});
 	});
-});
 
-describe('bad tokens from one address', () => {
-	it('are slowed, then refused for a while, while good tokens and other addresses carry on', () => {
-		const access = makeAccess({ host: '127.0.0.1', badTokenSlowAfter: 2, badTokenLimit: 5, badTokenBlockMs: 60_000 });
-		const owner = newToken();
-		sync(access, { token: owner, create: true, remoteAddress: '10.0.0.9' });
-		const refusals = Array.from({ length: 5 }, () => sync(access, { token: newToken(), remoteAddress: '10.0.0.66' }));
-		expect(refusals.every((r) => !r.ok && r.status === 401)).toBe(true);
-		expect(refusals[0]).not.toHaveProperty('delayMs');
-		expect(refusals[3]).toHaveProperty('delayMs');
-		// Blocked now for bad tokens; a good token from the same address still gets in.
-		expect(sync(access, { token: newToken(), remoteAddress: '10.0.0.66' })).toMatchObject({ ok: false, status: 429, closeCode: 4429 });
-		expect(access.authorizeFeed('g1', newToken(), '10.0.0.66')).toMatchObject({ status: 429 });
-		expect(sync(access, { token: owner, remoteAddress: '10.0.0.66' })).toMatchObject({ ok: true });
-		expect(access.authorizeFeed('g1', access.feedToken('g1'), '10.0.0.66')).toMatchObject({ ok: true });
-		expect(sync(access, { token: owner, remoteAddress: '10.0.0.9' })).toMatchObject({ ok: true });
+	describe('the feed token', () => {
+		it('reads feeds, cannot sync, and stops working once rotated', () => {
+			const access = makeAccess();
+			sync(access, { token: newToken(), create: true });
+			const feed = access.feedToken('g1')!;
+			expect(access.authorizeFeed('g1', feed, 'x')).toEqual({ ok: true });
+			expect(sync(access, { token: feed })).toMatchObject({ ok: false, status: 403, closeCode: 4403, reason: 'feed-token' });
+			const next = access.rotateFeedToken('g1');
+			expect(next).not.toBe(feed);
+			expect(access.feedToken('g1')).toBe(next);
+			expect(access.authorizeFeed('g1', feed, 'x')).toMatchObject({ ok: false, status: 401, reason: 'revoked' });
+			expect(access.authorizeFeed('g1', next, 'x')).toEqual({ ok: true });
+			expect(access.authorizeFeed('g1', null, 'x')).toMatchObject({ ok: false, status: 401 });
+		});
+
+		it('survives a restart of the relay (the secret is kept)', () => {
+			const feed = (() => {
+				const access = makeAccess();
+				sync(access, { token: newToken(), create: true });
+				return access.feedToken('g1');
+			})();
+			expect(makeAccess().feedToken('g1')).toBe(feed);
+		});
 	});
 
-	it('do not count revoked tokens of reconnecting members', () => {
-		const access = makeAccess({ host: '127.0.0.1', badTokenLimit: 3 });
-		sync(access, { token: newToken(), create: true });
-		const editor = access.createInvite('g1', 'editor', '');
-		access.revoke('g1', editor.record.id);
-		for (let i = 0; i < 10; i++) expect(sync(access, { token: editor.token })).toMatchObject({ reason: 'revoked' });
+	describe('bad tokens from one address', () => {
+		it('are slowed, then refused for a while, while good tokens and other addresses carry on', () => {
+			const access = makeAccess({ host: '127.0.0.1', badTokenSlowAfter: 2, badTokenLimit: 5, badTokenBlockMs: 60_000 });
+			const owner = newToken();
+			sync(access, { token: owner, create: true, remoteAddress: '10.0.0.9' });
+			const refusals = Array.from({ length: 5 }, () => sync(access, { token: newToken(), remoteAddress: '10.0.0.66' }));
+			expect(refusals.every((r) => !r.ok && r.status === 401)).toBe(true);
+			expect(refusals[0]).not.toHaveProperty('delayMs');
+			expect(refusals[3]).toHaveProperty('delayMs');
+			// Blocked now for bad tokens; a good token from the same address still gets in.
+			expect(sync(access, { token: newToken(), remoteAddress: '10.0.0.66' })).toMatchObject({ ok: false, status: 429, closeCode: 4429 });
+			expect(access.authorizeFeed('g1', newToken(), '10.0.0.66')).toMatchObject({ status: 429 });
+			expect(sync(access, { token: owner, remoteAddress: '10.0.0.66' })).toMatchObject({ ok: true });
+			expect(access.authorizeFeed('g1', access.feedToken('g1'), '10.0.0.66')).toMatchObject({ ok: true });
+			expect(sync(access, { token: owner, remoteAddress: '10.0.0.9' })).toMatchObject({ ok: true });
+		});
+
+		it('do not count revoked tokens of reconnecting members', () => {
+			const access = makeAccess({ host: '127.0.0.1', badTokenLimit: 3 });
+			sync(access, { token: newToken(), create: true });
+			const editor = access.createInvite('g1', 'editor', '');
+			access.revoke('g1', editor.record.id);
+			for (let i = 0; i < 10; i++) expect(sync(access, { token: editor.token })).toMatchObject({ reason: 'revoked' });
+		});
 	});
-});
 
-describe('revocations made by another process', () => {
-	it('reach this relay’s listeners when it polls, once each', () => {
-		const relay = makeAccess();
-		sync(relay, { token: newToken(), create: true });
-		const editor = relay.createInvite('g1', 'editor', '');
-		const told: (string | null)[] = [];
-		relay.onRevoke((_, tokenId) => told.push(tokenId));
+	describe('revocations made by another process', () => {
+		it('reach this relay’s listeners when it polls, once each', () => {
+			const relay = makeAccess();
+			sync(relay, { token: newToken(), create: true });
+			const editor = relay.createInvite('g1', 'editor', '');
+			const told: (string | null)[] = [];
+			relay.onRevoke((_, tokenId) => told.push(tokenId));
 
-		const other = new Database(join(dir, 'relay.sqlite'));
-		try {
-			expect(new GroupAccess(other, { host: '127.0.0.1' }).revoke('g1', editor.record.id)).toBe(true);
-		} finally {
-			other.close();
-		}
-		expect(told).toEqual([]);
-		relay.pollRevocations();
-		relay.pollRevocations();
-		expect(told).toEqual([editor.record.id]);
+			const other = backend.another();
+			try {
+				expect(new GroupAccess(other.source, { host: '127.0.0.1' }).revoke('g1', editor.record.id)).toBe(true);
+			} finally {
+				other.close();
+			}
+			expect(told).toEqual([]);
+			relay.pollRevocations();
+			relay.pollRevocations();
+			expect(told).toEqual([editor.record.id]);
+		});
 	});
-});
 
-describe('deleting a group', () => {
-	it('removes its tokens and feed token, tells the listeners, and refuses the id for good in words', () => {
-		const access = makeAccess();
-		const owner = newToken();
-		sync(access, { token: owner, create: true });
-		const editor = access.createInvite('g1', 'editor', '');
-		const feed = access.feedToken('g1')!;
-		sync(access, { groupId: 'g2', token: newToken(), create: true });
-		const told: [string, string | null][] = [];
-		access.onRevoke((groupId, tokenId) => told.push([groupId, tokenId]));
+	describe('deleting a group', () => {
+		it('removes its tokens and feed token, tells the listeners, and refuses the id for good in words', () => {
+			const access = makeAccess();
+			const owner = newToken();
+			sync(access, { token: owner, create: true });
+			const editor = access.createInvite('g1', 'editor', '');
+			const feed = access.feedToken('g1')!;
+			sync(access, { groupId: 'g2', token: newToken(), create: true });
+			const told: [string, string | null][] = [];
+			access.onRevoke((groupId, tokenId) => told.push([groupId, tokenId]));
 
-		expect(access.deleteGroup('g1')).toBe(true);
-		expect(told).toEqual([['g1', null]]);
-		expect(access.store.group('g1')).toBeNull();
-		expect(access.listInvites('g1')).toEqual([]);
-		expect(access.store.deletedAt('g1')).toEqual(expect.any(Number));
-		for (const token of [owner, editor.token, newToken()]) {
-			expect(sync(access, { token })).toMatchObject({ ok: false, status: 410, closeCode: 4410, reason: 'group-deleted' });
-			// Nobody registers the id again, not even a browser still holding the group and its owner token.
-			expect(sync(access, { token, create: true })).toMatchObject({ ok: false, reason: 'group-deleted' });
-		}
-		expect(access.authenticate('g1', owner, '10.0.0.1')).toMatchObject({ status: 410, message: expect.stringMatching(/deleted by its owner/) });
-		expect(access.authorizeFeed('g1', feed, '10.0.0.1')).toMatchObject({ status: 410 });
-		expect(() => access.registerGroup('g1', null)).toThrow(/deleted/);
-		expect(access.deleteGroup('g1')).toBe(false);
-		// Other groups are untouched, and the refused attempts were not counted as guesses.
-		expect(access.store.group('g2')).not.toBeNull();
-		const guess = sync(access, { groupId: 'g2', token: newToken() });
-		expect(guess).toMatchObject({ ok: false, reason: 'bad-token' });
-		expect(guess).not.toHaveProperty('delayMs');
+			expect(access.deleteGroup('g1')).toBe(true);
+			expect(told).toEqual([['g1', null]]);
+			expect(access.store.group('g1')).toBeNull();
+			expect(access.listInvites('g1')).toEqual([]);
+			expect(access.store.deletedAt('g1')).toEqual(expect.any(Number));
+			for (const token of [owner, editor.token, newToken()]) {
+				expect(sync(access, { token })).toMatchObject({ ok: false, status: 410, closeCode: 4410, reason: 'group-deleted' });
+				// Nobody registers the id again, not even a browser still holding the group and its owner token.
+				expect(sync(access, { token, create: true })).toMatchObject({ ok: false, reason: 'group-deleted' });
+			}
+			expect(access.authenticate('g1', owner, '10.0.0.1')).toMatchObject({ status: 410, message: expect.stringMatching(/deleted by its owner/) });
+			expect(access.authorizeFeed('g1', feed, '10.0.0.1')).toMatchObject({ status: 410 });
+			expect(() => access.registerGroup('g1', null)).toThrow(/deleted/);
+			expect(access.deleteGroup('g1')).toBe(false);
+			// Other groups are untouched, and the refused attempts were not counted as guesses.
+			expect(access.store.group('g2')).not.toBeNull();
+			const guess = sync(access, { groupId: 'g2', token: newToken() });
+			expect(guess).toMatchObject({ ok: false, reason: 'bad-token' });
+			expect(guess).not.toHaveProperty('delayMs');
+		});
 	});
 });

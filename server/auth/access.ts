@@ -5,7 +5,7 @@ import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './c
 import { mayCreate } from './creation';
 import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
 import { refusals } from './refusals';
-import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type TokenRecord } from './store';
+import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type TokenRecord, type TokenStoreApi } from './store';
 import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
 import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
 
@@ -39,15 +39,16 @@ function unusableInvite(record: TokenRecord): Refusal | null {
 
 export class GroupAccess {
 	readonly config: ResolvedAuthConfig;
-	readonly store: TokenStore;
+	readonly store: TokenStoreApi;
 	readonly #limiter: BadTokenLimiter;
 	readonly #listeners = new Set<RevokeListener>();
 	/** The last revocation the listeners were told of. */
 	#seenRevocation: number;
 
-	constructor(db: Database, config: AuthConfig) {
+	/** `source`: the relay's SQLite database, or a token store of its own (the cluster's PostgreSQL one). */
+	constructor(source: Database | TokenStoreApi, config: AuthConfig) {
 		this.config = resolveAuthConfig(config);
-		this.store = new TokenStore(db);
+		this.store = 'findByHash' in source ? source : new TokenStore(source);
 		this.#limiter = new BadTokenLimiter({
 			slowAfter: this.config.badTokenSlowAfter,
 			limit: this.config.badTokenLimit,

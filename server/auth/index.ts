@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { GroupAccess } from './access';
 import { createApiHandler } from './api';
 import type { AuthConfig } from './config';
+import type { TokenStoreApi } from './store';
 import type { GroupAuth } from './types';
 
 export type { AuthConfig } from './config';
@@ -23,7 +24,7 @@ export interface RelayGroupAuth extends GroupAuth {
  * `config` is the relay's configuration (or any object with some AuthConfig fields): `host`,
  * `createToken`, `openCreation`, `publicBind` and the `badToken*` limits; defaults in `authDefaults`.
  */
-export function createGroupAuth(db: Database, config: AuthConfig): RelayGroupAuth {
+export function createGroupAuth(db: Database | TokenStoreApi, config: AuthConfig): RelayGroupAuth {
 	const access = new GroupAccess(db, config);
 	const handleApi = createApiHandler(access);
 	const unsubscribes: (() => void)[] = [];

@@ -158,6 +158,9 @@ const toToken = (row: TokenRow): TokenRecord => ({
 /** How long members' "last seen" times wait to be written together. */
 const SEEN_FLUSH_MS = 1_000;
 
+/** What access control needs of a token store: this SQLite one, or the cluster's PostgreSQL one. */
+export type TokenStoreApi = { [K in keyof TokenStore]: TokenStore[K] };
+
 export class TokenStore {
 	readonly #db: Database;
 	readonly #seen = new Map<string, number>();

@@ -1,11 +1,17 @@
-// Runs the RoomStore contract against the SQLite store (on a real file) and the in-memory twin.
+// Runs the RoomStore contract against the SQLite store (on a real file), the in-memory twin, and the
+// cluster's store on the real PostgreSQL and Redis (each run in a schema and key prefix of its own).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { clusterSettings, freshClusterName, removeCluster } from '../../tests/helpers/cluster.ts';
+import { openClusterStore } from '../cluster/index.ts';
+import { resolveConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
 import { createMemoryStore } from './memory.ts';
 import { createSqliteStore, openDatabase } from './sqlite.ts';
 import { runRoomStoreContract } from './store-contract.ts';
+import type { RoomStore } from './types.ts';
 
 runRoomStoreContract('sqlite', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'commonplace-store-'));
@@ -30,4 +36,39 @@ runRoomStoreContract('sqlite', () => {
 runRoomStoreContract('memory', () => {
 	const store = createMemoryStore();
 	return { store, reopen: () => store, dispose: () => store.close() };
+});
+
+/** A RoomStore whose calls wait for it to open (the cluster's store connects first). */
+function whenOpen(opening: Promise<{ store: RoomStore }>): RoomStore {
+	const store = async () => (await opening).store;
+	return {
+		load: async (groupId) => (await store()).load(groupId),
+		append: async (groupId, update) => (await store()).append(groupId, update),
+		compact: async (groupId) => (await store()).compact(groupId),
+		listGroups: async () => (await store()).listGroups(),
+		remove: async (groupId) => (await store()).remove(groupId),
+		async close() {}
+	};
+}
+
+runRoomStoreContract('cluster: PostgreSQL and Redis', () => {
+	const clusterName = freshClusterName();
+	const config = resolveConfig({ ...clusterSettings(clusterName), logLevel: 'silent' });
+	const opened: ReturnType<typeof openClusterStore>[] = [];
+	const open = () => {
+		const parts = openClusterStore(config, createLogger('silent'));
+		opened.push(parts);
+		return whenOpen(parts);
+	};
+	return {
+		store: open(),
+		reopen: open,
+		async dispose() {
+			for (const parts of await Promise.all(opened)) {
+				parts.commands.disconnect();
+				await parts.pool.end();
+			}
+			await removeCluster(clusterName);
+		}
+	};
 });

@@ -1,11 +1,19 @@
 // A real relay for tests: in-process on port 0 (`startTestRelay`), or as a child process that can be
 // killed with SIGKILL (`spawnRelay`), each with a temporary DATA_DIR removed when it stops.
+// With RELAY_MODE=cluster, every relay is a cluster member on the real PostgreSQL and Redis instead:
+// each DATA_DIR stands for a cluster of its own (schema and key prefix), so a relay restarted on the
+// same DATA_DIR finds its groups, and the cluster is removed with the DATA_DIR (or after the file).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { commandLineFor, environmentFor, type RelayConfig } from '../../server/config.ts';
+import { openPool } from '../../server/cluster/schema.ts';
+import { DATABASE_FILE } from '../../server/persistence/sqlite.ts';
+import { clusterSettings, freshClusterName, removeCluster, testDatabaseUrl } from './cluster.ts';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -28,15 +36,43 @@ function tempDataDir(): string {
 	return mkdtempSync(join(tmpdir(), 'commonplace-relay-'));
 }
 
+/** Which relay the tests get: the single SQLite relay (default) or a cluster member. */
+export const relayMode: 'single' | 'cluster' = process.env.RELAY_MODE === 'cluster' ? 'cluster' : 'single';
+
+const clusters = new Map<string, string>();
+if (relayMode === 'cluster') {
+	afterAll(async () => {
+		for (const name of clusters.values()) await removeCluster(name);
+		clusters.clear();
+	});
+}
+
+/** In cluster mode, the settings of the cluster that stands for `dataDir`; nothing in single mode. */
+function modeSettings(dataDir: string, overrides: Partial<RelayConfig>): Partial<RelayConfig> {
+	if (relayMode !== 'cluster' || overrides.databaseUrl !== undefined) return {};
+	let name = clusters.get(dataDir);
+	if (!name) clusters.set(dataDir, (name = freshClusterName()));
+	return clusterSettings(name);
+}
+
+/** Removes the cluster that stood for `dataDir`, once the DATA_DIR itself is removed. */
+async function forgetDataDir(dataDir: string): Promise<void> {
+	rmSync(dataDir, { recursive: true, force: true });
+	const name = clusters.get(dataDir);
+	if (!name) return;
+	clusters.delete(dataDir);
+	await removeCluster(name);
+}
+
 /** Starts a relay in this process on a free port; `stop()` closes it and removes its DATA_DIR (unless given). */
 export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? tempDataDir();
 	let relay: Relay;
 	try {
-		relay = await startRelay({ host: '127.0.0.1', port: 0, logLevel: 'warn', build: false, ...overrides, dataDir });
+		relay = await startRelay({ host: '127.0.0.1', port: 0, logLevel: 'warn', build: false, ...modeSettings(dataDir, overrides), ...overrides, dataDir });
 	} catch (error) {
-		if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		if (ownDataDir) await forgetDataDir(dataDir);
 		throw error;
 	}
 	return {
@@ -47,7 +83,7 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
 		relay,
 		async stop() {
 			await relay.close();
-			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+			if (ownDataDir) await forgetDataDir(dataDir);
 		}
 	};
 }
@@ -77,11 +113,12 @@ export interface SpawnedRelay {
 export async function spawnRelay(overrides: Partial<RelayConfig> = {}, extraEnv: Record<string, string> = {}): Promise<SpawnedRelay> {
 	const ownDataDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? tempDataDir();
-	const argv = commandLineFor({ host: '127.0.0.1', port: 0, logLevel: 'info', build: false, ...overrides, dataDir });
+	const settings = { ...modeSettings(dataDir, overrides), ...overrides };
+	const argv = commandLineFor({ host: '127.0.0.1', port: 0, logLevel: 'info', build: false, ...settings, dataDir });
 	const child = spawn(process.execPath, ['scripts/start.mjs', ...argv], {
 		cwd: projectRoot,
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...process.env, NODE_ENV: 'test', ...environmentFor(overrides), ...extraEnv }
+		env: { ...process.env, NODE_ENV: 'test', ...environmentFor(settings), ...extraEnv }
 	});
 	const logs: Record<string, unknown>[] = [];
 	const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
@@ -142,7 +179,7 @@ export async function spawnRelay(overrides: Partial<RelayConfig> = {}, extraEnv:
 		listening = await waitForLog((line) => line.msg === 'listening');
 	} catch (error) {
 		child.kill('SIGKILL');
-		if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+		if (ownDataDir) await forgetDataDir(dataDir);
 		throw error;
 	}
 	const port = Number(listening.port);
@@ -162,7 +199,7 @@ export async function spawnRelay(overrides: Partial<RelayConfig> = {}, extraEnv:
 		kill,
 		async stop() {
 			await kill('SIGTERM');
-			if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+			if (ownDataDir) await forgetDataDir(dataDir);
 		}
 	};
 }
@@ -214,5 +251,47 @@ export async function eventually(check: () => unknown | Promise<unknown>, timeou
 			if (Date.now() > deadline) throw error;
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+/** What the relay that ran on `dataDir` stored of a group: its snapshot and logged updates, in order. */
+export async function storedGroupRows(dataDir: string, groupId: string): Promise<{ snapshots: Buffer[]; updates: { seq: number; body: Buffer }[] }> {
+	const cluster = clusters.get(dataDir);
+	if (cluster) {
+		const pool = openPool(testDatabaseUrl, cluster, 1);
+		try {
+			const snapshots = (await pool.query<{ body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = $1', [groupId])).rows.map((r) => r.body);
+			const updates = (await pool.query<{ seq: number; body: Buffer }>('SELECT seq, body FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
+			return { snapshots, updates };
+		} finally {
+			await pool.end();
+		}
+	}
+	const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+	try {
+		const snapshots = (db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').all(groupId) as { body: Buffer }[]).map((r) => r.body);
+		const updates = db.prepare('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { seq: number; body: Buffer }[];
+		return { snapshots, updates };
+	} finally {
+		db.close();
+	}
+}
+
+/** Everything the relay that ran on `dataDir` stored, as text to search: its files, or its cluster's rows. */
+export async function storedText(dataDir: string): Promise<string[]> {
+	const cluster = clusters.get(dataDir);
+	if (!cluster) return readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)).toString('latin1'));
+	const pool = openPool(testDatabaseUrl, cluster, 1);
+	try {
+		const tables = (await pool.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [cluster])).rows;
+		const texts: string[] = [];
+		for (const { name } of tables) {
+			const rows = await pool.query<Record<string, unknown>>(`SELECT * FROM "${name}"`);
+			// Bytes as bytes (an update's text is in it as it is in a SQLite file), everything else as text.
+			texts.push(rows.rows.map((row) => Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('|')).join('\n'));
+		}
+		return texts;
+	} finally {
+		await pool.end();
 	}
 }

@@ -1,7 +1,7 @@
 // Private groups on a real relay: every refusal by HTTP status or close code, viewers that cannot
 // write, revocation of live connections, creation rules, bad-token limits, and tokens kept secret.
 import { request } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { AuthConfig } from '../../server/auth/config';
 import type { RelayConfig } from '../../server/config';
 import { addItem, createGroup, readAllItems } from '../../src/lib/model/index';
-import { connectMember, eventually, newToken, spawnRelay, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
+import { connectMember, eventually, newToken, spawnRelay, startTestRelay, storedText, type TestMember, type TestRelay } from '../helpers/relay';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -307,7 +307,7 @@ describe('tokens', () => {
 		const secrets = [ownerToken, editor.token, viewer.token, guess, feedToken, rotatedToken, createToken];
 		const logText = spawned.logs.map((line) => JSON.stringify(line)).join('\n');
 		expect(spawned.logs.length).toBeGreaterThan(3);
-		const files = readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)).toString('latin1'));
+		const files = await storedText(dataDir);
 		expect(files.join('')).toContain('Secrets'); // the database was written and is readable as bytes
 		for (const secret of secrets) {
 			expect(logText).not.toContain(secret);

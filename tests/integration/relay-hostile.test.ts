@@ -2,14 +2,12 @@
 // close code and a metric; the relay stays up, members keep syncing, and the stored group is
 // byte-for-byte what it was.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
-import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay.ts';
+import { connectMember, eventually, newToken, startTestRelay, storedGroupRows, type TestMember, type TestRelay } from '../helpers/relay.ts';
 
 const MAX_PAYLOAD = 64 * 1024;
 const MAX_UPDATE = 256 * 1024;
@@ -20,19 +18,13 @@ let bob: TestMember;
 const groupId = randomId();
 const token = newToken();
 
-/** A digest of everything stored of the group, straight from the SQLite file. */
-function storedDigest(): string {
-	const db = new Database(join(relay.dataDir, 'commonplace.sqlite'), { readonly: true });
-	try {
-		const hash = createHash('sha256');
-		for (const row of db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').all(groupId) as { body: Buffer }[]) hash.update(row.body);
-		for (const row of db.prepare('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { seq: number; body: Buffer }[]) {
-			hash.update(String(row.seq)).update(row.body);
-		}
-		return hash.digest('hex');
-	} finally {
-		db.close();
-	}
+/** A digest of everything stored of the group, straight from the relay's storage. */
+async function storedDigest(): Promise<string> {
+	const stored = await storedGroupRows(relay.dataDir, groupId);
+	const hash = createHash('sha256');
+	for (const body of stored.snapshots) hash.update(body);
+	for (const row of stored.updates) hash.update(String(row.seq)).update(row.body);
+	return hash.digest('hex');
 }
 
 async function openSocket(path = `/${groupId}?token=${token}`): Promise<WebSocket> {
@@ -100,7 +92,7 @@ afterAll(async () => {
 
 describe('hostile input', () => {
 	it('refuses each kind of bad message on its own connection and leaves the stored group untouched', async () => {
-		const before = storedDigest();
+		const before = await storedDigest();
 		const realUpdate = Y.encodeStateAsUpdate(alice.doc);
 
 		for (const seed of [1, 2, 3]) expect(await attack(seededBytes(seed, 300))).toBe(4400);
@@ -132,7 +124,7 @@ describe('hostile input', () => {
 		// A flood of small valid messages.
 		expect(await attack(...Array.from({ length: 400 }, () => Uint8Array.from([3])))).toBe(4429);
 
-		expect(storedDigest()).toBe(before);
+		expect(await storedDigest()).toBe(before);
 		const metrics = await refusals();
 		for (const reason of ['undecodable', 'truncated', 'unknown-type', 'text-frame', 'bad-update', 'message-too-large', 'awareness-too-large', 'rate-limited']) {
 			expect(metrics).toMatch(new RegExp(`relay_refusals_total\\{reason="${reason}"\\} [1-9]`));
@@ -144,7 +136,7 @@ describe('hostile input', () => {
 		expect(alice.provider.wsconnected && bob.provider.wsconnected).toBe(true);
 		addItem(bob.doc, { memberId: 'bob' }, { url: 'https://example.org/two', title: 'Two' });
 		await eventually(() => expect(readAllItems(alice.doc).map((i) => i.title).sort()).toEqual(['One', 'Two']));
-		expect(storedDigest()).not.toBe(before);
+		expect(await storedDigest()).not.toBe(before);
 	});
 
 	it('refuses bad tokens and too many connections from one address with an HTTP status before the upgrade', async () => {
