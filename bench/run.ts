@@ -142,10 +142,19 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 	if (browser) {
 		if (browser.measured) {
 			rows.push(
+				{ label: '  browser: first open online, until the first page', commonplace: browser.firstOnlinePageMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first open online, until up to date', commonplace: browser.firstSyncMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: first search, a word in one note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' },
-				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' }
+				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: first search after a reload', commonplace: browser.reloadSearchMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: next search after a reload', commonplace: browser.reloadSecondSearchMs, unit: 'ms', better: 'lower' },
+				{ label: `  browser: import ${browser.importBookmarks.toLocaleString('en')} bookmarks (offline)`, commonplace: browser.importMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: longest main-thread task, first open online', commonplace: browser.longestTaskMs.firstOpenOnline, unit: 'ms', better: 'lower' },
+				{ label: '  browser: longest main-thread task, opening offline', commonplace: browser.longestTaskMs.offlineLoad, unit: 'ms', better: 'lower' },
+				{ label: '  browser: longest main-thread task, searching', commonplace: browser.longestTaskMs.search, unit: 'ms', better: 'lower' },
+				{ label: `  browser: longest main-thread task, importing`, commonplace: browser.longestTaskMs.import, unit: 'ms', better: 'lower' },
+				{ label: '  browser: JS heap of the tab, group open (CDP)', commonplace: browser.heapMiB, unit: 'MiB', better: 'lower' }
 			);
 		} else {
 			rows.push(

@@ -10,20 +10,9 @@ export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 
-/** WebSocket close codes (SPEC §4): 4400–4499 are permanent refusals the stock client does not retry. */
-export const CloseCode = {
-	goingAway: 1001,
-	internalError: 1011,
-	tryAgainLater: 1013,
-	/** Not a refusal: the token's access changed (a new role); reconnecting picks it up. */
-	accessChanged: 4100,
-	malformed: 4400,
-	unauthorized: 4401,
-	forbidden: 4403,
-	timeout: 4408,
-	tooLarge: 4413,
-	rateLimited: 4429
-} as const;
+/** WebSocket close codes (SPEC §4), shared with the app: 4400–4499 are permanent refusals. */
+export { CloseCode } from '../src/lib/rules/index';
+import { CloseCode } from '../src/lib/rules/index';
 
 /** A reason to close one connection: its close code, a metrics label, and words for the member. */
 export class ConnectionRefusal extends Error {

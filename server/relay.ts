@@ -110,7 +110,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const forgetGroup = async (groupId: string): Promise<void> => {
 		const first = !deletedGroups.has(groupId);
 		deletedGroups.add(groupId);
-		const closed = rooms.drop(groupId, CloseCode.unauthorized, GROUP_DELETED);
+		const closed = rooms.drop(groupId, CloseCode.groupDeleted, GROUP_DELETED);
 		if (closed > 0) metrics.refusals.add(closed, { reason: 'group-deleted' });
 		await store.remove(groupId);
 		if (first) log.info('group deleted', { groupId, connections: closed });
@@ -239,7 +239,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 				return;
 			}
 			if (deletedGroups.has(groupId)) {
-				ws.close(CloseCode.unauthorized, GROUP_DELETED);
+				ws.close(CloseCode.groupDeleted, GROUP_DELETED);
 				return;
 			}
 			perAddress.set(remoteAddress, (perAddress.get(remoteAddress) ?? 0) + 1);
@@ -268,7 +268,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const closed = rooms.closePeers(
 			groupId,
 			tokenId,
-			CloseCode.unauthorized,
+			cause === 'removed' ? CloseCode.removed : CloseCode.revoked,
 			cause === 'removed'
 				? 'The group\'s owner removed you from this group.'
 				: 'This invite link has been revoked — ask the group\'s owner for a new one.'

@@ -1,6 +1,7 @@
-// Browser figures for the big group, in headless Chromium against the built app: the time from
-// navigation to the first page of items rendered from IndexedDB with the network off, and the
-// latency of a search for a word that occurs in one note.
+// Browser figures for the big group, in headless Chromium against the built app: the first open
+// online, the first page of items rendered from IndexedDB with the network off, searches before and
+// after a reload, importing 10,000 bookmarks, the longest main-thread task of each phase and the
+// tab's memory.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +13,68 @@ import { startCommonplace, type RunningServer } from '../servers';
 import { round } from '../stats';
 import { rememberGroup } from '../../tests/helpers/registry';
 
+/** The longest main-thread task (PerformanceObserver 'longtask', 50 ms and over) of each phase; 0 when none. */
+export interface LongestTasks {
+	firstOpenOnline: number;
+	offlineLoad: number;
+	search: number;
+	import: number;
+}
+
 export type BrowserFigures =
-	| { measured: true; firstSyncMs: number; firstPageMs: number; searchWord: string; searchMs: number; secondSearchWord: string; secondSearchMs: number }
+	| {
+			measured: true;
+			firstSyncMs: number;
+			/** Navigation → the first item shown, online on a new device (may be before "Up to date"). */
+			firstOnlinePageMs: number;
+			firstPageMs: number;
+			searchWord: string;
+			searchMs: number;
+			secondSearchWord: string;
+			secondSearchMs: number;
+			/** After a reload offline: the first search, and the next one. */
+			reloadSearchMs: number;
+			reloadSecondSearchMs: number;
+			/** Importing a browser-bookmarks file of 10,000 new bookmarks into the big group, offline. */
+			importMs: number;
+			importBookmarks: number;
+			longestTaskMs: LongestTasks;
+			/** CDP Performance.getMetrics JSHeapUsedSize of the tab with the big group open (offline, after searching). */
+			heapMiB: number;
+	  }
 	| { measured: false; reason: string };
+
+/** Records every long task of the page in `window.__longTasks`, from before the app's first script. */
+const LONG_TASK_OBSERVER = `
+	window.__longTasks = [];
+	try {
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+		}).observe({ type: 'longtask', buffered: true });
+	} catch {}
+`;
+
+/** The longest task since the last call, and forgets them. */
+async function longestTask(page: Page): Promise<number> {
+	return page.evaluate(() => {
+		const w = window as unknown as { __longTasks?: number[] };
+		const tasks = w.__longTasks ?? [];
+		w.__longTasks = [];
+		return tasks.reduce((a, b) => Math.max(a, b), 0);
+	});
+}
+
+/** A Netscape bookmarks file of `count` bookmarks, none of which the big group holds. */
+function bookmarksFile(count: number): string {
+	const lines = ['<!DOCTYPE NETSCAPE-Bookmark-file-1>', '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">', '<TITLE>Bookmarks</TITLE>', '<H1>Bookmarks</H1>', '<DL><p>'];
+	for (let i = 0; i < count; i++) {
+		lines.push(`<DT><A HREF="https://import.example.org/page/${i}" ADD_DATE="${1_700_000_000 + i}" TAGS="imported,batch${i % 50}">Imported page number ${i}</A>`);
+	}
+	lines.push('</DL><p>');
+	return lines.join('\n');
+}
+
+const IMPORT_BOOKMARKS = 10_000;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -77,15 +137,20 @@ async function search(page: Page, word: string, itemId: string): Promise<number>
 }
 
 async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup) {
+	const phase = (name: string) => console.log(`  ${name} ...`);
 	const origin = `http://127.0.0.1:${relay.port}`;
+	await context.addInitScript(LONG_TASK_OBSERVER);
 	const page = await context.newPage();
 	await page.goto(`${origin}/`);
 	await page.locator('#group-name').waitFor(); // the home page has opened the registry
 	await rememberGroup(page, group.groupId, group.token);
 
 	// Online once: the group arrives from the relay and the app keeps it in IndexedDB.
+	phase('first open online');
 	let start = performance.now();
-	await page.goto(`${origin}/g/${group.groupId}`);
+	await page.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
+	await page.locator('article.item').first().waitFor({ timeout: 300_000 });
+	const firstOnlinePageMs = performance.now() - start;
 	await page.locator('.sync-status .label', { hasText: 'Up to date' }).waitFor({ timeout: 300_000 });
 	await page.locator('article.item').first().waitFor({ timeout: 300_000 });
 	const firstSyncMs = performance.now() - start;
@@ -101,21 +166,69 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		},
 		300_000
 	);
+	const firstOpenOnlineTask = await longestTask(page);
 	await page.close();
 
 	// Offline: the relay is gone and the browser has no network; the service worker and IndexedDB answer.
 	await relay.stop();
 	await context.setOffline(true);
+	phase('offline: first page and searches');
 	const offline = await context.newPage();
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
 	const firstPageMs = performance.now() - start;
+	// Until the whole group is open (the search box searches it) and the page is quiet.
+	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
+	await offline.waitForTimeout(2_000);
+	const offlineLoadTask = await longestTask(offline);
 
 	const searchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const secondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
+	let searchTask = await longestTask(offline);
+
+	const cdp = await context.newCDPSession(offline);
+	await cdp.send('Performance.enable');
+	await cdp.send('HeapProfiler.collectGarbage');
+	const { metrics } = await cdp.send('Performance.getMetrics');
+	const heapMiB = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
+	await cdp.detach();
+
+	// A reload (of the group's address, without the last search in it): the first search of a fresh
+	// page, then the next.
+	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
+	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
+	await longestTask(offline);
+	const reloadSearchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
+	const reloadSecondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
+	searchTask = Math.max(searchTask, await longestTask(offline));
+
+	// Import 10,000 bookmarks into the big group, offline, from the group's import panel.
+	phase('offline: import');
+	await offline.goto(`${origin}/g/${group.groupId}/exchange`, { waitUntil: 'commit' });
+	await offline.locator('input[type="file"]:not([disabled])').waitFor({ state: 'attached', timeout: 300_000 });
+	await offline.waitForTimeout(2_000);
+	await longestTask(offline);
+	// From choosing the file, through its preview and the click on Import, to the summary.
+	start = performance.now();
+	await offline.locator('input[type="file"]').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarksFile(IMPORT_BOOKMARKS)) });
+	await offline.getByRole('button', { name: /^Import [\d,]+ items?$/ }).click({ timeout: 300_000 });
+	await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
+	const importMs = performance.now() - start;
+	const importTask = await longestTask(offline);
 	await offline.close();
-	return { firstSyncMs, firstPageMs, searchMs, secondSearchMs };
+	return {
+		firstSyncMs,
+		firstOnlinePageMs,
+		firstPageMs,
+		searchMs,
+		secondSearchMs,
+		reloadSearchMs,
+		reloadSecondSearchMs,
+		importMs,
+		heapMiB,
+		longestTaskMs: { firstOpenOnline: firstOpenOnlineTask, offlineLoad: offlineLoadTask, search: searchTask, import: importTask }
+	};
 }
 
 export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFigures> {
@@ -136,11 +249,23 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 		return {
 			measured: true,
 			firstSyncMs: round(figures.firstSyncMs),
+			firstOnlinePageMs: round(figures.firstOnlinePageMs),
 			firstPageMs: round(figures.firstPageMs),
 			searchWord: NEEDLE,
 			searchMs: round(figures.searchMs),
 			secondSearchWord: SECOND_NEEDLE,
-			secondSearchMs: round(figures.secondSearchMs)
+			secondSearchMs: round(figures.secondSearchMs),
+			reloadSearchMs: round(figures.reloadSearchMs),
+			reloadSecondSearchMs: round(figures.reloadSecondSearchMs),
+			importMs: round(figures.importMs),
+			importBookmarks: IMPORT_BOOKMARKS,
+			longestTaskMs: {
+				firstOpenOnline: round(figures.longestTaskMs.firstOpenOnline),
+				offlineLoad: round(figures.longestTaskMs.offlineLoad),
+				search: round(figures.longestTaskMs.search),
+				import: round(figures.longestTaskMs.import)
+			},
+			heapMiB: round(figures.heapMiB)
 		};
 	} catch (error) {
 		const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -14,7 +14,9 @@ class ApiError extends Error {
 	constructor(
 		readonly status: number,
 		message: string,
-		readonly headers: Record<string, string> = {}
+		readonly headers: Record<string, string> = {},
+		/** For a refusal: the close code a connection would get, so the app reads both alike. */
+		readonly closeCode?: number
 	) {
 		super(message);
 	}
@@ -68,7 +70,7 @@ function refusalError(refusal: Refusal): ApiError {
 	const headers: Record<string, string> = {};
 	if (refusal.status === 401) headers['www-authenticate'] = 'Bearer';
 	if (refusal.retryAfterMs) headers['retry-after'] = String(Math.ceil(refusal.retryAfterMs / 1000));
-	return new ApiError(refusal.status, refusal.message, headers);
+	return new ApiError(refusal.status, refusal.message, headers, refusal.closeCode);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -279,7 +281,7 @@ export function createApiHandler(access: GroupAccess) {
 				return true;
 			}
 			if (error instanceof ApiError) {
-				sendJson(res, error.status, { error: error.message }, error.headers);
+				sendJson(res, error.status, { error: error.message, ...(error.closeCode ? { closeCode: error.closeCode } : {}) }, error.headers);
 			} else {
 				sendJson(res, 500, { error: 'The relay could not complete this request. Try again later.' });
 			}

@@ -32,7 +32,7 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 			const { access } = groupWithOwner();
 			const invite = access.createInvite('g1', 'editor', 'Ana', 1);
 			// The link itself never syncs: joining exchanges it for the member's own token.
-			expect(sync(access, invite.token)).toMatchObject({ ok: false, reason: 'invite-not-joined', closeCode: 4403 });
+			expect(sync(access, invite.token)).toMatchObject({ ok: false, reason: 'invite-not-joined', closeCode: 4407 });
 
 			const ana = joinWith(access, invite.token, 'Ana');
 			expect('token' in ana && ana.token).not.toBe(invite.token);
@@ -42,7 +42,7 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 			const second = joinWith(access, invite.token, 'Someone else');
 			expect(second).toMatchObject({
 				ok: false,
-				closeCode: 4401,
+				closeCode: 4406,
 				message: 'This invite link has already been used — ask the group’s owner for a new one.'
 			});
 			expect(sync(access, invite.token)).toMatchObject({ ok: false, reason: 'invite-used' });

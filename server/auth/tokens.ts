@@ -1,5 +1,6 @@
 // Tokens: how they are made, hashed for storage, compared, and how a group's feed token is derived.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isTokenShaped, TOKEN_MAX_LENGTH } from '../../src/lib/rules/index';
 
 /** 192 random bits, base64url: 32 characters that fit in a URL fragment or query unescaped. */
 export function newToken(): string {
@@ -31,11 +32,11 @@ export function sameSecret(presented: string, expected: string): boolean {
  * at least 22 URL-safe characters, which is 128 bits in base64url.
  */
 export function isStrongToken(token: string): boolean {
-	return /^[A-Za-z0-9_-]{22,256}$/.test(token);
+	return isTokenShaped(token);
 }
 
 /** Tokens longer than this are refused before hashing. */
-export const MAX_TOKEN_LENGTH = 256;
+export const MAX_TOKEN_LENGTH = TOKEN_MAX_LENGTH;
 
 /**
  * A group's feed token is never stored: it is derived from the relay's secret, the group and a

@@ -1,6 +1,7 @@
 // The contract between the relay and its access control: who may sync, read feeds, or manage a group.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
+import type { RefusalCode } from '../../src/lib/rules/index';
 
 export type MemberRole = 'owner' | 'editor' | 'viewer';
 export type TokenRole = MemberRole | 'feed';
@@ -9,7 +10,7 @@ export type TokenRole = MemberRole | 'feed';
 export interface Refusal {
 	ok: false;
 	status: 400 | 401 | 403 | 404 | 410 | 429;
-	closeCode: 4400 | 4401 | 4403 | 4404 | 4429;
+	closeCode: RefusalCode;
 	/** Short machine-readable reason, also the metrics label: 'bad-token', 'revoked', 'forbidden', ... */
 	reason: string;
 	/** What happened and what to do, in words a member understands. */

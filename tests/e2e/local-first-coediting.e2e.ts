@@ -96,7 +96,8 @@ describe('live co-editing of a note', () => {
 			model.createGroup(session.doc, actor, { name: 'Co-editing', member: { name: 'Ana', color: '#c0392b' } });
 			const { itemId } = model.addItem(session.doc, actor, { url: 'https://example.org/shared', title: 'Shared' });
 			const id = model.addNote(session.doc, actor, itemId, { text: 'Notes: ' });
-			collabText(document.querySelector('#note'), { session, target: { kind: 'note', id } });
+			const write = (target: { id: string }, value: string) => model.editNote(session.doc, actor, target.id, value);
+			collabText(document.querySelector('#note'), { session, target: { kind: 'note', id }, write });
 			// Ben may only join once the relay has registered the group Ana made.
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`Ana never synced: ${JSON.stringify(session.status)}`)), 15_000);
@@ -134,7 +135,8 @@ describe('live co-editing of a note', () => {
 					};
 					session.doc.on('update', onUpdate);
 				});
-				collabText(document.querySelector('#note'), { session, target: { kind: 'note', id: noteId } });
+				const write = (target: { id: string }, value: string) => model.editNote(session.doc, { memberId: 'ben' }, target.id, value);
+				collabText(document.querySelector('#note'), { session, target: { kind: 'note', id: noteId }, write });
 			},
 			{ o: options, noteId }
 		);

@@ -196,7 +196,7 @@ describe('a private group', () => {
 			await owner.waitForURL(`${relay.url}/`);
 			await owner.getByTestId('home-notice').filter({ hasText: /“Reading list, 2026” was deleted/ }).waitFor();
 			await eventually(() => closes.length > 0);
-			expect(closes[0]).toEqual({ code: 4401, reason: expect.stringMatching(/deleted by its owner/) });
+			expect(closes[0]).toEqual({ code: 4410, reason: expect.stringMatching(/deleted by its owner/) });
 			expect(await relay.relay.loadGroupDoc(groupId)).toBeNull();
 			// Gone from the list, after a reload too: this browser forgot it (it held no other group).
 			await owner.getByText('This browser holds no group yet.').waitFor();

@@ -106,6 +106,7 @@ describe('the HTTP API', () => {
 		const revoked = await call(relay, 'GET', `${base}/me`, { token: viewer.token });
 		expect(revoked.status).toBe(401);
 		expect(revoked.json.error).toMatch(/revoked/);
+		expect(revoked.json.closeCode).toBe(4402);
 	});
 
 	it('refuses bad requests with JSON errors in words and changes nothing', async () => {
@@ -201,7 +202,7 @@ describe('the operator CLI', () => {
 		expect(revoked.code).toBe(0);
 		// The relay learns of the CLI's revocation from the database (it polls every half second).
 		await eventually(() => closes.length > 0, 5_000);
-		expect(closes[0].code).toBe(4401);
+		expect(closes[0].code).toBe(4402);
 		console.info(`the relay closed the connection ${Math.max(0, closes[0].at - revokedAt)} ms after the CLI exited`);
 		expect((await admin(dataDir, 'revoke', groupId, editorInvite.id)).stderr).toMatch(/no active invite/);
 

@@ -178,7 +178,7 @@ describe('a viewer', () => {
 });
 
 describe('revoking an invite', () => {
-	it('closes its live connections with 4401 and words, and keeps its later edits out', async () => {
+	it('closes its live connections with 4402 and words, and keeps its later edits out', async () => {
 		const relay = await relayFor();
 		const { groupId, ownerToken, owner, invite } = await groupWithOwner(relay);
 		const editorInvite = await invite('editor');
@@ -194,7 +194,7 @@ describe('revoking an invite', () => {
 		const revokedAt = Date.now();
 		expect((await api(relay, 'DELETE', `/api/groups/${groupId}/invites/${editorInvite.id}`, { token: ownerToken })).status).toBe(204);
 		await eventually(() => closes.length > 0, 5_000);
-		expect(closes[0]).toMatchObject({ code: 4401, reason: expect.stringMatching(/revoked/) });
+		expect(closes[0]).toMatchObject({ code: 4402, reason: expect.stringMatching(/revoked/) });
 		console.info(`revocation closed the editor's connection ${closes[0].at - revokedAt} ms after the request`);
 
 		// The viewer's connection, another token, stays open; the editor's edits no longer reach anyone.

@@ -124,7 +124,7 @@ describe('deleting a group through the API', () => {
 
 		await eventually(() => ownerCloses.length > 0 && editorCloses.length > 0);
 		for (const close of [ownerCloses[0], editorCloses[0]]) {
-			expect(close.code).toBe(4401);
+			expect(close.code).toBe(4410);
 			expect(close.reason).toMatch(DELETED);
 		}
 		expect(rowsOf(relay.dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
@@ -181,7 +181,7 @@ describe('npm run admin -- delete-group', () => {
 		expect(deleted.stdout).toContain(`Deleted the group ${groupId}`);
 		// The relay learns of it from the database (it polls every half second).
 		await eventually(() => closes.length > 0, 5_000);
-		expect(closes[0]).toEqual({ code: 4401, reason: expect.stringMatching(DELETED) });
+		expect(closes[0]).toEqual({ code: 4410, reason: expect.stringMatching(DELETED) });
 		await eventually(() => relay.relay.roomsLoaded === 0);
 		expect(rowsOf(dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
 		expect((await call(relay, 'GET', `${base}/me`, ownerToken)).json.error).toMatch(DELETED);

@@ -80,7 +80,7 @@ describe('invite links', () => {
 		// A second browser with the same link is refused, when it asks, joins, or syncs with it.
 		const again = await call(relay, 'GET', `${base}/me`, invite.token);
 		expect(again).toMatchObject({ status: 401, json: { error: USED } });
-		expect((await call(relay, 'POST', `${base}/join`, invite.token, { name: 'Mallory' })).json).toEqual({ error: USED });
+		expect((await call(relay, 'POST', `${base}/join`, invite.token, { name: 'Mallory' })).json).toEqual({ error: USED, closeCode: 4406 });
 		const wsBase = relay.url.replace(/^http/, 'ws');
 		expect(await upgrade(`${wsBase}/sync/${groupId}?token=${invite.token}`)).toEqual({ status: 401, message: USED });
 
@@ -174,7 +174,7 @@ describe('members', () => {
 			ana.provider.on('connection-close', (event) => resolve({ code: event?.code ?? 0, reason: event?.reason ?? '' }))
 		);
 		expect((await call(relay, 'DELETE', `${base}/members/${joined.memberId}`, ownerToken)).status).toBe(204);
-		expect(await closed).toEqual({ code: 4401, reason: 'The group\'s owner removed you from this group.' });
+		expect(await closed).toEqual({ code: 4405, reason: 'The group\'s owner removed you from this group.' });
 		ana.provider.disconnect();
 		expect((await call(relay, 'GET', `${base}/me`, joined.token)).status).toBe(401);
 		expect((await call(relay, 'DELETE', `${base}/members/${joined.memberId}`, ownerToken)).status).toBe(404);

@@ -68,7 +68,7 @@ describe('relay lifecycle', () => {
 		expect(metric(await metrics(), 'relay_room_loads_total')).toBe(2);
 	});
 
-	it('drops what a viewer sends of the document and closes revoked tokens with 4401', async () => {
+	it('drops what a viewer sends of the document and closes revoked tokens with 4402', async () => {
 		const relay = await relayFor();
 		const groupId = randomId();
 		const ownerToken = newToken();
@@ -95,7 +95,7 @@ describe('relay lifecycle', () => {
 		expect(readAllItems(stored!).map((i) => i.title)).toEqual(['Real']);
 		expect(readAllItems(owner.doc).map((i) => i.title)).toEqual(['Real']);
 
-		// Revoking the viewer's invite closes its live connection with 4401; the owner stays.
+		// Revoking the viewer's invite closes its live connection with 4402; the owner stays.
 		const editorInvite = await invite('editor');
 		const editor = new WebSocket(`${relay.wsUrl}/${groupId}?token=${editorInvite.token}`);
 		cleanups.push(() => editor.terminate());
@@ -108,7 +108,7 @@ describe('relay lifecycle', () => {
 			headers: { authorization: `Bearer ${ownerToken}` }
 		});
 		expect(revoked.status).toBe(204);
-		expect(await editorClosed).toBe(4401);
+		expect(await editorClosed).toBe(4402);
 		expect(closed).toEqual([]);
 		expect(owner.provider.wsconnected).toBe(true);
 	});

@@ -1,6 +1,6 @@
 // The side panel: joins groups, chooses the group for the page in the active tab, and lists that
 // page's highlights (orphans apart) and notes live, with co-edited notes and who else is on the page.
-import { addNote, deleteHighlight, getGroupInfo, ModelError } from '$lib/model';
+import { addNote, deleteHighlight, editHighlight, editNote, getGroupInfo, ModelError } from '$lib/model';
 import { collabText } from '$lib/sync/collab-text';
 import { watchPeople } from '$lib/sync/presence';
 import { describeStatus } from '$lib/sync/status-text';
@@ -62,7 +62,7 @@ async function useGroup(groupId: string): Promise<void> {
 	unwatch.push(() => session?.doc.off('update', soon));
 	unwatch.push(session.subscribe(() => renderStatus()));
 	unwatch.push(
-		watchPeople(session, (p) => {
+		watchPeople(session.awareness, profile.memberId, (p) => {
 			people = p;
 			renderPresence();
 		})
@@ -172,7 +172,14 @@ function renderAnnotations(): void {
 			area.rows = 2;
 			label.append(area);
 			li.append(label);
-			if (session) bound.set(id, collabText(area, { session, target: { kind: target, id } }));
+			if (session) {
+				const doc = session.doc;
+				const write = (t: { kind: string; id: string }, value: string) => {
+					if (t.kind === 'note') editNote(doc, { memberId: me }, t.id, value);
+					else editHighlight(doc, { memberId: me }, t.id, { note: value });
+				};
+				bound.set(id, collabText(area, { session, target: { kind: target, id }, write }));
+			}
 		}
 		const q = li.querySelector('blockquote');
 		if (q && quote !== null) q.textContent = quote;

@@ -68,7 +68,9 @@ export class RelayApiError extends Error {
 	constructor(
 		message: string,
 		/** HTTP status, 0 when the relay could not be reached. */
-		readonly status: number
+		readonly status: number,
+		/** For a refusal of the token or group: the close code a connection would get (src/lib/rules). */
+		readonly closeCode: number | null = null
 	) {
 		super(message);
 	}
@@ -105,7 +107,10 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		} catch {
 			throw new RelayApiError('The relay cannot be reached. Check your connection and try again.', 0);
 		}
-		if (!response.ok) throw new RelayApiError(await errorMessage(response), response.status);
+		if (!response.ok) {
+			const { message, closeCode } = await errorOf(response);
+			throw new RelayApiError(message, response.status, closeCode);
+		}
 		return response;
 	}
 
@@ -149,15 +154,21 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 	};
 }
 
-async function errorMessage(response: Response): Promise<string> {
+async function errorOf(response: Response): Promise<{ message: string; closeCode: number | null }> {
+	let closeCode: number | null = null;
 	try {
-		const body = (await response.json()) as { error?: unknown };
-		if (typeof body.error === 'string' && body.error) return body.error;
+		const body = (await response.json()) as { error?: unknown; closeCode?: unknown };
+		if (typeof body.closeCode === 'number') closeCode = body.closeCode;
+		if (typeof body.error === 'string' && body.error) return { message: body.error, closeCode };
 	} catch {
 		// Not our JSON (a proxy's error page, say): fall back to words for the status.
 	}
-	if (response.status === 401) return 'This link is not valid for this group any more — ask the group’s owner for a new one.';
-	if (response.status === 403) return 'Only the group’s owner can do this.';
-	if (response.status === 429) return 'Too many attempts from your network. Wait a few minutes and try again.';
-	return `The relay could not do this (status ${response.status}). Try again later.`;
+	return { message: statusWords(response.status), closeCode };
+}
+
+function statusWords(status: number): string {
+	if (status === 401) return 'This link is not valid for this group any more — ask the group’s owner for a new one.';
+	if (status === 403) return 'Only the group’s owner can do this.';
+	if (status === 429) return 'Too many attempts from your network. Wait a few minutes and try again.';
+	return `The relay could not do this (status ${status}). Try again later.`;
 }

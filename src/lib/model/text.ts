@@ -2,21 +2,9 @@
 import type * as Y from 'yjs';
 import { ModelError } from './errors';
 
-export const LIMITS = {
-	url: 2_048,
-	title: 500,
-	site: 200,
-	tag: 64,
-	tagsPerItem: 100,
-	groupName: 120,
-	memberName: 60,
-	description: 20_000,
-	quote: 10_000,
-	context: 200,
-	note: 100_000,
-	/** The longest page text a position selector may point into (characters). */
-	pageText: 100_000_000
-} as const;
+// The limits are a rule the relay shares (it reads page details within them).
+export { LIMITS } from '../rules/limits';
+import { LIMITS } from '../rules/limits';
 
 // Keeps tab and newline for multi-line text; drops other C0/C1 controls, bidi overrides and NUL.
 // eslint-disable-next-line no-control-regex

@@ -1,6 +1,6 @@
-// Full-text search over a group's items with MiniSearch: built once, then kept current item by item
-// as the document changes, so typing a query never rebuilds it.
-import MiniSearch from 'minisearch';
+// Full-text search over a group's items with MiniSearch: built once (or restored from its saved
+// form), then kept current item by item as the document changes, so typing a query never rebuilds it.
+import MiniSearch, { type Options } from 'minisearch';
 import type { Item } from '$lib/model';
 
 interface SearchDocument {
@@ -29,6 +29,27 @@ function toDocument(item: Item): SearchDocument {
 	};
 }
 
+/** A cheap fingerprint (FNV-1a) of what an item gives the index, to tell which items changed since it was saved. */
+function fingerprint(doc: SearchDocument): number {
+	let hash = 0x811c9dc5;
+	for (const field of FIELDS) {
+		const value = doc[field];
+		for (let i = 0; i < value.length; i++) {
+			hash ^= value.charCodeAt(i);
+			hash = Math.imul(hash, 0x01000193);
+		}
+		hash ^= 0x1f;
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return hash >>> 0;
+}
+
+/** The index in a form to keep on disk, with each item's fingerprint when it was indexed. */
+export interface SavedSearchIndex {
+	index: string;
+	prints: Record<string, number>;
+}
+
 /** Accents and case are ignored: "remunerer" finds "Rémunérer". */
 function fold(term: string): string {
 	return term.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
@@ -37,9 +58,10 @@ function fold(term: string): string {
 export class SearchIndex {
 	#index = SearchIndex.#create();
 	#ready = false;
+	#prints = new Map<string, number>();
 
-	static #create(): MiniSearch<SearchDocument> {
-		return new MiniSearch<SearchDocument>({
+	static #options(): Options<SearchDocument> {
+		return {
 			fields: [...FIELDS],
 			storeFields: [],
 			processTerm: (term) => fold(term) || null,
@@ -50,7 +72,11 @@ export class SearchIndex {
 				fuzzy: (term) => (term.length >= 5 && !/\d/.test(term) ? 0.2 : false),
 				combineWith: 'AND'
 			}
-		});
+		};
+	}
+
+	static #create(): MiniSearch<SearchDocument> {
+		return new MiniSearch<SearchDocument>(SearchIndex.#options());
 	}
 
 	/** True once the index holds every item (it is built on the first search). */
@@ -61,10 +87,59 @@ export class SearchIndex {
 	/** Indexes every live item from scratch. */
 	rebuild(items: Iterable<Item>): void {
 		this.#index = SearchIndex.#create();
+		this.#prints = new Map();
 		const docs: SearchDocument[] = [];
-		for (const item of items) if (item.deletedAt === null) docs.push(toDocument(item));
+		for (const item of items) {
+			if (item.deletedAt !== null) continue;
+			const doc = toDocument(item);
+			docs.push(doc);
+			this.#prints.set(doc.id, fingerprint(doc));
+		}
 		this.#index.addAll(docs);
 		this.#ready = true;
+	}
+
+	/**
+	 * Takes a saved index instead of building one, then brings it up to date with `items`: only
+	 * the items whose fingerprint differs (or that came or went since) are indexed again.
+	 * Returns how many items that was; false when the saved form cannot be read (build instead).
+	 */
+	restore(saved: SavedSearchIndex, items: Iterable<Item>): number | false {
+		let index: MiniSearch<SearchDocument>;
+		try {
+			index = MiniSearch.loadJSON<SearchDocument>(saved.index, SearchIndex.#options());
+		} catch {
+			return false;
+		}
+		const prints = new Map(Object.entries(saved.prints));
+		const live = new Set<string>();
+		let changed = 0;
+		for (const item of items) {
+			if (item.deletedAt !== null) continue;
+			live.add(item.id);
+			const doc = toDocument(item);
+			const print = fingerprint(doc);
+			if (prints.get(item.id) === print && index.has(item.id)) continue;
+			if (index.has(item.id)) index.discard(item.id);
+			index.add(doc);
+			prints.set(item.id, print);
+			changed++;
+		}
+		for (const id of [...prints.keys()]) {
+			if (live.has(id)) continue;
+			if (index.has(id)) index.discard(id);
+			prints.delete(id);
+			changed++;
+		}
+		this.#index = index;
+		this.#prints = prints;
+		this.#ready = true;
+		return changed;
+	}
+
+	/** The index as kept on disk. */
+	save(): SavedSearchIndex {
+		return { index: JSON.stringify(this.#index), prints: Object.fromEntries(this.#prints) };
 	}
 
 	/** Brings the given items up to date; `lookup` returns null for an item that is gone or deleted. */
@@ -72,8 +147,13 @@ export class SearchIndex {
 		if (!this.#ready) return;
 		for (const id of ids) {
 			if (this.#index.has(id)) this.#index.discard(id);
+			this.#prints.delete(id);
 			const item = lookup(id);
-			if (item && item.deletedAt === null) this.#index.add(toDocument(item));
+			if (item && item.deletedAt === null) {
+				const doc = toDocument(item);
+				this.#index.add(doc);
+				this.#prints.set(id, fingerprint(doc));
+			}
 		}
 	}
 

@@ -247,3 +247,65 @@ describe('UndoState', () => {
 		expect(ann.item(itemId)).not.toBeNull();
 	});
 });
+
+describe('GroupState views kept on disk', () => {
+	it('shows the first page and the counts from the cover before the document is loaded, then reads the document', () => {
+		const ann = group();
+		for (let i = 0; i < 30; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: i % 2 ? 'odd' : 'even' });
+		const cover = JSON.parse(JSON.stringify(ann.cover()));
+		expect(cover.newest).toHaveLength(30);
+
+		// A fresh page: the document is still being read from storage.
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(cover);
+		expect(later.showingCover).toBe(true);
+		expect(later.name).toBe('Tic&Travail');
+		const first = later.list({ page: 1, perPage: 20 });
+		expect(first.items.map((i) => i.title)).toEqual(ann.list({ page: 1, perPage: 20 }).items.map((i) => i.title));
+		expect([first.total, first.pageCount, first.from, first.to]).toEqual([30, 2, 1, 20]);
+		expect(later.tagCounts).toEqual(ann.tagCounts);
+		expect(later.memberCounts).toEqual(ann.memberCounts);
+		// What the cover cannot answer waits for the document instead of answering wrongly.
+		expect(later.list({ page: 2, perPage: 20 }).items).toEqual([]);
+		expect(later.list({ tags: ['odd'] }).items).toEqual([]);
+
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		later.docLoaded();
+		expect(later.showingCover).toBe(false);
+		expect(later.list({ tags: ['odd'], perPage: 50 }).total).toBe(15);
+		later.showCover(cover); // too late: ignored
+		expect(later.showingCover).toBe(false);
+	});
+
+	it('restores a saved search index instead of building one, re-indexing only what changed since', () => {
+		const ann = group();
+		const ids = ['alpha', 'beta', 'gamma'].map((word, i) => ann.addItem({ url: `https://example.org/${i}`, title: `About ${word}` }).itemId);
+		expect(ann.search('beta').size).toBe(1);
+		const saved = JSON.parse(JSON.stringify(ann.savedSearch()));
+
+		// Meanwhile: one item renamed, one deleted, one added.
+		ann.editItem(ids[0], { title: 'About omega' });
+		ann.deleteItem(ids[1]);
+		ann.addItem({ url: 'https://example.org/3', title: 'About delta' });
+
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		later.docLoaded();
+		later.useSavedSearch(saved);
+		let rebuilt = 0;
+		later.onSearchIndexChanged = () => rebuilt++;
+		expect(later.search('omega')).toEqual(new Set([ids[0]]));
+		expect(later.search('alpha').size).toBe(0);
+		expect(later.search('beta').size).toBe(0);
+		expect(later.search('delta').size).toBe(1);
+		expect(later.search('gamma')).toEqual(new Set([ids[2]]));
+		expect(rebuilt).toBe(1);
+	});
+
+	it('builds the index when the saved one cannot be read', () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/a', title: 'Quincunx' });
+		ann.useSavedSearch({ index: '{not json', prints: {} });
+		expect(ann.search('quincunx').size).toBe(1);
+	});
+});

@@ -49,10 +49,13 @@ import {
 	type MemberCount,
 	type PageDetails,
 	type TagCount,
-	type TrashEntry
+	type TrashEntry,
+	DEFAULT_PAGE_SIZE,
+	PAGE_SIZES
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
-import { SearchIndex } from '$lib/search/search-index';
+import { SearchIndex, type SavedSearchIndex } from '$lib/search/search-index';
+import type { GroupCover } from '$lib/storage/group-views';
 import { changedItemIds } from './changes';
 
 interface Snapshot {
@@ -96,6 +99,13 @@ export class GroupState {
 	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Called around every action, so undo keeps each action a step of its own. */
 	onAction: (() => void) | null = null;
+	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
+	#cover: GroupCover | null = null;
+	#docLoaded = false;
+	/** The search index as saved on disk, to restore on the first search instead of building it. */
+	#savedSearch: SavedSearchIndex | null = null;
+	/** Called when the search index changed enough to be worth saving again. */
+	onSearchIndexChanged: (() => void) | null = null;
 
 	/** `member` is the member's id, or a whole actor (tests give one with a clock). */
 	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
@@ -120,6 +130,79 @@ export class GroupState {
 	/** Shows every change received so far at once (when the group has finished loading, say). */
 	flush(): void {
 		if (this.#refreshTimer !== undefined) this.#refresh();
+	}
+
+	/**
+	 * Shows `cover` (kept on disk from the last time) until the document is loaded, so the first
+	 * page needs no read of the document. Ignored once it is loaded.
+	 */
+	showCover(cover: GroupCover): void {
+		if (this.#docLoaded) return;
+		this.#cover = cover;
+		this.#version++;
+	}
+
+	/** The document is loaded: from now on everything is read from it. */
+	docLoaded(): void {
+		if (this.#docLoaded) return;
+		this.#docLoaded = true;
+		if (this.#cover) {
+			this.#cover = null;
+			this.#refresh();
+		} else this.flush();
+	}
+
+	/** True while the pages show the cover, before the document is loaded. */
+	get showingCover(): boolean {
+		this.#version;
+		return this.#cover !== null;
+	}
+
+	/** The cover to keep on disk for the next opening: the first page and the counts, as now. */
+	cover(): GroupCover {
+		const snapshot = this.#read();
+		const largest = PAGE_SIZES[PAGE_SIZES.length - 1];
+		return {
+			version: 1,
+			info: snapshot.info,
+			exists: snapshot.exists,
+			members: snapshot.members,
+			liveItemCount: this.liveItemCount,
+			lastActivity: this.lastActivity,
+			tagCounts: this.tagCounts,
+			memberCounts: this.memberCounts,
+			newest: queryItems(snapshot.items, { sort: 'newest', page: 1, perPage: largest }).items
+		};
+	}
+
+	/** A saved search index to restore on the first search (if it is not built yet). */
+	useSavedSearch(saved: SavedSearchIndex): void {
+		if (!this.#search.ready) this.#savedSearch = saved;
+	}
+
+	/** Gets the search index ready now (restored or built), so the first search is quick. */
+	prepareSearch(): void {
+		if (!this.#docLoaded && this.#cover) return;
+		this.#searchIds('', this.#read());
+	}
+
+	/** The search index in the form kept on disk; null until it is built. */
+	savedSearch(): SavedSearchIndex | null {
+		return this.#search.ready ? this.#search.save() : null;
+	}
+
+	/** The cover's answer to a listing, when it has one: the unfiltered first page, newest first. */
+	#coverPage(query: ListQuery): ItemPage | null {
+		const cover = this.#cover;
+		if (!cover) return null;
+		const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.trash;
+		const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
+		if (!plain || (query.page ?? 1) !== 1 || (query.sort ?? 'newest') !== 'newest' || perPage > cover.newest.length && cover.newest.length < cover.liveItemCount) {
+			return { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
+		}
+		const items = cover.newest.slice(0, perPage);
+		const total = cover.liveItemCount;
+		return { items, total, page: 1, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)), from: items.length ? 1 : 0, to: items.length };
 	}
 
 	#refresh(): void {
@@ -172,23 +255,26 @@ export class GroupState {
 
 	/** False until the group's data is here (a joined group waits for its first sync). */
 	get exists(): boolean {
-		return this.#read().exists;
+		this.#version;
+		return this.#cover ? this.#cover.exists : this.#read().exists;
 	}
 
 	get info(): GroupInfo {
-		return this.#read().info;
+		this.#version;
+		return this.#cover ? this.#cover.info : this.#read().info;
 	}
 
 	get name(): string {
-		return this.#read().info.name;
+		return this.info.name;
 	}
 
 	get writable(): boolean {
-		return this.#read().info.writable;
+		return this.info.writable;
 	}
 
 	get members(): Member[] {
-		return this.#read().members;
+		this.#version;
+		return this.#cover ? this.#cover.members : this.#read().members;
 	}
 
 	/** Every item, deleted ones included. */
@@ -197,19 +283,25 @@ export class GroupState {
 	}
 
 	get liveItemCount(): number {
+		if (this.#cover) return this.#cover.liveItemCount;
 		return this.#memo('liveCount', (s) => s.items.filter((i) => i.deletedAt === null).length);
 	}
 
 	/** When anything in the group last changed that carries a time. */
 	get lastActivity(): number {
+		if (this.#cover) return this.#cover.lastActivity;
 		return this.#memo('lastActivity', (s) => s.items.reduce((max, i) => Math.max(max, i.updatedAt), s.info.createdAt));
 	}
 
 	get tagCounts(): TagCount[] {
+		this.#version;
+		if (this.#cover) return this.#cover.tagCounts;
 		return this.#memo('tags', (s) => countTags(s.items));
 	}
 
 	get memberCounts(): MemberCount[] {
+		this.#version;
+		if (this.#cover) return this.#cover.memberCounts;
 		return this.#memo('members', (s) => countMembers(s.members, s.items));
 	}
 
@@ -218,6 +310,8 @@ export class GroupState {
 	}
 
 	item(itemId: string): Item | null {
+		this.#version;
+		if (this.#cover) return this.#cover.newest.find((i) => i.id === itemId) ?? null;
 		return this.#read().byId.get(itemId) ?? null;
 	}
 
@@ -233,7 +327,7 @@ export class GroupState {
 	}
 
 	member(memberId: string): Member | null {
-		return this.#read().members.find((m) => m.id === memberId) ?? null;
+		return this.members.find((m) => m.id === memberId) ?? null;
 	}
 
 	memberName(memberId: string): string {
@@ -242,6 +336,9 @@ export class GroupState {
 
 	/** One page of items, newest first; `text` is answered by the search index. */
 	list(query: ListQuery): ItemPage {
+		this.#version;
+		const fromCover = this.#coverPage(query);
+		if (fromCover) return fromCover;
 		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
@@ -253,10 +350,11 @@ export class GroupState {
 	 * group's tags when nothing filters it.
 	 */
 	relatedTags(query: ListQuery): TagCount[] {
-		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const chosen = queryTags(query);
 		if (!text && chosen.length === 0 && !query.member) return this.tagCounts;
+		if (this.#cover) return [];
+		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
 		const matching = filterItems(snapshot.items, { ...query, text }, ids);
 		return relatedTags(matching, chosen);
@@ -268,15 +366,26 @@ export class GroupState {
 	}
 
 	#searchIds(text: string, snapshot: Snapshot): Set<string> {
-		if (!this.#search.ready || this.#dirtyAll) {
+		const saved = this.#savedSearch;
+		this.#savedSearch = null;
+		if (!this.#search.ready && saved) {
+			// The saved index, with only what changed since it was saved indexed again.
+			const changed = this.#search.restore(saved, snapshot.items);
+			if (changed === false) this.#search.rebuild(snapshot.items);
+			this.#dirtyAll = false;
+			this.#dirty.clear();
+			if (changed !== 0) this.onSearchIndexChanged?.();
+		} else if (!this.#search.ready || this.#dirtyAll) {
 			this.#search.rebuild(snapshot.items);
 			this.#dirtyAll = false;
 			this.#dirty.clear();
+			this.onSearchIndexChanged?.();
 		} else if (this.#dirty.size) {
 			this.#search.update(this.#dirty, (id) => snapshot.byId.get(id));
 			this.#dirty.clear();
+			this.onSearchIndexChanged?.();
 		}
-		return this.#search.search(text);
+		return text ? this.#search.search(text) : new Set();
 	}
 
 	/** Runs one of this member's actions: its own undo step, shown at once however big the group. */
@@ -375,6 +484,17 @@ export class GroupState {
 
 	editNote(noteId: string, text: string): void {
 		this.#act(() => editNote(this.doc, this.actor, noteId, text));
+	}
+
+	/**
+	 * Live typing in a note, a highlight's note or a description (sync/collab-text.ts): written as
+	 * this member, keystrokes merged into one undo step by the undo manager's timeout, and shown
+	 * at the pace of the group's size rather than on every key.
+	 */
+	editText(target: { kind: 'note' | 'highlight' | 'description'; id: string }, value: string): void {
+		if (target.kind === 'note') editNote(this.doc, this.actor, target.id, value);
+		else if (target.kind === 'highlight') editHighlight(this.doc, this.actor, target.id, { note: value });
+		else editItem(this.doc, this.actor, target.id, { description: value });
 	}
 
 	deleteNote(noteId: string): void {

@@ -1,5 +1,6 @@
 // Starting groups from this browser: a new empty group, the sample group, and reading invite links.
 // A new group gets a random id and owner token here; the relay learns of both on first connection.
+import { isTokenShaped } from '$lib/rules';
 import * as Y from 'yjs';
 import { createGroup, setMemberProfile, type GroupInfo } from '$lib/model';
 import { buildSampleGroup } from '$lib/demo/sample';
@@ -90,6 +91,6 @@ export function parseInviteLink(link: string): { groupId: string; token: string 
 	}
 	const match = /\/join\/([A-Za-z0-9_-]{8,128})\/?$/.exec(url.pathname);
 	const token = decodeURIComponent(url.hash.slice(1));
-	if (!match || !/^[A-Za-z0-9_-]{16,512}$/.test(token)) return null;
+	if (!match || !isTokenShaped(token)) return null;
 	return { groupId: match[1], token };
 }

@@ -52,3 +52,22 @@ describe('Workspace.introduce', () => {
 		workspace.destroy();
 	});
 });
+
+describe('Workspace.people', () => {
+	it('lists a peer whose presence has a non-string name as "Someone", one entry per member, sorted', () => {
+		const doc = new Y.Doc({ guid: 'g2' });
+		createGroup(doc, { memberId: 'owner' }, { name: 'Group' });
+		const s = session(doc);
+		const stored = { groupId: 'g2', token: 't', role: 'editor' as const, name: 'Group', unregistered: false, addedAt: 0, lastOpenedAt: 0 };
+		const workspace = new Workspace(stored, { memberId: 'ann', name: 'Ann', color: '#3366cc' }, s);
+		s.awareness.states.set(1_001, { member: { memberId: 'zed', name: 'Zed', color: '#111111' } });
+		s.awareness.states.set(1_002, { member: { memberId: 'odd', name: 42, color: 'javascript:alert(1)' } });
+		s.awareness.states.set(1_003, { member: { memberId: 'zed', name: 'Zed', color: '#111111', viewing: 'i1' } });
+		s.awareness.emit('change', [{ added: [1_001, 1_002, 1_003], updated: [], removed: [] }, 'remote']);
+		expect(workspace.people).toEqual([
+			{ memberId: 'odd', name: 'Someone', color: '#555555' },
+			{ memberId: 'zed', name: 'Zed', color: '#111111', viewing: 'i1' }
+		]);
+		workspace.destroy();
+	});
+});

@@ -4,6 +4,9 @@ import { getContext, setContext } from 'svelte';
 import type { Profile, StoredGroup } from '$lib/storage/types';
 import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
+import { watchPeople } from '$lib/sync/presence';
+import { requestPersistentStorage } from '$lib/storage/persist';
+import { createIdbGroupViews, type GroupViews } from '$lib/storage/group-views';
 import { relayApi } from '$lib/api/relay-api';
 import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
 import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
@@ -26,10 +29,17 @@ export class Workspace {
 	#roleChecked = false;
 	#introducedAs = '';
 	#remembered = false;
+	#storedName: string;
 	#cleanups: (() => void)[] = [];
 	readonly #pageDetails: PageDetailsFiller;
 
-	constructor(stored: StoredGroup, profile: Profile, session: GroupSession) {
+	readonly #views: GroupViews | null;
+	#searchSaveTimer: ReturnType<typeof setTimeout> | undefined;
+	#prepareTimer: ReturnType<typeof setTimeout> | undefined;
+
+	/** `views`: where the group's cover and search index are kept between openings (none in tests). */
+	constructor(stored: StoredGroup, profile: Profile, session: GroupSession, views: GroupViews | null = null) {
+		this.#views = views;
 		this.stored = stored;
 		this.profile = profile;
 		this.session = session;
@@ -37,6 +47,7 @@ export class Workspace {
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#role = stored.role;
+		this.#storedName = stored.name;
 		this.#pageDetails = new PageDetailsFiller(profile.memberId, (url) => readPageDetails(stored.groupId, stored.token, url));
 		this.#cleanups.push(
 			session.subscribe((status) => {
@@ -44,22 +55,25 @@ export class Workspace {
 				// Each new connection may carry a new role (the owner changed it): ask once per connection.
 				if (status.kind === 'offline' || status.kind === 'connecting') this.#roleChecked = false;
 				if (status.kind === 'synced') {
+					// What the relay sent (a whole group on a new device) is indexed while the page is idle.
+					this.#prepareSearchSoon();
 					void this.#checkRole();
 					this.fillPageDetails();
 				}
 			})
 		);
-		const onAwareness = () => (this.#people = readPresence(session, profile.memberId));
-		session.awareness.on('change', onAwareness);
-		this.#cleanups.push(() => session.awareness.off('change', onAwareness));
-		onAwareness();
+		this.#cleanups.push(watchPeople(session.awareness, profile.memberId, (people) => (this.#people = people)));
 		// The home page's summary: written as soon as the group is here (so a group just made or joined
 		// never reads "not opened yet"), then at most every half second, and when the page goes away.
 		let summaryTimer: ReturnType<typeof setTimeout> | undefined;
 		const onUpdate = () => {
 			if (!this.#remembered) this.#remember();
 			clearTimeout(summaryTimer);
-			summaryTimer = setTimeout(() => this.#remember(), 500);
+			summaryTimer = setTimeout(() => {
+				this.#remember();
+				// Not on closing: a group being forgotten must not be written back.
+				if (!this.group.showingCover && this.group.exists) this.#keepName();
+			}, 500);
 		};
 		session.doc.on('update', onUpdate);
 		const onPageHide = () => this.#remember();
@@ -69,14 +83,23 @@ export class Workspace {
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
+		this.group.onSearchIndexChanged = () => this.#saveSearchLater();
 		session.loaded.then(
 			() => {
-				this.group.flush();
+				this.group.docLoaded();
 				this.#loaded = true;
 				this.#remember();
+				void this.#prepareSearch();
 			},
-			() => (this.#loaded = true)
+			() => {
+				this.group.docLoaded();
+				this.#loaded = true;
+			}
 		);
+		this.#cleanups.push(() => {
+			clearTimeout(this.#searchSaveTimer);
+			clearTimeout(this.#prepareTimer);
+		});
 	}
 
 	/** True once the group is read from this browser's storage. */
@@ -88,7 +111,7 @@ export class Workspace {
 		return this.#status;
 	}
 
-	/** The other members online in this group now. */
+	/** The other members online in this group now: one entry per member, sorted by name. */
 	get people(): Presence[] {
 		return this.#people;
 	}
@@ -149,10 +172,51 @@ export class Workspace {
 	}
 
 	#remember(): void {
-		if (!this.group.exists) return;
+		if (this.group.showingCover || !this.group.exists) return;
 		if (!this.#remembered) this.#markSample();
 		this.#remembered = true;
+		if (this.#loaded) void this.#views?.saveCover(this.stored.groupId, this.group.cover());
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
+	}
+
+	/** Once the group is open: the saved search index is restored (or one built) while the page is idle. */
+	async #prepareSearch(): Promise<void> {
+		const saved = await this.#views?.loadSearch(this.stored.groupId);
+		if (saved) this.group.useSavedSearch(saved);
+		await idle();
+		this.group.prepareSearch();
+	}
+
+	#prepareSearchSoon(): void {
+		clearTimeout(this.#prepareTimer);
+		this.#prepareTimer = setTimeout(async () => {
+			await idle();
+			if (this.#loaded) this.group.prepareSearch();
+		}, 2_000);
+	}
+
+	/** The search index is written a while after it last changed, when the page is idle. */
+	#saveSearchLater(): void {
+		if (!this.#views) return;
+		clearTimeout(this.#searchSaveTimer);
+		this.#searchSaveTimer = setTimeout(async () => {
+			await idle();
+			const saved = this.group.savedSearch();
+			if (saved) void this.#views?.saveSearch(this.stored.groupId, { version: 1, ...saved });
+		}, 2_000);
+	}
+
+	/** Keeps the name on the home page current when the owner renames the group. */
+	#keepName(): void {
+		const name = this.group.name;
+		if (!name || name === this.#storedName) return;
+		this.#storedName = name;
+		void patchGroup(this.stored.groupId, { name }).catch(() => {});
+	}
+
+	/** The group as this browser holds it now (registration or a join may have changed it since opening). */
+	async current(): Promise<StoredGroup> {
+		return (await getGroup(this.stored.groupId)) ?? this.stored;
 	}
 
 	/**
@@ -173,17 +237,6 @@ export class Workspace {
 	}
 }
 
-/** The other members online; this member's own other tabs are not "someone else". */
-function readPresence(session: GroupSession, me: string): Presence[] {
-	const people: Presence[] = [];
-	for (const [clientId, state] of session.awareness.getStates()) {
-		if (clientId === session.awareness.clientID) continue;
-		const member = (state as { member?: Presence }).member;
-		if (member && typeof member.memberId === 'string' && member.memberId !== me) people.push(member);
-	}
-	return people;
-}
-
 const open = new Map<string, Workspace>();
 
 /** The open workspace of a group, opening its session the first time. */
@@ -191,8 +244,26 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	const existing = open.get(stored.groupId);
 	if (existing && existing.profile.memberId === profile.memberId && existing.stored.token === stored.token) return existing;
 	existing?.destroy();
-	const session = openGroupSession({ groupId: stored.groupId, token: stored.token, create: stored.unregistered, profile });
-	const workspace = new Workspace(stored, profile, session);
+	requestPersistentStorage();
+	const views = createIdbGroupViews();
+	// The cover (first page and counts, kept from last time) is shown before the group is read from
+	// storage, and painted before that read and its applying hold the page.
+	let showCover: (cover: Awaited<ReturnType<GroupViews['loadCover']>>) => Promise<void> = async () => {};
+	const coverShown = views.loadCover(stored.groupId).then((cover) => showCover(cover));
+	const session = openGroupSession({
+		loadAfter: coverShown,
+		groupId: stored.groupId,
+		token: stored.token,
+		create: stored.unregistered,
+		profile,
+		onRegistered: () => void patchGroup(stored.groupId, { unregistered: false }).catch(() => {})
+	});
+	const workspace = new Workspace(stored, profile, session, views);
+	showCover = async (cover) => {
+		if (!cover) return;
+		workspace.group.showCover(cover);
+		await nextPaint();
+	};
 	open.set(stored.groupId, workspace);
 	return workspace;
 }
@@ -212,4 +283,24 @@ export function setWorkspaceContext(get: () => Workspace | null): void {
 export function getWorkspace(): Workspace | null {
 	const get = getContext<(() => Workspace | null) | undefined>(CONTEXT);
 	return get ? get() : null;
+}
+
+/** Resolves after the next frame is painted (or soon, in a tab that is not painting). */
+function nextPaint(): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => setTimeout(resolve, 0);
+		const timer = setTimeout(done, 100);
+		requestAnimationFrame(() => {
+			clearTimeout(timer);
+			done();
+		});
+	});
+}
+
+/** Resolves when the page is idle (or after a second at most). */
+function idle(): Promise<void> {
+	return new Promise((resolve) => {
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1_000 });
+		else setTimeout(resolve, 50);
+	});
 }

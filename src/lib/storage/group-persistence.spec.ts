@@ -68,3 +68,36 @@ describe('changes waiting for the relay', () => {
 		expect(again.state.waiting).toBe(2);
 	});
 });
+
+describe('confirmation', () => {
+	it('writes each change to storage once: confirming it marks it settled instead of writing it again', async () => {
+		const log = createMemoryUpdateLog();
+		const written: number[] = [];
+		const counting = {
+			...log,
+			append: (groupId: string, entries: { update: Uint8Array; waiting: boolean }[]) => {
+				for (const e of entries) written.push(e.update.byteLength);
+				return log.append(groupId, entries);
+			},
+			replace: (groupId: string, keys: Parameters<typeof log.replace>[1], entry: { update: Uint8Array; waiting: boolean }) => {
+				written.push(entry.update.byteLength);
+				return log.replace(groupId, keys, entry);
+			}
+		};
+		const doc = new Y.Doc({ guid: 'g1' });
+		const persistence = persistGroup(doc, 'g1', counting, { isLocal: (origin) => origin !== RELAY });
+		await persistence.loaded;
+		doc.getText('t').insert(0, 'x'.repeat(10_000));
+		await persistence.flushed();
+		expect(persistence.state.waiting).toBe(1);
+		const once = written.reduce((a, b) => a + b, 0);
+		expect(once).toBeGreaterThan(10_000);
+
+		persistence.confirm(persistence.mark());
+		await persistence.flushed();
+		expect(persistence.state.waiting).toBe(0);
+		expect(written.reduce((a, b) => a + b, 0)).toBe(once);
+		expect((await log.load('g1')).map((s) => s.waiting)).toEqual([false]);
+		persistence.destroy();
+	});
+});

@@ -45,6 +45,8 @@ export interface PersistenceOptions {
 	/** Settled entries allowed before they are merged into one. */
 	compactAfter?: number;
 	retryMs?: number;
+	/** Reading the log waits for this (the page shows the group's cover first). */
+	loadAfter?: Promise<unknown>;
 }
 
 export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, options: PersistenceOptions): GroupPersistence {
@@ -108,6 +110,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	};
 
 	const loaded = enqueue(async () => {
+		await options.loadAfter?.catch(() => {});
 		const stored = await log.load(groupId);
 		if (stored.length > 0) {
 			doc.transact(() => {
@@ -169,17 +172,16 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		}
 	}
 
-	// Turns confirmed local changes into one settled entry.
+	// Marks confirmed local changes settled, without writing them again (compaction merges them later).
 	async function settle(): Promise<void> {
 		const done = changes.filter((c) => c.seq <= confirmedSeq && c.key !== null);
 		if (done.length === 0) return;
-		await log.replace(
+		await log.settle(
 			groupId,
-			done.map((c) => c.key as UpdateKey),
-			{ update: Y.mergeUpdates(done.map((c) => c.update)), waiting: false }
+			done.map((c) => c.key as UpdateKey)
 		);
 		changes = changes.filter((c) => !done.includes(c));
-		settledEntries++;
+		settledEntries += done.length;
 		emit();
 	}
 

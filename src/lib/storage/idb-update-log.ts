@@ -7,7 +7,12 @@ import { StorageError, type StoredUpdate, type UpdateEntry, type UpdateKey, type
 interface Row {
 	update: Uint8Array;
 	waiting: boolean;
+	/** Only in a writer's settle mark (key `[groupId, writer, 0]`): its entries up to here are settled. */
+	settledUpTo?: number;
 }
+
+/** Entries are numbered from 1, so seq 0 is each writer's settle mark. */
+const MARK = 0;
 
 let sharedStore: UseStore | null = null;
 
@@ -37,10 +42,19 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 						promisifyRequest(os.getAllKeys(range(groupId))),
 						promisifyRequest(os.getAll(range(groupId)))
 					]);
-					return keys.map((key, i): StoredUpdate => {
-						const row = rows[i] as Row;
-						return { key: key as UpdateKey, update: row.update, waiting: row.waiting };
+					const settledUpTo = new Map<string, number>();
+					keys.forEach((key, i) => {
+						const k = key as UpdateKey;
+						if (k[2] === MARK) settledUpTo.set(k[1], (rows[i] as Row).settledUpTo ?? 0);
 					});
+					const entries: StoredUpdate[] = [];
+					keys.forEach((key, i) => {
+						const k = key as UpdateKey;
+						if (k[2] === MARK) return;
+						const row = rows[i] as Row;
+						entries.push({ key: k, update: row.update, waiting: row.waiting && k[2] > (settledUpTo.get(k[1]) ?? 0) });
+					});
+					return entries;
 				})
 			);
 		},
@@ -63,6 +77,23 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 					os.put(toRow(entry), key);
 					for (const k of keys) if (k[0] === groupId) os.delete(k);
 					return promisifyRequest(os.transaction).then(() => key);
+				})
+			);
+		},
+		settle(groupId, keys) {
+			// One small mark per writer instead of rewriting every confirmed change.
+			const upTo = new Map<string, number>();
+			for (const k of keys) if (k[0] === groupId && k[2] !== MARK) upTo.set(k[1], Math.max(upTo.get(k[1]) ?? 0, k[2]));
+			if (upTo.size === 0) return Promise.resolve();
+			return guard('save a change in browser storage', () =>
+				store('readwrite', async (os) => {
+					for (const [w, seqUpTo] of upTo) {
+						const key: UpdateKey = [groupId, w, MARK];
+						const previous = (await promisifyRequest(os.get(key))) as Row | undefined;
+						const mark: Row = { update: new Uint8Array(0), waiting: false, settledUpTo: Math.max(previous?.settledUpTo ?? 0, seqUpTo) };
+						os.put(mark, key);
+					}
+					return promisifyRequest(os.transaction);
 				})
 			);
 		},

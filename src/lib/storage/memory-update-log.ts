@@ -36,6 +36,12 @@ export function createMemoryUpdateLog(backing: MemoryBacking = createMemoryBacki
 			for (const k of keys) if (k[0] === groupId) backing.delete(id(k));
 			return key;
 		},
+		async settle(groupId, keys) {
+			for (const k of keys) {
+				const stored = k[0] === groupId ? backing.get(id(k)) : undefined;
+				if (stored) stored.waiting = false;
+			}
+		},
 		async remove(groupId) {
 			for (const [k, s] of backing) if (s.key[0] === groupId) backing.delete(k);
 		}

@@ -1,5 +1,6 @@
 // What this browser remembers outside the group documents: the groups it holds (with their tokens)
 // and the member profile used in all of them. IndexedDB through idb-keyval, one custom store.
+import { createIdbGroupViews } from './group-views';
 import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import type { Profile, StoredGroup } from './types';
@@ -41,6 +42,7 @@ export async function saveGroup(group: StoredGroup): Promise<void> {
 export async function removeGroup(groupId: string): Promise<void> {
 	await del(GROUP_PREFIX + groupId, registryStore());
 	await createIdbUpdateLog().remove(groupId);
+	await createIdbGroupViews().remove(groupId);
 }
 
 /** Changes one stored group in place; does nothing if this browser does not hold it. */

@@ -134,6 +134,27 @@ export const updateLogContract: ContractCase[] = [
 		}
 	},
 	{
+		name: 'settled entries keep their bytes and key, and only the named ones stop waiting',
+		async run(newStorage) {
+			const open = await newStorage();
+			const log = open();
+			const keys = await log.append('g1', [
+				{ update: bytes(1), waiting: true },
+				{ update: bytes(2), waiting: true }
+			]);
+			await log.settle('g1', [keys[0]]);
+			const [later] = await log.append('g1', [{ update: bytes(3), waiting: true }]);
+			await log.settle('other-group', keys);
+			const loaded = await open().load('g1');
+			check(loaded.length === 3, `expected 3 entries, got ${loaded.length}`);
+			check(sameKey(loaded[0].key, keys[0]) && equalBytes(loaded[0].update, bytes(1)) && !loaded[0].waiting, 'the settled entry is intact and settled');
+			check(loaded[1].waiting && equalBytes(loaded[1].update, bytes(2)), 'the next entry still waits');
+			check(sameKey(loaded[2].key, later) && loaded[2].waiting, 'an entry appended after settling still waits');
+			await log.settle('g1', [keys[1], later]);
+			check((await open().load('g1')).every((s) => !s.waiting), 'settling the rest leaves nothing waiting');
+		}
+	},
+	{
 		name: 'a persisted group reloads with every local and remote change, compacted',
 		async run(newStorage) {
 			const open = await newStorage();

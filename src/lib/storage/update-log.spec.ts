@@ -28,6 +28,7 @@ function flakyLog(): { log: UpdateLog; setFull(full: boolean): void } {
 			load: (g) => inner.load(g),
 			append: (g, e) => (full ? refuse() : inner.append(g, e)),
 			replace: (g, k, e) => (full ? refuse() : inner.replace(g, k, e)),
+			settle: (g, k) => (full ? refuse() : inner.settle(g, k)),
 			remove: (g) => inner.remove(g)
 		}
 	};
@@ -59,6 +60,7 @@ describe('group persistence when storage fails', () => {
 			load: () => Promise.reject(new StorageError('Could not read the group.', { quota: false })),
 			append: () => Promise.reject(new StorageError('Could not save.', { quota: false })),
 			replace: () => Promise.reject(new StorageError('Could not save.', { quota: false })),
+			settle: () => Promise.reject(new StorageError('Could not save.', { quota: false })),
 			remove: () => Promise.resolve()
 		};
 		const doc = new Y.Doc();

@@ -24,6 +24,11 @@ export interface UpdateLog {
 	 * other writers appended meanwhile are never touched, so compaction is safe across tabs.
 	 */
 	replace(groupId: string, keys: UpdateKey[], entry: UpdateEntry): Promise<UpdateKey>;
+	/**
+	 * Marks waiting entries as settled without rewriting them (the relay confirmed them). `keys` of
+	 * one writer must cover a prefix of its waiting entries, as confirmations come in order.
+	 */
+	settle(groupId: string, keys: UpdateKey[]): Promise<void>;
 	/** Deletes every entry of the group. */
 	remove(groupId: string): Promise<void>;
 }

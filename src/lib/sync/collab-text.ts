@@ -1,9 +1,11 @@
 // A Svelte action binding a textarea to a note's, highlight note's or item description's live Y.Text:
-// local input goes in as a minimal change, remote changes come in without moving the caret, other
-// members' carets are listed in their colour, and presence says who is typing where.
+// local input is handed to `write` (the group state's one write path), remote changes come in
+// without moving the caret, other members' carets are listed in their colour, and presence says
+// who is typing where.
 import * as Y from 'yjs';
-import { descriptionText, editHighlight, editItem, editNote, highlightNote, noteText, type Actor } from '$lib/model';
-import type { GroupSession, Presence } from './types';
+import { descriptionText, highlightNote, noteText } from '$lib/model';
+import { readPresence } from './presence';
+import type { GroupSession } from './types';
 
 export interface CollabTarget {
 	kind: 'note' | 'highlight' | 'description';
@@ -12,10 +14,10 @@ export interface CollabTarget {
 }
 
 export interface CollabTextParams {
-	session: GroupSession;
+	session: Pick<GroupSession, 'doc' | 'awareness' | 'loaded' | 'setPresence'>;
 	target: CollabTarget;
-	/** The transaction origin for local edits (share the workspace's actor so undo sees them). */
-	actor?: Actor;
+	/** Stores the member's text (GroupState.editText); throws a ModelError to refuse it. */
+	write: (target: CollabTarget, value: string) => void;
 }
 
 /** Where a member's caret is: the awareness state's `caret` field, next to `member`. */
@@ -34,12 +36,6 @@ function liveText(doc: Y.Doc, target: CollabTarget): Y.Text {
 	if (target.kind === 'note') return noteText(doc, target.id);
 	if (target.kind === 'highlight') return highlightNote(doc, target.id);
 	return descriptionText(doc, target.id);
-}
-
-function writeText(doc: Y.Doc, actor: Actor, target: CollabTarget, value: string): void {
-	if (target.kind === 'note') editNote(doc, actor, target.id, value);
-	else if (target.kind === 'highlight') editHighlight(doc, actor, target.id, { note: value });
-	else editItem(doc, actor, target.id, { description: value });
 }
 
 type Delta = { insert?: unknown; delete?: number; retain?: number }[];
@@ -69,8 +65,7 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 		const { session } = p;
 		const doc = session.doc;
 		const key = targetKey(p.target);
-		const member = () => session.awareness.getLocalState()?.member as Presence | undefined;
-		const actor: Actor = p.actor ?? { memberId: member()?.memberId ?? 'unknown' };
+		const member = () => readPresence(session.awareness.getLocalState()?.member);
 		let ytext: Y.Text | null = null;
 		let writing = false;
 		let gone = false;
@@ -98,19 +93,24 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 				const text = ytext.toString();
 				for (const [clientId, state] of session.awareness.getStates()) {
 					const caret = state?.caret as CaretState | undefined;
-					const who = state?.member as Presence | undefined;
+					const who = readPresence(state?.member);
 					if (clientId === session.awareness.clientID || !caret || caret.target !== key || !who || who.memberId === me) continue;
-					const abs = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(caret.head), doc);
+					let abs: Y.AbsolutePosition | null = null;
+					try {
+						abs = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(caret.head), doc);
+					} catch {
+						continue; // a peer's unreadable caret is not shown
+					}
 					if (!abs || abs.type !== ytext) continue;
 					const before = text.slice(0, abs.index);
 					const line = before.split('\n').length;
 					const column = abs.index - before.lastIndexOf('\n');
 					const li = document.createElement('li');
 					li.dataset.memberId = who.memberId;
-					li.style.cssText = `border-left:3px solid ${safeColor(who.color)};padding-left:0.4rem;margin:0.1rem 0;`;
+					li.style.cssText = `border-left:3px solid ${who.color};padding-left:0.4rem;margin:0.1rem 0;`;
 					const name = document.createElement('strong');
-					name.style.color = safeColor(who.color);
-					name.textContent = String(who.name ?? 'Someone').slice(0, 60);
+					name.style.color = who.color;
+					name.textContent = who.name;
 					li.append(name, ` is typing at line ${line}, column ${column}`);
 					rows.push(li);
 				}
@@ -133,7 +133,7 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 			if (!ytext || node.readOnly) return;
 			writing = true;
 			try {
-				writeText(doc, actor, p.target, node.value);
+				p.write(p.target, node.value);
 				node.setCustomValidity('');
 			} catch (error) {
 				// Refused (too long, read-only group…): say why and show what the group holds.
@@ -218,8 +218,4 @@ export function collabText(node: HTMLTextAreaElement, initial: CollabTextParams)
 			unbind();
 		}
 	};
-}
-
-function safeColor(color: unknown): string {
-	return typeof color === 'string' && /^#[0-9a-f]{3,8}$/i.test(color) ? color : '#555555';
 }

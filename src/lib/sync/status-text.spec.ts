@@ -1,6 +1,7 @@
 // The status bar's words, the relay's refusals in words, and the reconnection delays.
 import { describe, expect, it } from 'vitest';
 import { describeStatus } from './status-text';
+import { CloseCode } from '$lib/rules';
 import { refusalFor } from './refusals';
 import { BACKOFF_CAP_MS, jitteredBackoff } from './backoff';
 
@@ -26,17 +27,17 @@ describe('describeStatus', () => {
 
 describe('refusalFor', () => {
 	it('names each refusal the relay makes, never by its number', () => {
-		expect(refusalFor(4401, 'This invite link has been revoked')?.reason).toBe('revoked');
-		expect(refusalFor(4401, '')?.reason).toBe('bad-token');
-		expect(refusalFor(4401, 'This group was deleted by its owner.')).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
-		expect(refusalFor(4401, "The group's owner removed you from this group.")).toMatchObject({ reason: 'revoked', message: /owner removed you/ });
-		expect(refusalFor(4401, 'This invite link has already been used — ask the group’s owner for a new one.')?.message).toMatch(/already been used/);
+		expect(refusalFor(CloseCode.revoked)?.reason).toBe('revoked');
+		expect(refusalFor(CloseCode.unauthorized)?.reason).toBe('bad-token');
+		expect(refusalFor(CloseCode.groupDeleted)).toMatchObject({ reason: 'deleted', message: /deleted by its owner/ });
+		expect(refusalFor(CloseCode.removed)).toMatchObject({ reason: 'revoked', message: /owner removed you/ });
+		expect(refusalFor(CloseCode.inviteUsed)?.message).toMatch(/already been used/);
 		expect(refusalFor(4403)?.reason).toBe('forbidden');
-		expect(refusalFor(4403, 'This is a single-use invite link: open it in a browser to join the group first.')?.message).toMatch(/Reload the page when you are online/);
+		expect(refusalFor(CloseCode.inviteNotJoined)?.message).toMatch(/Reload the page when you are online/);
 		expect(refusalFor(4413)?.reason).toBe('too-large');
 		expect(refusalFor(4429)?.reason).toBe('rate-limited');
 		expect(refusalFor(4400)?.reason).toBe('malformed');
-		for (const code of [4400, 4401, 4403, 4413, 4429, 4450]) expect(refusalFor(code)?.message).not.toMatch(/\d{4}/);
+		for (const code of [4400, 4401, 4402, 4403, 4410, 4413, 4429, 4450]) expect(refusalFor(code)?.message).not.toMatch(/\d{4}/);
 	});
 
 	it('treats other closes as passing trouble', () => {
