@@ -12,6 +12,7 @@ import { commandLineFor, environmentFor, type RelayConfig } from '../../server/c
 import { openPool } from '../../server/cluster/schema.ts';
 import { streamKeys } from '../../server/cluster/keys.ts';
 import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
+import { CloseCode } from '../../src/lib/rules/index.ts';
 import { clusterSettings, freshClusterName, removeCluster, testDatabaseUrl, testRedisUrl } from '../helpers/cluster.ts';
 import { startOwnRedis } from '../helpers/redis-server.ts';
 import { connectMember, eventually, newToken, spawnRelay, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
@@ -150,7 +151,7 @@ describe('a cluster of three relay processes', () => {
 		await eventually(() => guest.provider.synced);
 		const closed = new Promise<number>((resolveClose) => guest.provider.on('connection-close', (event) => resolveClose(event?.code ?? 0)));
 		expect((await api(relays[0], 'DELETE', `/api/groups/${groupId}/invites/${invite.id}`, token)).status).toBe(204);
-		expect(await closed).toBe(4401);
+		expect(await closed).toBe(CloseCode.revoked);
 		guest.provider.disconnect();
 		// Refused everywhere afterwards.
 		for (const relay of relays) expect((await api(relay, 'GET', `/api/groups/${groupId}/me`, invite.token)).status).toBe(401);
