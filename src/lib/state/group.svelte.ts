@@ -350,6 +350,7 @@ export class GroupState {
 	 * group's tags when nothing filters it.
 	 */
 	relatedTags(query: ListQuery): TagCount[] {
+		this.#version;
 		const text = query.text?.trim();
 		const chosen = queryTags(query);
 		if (!text && chosen.length === 0 && !query.member) return this.tagCounts;
