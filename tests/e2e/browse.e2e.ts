@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addItem, setMemberProfile } from '../../src/lib/model';
 import { SAMPLE_ITEMS } from '../../src/lib/demo/sample-data';
-import { createGroupFromHome, groupIdOf } from '../helpers/app';
+import { createGroupFromHome, groupIdOf } from '../helpers/workspace-page';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, startTestRelay, type TestRelay } from '../helpers/relay';
 import { patchStoredGroup, storedGroupOf, tokenOf } from '../helpers/registry';
