@@ -55,11 +55,12 @@ export interface GroupSummary extends GroupRecord {
 	revokedTokens: number;
 }
 
-interface TokenRow {
+/** A row of `auth_tokens`, as SQLite and PostgreSQL both return it. */
+export interface TokenRow {
 	id: string;
 	group_id: string;
 	role: MemberRole;
-	hash: Buffer;
+	hash: Uint8Array;
 	label: string;
 	created_at: number;
 	revoked_at: number | null;
@@ -70,7 +71,7 @@ interface TokenRow {
 	last_seen_at: number | null;
 }
 
-interface GroupRow {
+export interface GroupRow {
 	group_id: string;
 	name: string | null;
 	created_at: number;
@@ -133,18 +134,18 @@ function addMissingColumns(db: Database): void {
 /** In `auth_revocations`, the token id that stands for every token of a deleted group. */
 export const WHOLE_GROUP = '*';
 
-const toGroup = (row: GroupRow): GroupRecord => ({
+export const toGroup = (row: GroupRow): GroupRecord => ({
 	groupId: row.group_id,
 	name: row.name,
 	createdAt: row.created_at,
 	feedGeneration: row.feed_generation
 });
 
-const toToken = (row: TokenRow): TokenRecord => ({
+export const toToken = (row: TokenRow): TokenRecord => ({
 	id: row.id,
 	groupId: row.group_id,
 	role: row.role,
-	hash: row.hash,
+	hash: Buffer.from(row.hash.buffer, row.hash.byteOffset, row.hash.byteLength),
 	label: row.label,
 	createdAt: row.created_at,
 	revokedAt: row.revoked_at,

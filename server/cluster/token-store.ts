@@ -2,50 +2,9 @@
 // `auth_` tables in PostgreSQL, so every relay process sees a token, a revocation or a deleted group
 // at once. Calls stay synchronous (see sync-sql.ts): PostgreSQL is the only copy, nothing is cached.
 import type { AccessChangeCause, MemberRole } from '../auth/types.ts';
-import { WHOLE_GROUP, type GroupRecord, type GroupSummary, type NewTokenOptions, type TokenKind, type TokenRecord, type TokenStoreApi } from '../auth/store.ts';
+import { WHOLE_GROUP, toGroup, toToken, type GroupRow, type TokenRow, type GroupRecord, type GroupSummary, type NewTokenOptions, type TokenKind, type TokenRecord, type TokenStoreApi } from '../auth/store.ts';
 import { newTokenId } from '../auth/tokens.ts';
 import type { SyncSql } from './sync-sql.ts';
-
-interface TokenRow {
-	id: string;
-	group_id: string;
-	role: MemberRole;
-	hash: Uint8Array;
-	label: string;
-	created_at: number;
-	revoked_at: number | null;
-	kind: TokenKind;
-	max_uses: number | null;
-	used_at: number | null;
-	invite_id: string | null;
-	last_seen_at: number | null;
-}
-
-interface GroupRow {
-	group_id: string;
-	name: string | null;
-	created_at: number;
-	feed_generation: number;
-}
-
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-const toGroup = (row: GroupRow): GroupRecord => ({ groupId: row.group_id, name: row.name, createdAt: row.created_at, feedGeneration: row.feed_generation });
-
-const toToken = (row: TokenRow): TokenRecord => ({
-	id: row.id,
-	groupId: row.group_id,
-	role: row.role,
-	hash: asBuffer(row.hash),
-	label: row.label,
-	createdAt: row.created_at,
-	revokedAt: row.revoked_at,
-	kind: row.kind,
-	maxUses: row.max_uses,
-	usedAt: row.used_at,
-	inviteId: row.invite_id,
-	lastSeenAt: row.last_seen_at
-});
 
 export class PostgresTokenStore implements TokenStoreApi {
 	readonly #sql: SyncSql;
@@ -55,7 +14,7 @@ export class PostgresTokenStore implements TokenStoreApi {
 		this.#sql = sql;
 		const row = sql.query<{ secret: Uint8Array }>('SELECT secret FROM auth_secret WHERE id = 1').rows[0];
 		if (!row) throw new Error('The cluster database has no relay secret; its schema was not created.');
-		this.#secret = asBuffer(row.secret);
+		this.#secret = Buffer.from(row.secret.buffer, row.secret.byteOffset, row.secret.byteLength);
 	}
 
 	get relaySecret(): Buffer {
