@@ -322,3 +322,23 @@ export function describeSettings(): string {
 	lines.push('', `  ${'--help'.padEnd(44)} show this text`);
 	return lines.join('\n');
 }
+
+/**
+ * The settings of a process started from the command line: a bad setting is told and exits 2,
+ * `--help` prints `intro` and every setting and returns null.
+ */
+export function settingsOrExit(argv: readonly string[], intro = ''): RelayConfig | null {
+	let commandLine: CommandLine;
+	try {
+		commandLine = configFromCommandLine(argv);
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		process.stderr.write(`${error.message}\n`);
+		process.exit(2);
+	}
+	if (commandLine.help) {
+		process.stdout.write(`${intro}${describeSettings()}\n`);
+		return null;
+	}
+	return commandLine.config;
+}

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { buildApp, buildReason } from './app-build.ts';
-import { ConfigError, configFromCommandLine, describeSettings } from './config.ts';
+import { settingsOrExit } from './config.ts';
 import { seedDemoGroup } from './demo.ts';
 import { createLogger, errorText } from './log.ts';
 import { openDatabase } from './persistence/sqlite.ts';
@@ -20,19 +20,8 @@ function findProjectRoot(from: string): string {
 const projectRoot = findProjectRoot(import.meta.dirname);
 
 async function main(): Promise<void> {
-	let commandLine;
-	try {
-		commandLine = configFromCommandLine(process.argv.slice(2));
-	} catch (error) {
-		if (!(error instanceof ConfigError)) throw error;
-		process.stderr.write(`${error.message}\n`);
-		process.exit(2);
-	}
-	if (commandLine.help) {
-		process.stdout.write(`${describeSettings()}\n`);
-		return;
-	}
-	const { config } = commandLine;
+	const config = settingsOrExit(process.argv.slice(2));
+	if (!config) return;
 	const log = createLogger(config.logLevel);
 	const reason = config.build ? buildReason(projectRoot, config.staticDir) : null;
 	if (reason) {

@@ -2,23 +2,12 @@
 // into their snapshots and trims their streams, taking each group's lock like the relay processes do.
 import { startCompactionJob } from './cluster/compaction-job.ts';
 import { openClusterStore } from './cluster/index.ts';
-import { ConfigError, configFromCommandLine, describeSettings, isClusterMember } from './config.ts';
+import { isClusterMember, settingsOrExit } from './config.ts';
 import { createLogger, errorText } from './log.ts';
 
 async function main(): Promise<void> {
-	let commandLine;
-	try {
-		commandLine = configFromCommandLine(process.argv.slice(2));
-	} catch (error) {
-		if (!(error instanceof ConfigError)) throw error;
-		process.stderr.write(`${error.message}\n`);
-		process.exit(2);
-	}
-	if (commandLine.help) {
-		process.stdout.write(`npm run worker: compacts a cluster's groups (needs REDIS_URL and DATABASE_URL).\n\n${describeSettings()}\n`);
-		return;
-	}
-	const { config } = commandLine;
+	const config = settingsOrExit(process.argv.slice(2), "npm run worker: compacts a cluster's groups (needs REDIS_URL and DATABASE_URL).\n\n");
+	if (!config) return;
 	if (!isClusterMember(config)) {
 		process.stderr.write('The worker compacts a cluster: set REDIS_URL and DATABASE_URL. A single relay on SQLite compacts by itself.\n');
 		process.exit(2);
