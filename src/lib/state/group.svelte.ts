@@ -331,6 +331,8 @@ export class GroupState {
 
 	/** The replies answering a note, a highlight or a reply, as a tree (deleted ones kept while answered). */
 	thread(itemId: string, parent: { kind: ReplyParentKind; id: string }): ReplyNode[] {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
 		if (this.#cover) return [];
 		const byItem = this.#memo('replies', () => {
 			const out = new Map<string, Reply[]>();
@@ -346,6 +348,8 @@ export class GroupState {
 
 	/** The owners' decisions, by target. */
 	get hidden(): Map<string, HiddenState> {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
 		if (this.#cover) return new Map();
 		return this.#memo('hidden', () => readHidden(this.doc));
 	}
@@ -371,12 +375,16 @@ export class GroupState {
 
 	/** This member's own flag on a target, if any. */
 	myFlag(target: Target): Flag | null {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
 		if (this.#cover) return null;
 		return this.#flags().get(targetKey(target))?.find((f) => f.memberId === this.actor.memberId) ?? null;
 	}
 
 	/** Everything flagged or hidden, for the owners' view. */
 	get flagged(): FlaggedEntry[] {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
 		if (this.#cover) return [];
 		return this.#memo('flagged', () => listFlagged(this.doc));
 	}
