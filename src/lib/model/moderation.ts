@@ -37,6 +37,12 @@ export function targetKey(target: Target): string {
 	return key(target.kind, target.id);
 }
 
+/** The target a `targetKey` names. */
+export function splitTargetKey(k: string): Target {
+	const [kind, id] = splitKey(k);
+	return { kind: kind as TargetKind, id };
+}
+
 /** Flags a target with a reason; flagging again replaces this member's own reason. */
 export function flag(doc: Y.Doc, actor: Actor, target: Target, reason: string): void {
 	validMemberId(actor.memberId);
