@@ -106,6 +106,15 @@ describe('conversations and moderation', () => {
 		// The group page counts them on the item's row.
 		await owner.goto(`${relay.url}${base}`);
 		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).getByRole('link', { name: '2 replies' }).waitFor();
+		// Ana mentioned the owner: "Mentions of me" keeps the item, in the address like the other filters.
+		await owner.getByRole('link', { name: 'Mentions of me' }).click();
+		await owner.waitForURL(/\?mentions=me$/);
+		await owner.getByRole('heading', { name: 'Group items mentioning you' }).waitFor();
+		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).waitFor();
+		await ana.goto(`${relay.url}${base}?mentions=me`);
+		await ana.getByText('No items match.').waitFor();
+		await ana.goto(`${relay.url}${itemPath}`);
+		await anaNote.waitFor();
 
 		// Ana flags the owner's note; the owner finds it in the Flagged view and hides it.
 		await anaNote.getByRole('button', { name: 'Flag this note' }).click();
