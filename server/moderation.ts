@@ -49,8 +49,21 @@ export function writesHidden(doc: Y.Doc, update: Uint8Array): boolean {
 		if (list) list.push(struct);
 		else incoming.set(struct.id.client, [struct]);
 	}
-	const incomingItem = (id: Id): Y.Item | null =>
-		incoming.get(id.client)?.find((s) => id.clock >= s.id.clock && id.clock < s.id.clock + s.length) ?? null;
+	// An update lists each client's structs in clock order, so the one holding a clock is found by halving.
+	const incomingItem = (id: Id): Y.Item | null => {
+		const list = incoming.get(id.client);
+		if (!list) return null;
+		let low = 0;
+		let high = list.length - 1;
+		while (low <= high) {
+			const mid = (low + high) >> 1;
+			const s = list[mid];
+			if (id.clock < s.id.clock) high = mid - 1;
+			else if (id.clock >= s.id.clock + s.length) low = mid + 1;
+			else return s;
+		}
+		return null;
+	};
 
 	const verdicts = new Map<Y.Item, boolean>();
 	// Where an incoming item goes: named root, its parent type's item, or beside its neighbours.
