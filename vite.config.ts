@@ -64,7 +64,8 @@ export default defineConfig({
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 60_000,
-					// One file at a time: a test stops and starts the machine's Redis.
+					// One file at a time: each test runs three relay processes. The Redis restart test stops
+					// and starts a redis-server of its own, never the machine's, which other projects use meanwhile.
 					fileParallelism: false
 				}
 			},

@@ -1,6 +1,7 @@
 // What the relay says when its storage fails (a full disk, a database it cannot write): a refusal in
 // words the member and operator understand, never a crash. The same for the single relay's SQLite
-// and a cluster's PostgreSQL (whose access-control queries fail with a SqlError).
+// and a cluster's PostgreSQL (pg's DatabaseError from a pool, a SqlError from access control's thread).
+import pg from 'pg';
 import { SqlError } from './cluster/sync-sql.ts';
 
 /** PostgreSQL's SQLSTATE for a full disk. */
@@ -9,12 +10,16 @@ const POSTGRES_DISK_FULL = '53100';
 /** True for "database or disk is full": SQLite's (a full disk, or the operator's MAX_DATABASE_BYTES) or PostgreSQL's. */
 export function isStorageFull(error: unknown): boolean {
 	const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-	return code === 'SQLITE_FULL' || (error instanceof SqlError && code === POSTGRES_DISK_FULL);
+	return code === 'SQLITE_FULL' || (fromPostgres(error) && code === POSTGRES_DISK_FULL);
+}
+
+function fromPostgres(error: unknown): boolean {
+	return error instanceof SqlError || error instanceof pg.DatabaseError;
 }
 
 /** True for any error raised by the database, or a cluster's PostgreSQL that does not answer. */
 export function isStorageError(error: unknown): boolean {
-	if (error instanceof SqlError) return true;
+	if (fromPostgres(error)) return true;
 	const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 	return typeof code === 'string' && code.startsWith('SQLITE_');
 }
