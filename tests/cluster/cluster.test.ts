@@ -124,6 +124,32 @@ describe('a cluster member that cannot reach its services', () => {
 	});
 });
 
+describe('CI before the cluster tests', () => {
+	/** `.ci/check-services.mjs` with the services it is told to look for. */
+	function checkServices(env: Record<string, string>) {
+		return new Promise<{ code: number | null; output: string }>((resolveRun) => {
+			const child = spawn(process.execPath, ['.ci/check-services.mjs'], { cwd: resolve(import.meta.dirname, '../..'), env: { ...process.env, ...env } });
+			let output = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+			child.once('exit', (code) => resolveRun({ code, output }));
+		});
+	}
+
+	it('says which of PostgreSQL and Redis is missing, and passes when both answer', async () => {
+		const both = { TEST_DATABASE_URL: testDatabaseUrl, TEST_REDIS_URL: testRedisUrl };
+		expect(await checkServices(both)).toMatchObject({ code: 0 });
+		const noRedis = await checkServices({ ...both, TEST_REDIS_URL: 'redis://127.0.0.1:1' });
+		expect(noRedis.code).toBe(1);
+		expect(noRedis.output).toMatch(/Redis is not reachable at 127\.0\.0\.1:1/);
+		expect(noRedis.output).toMatch(/PostgreSQL: reachable/);
+		const noPostgres = await checkServices({ ...both, TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+		expect(noPostgres.code).toBe(1);
+		expect(noPostgres.output).toMatch(/PostgreSQL is not reachable at 127\.0\.0\.1:1/);
+		expect(noPostgres.output).not.toMatch(/Redis is not reachable/);
+	});
+});
+
 describe('a cluster of three relay processes', () => {
 	it('brings members spread over the processes to the same group, presence included', async () => {
 		const { relays } = await startCluster(3);

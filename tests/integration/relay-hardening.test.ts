@@ -324,6 +324,33 @@ describe('changes whose dependencies the relay never received', () => {
 	});
 });
 
+describe('a member coming back with offline edits to a group the relay is still loading', () => {
+	it('is asked for them before it counts itself synced, so the changes it makes right then are never refused', async () => {
+		const relay = await relayWith({ roomIdleMs: 50 });
+		const groupId = randomId();
+		const token = newToken();
+		const owner = await groupOn(relay, groupId, token);
+		// A group this big waits for its members' first asks when it loads, and answers them from storage.
+		owner.doc.getText('big').insert(0, 'x'.repeat(1_100_000));
+		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getText('big').length).toBe(1_100_000));
+		owner.provider.disconnect();
+		addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/offline', title: 'Offline' });
+		// The relay unloads the group, so the member's first ask is answered from storage while it loads again.
+		await eventually(() => relay.relay.roomsLoaded === 0);
+		const closes: number[] = [];
+		owner.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+		// The app lets its member type the moment it is synced; each change builds on the offline one.
+		owner.provider.once('synced', () => {
+			for (let i = 0; i < 3; i++) addItem(owner.doc, { memberId: 'owner' }, { url: `https://example.org/now/${i}`, title: `Now ${i}` });
+		});
+		owner.provider.connect();
+		await eventually(async () => expect(readAllItems((await relay.relay.loadGroupDoc(groupId))!).length).toBe(5));
+		expect(await metricsOf(relay)).toMatch(/relay_sync_answers_from_storage_total 1/);
+		expect(closes).toEqual([]);
+		expect(owner.provider.wsconnected).toBe(true);
+	});
+});
+
 describe('a change that decodes but cannot be applied', () => {
 	/** A group's state by client 1, and a change to it (found by fuzzing) that makes Yjs throw halfway. */
 	function poisoned(): { seed: Uint8Array; poison: Uint8Array; partly: Uint8Array } {
