@@ -340,9 +340,12 @@ describe('a member coming back with offline edits to a group the relay is still 
 		const closes: number[] = [];
 		owner.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
 		// The app lets its member type the moment it is synced; each change builds on the offline one.
-		owner.provider.once('synced', () => {
+		const typeOnSync = (isSynced: boolean) => {
+			if (!isSynced) return;
+			owner.provider.off('sync', typeOnSync);
 			for (let i = 0; i < 3; i++) addItem(owner.doc, { memberId: 'owner' }, { url: `https://example.org/now/${i}`, title: `Now ${i}` });
-		});
+		};
+		owner.provider.on('sync', typeOnSync);
 		owner.provider.connect();
 		await eventually(async () => expect(readAllItems((await relay.relay.loadGroupDoc(groupId))!).length).toBe(5));
 		expect(await metricsOf(relay)).toMatch(/relay_sync_answers_from_storage_total 1/);
