@@ -47,6 +47,8 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
+	visibleItems,
+	visibleReplies,
 	listFlagged,
 	targetKey,
 	type Flag,
@@ -124,6 +126,8 @@ export class GroupState {
 	#docLoaded = false;
 	/** The search index as saved on disk, to restore on the first search instead of building it. */
 	#savedSearch: SavedSearchIndex | null = null;
+	/** Owners read everything; everyone else reads what owners hid as placeholders (`visibleItems`). */
+	#owner = false;
 	/** Called when the search index changed enough to be worth saving again. */
 	onSearchIndexChanged: (() => void) | null = null;
 
@@ -145,6 +149,21 @@ export class GroupState {
 		};
 		this.doc.on('afterTransaction', onTransaction);
 		this.#off = () => this.doc.off('afterTransaction', onTransaction);
+	}
+
+	/**
+	 * Whether this member is an owner. Until told, they are not: what owners hid stays out of every
+	 * snapshot, the search index and the threads.
+	 */
+	setOwner(owner: boolean): void {
+		if (owner === this.#owner) return;
+		this.#owner = owner;
+		this.#pendingAll = true;
+		this.#refresh();
+	}
+
+	get owner(): boolean {
+		return this.#owner;
 	}
 
 	/** Shows every change received so far at once (when the group has finished loading, say). */
@@ -251,7 +270,8 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const items = readAllItems(this.doc);
+		const all = readAllItems(this.doc);
+		const items = this.#owner ? all : visibleItems(all, readHidden(this.doc));
 		this.#snapshot = {
 			info: getGroupInfo(this.doc),
 			exists: hasGroup(this.doc),
@@ -336,7 +356,8 @@ export class GroupState {
 		if (this.#cover) return [];
 		const byItem = this.#memo('replies', () => {
 			const out = new Map<string, Reply[]>();
-			for (const reply of readAllReplies(this.doc)) {
+			const all = readAllReplies(this.doc);
+			for (const reply of this.#owner ? all : visibleReplies(all, readHidden(this.doc))) {
 				const list = out.get(reply.itemId);
 				if (list) list.push(reply);
 				else out.set(reply.itemId, [reply]);
