@@ -59,6 +59,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		cluster?.store ??
 		createSqliteStore(db!, {
 			compactionPauseMs: config.compactionPauseMs,
+			historyDays: config.historyDays,
 			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
 		});
 	const fanout = cluster?.fanout ?? createLocalFanout();

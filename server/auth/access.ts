@@ -70,7 +70,7 @@ export class GroupAccess {
 			const unusable = unusableInvite(found);
 			if (unusable) return unusable;
 			this.#seen(found);
-			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
+			return { ok: true, groupId, role: found.role, tokenId: found.id, memberName: found.label, created: false };
 		}
 		const blocked = this.#blocked(remoteAddress);
 		if (blocked) return blocked;
@@ -92,7 +92,7 @@ export class GroupAccess {
 			return request.createToken ? this.#fail(remoteAddress, refusals.creationClosed()) : refusals.creationClosed();
 		}
 		const owner = this.store.createGroup(groupId, hashToken(token));
-		return { ok: true, groupId, role: 'owner', tokenId: owner.id, created: true };
+		return { ok: true, groupId, role: 'owner', tokenId: owner.id, memberName: owner.label, created: true };
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {

@@ -30,6 +30,8 @@ export interface SyncGrant {
 	role: MemberRole;
 	/** Identifies the token (never the token itself) so revocation can close its connections. */
 	tokenId: string;
+	/** The member's name the token was given (its label), kept with each update for the history. */
+	memberName?: string;
 	/** True when this connection created the group. */
 	created: boolean;
 }

@@ -136,5 +136,33 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				await harness.dispose();
 			}
 		});
+
+		it('keeps each update\'s author, and its history through compactions', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(12);
+				const author = (i: number) => ({ tokenId: i % 2 ? 'ana' : 'ben', name: i % 2 ? 'Ana' : 'Ben', at: 1_000 + i });
+				for (let i = 0; i < 8; i++) await harness.store.append('g', updates[i], author(i));
+				await harness.store.compact('g');
+				for (let i = 8; i < updates.length; i++) await harness.store.append('g', updates[i], author(i));
+				const history = await harness.reopen().loadHistory('g');
+				expect(history!.updates.map((u) => u.author)).toEqual(updates.map((_, i) => author(i)));
+				expect(history!.updates.map((u) => u.body)).toEqual(updates);
+				const seqs = history!.updates.map((u) => u.seq);
+				expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+				const replayed = docFrom([...(history!.base ? [history!.base] : []), ...history!.updates.map((u) => u.body)]);
+				expect(replayed.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				// A second compaction moves the rest; the history is still whole.
+				await harness.store.compact('g');
+				expect((await harness.store.loadHistory('g'))!.updates.map((u) => u.author)).toEqual(updates.map((_, i) => author(i)));
+				// Updates without an author (logged before authors were kept) read as null.
+				await harness.store.append('g', edits(40).updates.at(-1)!);
+				expect((await harness.store.loadHistory('g'))!.updates.at(-1)!.author).toBe(null);
+				await harness.store.remove('g');
+				expect(await harness.store.loadHistory('g')).toBe(null);
+			} finally {
+				await harness.dispose();
+			}
+		});
 	});
 }

@@ -4,12 +4,28 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import { needsCheckpoint, pruneBase } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
+import type { LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
 
 interface LogRow {
 	seq: number;
 	body: Buffer;
 }
+
+interface HistoryRow extends LogRow {
+	token_id: string | null;
+	member_name: string | null;
+	at: number | null;
+}
+
+interface CheckpointRow {
+	at: number;
+	through_seq: number;
+}
+
+/** The state of a group with nothing in it: the base of a history that starts at the beginning. */
+const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
 
 const settings = workerData as StoreWorkerData;
 const db = new Database(settings.file);
@@ -17,10 +33,35 @@ db.pragma(`synchronous = ${settings.synchronous}`);
 db.pragma('busy_timeout = 5000');
 db.pragma(`max_page_count = ${settings.maxPageCount}`);
 
-const insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO group_updates (group_id, body) VALUES (?, ?)');
-const selectSnapshot = db.prepare<[string], { body: Buffer; through_seq: number }>('SELECT body, through_seq FROM group_snapshots WHERE group_id = ?');
+const insertUpdate = db.prepare<[string, Uint8Array, string | null, string | null, number | null]>(
+	'INSERT INTO group_updates (group_id, body, token_id, member_name, at) VALUES (?, ?, ?, ?, ?)'
+);
+const selectSnapshot = db.prepare<[string], { body: Buffer; through_seq: number; updated_at: number }>(
+	'SELECT body, through_seq, updated_at FROM group_snapshots WHERE group_id = ?'
+);
+const selectCheckpoints = db.prepare<[string], CheckpointRow>('SELECT at, through_seq FROM group_checkpoints WHERE group_id = ? ORDER BY through_seq');
+const insertCheckpoint = db.prepare<[string, number, number, Uint8Array]>(
+	'INSERT OR REPLACE INTO group_checkpoints (group_id, at, through_seq, body) VALUES (?, ?, ?, ?)'
+);
+const moveToHistory = db.prepare<[string, number]>(
+	`INSERT OR IGNORE INTO group_history (seq, group_id, body, token_id, member_name, at)
+	 SELECT seq, group_id, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq <= ?`
+);
+const pruneHistoryThrough = db.prepare<[string, number]>('DELETE FROM group_history WHERE group_id = ? AND seq <= ?');
+const pruneCheckpointsBefore = db.prepare<[string, number]>('DELETE FROM group_checkpoints WHERE group_id = ? AND through_seq < ?');
+const deleteHistory = db.prepare<[string]>('DELETE FROM group_history WHERE group_id = ?');
+const deleteCheckpoints = db.prepare<[string]>('DELETE FROM group_checkpoints WHERE group_id = ?');
+const selectOldestCheckpoint = db.prepare<[string], { body: Buffer; at: number; through_seq: number }>(
+	'SELECT body, at, through_seq FROM group_checkpoints WHERE group_id = ? ORDER BY through_seq LIMIT 1'
+);
+const selectHistoryAfter = db.prepare<[string, number], HistoryRow>(
+	'SELECT seq, body, token_id, member_name, at FROM group_history WHERE group_id = ? AND seq > ? ORDER BY seq'
+);
+const selectLogAfter = db.prepare<[string, number], HistoryRow>(
+	'SELECT seq, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq > ? ORDER BY seq'
+);
 const selectThrough = db.prepare<[string], { through_seq: number }>('SELECT through_seq FROM group_snapshots WHERE group_id = ?');
-const selectLog = db.prepare<[string], LogRow>('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq');
+const selectLog = db.prepare<[string], LogRow & { at: number | null }>('SELECT seq, body, at FROM group_updates WHERE group_id = ? ORDER BY seq');
 const countLogThrough = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM group_updates WHERE group_id = ? AND seq <= ?');
 const selectLogSize = db.prepare<[string], { updates: number; bytes: number | null }>(
 	'SELECT count(*) AS updates, sum(length(body)) AS bytes FROM group_updates WHERE group_id = ?'
@@ -33,14 +74,76 @@ const deleteLogThrough = db.prepare<[string, number]>('DELETE FROM group_updates
 const deleteSnapshot = db.prepare<[string]>('DELETE FROM group_snapshots WHERE group_id = ?');
 const deleteLog = db.prepare<[string]>('DELETE FROM group_updates WHERE group_id = ?');
 
-const insertBatch = db.transaction((groupIds: string[], updates: Uint8Array[]) => {
-	for (let i = 0; i < groupIds.length; i++) insertUpdate.run(groupIds[i], updates[i]);
+const insertBatch = db.transaction((groupIds: string[], updates: Uint8Array[], authors: (UpdateAuthor | null)[]) => {
+	for (let i = 0; i < groupIds.length; i++) {
+		const author = authors[i];
+		insertUpdate.run(groupIds[i], updates[i], author?.tokenId ?? null, author?.name ?? null, author?.at ?? null);
+	}
 });
 const readGroup = db.transaction((groupId: string) => ({ snapshot: selectSnapshot.get(groupId), rows: selectLog.all(groupId) }));
 const removeGroup = db.transaction((groupId: string) => {
 	deleteLog.run(groupId);
 	deleteSnapshot.run(groupId);
+	deleteHistory.run(groupId);
+	deleteCheckpoints.run(groupId);
 });
+
+function logged(row: HistoryRow): LoggedUpdate {
+	const author = row.token_id === null ? null : { tokenId: row.token_id, name: row.member_name ?? '', at: row.at ?? 0 };
+	return { seq: row.seq, body: new Uint8Array(row.body), author };
+}
+
+/** The oldest kept checkpoint (or, with none, the snapshot) and every update logged after it. */
+const readHistory = db.transaction((groupId: string): StoredHistory | null => {
+	const checkpoint = selectOldestCheckpoint.get(groupId);
+	const snapshot = checkpoint ? undefined : selectSnapshot.get(groupId);
+	const from = checkpoint?.through_seq ?? snapshot?.through_seq ?? 0;
+	const rows = [...selectHistoryAfter.all(groupId, from), ...selectLogAfter.all(groupId, from)];
+	const base = checkpoint ?? snapshot;
+	if (!base && rows.length === 0) return null;
+	return {
+		base: base ? new Uint8Array(base.body) : null,
+		baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null),
+		updates: rows.map(logged)
+	};
+});
+
+/**
+ * Inside a compaction's transaction, before the folded rows leave the log: moves them to the
+ * history, writes the day's checkpoint, and prunes what the retention no longer needs.
+ */
+function keepHistory(
+	groupId: string,
+	previous: { body: Buffer; through_seq: number; updated_at: number } | undefined,
+	body: Uint8Array,
+	through: number,
+	firstAt: number | null
+): void {
+	if (settings.historyDays <= 0) {
+		deleteHistory.run(groupId);
+		deleteCheckpoints.run(groupId);
+		return;
+	}
+	const now = Date.now();
+	let checkpoints = selectCheckpoints.all(groupId);
+	if (checkpoints.length === 0) {
+		// History starts here: from the snapshot before this fold, or from the empty group.
+		const at = previous ? previous.updated_at : (firstAt ?? now);
+		insertCheckpoint.run(groupId, at, previous?.through_seq ?? 0, previous ? previous.body : EMPTY_DOC);
+		checkpoints = [{ at, through_seq: previous?.through_seq ?? 0 }];
+	}
+	moveToHistory.run(groupId, through);
+	const newest = Math.max(...checkpoints.map((c) => c.at));
+	if (needsCheckpoint(newest, now)) {
+		insertCheckpoint.run(groupId, now, through, body);
+		checkpoints.push({ at: now, through_seq: through });
+	}
+	const base = pruneBase(checkpoints.map((c) => ({ at: c.at, throughSeq: c.through_seq })), settings.historyDays, now);
+	if (base) {
+		pruneHistoryThrough.run(groupId, base.throughSeq);
+		pruneCheckpointsBefore.run(groupId, base.throughSeq);
+	}
+}
 
 function sleepSync(ms: number): void {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -77,6 +180,7 @@ function compact(groupId: string) {
 		post({ event: 'compaction-started', groupId });
 		if (settings.compactionPauseMs) sleepSync(settings.compactionPauseMs);
 		upsertSnapshot.run(groupId, body, through, Date.now());
+		keepHistory(groupId, snapshot, body, through, rows[0].at);
 		deleteLogThrough.run(groupId, through);
 		return logSize(groupId, body.length);
 	}).immediate();
@@ -89,6 +193,8 @@ function handle(request: Exclude<StoreRequest, { op: 'append' }>): unknown {
 		case 'remove':
 			removeGroup.immediate(request.groupId);
 			return null;
+		case 'history':
+			return readHistory.deferred(request.groupId);
 	}
 }
 
@@ -106,7 +212,8 @@ function appendAll(requests: Extract<StoreRequest, { op: 'append' }>[]): void {
 	try {
 		insertBatch.immediate(
 			requests.flatMap((request) => request.groupIds),
-			requests.flatMap((request) => request.updates)
+			requests.flatMap((request) => request.updates),
+			requests.flatMap((request) => request.authors)
 		);
 	} catch (error) {
 		for (const request of requests) fail(request.id, error);
