@@ -25,3 +25,4 @@ export {
 export * from './annotations';
 export * from './read';
 export * from './queries';
+export * from './version';
