@@ -34,7 +34,8 @@ export default defineConfig({
 						'tests/integration/members.test.ts',
 						'tests/integration/feeds.test.ts',
 						'tests/integration/auth-relay.test.ts',
-						'tests/integration/relay-hostile.test.ts'
+						'tests/integration/relay-hostile.test.ts',
+						'tests/integration/history.test.ts'
 					],
 					environment: 'node',
 					env: { RELAY_MODE: 'cluster' },

@@ -57,6 +57,8 @@ export interface ApiContext {
 	forgetGroup(groupId: string): Promise<void>;
 	/** Ids of the tokens with a live connection to the group on this relay. */
 	onlineTokens?(groupId: string): Set<string>;
+	/** Answers `/api/groups/<id>/history…` (what follows `history` in `path`) once the caller may read the group. */
+	history?(groupId: string, path: string, params: URLSearchParams): Promise<{ status: number; body: unknown }>;
 }
 
 /** Why a token's live connections must close: revoked, its member removed, or its role changed (reconnect). */

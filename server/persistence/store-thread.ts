@@ -27,7 +27,7 @@ export type StoreReply =
 	| { id: number; ok: false; error: { message: string; code?: string } }
 	| { event: 'compaction-started'; groupId: string };
 
-type Request = StoreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type WithoutId<T> = T extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
  * Starts a worker thread from `name` (without extension) beside the module at `here`: the `.mjs`
@@ -46,17 +46,19 @@ function startWorker(data: StoreWorkerData): Worker {
 	return startModuleWorker(import.meta.url, 'store-worker', data);
 }
 
-export class StoreThread {
+/** Calls a worker thread: each request posted with an id, each answer `{ id, ok, value | error }`. */
+export class StoreThread<Data = StoreWorkerData, Request extends { id: number } = StoreRequest> {
 	#worker: Worker | null = null;
 	#nextId = 1;
 	readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
 
 	constructor(
-		private readonly data: () => StoreWorkerData,
-		private readonly onCompactionStart?: (groupId: string) => void
+		private readonly data: () => Data,
+		private readonly onCompactionStart?: (groupId: string) => void,
+		private readonly start: (data: Data) => Worker = startWorker as unknown as (data: Data) => Worker
 	) {}
 
-	call<T>(request: Request): Promise<T> {
+	call<T>(request: WithoutId<Request>): Promise<T> {
 		const worker = this.#start();
 		const id = this.#nextId++;
 		if (this.#pending.size === 0) worker.ref();
@@ -83,7 +85,7 @@ export class StoreThread {
 
 	#start(): Worker {
 		if (this.#worker) return this.#worker;
-		const worker = startWorker(this.data());
+		const worker = this.start(this.data());
 		worker.unref();
 		worker.on('message', (reply: StoreReply) => {
 			if ('event' in reply) return this.onCompactionStart?.(reply.groupId);

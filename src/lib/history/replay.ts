@@ -65,7 +65,7 @@ export class Replay {
 	readonly #roots: GroupRoots;
 	#touched = new Set<string>();
 	#author: HistoryAuthor | null = null;
-	readonly #rootNames = new WeakMap<Y.AbstractType<unknown>, string>();
+	readonly #rootNames = new WeakMap<Y.AbstractType<any>, string>();
 
 	constructor(base: Uint8Array | null) {
 		this.#roots = roots(this.doc);
@@ -101,7 +101,8 @@ export class Replay {
 
 	#observe(tr: Y.Transaction): void {
 		const r = this.#roots;
-		for (const [type, keys] of tr.changed) {
+		for (const [changed, keys] of tr.changed) {
+			const type = changed as unknown;
 			if (type === r.fields || type === r.saves || type === r.items) {
 				for (const k of keys) if (k !== null) this.#touch(itemOfKey(k));
 				if (type === r.saves) for (const k of keys) if (k !== null) this.#learnMember(k.slice(k.indexOf(SEP) + 1));
@@ -126,17 +127,17 @@ export class Replay {
 			} else if (type === r.members) {
 				for (const k of keys) if (k !== null) this.#learnMember(k);
 			} else {
-				this.#touchNested(type);
+				this.#touchNested(changed as Y.AbstractType<any>);
 			}
 		}
 	}
 
 	/** A change inside a highlight or note (its text, its trash mark), or to a description. */
-	#touchNested(type: Y.AbstractType<unknown>): void {
+	#touchNested(type: Y.AbstractType<any>): void {
 		const r = this.#roots;
-		let current: Y.AbstractType<unknown> = type;
+		let current: Y.AbstractType<any> = type;
 		while (current._item) {
-			const parent = current._item.parent as Y.AbstractType<unknown>;
+			const parent = current._item.parent as Y.AbstractType<any>;
 			if ((parent === r.highlights || parent === r.notes) && current instanceof Y.Map) {
 				this.#touch(String(current.get('itemId')));
 				return;
@@ -147,7 +148,7 @@ export class Replay {
 		if (name?.startsWith(DESCRIPTION_PREFIX)) this.#touch(name.slice(DESCRIPTION_PREFIX.length));
 	}
 
-	#rootName(type: Y.AbstractType<unknown>): string | undefined {
+	#rootName(type: Y.AbstractType<any>): string | undefined {
 		let name = this.#rootNames.get(type);
 		if (name === undefined) {
 			for (const [key, value] of this.doc.share) this.#rootNames.set(value, key);
