@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { needsCheckpoint, pruneBase } from '../persistence/history-policy.ts';
+import { foldThrough } from '../persistence/history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize, UpdateAuthor } from '../persistence/types.ts';
 import { FIELD_BODY, FIELD_FROM, type StreamKeys } from './keys.ts';
 
@@ -176,12 +176,11 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 	const sizeOf = async (client: pg.Pool | pg.PoolClient, groupId: string): Promise<StoredSize> =>
 		toSize((await client.query<SizeRow>('SELECT * FROM group_sizes WHERE group_id = $1', [groupId])).rows[0]);
 
-	/** The SQLite worker's keepHistory, in the compaction's transaction (see history-policy.ts). */
+	/** The SQLite worker's keepHistory and prune, in the compaction's transaction (see history-policy.ts). */
 	const keepHistory = async (
 		client: pg.PoolClient,
 		groupId: string,
 		previous: { body: Buffer; updated_at: number } | undefined,
-		body: Uint8Array,
 		rows: { seq: number; at: number | null }[]
 	): Promise<void> => {
 		if (historyDays <= 0) {
@@ -189,40 +188,38 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
 			return;
 		}
-		const now = Date.now();
-		const through = rows[rows.length - 1].seq;
-		const marks = async () =>
-			(await client.query<{ at: number; through_seq: number }>('SELECT at, through_seq FROM group_checkpoints WHERE group_id = $1', [groupId])).rows.map(
-				(row) => ({ at: row.at, throughSeq: row.through_seq })
-			);
-		let checkpoints = await marks();
-		if (checkpoints.length === 0) {
+		const oldest = async () =>
+			(await client.query<{ body: Buffer; at: number; through_seq: number }>('SELECT body, at, through_seq FROM group_checkpoints WHERE group_id = $1 ORDER BY through_seq LIMIT 1', [groupId]))
+				.rows[0];
+		if (!(await oldest())) {
 			// History starts here: from the snapshot before this fold, or from the empty group.
-			const at = previous ? previous.updated_at : (rows[0].at ?? now);
 			await client.query('INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, 0, $2, $3)', [
 				groupId,
-				at,
+				previous ? previous.updated_at : (rows[0].at ?? Date.now()),
 				previous ? previous.body : Buffer.from(Y.encodeStateAsUpdate(new Y.Doc()))
 			]);
-			checkpoints = [{ at, throughSeq: 0 }];
 		}
+		// Planned before this fold's rows join the history, as the other stores do.
+		const marks = (await client.query<{ seq: number; at: number | null }>('SELECT seq, at FROM group_history WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
+		const through = foldThrough(marks, historyDays, Date.now());
 		await client.query(
 			`INSERT INTO group_history (seq, group_id, body, token_id, member_name, at)
 			 SELECT seq, group_id, body, token_id, member_name, at FROM group_updates WHERE seq = ANY($1::bigint[]) ON CONFLICT (seq) DO NOTHING`,
 			[rows.map((row) => row.seq)]
 		);
-		if (needsCheckpoint(Math.max(...checkpoints.map((c) => c.at)), now)) {
-			await client.query(
-				'INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (group_id, through_seq) DO NOTHING',
-				[groupId, through, now, Buffer.from(body)]
-			);
-			checkpoints.push({ at: now, throughSeq: through });
-		}
-		const base = pruneBase(checkpoints, historyDays, now);
-		if (base) {
-			await client.query('DELETE FROM group_history WHERE group_id = $1 AND seq <= $2', [groupId, base.throughSeq]);
-			await client.query('DELETE FROM group_checkpoints WHERE group_id = $1 AND through_seq < $2', [groupId, base.throughSeq]);
-		}
+		if (through === null) return;
+		const checkpoint = (await oldest())!;
+		const folded = (await client.query<{ body: Buffer; at: number | null }>('SELECT body, at FROM group_history WHERE group_id = $1 AND seq <= $2 ORDER BY seq', [groupId, through])).rows;
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			Y.applyUpdate(doc, checkpoint.body);
+			for (const row of folded) Y.applyUpdate(doc, row.body);
+		});
+		const body = Buffer.from(Y.encodeStateAsUpdate(doc));
+		doc.destroy();
+		await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
+		await client.query('INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, $2, $3, $4)', [groupId, through, folded.at(-1)?.at ?? checkpoint.at, body]);
+		await client.query('DELETE FROM group_history WHERE group_id = $1 AND seq <= $2', [groupId, through]);
 	};
 
 	const compactGroup = async (groupId: string): Promise<CompactionOutcome> => {
@@ -253,7 +250,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				 ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
 				[groupId, Buffer.from(body), Date.now()]
 			);
-			await keepHistory(client, groupId, snapshot, body, rows);
+			await keepHistory(client, groupId, snapshot, rows);
 			// Exactly the rows folded: a row another process commits meanwhile (even with a lower seq) stays.
 			await client.query('DELETE FROM group_updates WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
 			const foldedBytes = rows.reduce((sum, row) => sum + row.body.length, 0);

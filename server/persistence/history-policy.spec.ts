@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, needsCheckpoint, pruneBase } from './history-policy.ts';
+import { DAY_MS, foldThrough } from './history-policy.ts';
 
 describe('history policy', () => {
-	it('writes a checkpoint when none is kept or the newest is a day old', () => {
-		expect(needsCheckpoint(null, 5)).toBe(true);
-		expect(needsCheckpoint(0, DAY_MS - 1)).toBe(false);
-		expect(needsCheckpoint(0, DAY_MS)).toBe(true);
+	const now = 100 * DAY_MS;
+	const rows = (...days: (number | null)[]) => days.map((day, i) => ({ seq: (i + 1) * 10, at: day === null ? null : day * DAY_MS }));
+
+	it('folds nothing while the oldest kept update is within the retention and a day', () => {
+		expect(foldThrough([], 30, now)).toBe(null);
+		expect(foldThrough(rows(69.5, 80, 99), 30, now)).toBe(null);
 	});
 
-	it('prunes up to the newest checkpoint older than the retention, keeping every day within it replayable', () => {
-		const now = 40 * DAY_MS;
-		const checkpoints = [0, 5, 9, 10, 11].map((day, i) => ({ at: day * DAY_MS, throughSeq: i * 10 }));
-		expect(pruneBase(checkpoints, 30, now)).toEqual({ at: 10 * DAY_MS, throughSeq: 30 });
-		expect(pruneBase(checkpoints, 100, now)).toBe(null);
+	it('folds every update older than the retention once the oldest is a day past it', () => {
+		expect(foldThrough(rows(60, 65, 69.9, 70.1, 99), 30, now)).toBe(30);
+		// Rows from before times were kept count as the oldest.
+		expect(foldThrough(rows(null, 75), 30, now)).toBe(10);
 	});
 });

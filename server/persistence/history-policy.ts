@@ -1,34 +1,29 @@
-// How much history a store keeps: a dated checkpoint (the group's snapshot) at most once a day, the
-// updates logged since the oldest kept checkpoint, and nothing the retention no longer needs. Shared
-// by the SQLite, in-memory and PostgreSQL stores so they keep exactly the same history.
+// How much history a store keeps: one dated checkpoint (the group as it was at some moment) and every
+// update logged since. Once the oldest kept update is older than the retention (plus a day, so this
+// happens at most about once a day), the updates older than the retention are folded into the
+// checkpoint, which moves forward to the newest of them. Shared by the SQLite, in-memory and
+// PostgreSQL stores so they keep exactly the same history.
 
 export const DAY_MS = 86_400_000;
 
-export interface HistorySettings {
-	/** Days of history kept; 0 keeps none (compaction removes what it folds). */
-	historyDays: number;
-}
-
-export interface CheckpointMark {
-	at: number;
-	throughSeq: number;
-}
-
-/** A new checkpoint is written with a compaction when the newest kept one is a day old (or none is kept). */
-export function needsCheckpoint(newestAt: number | null, now: number): boolean {
-	return newestAt === null || now - newestAt >= DAY_MS;
+export interface HistoryRowMark {
+	seq: number;
+	/** When the relay accepted it; null for rows logged before times were kept (the oldest). */
+	at: number | null;
 }
 
 /**
- * The checkpoint history is replayed from once older history is pruned: the newest one taken before
- * the retention's start (so every change within the retention can still be replayed). Checkpoints
- * older than it and updates folded into it may go. Null: nothing to prune yet.
+ * The seq through which history rows (in seq order) are folded into the checkpoint now, or null
+ * when nothing is due: every row accepted before the retention's start, once the oldest of them is
+ * a day past it.
  */
-export function pruneBase<T extends CheckpointMark>(checkpoints: readonly T[], days: number, now: number): T | null {
+export function foldThrough(rows: readonly HistoryRowMark[], days: number, now: number): number | null {
 	const cutoff = now - days * DAY_MS;
-	let base: T | null = null;
-	for (const checkpoint of checkpoints) {
-		if (checkpoint.at <= cutoff && (!base || checkpoint.at > base.at)) base = checkpoint;
+	if (rows.length === 0 || (rows[0].at ?? 0) >= cutoff - DAY_MS) return null;
+	let through: number | null = null;
+	for (const row of rows) {
+		if ((row.at ?? 0) >= cutoff) break;
+		through = row.seq;
 	}
-	return base;
+	return through;
 }

@@ -1,7 +1,7 @@
 // An in-memory RoomStore with the same contract as the SQLite one, for unit tests and benchmarks
 // that measure the relay without a disk.
 import * as Y from 'yjs';
-import { needsCheckpoint, pruneBase } from './history-policy.ts';
+import { foldThrough } from './history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize } from './types.ts';
 
 interface Checkpoint {
@@ -32,29 +32,35 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 	const groups = new Map<string, Entry>();
 	let nextSeq = 1;
 
-	/** The same steps as the SQLite worker's keepHistory. */
-	function keepHistory(entry: Entry, body: Uint8Array, through: number): void {
+	/** The same steps as the SQLite worker's keepHistory, planPrune and applyPrune. */
+	function keepHistory(entry: Entry): void {
 		if (historyDays <= 0) {
 			entry.history = [];
 			entry.checkpoints = [];
 			return;
 		}
-		const now = Date.now();
 		if (entry.checkpoints.length === 0) {
 			const previous = entry.snapshot;
 			entry.checkpoints.push(
 				previous
 					? { at: previous.at, throughSeq: previous.throughSeq, body: previous.body }
-					: { at: entry.log[0]?.author?.at ?? now, throughSeq: 0, body: Y.encodeStateAsUpdate(new Y.Doc()) }
+					: { at: entry.log[0]?.author?.at ?? Date.now(), throughSeq: 0, body: Y.encodeStateAsUpdate(new Y.Doc()) }
 			);
 		}
+		const through = foldThrough(
+			entry.history.map((update) => ({ seq: update.seq, at: update.author?.at ?? null })),
+			historyDays,
+			Date.now()
+		);
 		entry.history.push(...entry.log);
-		if (needsCheckpoint(Math.max(...entry.checkpoints.map((c) => c.at)), now)) entry.checkpoints.push({ at: now, throughSeq: through, body });
-		const base = pruneBase(entry.checkpoints, historyDays, now);
-		if (base) {
-			entry.history = entry.history.filter((update) => update.seq > base.throughSeq);
-			entry.checkpoints = entry.checkpoints.filter((c) => c.throughSeq >= base.throughSeq);
-		}
+		if (through === null) return;
+		const folded = entry.history.filter((update) => update.seq <= through);
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, entry.checkpoints[0].body);
+		for (const update of folded) Y.applyUpdate(doc, update.body);
+		entry.checkpoints = [{ at: folded.at(-1)?.author?.at ?? entry.checkpoints[0].at, throughSeq: through, body: Y.encodeStateAsUpdate(doc) }];
+		entry.history = entry.history.filter((update) => update.seq > through);
+		doc.destroy();
 	}
 
 	return {
@@ -80,7 +86,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 			});
 			const body = Y.encodeStateAsUpdate(doc);
 			const through = entry.log[entry.log.length - 1].seq;
-			keepHistory(entry, body, through);
+			keepHistory(entry);
 			entry.snapshot = { body, throughSeq: through, at: Date.now() };
 			entry.log = [];
 			doc.destroy();

@@ -141,7 +141,8 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 			const harness = open();
 			try {
 				const { doc, updates } = edits(12);
-				const author = (i: number) => ({ tokenId: i % 2 ? 'ana' : 'ben', name: i % 2 ? 'Ana' : 'Ben', at: 1_000 + i });
+				const now = Date.now();
+				const author = (i: number) => ({ tokenId: i % 2 ? 'ana' : 'ben', name: i % 2 ? 'Ana' : 'Ben', at: now + i });
 				for (let i = 0; i < 8; i++) await harness.store.append('g', updates[i], author(i));
 				await harness.store.compact('g');
 				for (let i = 8; i < updates.length; i++) await harness.store.append('g', updates[i], author(i));
@@ -160,6 +161,27 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				expect((await harness.store.loadHistory('g'))!.updates.at(-1)!.author).toBe(null);
 				await harness.store.remove('g');
 				expect(await harness.store.loadHistory('g')).toBe(null);
+			} finally {
+				await harness.dispose();
+			}
+		});
+
+		it('folds history older than the retention (30 days by default) into its checkpoint', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(12);
+				const old = Date.now() - 40 * 86_400_000;
+				for (let i = 0; i < 8; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: old + i });
+				await harness.store.compact('g');
+				expect((await harness.store.loadHistory('g'))!.updates).toHaveLength(8);
+				for (let i = 8; i < updates.length; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: Date.now() });
+				await harness.store.compact('g');
+				const history = (await harness.reopen().loadHistory('g'))!;
+				expect(history.updates.map((u) => u.body)).toEqual(updates.slice(8));
+				expect(history.baseAt).toBe(old + 7);
+				const replayed = docFrom([history.base!, ...history.updates.map((u) => u.body)]);
+				expect(replayed.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				expect(replayed.getText('note').toString()).toBe(doc.getText('note').toString());
 			} finally {
 				await harness.dispose();
 			}

@@ -4,7 +4,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { needsCheckpoint, pruneBase } from './history-policy.ts';
+import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
 import type { LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
 
@@ -19,10 +19,6 @@ interface HistoryRow extends LogRow {
 	at: number | null;
 }
 
-interface CheckpointRow {
-	at: number;
-	through_seq: number;
-}
 
 /** The state of a group with nothing in it: the base of a history that starts at the beginning. */
 const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
@@ -39,7 +35,10 @@ const insertUpdate = db.prepare<[string, Uint8Array, string | null, string | nul
 const selectSnapshot = db.prepare<[string], { body: Buffer; through_seq: number; updated_at: number }>(
 	'SELECT body, through_seq, updated_at FROM group_snapshots WHERE group_id = ?'
 );
-const selectCheckpoints = db.prepare<[string], CheckpointRow>('SELECT at, through_seq FROM group_checkpoints WHERE group_id = ? ORDER BY through_seq');
+const selectHistoryMarks = db.prepare<[string], { seq: number; at: number | null }>('SELECT seq, at FROM group_history WHERE group_id = ? ORDER BY seq');
+const selectHistoryThrough = db.prepare<[string, number], { body: Buffer; at: number | null }>(
+	'SELECT body, at FROM group_history WHERE group_id = ? AND seq <= ? ORDER BY seq'
+);
 const insertCheckpoint = db.prepare<[string, number, number, Uint8Array]>(
 	'INSERT OR REPLACE INTO group_checkpoints (group_id, at, through_seq, body) VALUES (?, ?, ?, ?)'
 );
@@ -48,7 +47,6 @@ const moveToHistory = db.prepare<[string, number]>(
 	 SELECT seq, group_id, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq <= ?`
 );
 const pruneHistoryThrough = db.prepare<[string, number]>('DELETE FROM group_history WHERE group_id = ? AND seq <= ?');
-const pruneCheckpointsBefore = db.prepare<[string, number]>('DELETE FROM group_checkpoints WHERE group_id = ? AND through_seq < ?');
 const deleteHistory = db.prepare<[string]>('DELETE FROM group_history WHERE group_id = ?');
 const deleteCheckpoints = db.prepare<[string]>('DELETE FROM group_checkpoints WHERE group_id = ?');
 const selectOldestCheckpoint = db.prepare<[string], { body: Buffer; at: number; through_seq: number }>(
@@ -110,39 +108,57 @@ const readHistory = db.transaction((groupId: string): StoredHistory | null => {
 
 /**
  * Inside a compaction's transaction, before the folded rows leave the log: moves them to the
- * history, writes the day's checkpoint, and prunes what the retention no longer needs.
+ * history, which starts (the first time) from the snapshot before this fold or the empty group.
  */
-function keepHistory(
-	groupId: string,
-	previous: { body: Buffer; through_seq: number; updated_at: number } | undefined,
-	body: Uint8Array,
-	through: number,
-	firstAt: number | null
-): void {
+function keepHistory(groupId: string, previous: { body: Buffer; through_seq: number; updated_at: number } | undefined, through: number, firstAt: number | null): void {
 	if (settings.historyDays <= 0) {
 		deleteHistory.run(groupId);
 		deleteCheckpoints.run(groupId);
 		return;
 	}
-	const now = Date.now();
-	let checkpoints = selectCheckpoints.all(groupId);
-	if (checkpoints.length === 0) {
-		// History starts here: from the snapshot before this fold, or from the empty group.
-		const at = previous ? previous.updated_at : (firstAt ?? now);
+	if (!selectOldestCheckpoint.get(groupId)) {
+		const at = previous ? previous.updated_at : (firstAt ?? Date.now());
 		insertCheckpoint.run(groupId, at, previous?.through_seq ?? 0, previous ? previous.body : EMPTY_DOC);
-		checkpoints = [{ at, through_seq: previous?.through_seq ?? 0 }];
 	}
 	moveToHistory.run(groupId, through);
-	const newest = Math.max(...checkpoints.map((c) => c.at));
-	if (needsCheckpoint(newest, now)) {
-		insertCheckpoint.run(groupId, now, through, body);
-		checkpoints.push({ at: now, through_seq: through });
-	}
-	const base = pruneBase(checkpoints.map((c) => ({ at: c.at, throughSeq: c.through_seq })), settings.historyDays, now);
-	if (base) {
-		pruneHistoryThrough.run(groupId, base.throughSeq);
-		pruneCheckpointsBefore.run(groupId, base.throughSeq);
-	}
+}
+
+interface PrunePlan {
+	/** The checkpoint it was computed from; applied only if that is still the one kept. */
+	fromThrough: number;
+	through: number;
+	at: number;
+	body: Uint8Array;
+}
+
+/**
+ * History older than the retention folded into a new checkpoint, computed from a consistent read
+ * outside any write lock (like the compaction's own fold); null when nothing is due.
+ */
+function planPrune(groupId: string): PrunePlan | null {
+	if (settings.historyDays <= 0) return null;
+	return db.transaction((): PrunePlan | null => {
+		const checkpoint = selectOldestCheckpoint.get(groupId);
+		if (!checkpoint) return null;
+		const through = foldThrough(selectHistoryMarks.all(groupId), settings.historyDays, Date.now());
+		if (through === null) return null;
+		const rows = selectHistoryThrough.all(groupId, through);
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			Y.applyUpdate(doc, checkpoint.body);
+			for (const row of rows) Y.applyUpdate(doc, row.body);
+		});
+		const body = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		return { fromThrough: checkpoint.through_seq, through, at: rows.at(-1)?.at ?? checkpoint.at, body };
+	}).deferred();
+}
+
+function applyPrune(groupId: string, plan: PrunePlan | null): void {
+	if (!plan || selectOldestCheckpoint.get(groupId)?.through_seq !== plan.fromThrough) return;
+	deleteCheckpoints.run(groupId);
+	insertCheckpoint.run(groupId, plan.at, plan.through, plan.body);
+	pruneHistoryThrough.run(groupId, plan.through);
 }
 
 function sleepSync(ms: number): void {
@@ -171,6 +187,7 @@ function compact(groupId: string) {
 	const body = Y.encodeStateAsUpdate(doc);
 	doc.destroy();
 	const through = rows[rows.length - 1].seq;
+	const prune = planPrune(groupId);
 	return db.transaction(() => {
 		// Deleted, or compacted by another process, since the read: keep what is stored.
 		const current = selectThrough.get(groupId)?.through_seq ?? null;
@@ -180,7 +197,8 @@ function compact(groupId: string) {
 		post({ event: 'compaction-started', groupId });
 		if (settings.compactionPauseMs) sleepSync(settings.compactionPauseMs);
 		upsertSnapshot.run(groupId, body, through, Date.now());
-		keepHistory(groupId, snapshot, body, through, rows[0].at);
+		keepHistory(groupId, snapshot, through, rows[0].at);
+		applyPrune(groupId, prune);
 		deleteLogThrough.run(groupId, through);
 		return logSize(groupId, body.length);
 	}).immediate();

@@ -127,22 +127,16 @@ describe('item history on the relay', () => {
 		const { base, ownerToken, ana, itemId, groupId } = await groupWithTwoMembers(relay);
 		const path = `${base}/history/items/${encodeURIComponent(itemId)}`;
 		await eventually(async () => expect(await timeline(relay, path, ownerToken)).toHaveLength(1));
-		// Everything kept so far happened three days ago.
-		const age = () =>
-			runStoredSql(
-				relay.dataDir,
-				['group_history', 'group_checkpoints'].map((table) => ({ sql: `UPDATE ${table} SET at = at - $1 WHERE group_id = $2`, params: [3 * DAY, groupId] }))
-			);
-		await age();
-		editItem(ana.doc, { memberId: 'm-ana' }, itemId, { title: 'Days later' });
-		await eventually(async () => expect(await timeline(relay, path, ownerToken)).toHaveLength(2));
-		// Three more days: the checkpoint written with that edit is now past the retention too.
-		await age();
+		// Everything kept so far happened three days ago: past the retention, and a day more.
+		await runStoredSql(relay.dataDir, [{ sql: 'UPDATE group_history SET at = at - $1 WHERE group_id = $2', params: [3 * DAY, groupId] }]);
 		editItem(ana.doc, { memberId: 'm-ana' }, itemId, { title: 'Today' });
+		// The next compaction folds the old history into the checkpoint: only today's change is left.
 		await eventually(async () => {
 			const entries = await timeline(relay, path, ownerToken);
-			expect(entries.map((e) => e.changes[0])).toEqual([{ kind: 'title', from: 'Days later', to: 'Today' }]);
+			expect(entries.map((e) => e.changes)).toEqual([[{ kind: 'title', from: 'An essay', to: 'Today' }]]);
 		});
+		const rows = await storedGroupRows(relay.dataDir, groupId);
+		expect(rows.snapshots).toHaveLength(1);
 		// Nothing of the group is lost: the live document still has it all.
 		expect(getItem((await relay.relay.loadGroupDoc(groupId))!, itemId)).toMatchObject({ title: 'Today', tags: ['reading'] });
 	});
