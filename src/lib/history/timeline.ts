@@ -4,7 +4,7 @@
 import { roots } from '../model/schema';
 import { EMPTY_VERSION, readItemVersion, type ItemVersion } from '../model/version';
 import { diffVersions, type Change } from './changes';
-import { Replay, type HistoryInput } from './replay';
+import { Replay, type HistoryInput, type HistoryUpdate } from './replay';
 
 /** One member's edits to one item this close together are one entry. */
 export const COALESCE_MS = 5 * 60_000;
@@ -55,6 +55,23 @@ interface OpenEntry {
 	after: ItemVersion;
 }
 
+/**
+ * Consecutive updates of one author, each within COALESCE_MS of the one before: replayed together,
+ * since the timeline would make them one entry for every item they touch anyway.
+ */
+function* runs(updates: readonly HistoryUpdate[]): Generator<HistoryUpdate[]> {
+	let run: HistoryUpdate[] = [];
+	for (const update of updates) {
+		const last = run[run.length - 1];
+		if (last && (last.author?.tokenId !== update.author?.tokenId || (update.author?.at ?? 0) - (last.author?.at ?? 0) > COALESCE_MS)) {
+			yield run;
+			run = [];
+		}
+		run.push(update);
+	}
+	if (run.length > 0) yield run;
+}
+
 export function buildTimeline(input: HistoryInput, query: TimelineQuery): TimelinePage {
 	const replay = new Replay(input.base);
 	const versions = new Map<string, ItemVersion>();
@@ -67,8 +84,9 @@ export function buildTimeline(input: HistoryInput, query: TimelineQuery): Timeli
 		const changes = diffVersions(entry.before, entry.after);
 		if (changes.length > 0) closed.push({ ...entry, itemId, changes });
 	};
-	for (const update of input.updates) {
-		const touched = replay.apply(update);
+	for (const run of runs(input.updates)) {
+		const touched = replay.apply(run);
+		const update = run[run.length - 1];
 		for (const itemId of touched) {
 			if (wanted && itemId !== wanted) continue;
 			const after = readItemVersion(replay.doc, itemId, replay.index);
@@ -82,7 +100,7 @@ export function buildTimeline(input: HistoryInput, query: TimelineQuery): Timeli
 			} else {
 				if (current) close(itemId, current);
 				const before = versions.get(itemId) ?? EMPTY_VERSION;
-				open.set(itemId, { tokenId, name: update.author?.name ?? '', firstSeq: update.seq, lastSeq: update.seq, lastAt: at, before, after });
+				open.set(itemId, { tokenId, name: update.author?.name ?? '', firstSeq: run[0].seq, lastSeq: update.seq, lastAt: at, before, after });
 			}
 			versions.set(itemId, after);
 		}
@@ -111,9 +129,6 @@ export function buildTimeline(input: HistoryInput, query: TimelineQuery): Timeli
 export function versionAt(input: HistoryInput, itemId: string, seq: number): ItemVersion | null {
 	if (!input.updates.some((update) => update.seq === seq)) return null;
 	const replay = new Replay(input.base);
-	for (const update of input.updates) {
-		if (update.seq > seq) break;
-		replay.apply(update);
-	}
+	replay.apply(input.updates.filter((update) => update.seq <= seq));
 	return readItemVersion(replay.doc, itemId, replay.index);
 }
