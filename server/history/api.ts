@@ -19,6 +19,11 @@ export interface HistoryService {
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
+/**
+ * Requests read or waiting for the history thread at once: each holds a copy of a group's history,
+ * so past this the relay answers 503 rather than let memory and waiting grow without bound.
+ */
+export const MAX_HISTORY_REQUESTS = 4;
 
 const refuse = (status: number, error: string): HistoryAnswer => ({ status, body: { error } });
 
@@ -29,32 +34,45 @@ function wholeNumber(raw: string | null, what: string, min: number, max: number)
 }
 
 export function createHistoryService(store: RoomStore, thread: HistoryThread): HistoryService {
+	let inFlight = 0;
 	return {
 		async answer(groupId, path, params) {
-			const match = /^(?:\/items\/([^/]+)(?:\/at\/([^/]+))?)?$/.exec(path);
-			if (!match) return refuse(404, 'There is no such history address.');
-			let itemId: string | undefined;
+			if (inFlight >= MAX_HISTORY_REQUESTS) return refuse(503, 'The relay is busy reading other histories. Try again in a moment.');
+			inFlight++;
 			try {
-				itemId = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
-			} catch {
-				return refuse(400, 'This item id is not valid.');
+				return await answerOne(groupId, path, params);
+			} finally {
+				inFlight--;
 			}
-			const history = await store.loadHistory(groupId);
-			if (match[2] !== undefined) {
-				const seq = wholeNumber(match[2], 'The entry id', 1, Number.MAX_SAFE_INTEGER);
-				if (typeof seq !== 'number') return refuse(400, typeof seq === 'string' ? seq : 'Give an entry id.');
-				const version = history ? await thread.version(history, itemId!, seq) : null;
-				if (!version) return refuse(404, 'The history holds no such entry of this group (it may be older than the relay keeps).');
-				return { status: 200, body: { id: seq, version } };
-			}
-			const limit = wholeNumber(params.get('limit'), '“limit”', 1, MAX_LIMIT);
-			if (typeof limit === 'string') return refuse(400, limit);
-			const before = wholeNumber(params.get('before'), '“before”', 1, Number.MAX_SAFE_INTEGER);
-			if (typeof before === 'string') return refuse(400, before);
-			const query = { ...(itemId ? { itemId } : {}), ...(before ? { before } : {}), limit: limit ?? DEFAULT_LIMIT };
-			if (!history) return { status: 200, body: { entries: [], next: null, since: null } };
-			return { status: 200, body: await thread.timeline(history, query) };
 		},
 		close: () => thread.close()
 	};
+
+	async function answerOne(groupId: string, path: string, params: URLSearchParams): Promise<HistoryAnswer> {
+		const match = /^(?:\/items\/([^/]+)(?:\/at\/([^/]+))?)?$/.exec(path);
+		if (!match) return refuse(404, 'There is no such history address.');
+		let itemId: string | undefined;
+		try {
+			itemId = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+		} catch {
+			return refuse(400, 'This item id is not valid.');
+		}
+		// Bad input is refused before anything is read.
+		if (match[2] !== undefined) {
+			const seq = wholeNumber(match[2], 'The entry id', 1, Number.MAX_SAFE_INTEGER);
+			if (typeof seq !== 'number') return refuse(400, typeof seq === 'string' ? seq : 'Give an entry id.');
+			const history = await store.loadHistory(groupId);
+			const version = history ? await thread.version(history, itemId!, seq) : null;
+			if (!version) return refuse(404, 'The history holds no such entry of this group (it may be older than the relay keeps).');
+			return { status: 200, body: { id: seq, version } };
+		}
+		const limit = wholeNumber(params.get('limit'), '“limit”', 1, MAX_LIMIT);
+		if (typeof limit === 'string') return refuse(400, limit);
+		const before = wholeNumber(params.get('before'), '“before”', 1, Number.MAX_SAFE_INTEGER);
+		if (typeof before === 'string') return refuse(400, before);
+		const query = { ...(itemId ? { itemId } : {}), ...(before ? { before } : {}), limit: limit ?? DEFAULT_LIMIT };
+		const history = await store.loadHistory(groupId);
+		if (!history) return { status: 200, body: { entries: [], next: null, since: null } };
+		return { status: 200, body: await thread.timeline(history, query) };
+	}
 }
