@@ -179,7 +179,7 @@ function historyRows(h: HistoryFigures, size: typeof BIG_GROUP): Row[] {
 		{ label: '  one item\'s timeline (replay on the history thread)', commonplace: h.ms.itemTimeline, unit: 'ms', better: 'lower' },
 		{ label: '  the group\'s recent changes', commonplace: h.ms.groupFeed, unit: 'ms', better: 'lower' },
 		{ label: '  an item as it was at its oldest entry', commonplace: h.ms.versionAt, unit: 'ms', better: 'lower' },
-		{ label: '  longest event-loop stall meanwhile', commonplace: h.loopStallMs, unit: 'ms', better: 'lower' },
+		{ label: '  longest event-loop stall while reading and replaying', commonplace: h.loopStallMs, unit: 'ms', better: 'lower' },
 		{ label: '  40 days on: compaction folding it all into the checkpoint', commonplace: h.ms.fold, unit: 'ms', better: 'lower' },
 		{ label: '  (the same compaction with nothing to fold)', commonplace: h.ms.plainCompaction, unit: 'ms', better: 'lower' },
 		{ label: '  after the fold: checkpoint / logged updates', commonplace: `${mib(h.afterFold.checkpoint)} / ${mib(h.afterFold.history)} (${h.afterFold.updates})`, unit: 'MiB' }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.ts';
+import { unpackHistory, type PackedHistory } from '../../src/lib/history/packed.ts';
 import { StoreThread, type StoreWorkerData } from './store-thread.ts';
 import type { RoomStore, StoredHistory, StoredSize, UpdateAuthor } from './types.ts';
 
@@ -183,9 +184,10 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 				throw error;
 			}
 		},
-		loadHistory(groupId) {
-			// On the compaction thread: reading a long history never holds the event loop.
-			return compactor.call<StoredHistory | null>({ op: 'history', groupId });
+		async loadHistory(groupId): Promise<StoredHistory | null> {
+			// Read on the compaction thread and transferred packed: a long history never holds the event loop.
+			const packed = await compactor.call<PackedHistory | null>({ op: 'history', groupId });
+			return packed && unpackHistory(packed);
 		},
 		async listGroups() {
 			return selectGroups.all().map((row) => row.group_id);

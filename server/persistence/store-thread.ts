@@ -58,13 +58,14 @@ export class StoreThread<Data = StoreWorkerData, Request extends { id: number } 
 		private readonly start: (data: Data) => Worker = startWorker as unknown as (data: Data) => Worker
 	) {}
 
-	call<T>(request: WithoutId<Request>): Promise<T> {
+	/** Sends a request (with `transfer`: buffers handed over, not copied); resolves with the answer. */
+	call<T>(request: WithoutId<Request>, transfer: ArrayBuffer[] = []): Promise<T> {
 		const worker = this.#start();
 		const id = this.#nextId++;
 		if (this.#pending.size === 0) worker.ref();
 		return new Promise<T>((resolve, reject) => {
 			this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-			worker.postMessage({ ...request, id });
+			worker.postMessage({ ...request, id }, transfer);
 		});
 	}
 

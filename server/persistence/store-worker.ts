@@ -4,6 +4,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import { packHistory, packedBuffers, type PackedHistory } from '../../src/lib/history/packed.ts';
 import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
 import type { LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
@@ -211,13 +212,17 @@ function handle(request: Exclude<StoreRequest, { op: 'append' }>): unknown {
 		case 'remove':
 			removeGroup.immediate(request.groupId);
 			return null;
-		case 'history':
-			return readHistory.deferred(request.groupId);
+		case 'history': {
+			// Packed: it reaches the event loop by transfer, not as one object per update.
+			const history = readHistory.deferred(request.groupId);
+			return history && packHistory(history);
+		}
 	}
 }
 
 function post(reply: StoreReply): void {
-	parentPort!.postMessage(reply);
+	const value = 'ok' in reply && reply.ok ? (reply.value as { bodies?: unknown } | null) : null;
+	parentPort!.postMessage(reply, value && value.bodies instanceof Uint8Array ? packedBuffers(value as PackedHistory) : []);
 }
 
 function fail(id: number, error: unknown): void {
