@@ -11,6 +11,7 @@ import { addNote, editItem, roots, setTags } from '../../src/lib/model';
 import { seededRandom } from '../../src/lib/model/testing';
 import { createSqliteStore, openDatabase, DATABASE_FILE } from '../../server/persistence/sqlite';
 import { HistoryThread } from '../../server/history/thread';
+import { packHistory } from '../../src/lib/history/packed';
 import type { RoomStore } from '../../server/persistence/types';
 import { round } from '../stats';
 import { buildBigGroup, type BigGroupSize } from './build';
@@ -50,13 +51,14 @@ async function appendAll(store: RoomStore, updates: Uint8Array[], at: (i: number
 	}
 }
 
-export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise<HistoryFigures> {
+/** The big group's updates as a relay would have logged them, then a day of ordinary edits on top. */
+async function groupLog(size: BigGroupSize, edits: number): Promise<{ built: Uint8Array[]; logged: Uint8Array[]; edited: string }> {
 	const doc = new Y.Doc();
 	const built: Uint8Array[] = [];
 	const onUpdate = (update: Uint8Array) => built.push(update);
 	doc.on('update', onUpdate);
 	await buildBigGroup(doc, size);
-	// A day of ordinary edits on top: titles, tags and notes across the group.
+	// Titles, tags and notes across the group; one item in ten edits is the same one.
 	const logged: Uint8Array[] = [];
 	doc.off('update', onUpdate);
 	doc.on('update', (update: Uint8Array) => logged.push(update));
@@ -70,7 +72,12 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 		else if (i % 3 === 1) setTags(doc, actor, itemId, [`tag-${i % 40}`, 'edited']);
 		else addNote(doc, actor, itemId, { text: `A note written during the day, number ${i}.` });
 	}
+	doc.destroy();
+	return { built, logged, edited };
+}
 
+export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise<HistoryFigures> {
+	const { built, logged, edited } = await groupLog(size, edits);
 	const dirs = [mkdtempSync(join(tmpdir(), 'commonplace-history-')), mkdtempSync(join(tmpdir(), 'commonplace-history-'))];
 	const [without, withHistory] = dirs.map((dir) => openDatabase(dir));
 	const stores = [createSqliteStore(without, { historyDays: 0 }), createSqliteStore(withHistory, { historyDays: 30 })];
@@ -95,8 +102,13 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 		};
 
 		const store = stores[1];
+		// What a relay holds while it serves history is its own: the built group is let go first.
+		const lastEdit = logged.at(-1)!;
+		const counts = { built: built.length, edits: logged.length };
+		built.length = 0;
+		logged.length = 0;
 		// The thread starts on its first request; that start is not the replay's.
-		await thread.timeline({ base: null, baseAt: null, updates: [] }, { limit: 1 });
+		await thread.timeline(packHistory({ base: null, baseAt: null, updates: [] }), { limit: 1 });
 		const loop = monitorEventLoopDelay({ resolution: 10 });
 		loop.enable();
 		let began = performance.now();
@@ -115,13 +127,12 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 
 		// Forty days on: everything but one new edit is past the retention and folded.
 		withHistory.prepare('UPDATE group_history SET at = at - ? WHERE group_id = ?').run(40 * DAY, GROUP);
-		editItem(doc, actor, edited, { title: 'Forty days later' });
-		await store.append(GROUP, logged.at(-1)!, { tokenId: 'token-1', name: 'Member 1', at: Date.now() });
+		await store.append(GROUP, lastEdit, { tokenId: 'token-1', name: 'Member 1', at: Date.now() });
 		began = performance.now();
 		await store.compact(GROUP);
 		const fold = performance.now() - began;
 		// The same compaction without a fold due, for comparison.
-		await store.append(GROUP, logged.at(-1)!, { tokenId: 'token-1', name: 'Member 1', at: Date.now() });
+		await store.append(GROUP, lastEdit, { tokenId: 'token-1', name: 'Member 1', at: Date.now() });
 		began = performance.now();
 		await store.compact(GROUP);
 		const plainCompaction = performance.now() - began;
@@ -131,8 +142,8 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 			updates: sum('SELECT count(*) AS n FROM group_history WHERE group_id = ?')
 		};
 		return {
-			builtUpdates: built.length,
-			edits: logged.length,
+			builtUpdates: counts.built,
+			edits: counts.edits,
 			bytes,
 			ms: { loadHistory: round(loadHistory), itemTimeline: round(itemTimeline), groupFeed: round(groupFeed), versionAt: round(versionAt), fold: round(fold), plainCompaction: round(plainCompaction) },
 			loopStallMs: round(loop.max / 1e6),
@@ -144,6 +155,5 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 		without.close();
 		withHistory.close();
 		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-		doc.destroy();
 	}
 }

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import * as Y from 'yjs';
+import { packHistory } from '../../src/lib/history/packed.ts';
 import { foldThrough } from '../persistence/history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize, UpdateAuthor } from '../persistence/types.ts';
 import { FIELD_BODY, FIELD_FROM, type StreamKeys } from './keys.ts';
@@ -328,7 +329,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 					body: new Uint8Array(row.body),
 					author: row.token_id === null ? null : { tokenId: row.token_id, name: row.member_name ?? '', at: row.at ?? 0 }
 				}));
-				return { base: base ? new Uint8Array(base.body) : null, baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null), updates };
+				return packHistory({ base: base ? new Uint8Array(base.body) : null, baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null), updates });
 			});
 		},
 		compactGroup,

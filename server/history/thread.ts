@@ -1,6 +1,5 @@
 // Starts the history thread (history-worker.ts) and asks it for timelines and versions.
-import { packHistory, packedBuffers, type PackedHistory } from '../../src/lib/history/packed.ts';
-import type { HistoryInput } from '../../src/lib/history/replay.ts';
+import type { PackedHistory } from '../../src/lib/history/packed.ts';
 import type { TimelinePage, TimelineQuery } from '../../src/lib/history/timeline.ts';
 import type { ItemVersion } from '../../src/lib/model/version.ts';
 import { StoreThread, startModuleWorker } from '../persistence/store-thread.ts';
@@ -12,14 +11,14 @@ export type HistoryRequest =
 export class HistoryThread {
 	readonly #thread = new StoreThread<null, HistoryRequest>(() => null, undefined, (data) => startModuleWorker(import.meta.url, 'history-worker', data));
 
-	timeline(history: HistoryInput, query: TimelineQuery): Promise<TimelinePage> {
-		const input = packHistory(history);
-		return this.#thread.call({ op: 'timeline', input, query }, packedBuffers(input));
+	// The packed history is copied to the thread buffer by buffer (a memcpy, no per-update work),
+	// so the caller keeps its own.
+	timeline(input: PackedHistory, query: TimelineQuery): Promise<TimelinePage> {
+		return this.#thread.call({ op: 'timeline', input, query });
 	}
 
-	version(history: HistoryInput, itemId: string, seq: number): Promise<ItemVersion | null> {
-		const input = packHistory(history);
-		return this.#thread.call({ op: 'version', input, itemId, seq }, packedBuffers(input));
+	version(input: PackedHistory, itemId: string, seq: number): Promise<ItemVersion | null> {
+		return this.#thread.call({ op: 'version', input, itemId, seq });
 	}
 
 	close(): Promise<void> {

@@ -1,6 +1,7 @@
 // An in-memory RoomStore with the same contract as the SQLite one, for unit tests and benchmarks
 // that measure the relay without a disk.
 import * as Y from 'yjs';
+import { packHistory } from '../../src/lib/history/packed.ts';
 import { foldThrough } from './history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize } from './types.ts';
 
@@ -99,7 +100,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 			const base = checkpoint ?? entry.snapshot;
 			const from = base?.throughSeq ?? 0;
 			const updates = [...entry.history, ...entry.log].filter((update) => update.seq > from);
-			return { base: base?.body ?? null, baseAt: base?.at ?? null, updates };
+			return packHistory({ base: base?.body ?? null, baseAt: base?.at ?? null, updates });
 		},
 		async listGroups() {
 			return [...groups.keys()].sort();

@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.ts';
-import { unpackHistory, type PackedHistory } from '../../src/lib/history/packed.ts';
+import type { PackedHistory } from '../../src/lib/history/packed.ts';
 import { StoreThread, type StoreWorkerData } from './store-thread.ts';
-import type { RoomStore, StoredHistory, StoredSize, UpdateAuthor } from './types.ts';
+import type { RoomStore, StoredSize, UpdateAuthor } from './types.ts';
 
 export const DATABASE_FILE = 'commonplace.sqlite';
 
@@ -184,10 +184,9 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 				throw error;
 			}
 		},
-		async loadHistory(groupId): Promise<StoredHistory | null> {
+		loadHistory(groupId) {
 			// Read on the compaction thread and transferred packed: a long history never holds the event loop.
-			const packed = await compactor.call<PackedHistory | null>({ op: 'history', groupId });
-			return packed && unpackHistory(packed);
+			return compactor.call<PackedHistory | null>({ op: 'history', groupId });
 		},
 		async listGroups() {
 			return selectGroups.all().map((row) => row.group_id);

@@ -1,5 +1,6 @@
 // The relay's storage seam: where a group's Yjs updates live. SQLite is the default; a PostgreSQL
 // snapshot store (with a Redis Streams fan-out log, see ../fanout.ts) can implement the same interface.
+import type { PackedHistory } from '../../src/lib/history/packed.ts';
 
 /** How much of a group is stored: what compaction and the document-size limit look at. */
 export interface StoredSize {
@@ -60,8 +61,11 @@ export interface RoomStore {
 	 * the retention is pruned; without, they are removed.
 	 */
 	compact(groupId: string): Promise<StoredSize>;
-	/** The group's kept history (checkpoint and updates since), or null when nothing is stored. */
-	loadHistory(groupId: string): Promise<StoredHistory | null>;
+	/**
+	 * The group's kept history (checkpoint and updates since; see StoredHistory), packed in a few
+	 * buffers of its own so it crosses threads without per-update work; null when nothing is stored.
+	 */
+	loadHistory(groupId: string): Promise<PackedHistory | null>;
 	/** Ids of every stored group. */
 	listGroups(): Promise<string[]>;
 	/** Removes everything stored of a group (its snapshot, log and history), as when its owner deletes it. */
