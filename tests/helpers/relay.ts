@@ -409,7 +409,7 @@ export async function storedText(dataDir: string): Promise<string[]> {
 export async function runStoredSql(dataDir: string, statements: { sql: string; params: (string | number)[] }[]): Promise<void> {
 	const cluster = clusters.get(dataDir);
 	if (cluster) {
-		const pool = openPool(testDatabaseUrl, cluster, 1);
+		const pool = openPool(cluster.databaseUrl, cluster.name, 1);
 		try {
 			for (const { sql, params } of statements) await pool.query(sql, params);
 		} finally {
