@@ -10,7 +10,8 @@ export type Change =
 	| { kind: 'tags'; added: string[]; removed: string[] }
 	| { kind: 'trash'; deleted: boolean }
 	| { kind: 'note'; id: string; action: EntryAction; from: string; to: string }
-	| { kind: 'highlight'; id: string; action: EntryAction; quote: string; from: string; to: string };
+	| { kind: 'highlight'; id: string; action: EntryAction; quote: string; from: string; to: string }
+	| { kind: 'reply'; id: string; action: EntryAction; from: string; to: string };
 
 type Aspect = (before: ItemVersion, after: ItemVersion) => Change[];
 
@@ -68,6 +69,11 @@ const ASPECTS: Aspect[] = [
 		(v) => v.highlights,
 		(h) => h.note,
 		(h, action, from, to) => ({ kind: 'highlight', id: h.id, action, quote: h.exact, from, to })
+	),
+	entries(
+		(v) => v.replies,
+		(r) => r.text,
+		(r, action, from, to) => ({ kind: 'reply', id: r.id, action, from, to })
 	)
 ];
 
@@ -124,6 +130,18 @@ export function describeChange(change: Change): string {
 					return `deleted the highlight ${quoted(change.quote)}`;
 				case 'restored':
 					return `restored the highlight ${quoted(change.quote)}`;
+			}
+			break;
+		case 'reply':
+			switch (change.action) {
+				case 'added':
+					return `replied ${quoted(change.to)}`;
+				case 'edited':
+					return `edited a reply from ${quoted(change.from)} to ${quoted(change.to)}`;
+				case 'deleted':
+					return `deleted the reply ${quoted(change.to)}`;
+				case 'restored':
+					return `restored the reply ${quoted(change.to)}`;
 			}
 	}
 	return 'changed the item';

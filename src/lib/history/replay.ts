@@ -34,9 +34,14 @@ function itemOfKey(k: string): string {
 }
 
 class Index implements ItemIndex {
-	readonly #sets = { tags: new Map<string, Set<string>>(), highlights: new Map<string, Set<string>>(), notes: new Map<string, Set<string>>() };
+	readonly #sets = {
+		tags: new Map<string, Set<string>>(),
+		highlights: new Map<string, Set<string>>(),
+		notes: new Map<string, Set<string>>(),
+		replies: new Map<string, Set<string>>()
+	};
 
-	add(kind: 'tags' | 'highlights' | 'notes', itemId: string, value: string): void {
+	add(kind: 'tags' | 'highlights' | 'notes' | 'replies', itemId: string, value: string): void {
 		let set = this.#sets[kind].get(itemId);
 		if (!set) this.#sets[kind].set(itemId, (set = new Set()));
 		set.add(value);
@@ -54,6 +59,9 @@ class Index implements ItemIndex {
 	}
 	notes(itemId: string): Iterable<string> {
 		return this.#sets.notes.get(itemId) ?? [];
+	}
+	replies(itemId: string): Iterable<string> {
+		return this.#sets.replies.get(itemId) ?? [];
 	}
 }
 
@@ -77,6 +85,9 @@ export class Replay {
 		});
 		r.notes.forEach((entry, id) => {
 			if (entry instanceof Y.Map) this.index.add('notes', String(entry.get('itemId')), id);
+		});
+		r.replies.forEach((entry, id) => {
+			if (entry instanceof Y.Map) this.index.add('replies', String(entry.get('itemId')), id);
 		});
 		this.doc.on('afterTransaction', (tr: Y.Transaction) => this.#observe(tr));
 	}
@@ -122,8 +133,8 @@ export class Replay {
 					else this.index.remove('tags', itemId, tag);
 					this.#touch(itemId);
 				}
-			} else if (type === r.highlights || type === r.notes) {
-				const kind = type === r.highlights ? 'highlights' : 'notes';
+			} else if (type === r.highlights || type === r.notes || type === r.replies) {
+				const kind = type === r.highlights ? 'highlights' : type === r.notes ? 'notes' : 'replies';
 				for (const k of keys) {
 					const entry = k === null ? null : (type as Y.Map<unknown>).get(k);
 					if (!(entry instanceof Y.Map)) continue;
@@ -145,7 +156,7 @@ export class Replay {
 		let current: Y.AbstractType<any> = type;
 		while (current._item) {
 			const parent = current._item.parent as Y.AbstractType<any>;
-			if ((parent === r.highlights || parent === r.notes) && current instanceof Y.Map) {
+			if ((parent === r.highlights || parent === r.notes || parent === r.replies) && current instanceof Y.Map) {
 				this.#touch(String(current.get('itemId')));
 				return;
 			}

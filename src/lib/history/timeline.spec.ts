@@ -4,7 +4,9 @@ import {
 	addHighlight,
 	addItem,
 	addNote,
+	addReply,
 	createGroup,
+	editReply,
 	deleteNote,
 	editItem,
 	editNote,
@@ -74,6 +76,22 @@ describe('item timeline', () => {
 		expect(page.entries[4].by).toEqual({ tokenId: 't-ben', memberId: 'm-ben', name: 'Ben B' });
 		expect(page.next).toBe(null);
 		expect(docs.ana.guid).toBeTruthy();
+	});
+
+	it('names who replied, and who edited their reply', () => {
+		const { as, history } = twoMembers();
+		let itemId = '';
+		let noteId = '';
+		as('ana', (doc, actor) => {
+			createGroup(doc, actor, { name: 'G' });
+			itemId = addItem(doc, actor, { url: 'https://example.org/t', title: 'Thread' }).itemId;
+			noteId = addNote(doc, actor, itemId, { text: 'What do you think?' });
+		});
+		let replyId = '';
+		as('ben', (doc, actor) => (replyId = addReply(doc, actor, { kind: 'note', id: noteId }, { text: 'I agree' })));
+		as('ben', (doc, actor) => editReply(doc, actor, replyId, 'I mostly agree'));
+		const lines = buildTimeline(history(), { itemId, limit: 5 }).entries.map((e) => e.changes.map(describeChange).join('; '));
+		expect(lines.slice(0, 2)).toEqual(['edited a reply from “I agree” to “I mostly agree”', 'replied “I agree”']);
 	});
 
 	it('pages newest first with a limit and a cursor', () => {

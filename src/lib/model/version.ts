@@ -2,7 +2,7 @@
 // is in the trash, its notes and highlights), read from the document, and written back as one edit.
 import * as Y from 'yjs';
 import { now, write } from './actor';
-import { isDeletedEntry, readHighlight, readNote } from './read';
+import { isDeletedEntry, readHighlight, readNote, readReply } from './read';
 import { SEP, descriptionText, key, roots, splitKey } from './schema';
 import { LIMITS, cleanLine, cleanText, parseTagList, replaceText } from './text';
 import { requireItem } from './items';
@@ -23,6 +23,15 @@ export interface HighlightVersion {
 	deleted: boolean;
 }
 
+export interface ReplyVersion {
+	id: string;
+	/** The note, highlight or reply it answers. */
+	parentId: string;
+	text: string;
+	createdBy: string;
+	deleted: boolean;
+}
+
 export interface ItemVersion {
 	/** False before the item was saved (the version before its first entry). */
 	exists: boolean;
@@ -35,6 +44,8 @@ export interface ItemVersion {
 	/** In the order they were created. */
 	notes: NoteVersion[];
 	highlights: HighlightVersion[];
+	/** Replies to its notes and highlights, at any depth, in the order they were written. */
+	replies: ReplyVersion[];
 }
 
 export const EMPTY_VERSION: ItemVersion = Object.freeze({
@@ -46,7 +57,8 @@ export const EMPTY_VERSION: ItemVersion = Object.freeze({
 	tags: [],
 	deleted: false,
 	notes: [],
-	highlights: []
+	highlights: [],
+	replies: []
 }) as ItemVersion;
 
 /** Where an item's tags, highlights and notes are, so reading one item does not walk the whole group. */
@@ -54,6 +66,7 @@ export interface ItemIndex {
 	tags(itemId: string): Iterable<string>;
 	highlights(itemId: string): Iterable<string>;
 	notes(itemId: string): Iterable<string>;
+	replies(itemId: string): Iterable<string>;
 }
 
 /** Walks the group's tags, highlights and notes for each read: fine for one read, slow for many. */
@@ -71,7 +84,12 @@ export function scanItemIndex(doc: Y.Doc): ItemIndex {
 		for (const k of roots(doc).tags.keys()) if (k.startsWith(prefix)) out.push(splitKey(k)[1]);
 		return out;
 	};
-	return { tags, highlights: (itemId) => ids(roots(doc).highlights, itemId), notes: (itemId) => ids(roots(doc).notes, itemId) };
+	return {
+		tags,
+		highlights: (itemId) => ids(roots(doc).highlights, itemId),
+		notes: (itemId) => ids(roots(doc).notes, itemId),
+		replies: (itemId) => ids(roots(doc).replies, itemId)
+	};
 }
 
 function byCreated(a: { at: number; id: string }, b: { at: number; id: string }): number {
@@ -103,6 +121,13 @@ export function readItemVersion(doc: Y.Doc, itemId: string, index: ItemIndex = s
 		const h = readHighlight(id, entry);
 		highlights.push({ id, exact: h.exact, note: h.note, createdBy: h.createdBy, deleted: isDeletedEntry(entry), at: h.createdAt });
 	}
+	const replies: (ReplyVersion & { at: number })[] = [];
+	for (const id of index.replies(itemId)) {
+		const entry = r.replies.get(id);
+		if (!(entry instanceof Y.Map)) continue;
+		const reply = readReply(id, entry);
+		replies.push({ id, parentId: reply.parentId, text: reply.text, createdBy: reply.createdBy, deleted: isDeletedEntry(entry), at: reply.createdAt });
+	}
 	return {
 		exists: true,
 		url: str(item.url),
@@ -112,7 +137,8 @@ export function readItemVersion(doc: Y.Doc, itemId: string, index: ItemIndex = s
 		tags: tags.sort(),
 		deleted: typeof field('deletedAt') === 'number' && Boolean(field('deletedAt')),
 		notes: notes.sort(byCreated).map(({ at: _at, ...note }) => note),
-		highlights: highlights.sort(byCreated).map(({ at: _at, ...highlight }) => highlight)
+		highlights: highlights.sort(byCreated).map(({ at: _at, ...highlight }) => highlight),
+		replies: replies.sort(byCreated).map(({ at: _at, ...reply }) => reply)
 	};
 }
 
@@ -120,6 +146,7 @@ export function readItemVersion(doc: Y.Doc, itemId: string, index: ItemIndex = s
  * Writes an older version of an item back as one new edit (nothing earlier is rewritten): its title,
  * site and description (the texts by the smallest change), its tags as a set, and its notes and
  * highlights as they were — their texts, and in or out of the trash (those made later go to the trash).
+ * Replies are left as they are: only their authors may change them.
  */
 export function restoreItemVersion(doc: Y.Doc, actor: Actor, itemId: string, version: ItemVersion): void {
 	requireItem(doc, itemId);
