@@ -18,6 +18,7 @@ import {
 	encodeAwareness,
 	encodeAwarenessEntries,
 	encodeSyncStep1,
+	encodeStoredSyncStep1,
 	encodeStoredSyncStep2,
 	encodeSyncStep2,
 	encodeUpdate,
@@ -219,12 +220,20 @@ export class Room {
 		});
 	}
 
-	/** Sends what is stored to the connections that asked while the room loaded; waits until it is written. */
+	/**
+	 * Sends what is stored to the connections that asked while the room loaded; waits until it is written.
+	 * Each editor is first asked for what it has beyond the stored group, as the greeting does once the
+	 * doc is built: a client answers an ask before it reads the answer that makes it synced, so changes
+	 * made the moment it is synced (which build on its offline ones) arrive after those, never before.
+	 */
 	private async answerFromStorage(updates: Uint8Array[]): Promise<void> {
 		const peers = [...(this.answeredFromStorage ?? [])].filter((peer) => this.peers.has(peer));
 		if (peers.length === 0) return;
-		const message = encodeStoredSyncStep2(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+		const stored = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+		const message = encodeStoredSyncStep2(stored);
+		const ask = peers.some((peer) => peer.role !== 'viewer') ? encodeStoredSyncStep1(Y.encodeStateVectorFromUpdate(stored)) : null;
 		this.deps.metrics.answersFromStorage.add(peers.length);
+		for (const peer of peers) if (ask && peer.role !== 'viewer') peer.send(ask);
 		// The doc is built after the answers are written: building holds the event loop, which writes them.
 		await Promise.race([
 			Promise.all(peers.map((peer) => new Promise<void>((resolve) => peer.send(message, resolve)))),
