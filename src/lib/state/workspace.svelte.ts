@@ -143,10 +143,14 @@ export class Workspace {
 		}
 	}
 
-	/** Whether this member may change the group: not a viewer, not a revoked token, not a newer schema. */
+	/**
+	 * Whether this member may change the group: not a viewer, not a revoked token, not a newer schema,
+	 * and the group read from storage (a big group is applied a slice at a time, and a write into a
+	 * half-read document could create again what it does not see yet).
+	 */
 	get canEdit(): boolean {
 		const status = this.#status;
-		return !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
+		return this.#loaded && !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
 	}
 
 	/** Fills in the details of pages this member added that the relay has not read yet. */

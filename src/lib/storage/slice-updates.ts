@@ -15,9 +15,10 @@ export function createWorkerSlicer(): Slicer | null {
 	let remote: Remote<typeof handlers> | null = null;
 	let busy = 0;
 	return async (update) => {
-		remote ??= connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
 		busy++;
 		try {
+			// Where the worker cannot start (a bundle without it), the update is applied whole.
+			remote ??= connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
 			// A copy goes to the worker: the caller keeps its own bytes.
 			const copy = update.slice();
 			return await remote.call('slice', transfer(copy, [copy.buffer]), STRUCTS_PER_SLICE);
