@@ -49,7 +49,9 @@ export default defineConfig({
 						'tests/integration/auth-api.test.ts',
 						'tests/integration/group-delete.test.ts',
 						'tests/integration/page-info.test.ts',
-						'tests/integration/relay-port.test.ts'
+						'tests/integration/relay-port.test.ts',
+						'tests/integration/history.test.ts',
+						'tests/integration/relay-moderation.test.ts'
 					],
 					environment: 'node',
 					env: { RELAY_MODE: 'cluster' },

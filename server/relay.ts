@@ -18,6 +18,8 @@ import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createPageInfoHandler } from './metadata/route.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
+import { createHistoryService } from './history/api.ts';
+import { HistoryThread } from './history/thread.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
 import { isStorageError, storageRefusal } from './storage-errors.ts';
@@ -59,10 +61,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		cluster?.store ??
 		createSqliteStore(db!, {
 			compactionPauseMs: config.compactionPauseMs,
+			historyDays: config.historyDays,
 			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
 		});
 	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
+	const history = createHistoryService(store, new HistoryThread());
 	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config);
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
 	if (db && config.maxDatabaseBytes > 0) {
@@ -146,7 +150,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -316,6 +320,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			stopRevocations();
 			auth.close();
 			fanout.close();
+			await history.close();
 			await store.close();
 			db?.close();
 			await cluster?.close();

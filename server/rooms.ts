@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.ts';
 import type { RoomFanout } from './fanout.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import { writesHidden } from './moderation.ts';
 import { needsCompaction } from './persistence/compaction.ts';
 import { isStorageFull } from './storage-errors.ts';
 import type { RoomStore, StoredSize } from './persistence/types.ts';
@@ -32,6 +33,8 @@ export interface Peer {
 	readonly id: number;
 	readonly role: MemberRole;
 	readonly tokenId: string;
+	/** The token's member name, logged with each update for the group's history. */
+	readonly memberName?: string;
 	/** Awareness client ids this connection has announced; cleared when it closes. */
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
@@ -277,6 +280,12 @@ export class Room {
 					this.deps.metrics.refusals.add(1, { reason: 'viewer-update' });
 					return;
 				}
+				// Only owners hide and restore (issue 15): anyone else's write to those decisions is dropped whole.
+				if (peer.role !== 'owner' && this.writesHidden(message.update)) {
+					this.deps.metrics.refusals.add(1, { reason: 'hide-not-owner' });
+					this.deps.log.info('update dropped: hides are for owners', { groupId: this.groupId, role: peer.role });
+					return;
+				}
 				this.applyFrom(peer, message.update);
 				return;
 			case 'awareness':
@@ -336,6 +345,14 @@ export class Room {
 		if (peer.role !== 'viewer') peer.send(encodeSyncStep1(this.doc));
 		if (this.awareness.getStates().size > 0) {
 			peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+		}
+	}
+
+	private writesHidden(update: Uint8Array): boolean {
+		try {
+			return writesHidden(this.doc, update);
+		} catch {
+			throw malformed('bad-update');
 		}
 	}
 
@@ -405,7 +422,7 @@ export class Room {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
 		// The SQLite store commits the row in this same tick (with the other updates of the tick).
-		const stored = store.append(this.groupId, update).then(
+		const stored = store.append(this.groupId, update, { tokenId: from.tokenId, name: from.memberName ?? '', at: Date.now() }).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
 				metrics.updatesIn.add();
