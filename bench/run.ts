@@ -1,7 +1,8 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
+// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -35,6 +36,7 @@ export const LOAD_RELAY_ENV = {
 const scale = quick ? 0.1 : 1;
 /** Runs of each load scenario per server; the table shows each server's quietest run. */
 const repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? (quick ? 1 : 2));
+const profileDir = args.find((a) => a.startsWith('--profile='))?.slice(10);
 
 /** The run least disturbed by the rest of the machine: lowest p99 latency, or for idle clients the quickest sync. */
 function quietest(scenario: Scenario, runs: ScenarioResult[]): ScenarioResult {
@@ -78,7 +80,8 @@ function machine() {
 }
 
 function start(kind: ServerKind, scenario: BenchScenario): Promise<RunningServer> {
-	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv } }) : startReference();
+	const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv }, nodeArgs }) : startReference({ nodeArgs });
 }
 
 /** What each connection (with its share of a group) adds to the server's memory. */

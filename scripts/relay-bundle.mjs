@@ -1,6 +1,6 @@
 // The relay's compiled form: server/*.ts bundled by esbuild into dist/relay/, so `npm start` runs
 // plain JavaScript under node (no TypeScript loader in the process). Dependencies stay in node_modules.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,10 @@ export async function buildBundle() {
 			bundle: true,
 			platform: 'node',
 			format: 'esm',
+			// Parts loaded with import() (the cluster, feeds, page details, exports) go in chunks of their
+			// own, loaded on first use: a relay that never uses them never holds them in memory.
+			splitting: true,
+			chunkNames: 'chunks/[name]-[hash]',
 			target: 'node20',
 			packages: 'external',
 			sourcemap: 'linked',
@@ -66,7 +70,10 @@ export async function buildBundle() {
 		const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules'));
 		writeFileSync(join(staging, 'inputs.json'), JSON.stringify(inputs));
 		mkdirSync(bundleDir, { recursive: true });
-		// The inputs list goes last: a bundle is only taken as current once all of it is in place.
+		// Chunks first (named by their content, so a build of the same sources writes the same ones),
+		// then the entries; the inputs list goes last: a bundle is only taken as current once all of it is in place.
+		mkdirSync(join(bundleDir, 'chunks'), { recursive: true });
+		for (const file of readdirSync(join(staging, 'chunks'))) renameSync(join(staging, 'chunks', file), join(bundleDir, 'chunks', file));
 		const files = Object.keys(ENTRIES).flatMap((name) => [`${name}.mjs`, `${name}.mjs.map`]);
 		for (const file of [...files, 'inputs.json']) renameSync(join(staging, file), join(bundleDir, file));
 	} finally {
