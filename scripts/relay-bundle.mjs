@@ -41,32 +41,37 @@ export function bundleReason() {
 	return changed ? 'sources changed since the last build' : null;
 }
 
+/** esbuild's options for the bundle, written to `outdir`. */
+export function bundleOptions(outdir) {
+	return {
+		absWorkingDir: projectRoot,
+		entryPoints: ENTRIES,
+		outdir,
+		outExtension: { '.js': '.mjs' },
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		// Parts loaded with import() (the cluster, feeds, page details, exports) go in chunks of their
+		// own, loaded on first use: a relay that never uses them never holds them in memory.
+		splitting: true,
+		chunkNames: 'chunks/[name]-[hash]',
+		target: 'node20',
+		packages: 'external',
+		sourcemap: 'linked',
+		metafile: true,
+		logLevel: 'warning',
+		tsconfig: 'tsconfig.server.json',
+		// The sample group is app code, written with SvelteKit's alias.
+		alias: { $lib: './src/lib' }
+	};
+}
+
 /** Builds the bundle; several processes may build at once, each file is replaced atomically. */
 export async function buildBundle() {
 	const { build } = await import('esbuild');
 	const staging = join(projectRoot, 'dist', `.relay-${process.pid}-${Date.now()}`);
 	try {
-		const result = await build({
-			absWorkingDir: projectRoot,
-			entryPoints: ENTRIES,
-			outdir: staging,
-			outExtension: { '.js': '.mjs' },
-			bundle: true,
-			platform: 'node',
-			format: 'esm',
-			// Parts loaded with import() (the cluster, feeds, page details, exports) go in chunks of their
-			// own, loaded on first use: a relay that never uses them never holds them in memory.
-			splitting: true,
-			chunkNames: 'chunks/[name]-[hash]',
-			target: 'node20',
-			packages: 'external',
-			sourcemap: 'linked',
-			metafile: true,
-			logLevel: 'warning',
-			tsconfig: 'tsconfig.server.json',
-			// The sample group is app code, written with SvelteKit's alias.
-			alias: { $lib: './src/lib' }
-		});
+		const result = await build(bundleOptions(staging));
 		const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules'));
 		writeFileSync(join(staging, 'inputs.json'), JSON.stringify(inputs));
 		mkdirSync(bundleDir, { recursive: true });
