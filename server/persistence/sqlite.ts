@@ -71,7 +71,7 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		compactionPauseMs: options.compactionPauseMs ?? 0
 	});
 	const writer = new StoreThread(workerData);
-	const compactor = new StoreThread(() => ({ ...workerData(), lowPriority: true }), options.onCompactionStart);
+	const compactor = new StoreThread(workerData, options.onCompactionStart);
 
 	// Sizes are cached so an append costs one INSERT, not a count.
 	const sizes = new Map<string, StoredSize>();

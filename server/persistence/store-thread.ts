@@ -11,8 +11,6 @@ export interface StoreWorkerData {
 	synchronous: 'FULL' | 'NORMAL';
 	maxPageCount: number;
 	compactionPauseMs: number;
-	/** Runs below the process's priority (the compaction thread): the event loop goes first on a busy core. */
-	lowPriority?: boolean;
 }
 
 export type StoreRequest =

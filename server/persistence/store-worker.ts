@@ -1,8 +1,6 @@
 // The SQLite store's worker thread, with its own connection to the database: commits batches of
 // appended updates (one transaction, one fsync, while the event loop keeps serving) or compacts a
 // group's log into a new snapshot. Messages are handled one at a time, in the order they arrive.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
@@ -14,21 +12,6 @@ interface LogRow {
 }
 
 const settings = workerData as StoreWorkerData;
-if (settings.lowPriority) lowerPriority();
-
-/**
- * Folding a big group takes seconds of CPU; on a core the relay shares (with itself or others), the
- * event loop must not wait for it. Linux gives a thread its own priority, by the thread's id, which
- * /proc/thread-self names; elsewhere (or when not allowed) the thread runs as the rest of the process.
- */
-function lowerPriority(): void {
-	try {
-		const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-		if (threadId > 0 && threadId !== process.pid) setPriority(threadId, 10);
-	} catch {
-		// Not Linux, or not allowed.
-	}
-}
 const db = new Database(settings.file);
 db.pragma(`synchronous = ${settings.synchronous}`);
 db.pragma('busy_timeout = 5000');
