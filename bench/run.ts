@@ -52,6 +52,7 @@ interface BenchScenario extends Scenario {
 }
 
 const A: BenchScenario = { id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
+const B: BenchScenario = { id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
 const C: BenchScenario = { id: 'c', title: `(c) ${2_000 * scale} groups × 2 idle clients`, groups: 2_000 * scale, clientsPerGroup: 2, updatesPerSecond: 0, durationMs: quick ? 2_000 : 6_000, workers: 1, connectWindow: 100 };
 const SCENARIOS: BenchScenario[] = [
 	A,
@@ -62,7 +63,8 @@ const SCENARIOS: BenchScenario[] = [
 		relayEnv: { SQLITE_SYNCHRONOUS: 'normal' },
 		variantOf: 'a'
 	},
-	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 },
+	B,
+	{ ...B, id: 'b-normal', title: "(b') as (b), relay with SQLITE_SYNCHRONOUS=normal; reference as in (b)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'b' },
 	C,
 	{ id: 'd', title: `(d) ${10_000 * scale} idle clients over ${5_000 * scale} groups, ${200 * scale} updates/s on ${100 * scale} of them`, groups: 5_000 * scale, clientsPerGroup: 2, updatesPerSecond: 200 * scale, writingGroups: 100 * scale, durationMs: quick ? 4_000 : 12_000, workers: 4, connectWindow: 100 },
 	{ ...C, id: 'c-normal', title: "(c') as (c), relay with SQLITE_SYNCHRONOUS=normal; reference as in (c)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'c' }
