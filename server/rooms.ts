@@ -466,7 +466,7 @@ export class Room {
 				sent++;
 			}
 		}
-		this.deps.metrics.updatesOut.add(sent);
+		if (sent > 0) this.deps.metrics.updatesOut.add(sent);
 	}
 
 	/**
