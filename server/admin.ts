@@ -1,12 +1,13 @@
 // The operator's command line (`npm run admin -- <command>`): create groups and print their owner
 // link, list groups, list and revoke invites, delete a group, back up the database. Reads DATA_DIR
-// like the relay.
+// like the relay, or, with REDIS_URL and DATABASE_URL set, works on the cluster those name.
 import * as Y from 'yjs';
 import { createGroup, listMembers, getGroupInfo, hasGroup, randomId } from '../src/lib/model/index';
 import { GroupAccess } from './auth/access';
 import { backupDatabase } from './backup';
+import { backupCluster } from './cluster/backup';
 import { configFromCommandLine, ConfigError, type RelayConfig } from './config';
-import { createSqliteStore, openDatabase } from './persistence/sqlite';
+import { openRelayStorage } from './storage';
 
 const HELP = `Usage: npm run admin -- [options] <command> [arguments]
 
@@ -19,16 +20,23 @@ Commands:
                                snapshot; a running relay disconnects its members within a second,
                                and the id can never be used again
   backup <file>                copy the database to <file>, safely while the relay runs
+                               (a cluster: its PostgreSQL schema, written by pg_dump in its
+                               custom format; restore it with pg_restore)
 
 Options (also read from the environment, like the relay):
   --data-dir <dir>        DATA_DIR       folder of the relay's database (default ./data)
+  --cluster-name <name>   CLUSTER_NAME   the cluster's schema and key prefix (default commonplace)
   --public-origin <url>   PUBLIC_ORIGIN  origin of the printed links, e.g. https://commonplace.example.org
   --host <address>        HOST           used for links when no public origin is set
   --port <number>         PORT           used for links when no public origin is set
   --help                                 show this text
+
+A cluster: set REDIS_URL and DATABASE_URL (or REDIS_URL_FILE and DATABASE_URL_FILE) in the
+environment, as for its relay processes; the commands then work on the cluster, and every relay
+process of it acts on a revocation or deletion within a second.
 `;
 
-const VALUE_OPTIONS = new Set(['--data-dir', '--public-origin', '--host', '--port']);
+const VALUE_OPTIONS = new Set(['--data-dir', '--public-origin', '--host', '--port', '--cluster-name']);
 
 class UsageError extends Error {}
 
@@ -79,10 +87,10 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 		if (args.length !== count) throw new UsageError(`Usage: npm run admin -- ${usage}`);
 	};
 	const { config } = configFromCommandLine(options);
-	const db = openDatabase(config.dataDir, config.sqliteSynchronous);
-	const store = createSqliteStore(db);
+	const storage = await openRelayStorage(config);
+	const { store } = storage;
 	try {
-		const access = new GroupAccess(db, config);
+		const access = new GroupAccess(storage.tokens, config);
 		switch (command) {
 			case 'create-group': {
 				need(1, 'create-group <name>');
@@ -158,6 +166,12 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 			}
 			case 'backup': {
 				need(1, 'backup <file>');
+				if (storage.cluster) {
+					const { file, bytes } = await backupCluster(storage.cluster.databaseUrl, storage.cluster.name, args[0]);
+					out(`Backed up the cluster "${storage.cluster.name}" from PostgreSQL (${bytes} bytes, pg_dump's custom format) to ${file}.`);
+					out(`Restore it into an empty database with: pg_restore --dbname="$DATABASE_URL" ${file}`);
+					return;
+				}
 				const { file, pages } = await backupDatabase(config.dataDir, args[0]);
 				out(`Backed up the database (${pages} pages) to ${file}.`);
 				return;
@@ -166,8 +180,7 @@ async function run(argv: string[], out: (line: string) => void): Promise<void> {
 				throw new UsageError(`Unknown command "${command}". Run with --help to see the commands.`);
 		}
 	} finally {
-		await store.close();
-		db.close();
+		await storage.close();
 	}
 }
 

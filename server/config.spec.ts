@@ -73,7 +73,8 @@ describe('relay configuration', () => {
 		// URLs may carry passwords: the environment (or a file) only, like the creation token.
 		expect(() => configFromCommandLine(['--redis-url=redis://x'], {})).toThrow(/REDIS_URL_FILE/);
 		expect(() => configFromCommandLine(['--cluster-name=Bad-Name'], both)).toThrow(/CLUSTER_NAME/);
-		expect(() => configFromCommandLine(['--demo'], both)).toThrow(/single relay/);
+		expect(configFromCommandLine(['--demo'], both).config.demo).toBe(true);
+		expect(() => configFromCommandLine(['--max-database-bytes=1000'], both)).toThrow(/SQLite file; a cluster keeps its data in PostgreSQL/);
 		const help = describeSettings();
 		expect(help).toContain('REDIS_URL=<value> or REDIS_URL_FILE=<file>');
 		expect(help).toContain('DATABASE_URL=<value> or DATABASE_URL_FILE=<file>');

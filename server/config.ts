@@ -214,7 +214,9 @@ export function resolveConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
 	if (!CLUSTER_NAME.test(config.clusterName)) {
 		throw new ConfigError(`CLUSTER_NAME must be lower-case letters, digits and _ (starting with a letter, at most 40), not "${config.clusterName}".`);
 	}
-	if (isClusterMember(config) && config.demo) throw new ConfigError('--demo works with the single relay on SQLite only; leave REDIS_URL and DATABASE_URL unset to try it.');
+	if (isClusterMember(config) && config.maxDatabaseBytes > 0) {
+		throw new ConfigError('MAX_DATABASE_BYTES limits the single relay\'s SQLite file; a cluster keeps its data in PostgreSQL, whose disk you limit instead. Leave it unset with REDIS_URL and DATABASE_URL.');
+	}
 	return config;
 }
 

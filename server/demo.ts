@@ -1,10 +1,10 @@
 // `npm start -- --demo`: stores the sample group "Tic&Travail" (the reference page's ten items, their
-// highlights and notes) on first use, and issues an owner token so the operator can open it.
-import type { Database } from 'better-sqlite3';
+// highlights and notes) on first use, and issues an owner token so the operator can open it. Works
+// on the single relay's SQLite database and on a cluster's PostgreSQL alike.
 import * as Y from 'yjs';
 import { GroupAccess } from './auth/access.ts';
 import type { RelayConfig } from './config.ts';
-import { createSqliteStore } from './persistence/sqlite.ts';
+import type { RelayStorage } from './storage.ts';
 
 export const DEMO_GROUP_ID = 'sample-tic-travail';
 
@@ -29,21 +29,23 @@ async function loadSample(): Promise<SampleModule> {
 }
 
 /** Makes sure the sample group is stored and returns a fresh owner token for it. */
-export async function seedDemoGroup(db: Database, config: RelayConfig): Promise<{ groupId: string; token: string; created: boolean }> {
-	const access = new GroupAccess(db, config);
-	if (access.store.group(DEMO_GROUP_ID)) {
-		const { token } = access.createInvite(DEMO_GROUP_ID, 'owner', 'Opened with --demo');
-		return { groupId: DEMO_GROUP_ID, token, created: false };
-	}
+export async function seedDemoGroup(storage: Pick<RelayStorage, 'tokens' | 'store'>, config: RelayConfig): Promise<{ groupId: string; token: string; created: boolean }> {
+	const access = new GroupAccess(storage.tokens, config);
+	const existing = () => ({ groupId: DEMO_GROUP_ID, token: access.createInvite(DEMO_GROUP_ID, 'owner', 'Opened with --demo').token, created: false });
+	if (access.store.group(DEMO_GROUP_ID)) return existing();
+	const sample = await loadSample();
 	const doc = new Y.Doc({ guid: DEMO_GROUP_ID });
-	const info = (await loadSample()).buildSampleGroup(doc);
-	const store = createSqliteStore(db);
+	const info = sample.buildSampleGroup(doc);
+	let token: string;
 	try {
-		await store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
-	} finally {
-		await store.close();
+		// The group's row first: of cluster processes started together with --demo, one registers it
+		// and stores the sample; the others find it registered (the sample is never stored twice).
+		token = access.registerGroup(DEMO_GROUP_ID, info.name).token;
+	} catch (error) {
+		if (access.store.group(DEMO_GROUP_ID)) return existing();
+		throw error;
 	}
+	await storage.store.append(DEMO_GROUP_ID, Y.encodeStateAsUpdate(doc));
 	doc.destroy();
-	const { token } = access.registerGroup(DEMO_GROUP_ID, info.name);
 	return { groupId: DEMO_GROUP_ID, token, created: true };
 }

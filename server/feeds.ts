@@ -1,4 +1,4 @@
-// Serves a group's feeds: GET /feeds/<groupId>.rss|.atom|.opml, read with the group's feed token,
+// Serves a group's feeds: GET /feeds/<groupId>.rss|.atom|.opml (?tag= ?member= ?limit=), read with the group's feed token,
 // with ETag and Last-Modified so feed readers that poll get 304 when nothing changed.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -106,11 +106,12 @@ export async function handleFeedRequest(
 		origin: ctx.publicOrigin.replace(/\/+$/, ''),
 		groupId,
 		tag: url.searchParams.get('tag'),
+		member: url.searchParams.get('member'),
 		limit: url.searchParams.get('limit'),
 		token
 	};
 	// Only an OPML file carries the token, so only its cache entries depend on it.
-	const key = JSON.stringify([format, options.origin, options.tag, options.limit, format === 'opml' ? token : null]);
+	const key = JSON.stringify([format, options.origin, options.tag, options.member, options.limit, format === 'opml' ? token : null]);
 	const cache = feedCache(doc);
 	let cached = cache.get(key);
 	if (!cached) {

@@ -6,9 +6,9 @@ import { buildApp, buildReason } from './app-build.ts';
 import { settingsOrExit } from './config.ts';
 import { seedDemoGroup } from './demo.ts';
 import { createLogger, errorText } from './log.ts';
-import { openDatabase } from './persistence/sqlite.ts';
 import { startRelay } from './relay.ts';
 import { describeStartupError } from './startup-errors.ts';
+import { openRelayStorage } from './storage.ts';
 
 /** The folder of package.json: `server/` from the sources, `dist/relay/` from the bundle. */
 function findProjectRoot(from: string): string {
@@ -30,11 +30,17 @@ async function main(): Promise<void> {
 	}
 	let demo: Awaited<ReturnType<typeof seedDemoGroup>> | null = null;
 	if (config.demo) {
-		const db = openDatabase(config.dataDir, config.sqliteSynchronous);
+		let storage;
 		try {
-			demo = await seedDemoGroup(db, config);
+			storage = await openRelayStorage(config);
+		} catch (error) {
+			process.stderr.write(`${describeStartupError(error, config)}\n`);
+			process.exit(1);
+		}
+		try {
+			demo = await seedDemoGroup(storage, config);
 		} finally {
-			db.close();
+			await storage.close();
 		}
 	}
 	let relay;

@@ -94,6 +94,15 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
+/** Sync step 1 for a state known only as a state vector (of what is stored, before a doc is built from it). */
+export function encodeStoredSyncStep1(stateVector: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+	encoding.writeVarUint8Array(encoder, stateVector);
+	return encoding.toUint8Array(encoder);
+}
+
 /** Sync step 2: everything in `doc` that a peer with `stateVector` lacks. */
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();

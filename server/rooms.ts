@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.ts';
 import type { RoomFanout } from './fanout.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import { writesHidden } from './moderation.ts';
 import { needsCompaction } from './persistence/compaction.ts';
 import { isStorageFull } from './storage-errors.ts';
 import type { RoomStore, StoredSize } from './persistence/types.ts';
@@ -18,6 +19,7 @@ import {
 	encodeAwareness,
 	encodeAwarenessEntries,
 	encodeSyncStep1,
+	encodeStoredSyncStep1,
 	encodeStoredSyncStep2,
 	encodeSyncStep2,
 	encodeUpdate,
@@ -224,12 +226,20 @@ export class Room {
 		});
 	}
 
-	/** Sends what is stored to the connections that asked while the room loaded; waits until it is written. */
+	/**
+	 * Sends what is stored to the connections that asked while the room loaded; waits until it is written.
+	 * Each editor is first asked for what it has beyond the stored group, as the greeting does once the
+	 * doc is built: a client answers an ask before it reads the answer that makes it synced, so changes
+	 * made the moment it is synced (which build on its offline ones) arrive after those, never before.
+	 */
 	private async answerFromStorage(updates: Uint8Array[]): Promise<void> {
 		const peers = [...(this.answeredFromStorage ?? [])].filter((peer) => this.peers.has(peer));
 		if (peers.length === 0) return;
-		const message = encodeStoredSyncStep2(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+		const stored = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+		const message = encodeStoredSyncStep2(stored);
+		const ask = peers.some((peer) => peer.role !== 'viewer') ? encodeStoredSyncStep1(Y.encodeStateVectorFromUpdate(stored)) : null;
 		this.deps.metrics.answersFromStorage.add(peers.length);
+		for (const peer of peers) if (ask && peer.role !== 'viewer') peer.send(ask);
 		// The doc is built after the answers are written: building holds the event loop, which writes them.
 		await Promise.race([
 			Promise.all(peers.map((peer) => new Promise<void>((resolve) => peer.send(message, resolve)))),
@@ -271,6 +281,12 @@ export class Room {
 				// Viewers read; whatever they send of the document is dropped (SPEC §5).
 				if (peer.role === 'viewer') {
 					this.deps.metrics.refusals.add(1, { reason: 'viewer-update' });
+					return;
+				}
+				// Only owners hide and restore (issue 15): anyone else's write to those decisions is dropped whole.
+				if (peer.role !== 'owner' && this.writesHidden(message.update)) {
+					this.deps.metrics.refusals.add(1, { reason: 'hide-not-owner' });
+					this.deps.log.info('update dropped: hides are for owners', { groupId: this.groupId, role: peer.role });
 					return;
 				}
 				this.applyFrom(peer, message.update);
@@ -332,6 +348,14 @@ export class Room {
 		if (peer.role !== 'viewer') peer.send(encodeSyncStep1(this.doc));
 		if (this.awareness.getStates().size > 0) {
 			peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+		}
+	}
+
+	private writesHidden(update: Uint8Array): boolean {
+		try {
+			return writesHidden(this.doc, update);
+		} catch {
+			throw malformed('bad-update');
 		}
 	}
 

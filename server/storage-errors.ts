@@ -1,13 +1,25 @@
 // What the relay says when its storage fails (a full disk, a database it cannot write): a refusal in
-// words the member and operator understand, never a crash.
+// words the member and operator understand, never a crash. The same for the single relay's SQLite
+// and a cluster's PostgreSQL (pg's DatabaseError from a pool, a SqlError from access control's thread).
+import pg from 'pg';
+import { SqlError } from './cluster/sync-sql.ts';
 
-/** True for SQLite's "database or disk is full" (a full disk, or the operator's MAX_DATABASE_BYTES). */
+/** PostgreSQL's SQLSTATE for a full disk. */
+const POSTGRES_DISK_FULL = '53100';
+
+/** True for "database or disk is full": SQLite's (a full disk, or the operator's MAX_DATABASE_BYTES) or PostgreSQL's. */
 export function isStorageFull(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_FULL';
+	const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+	return code === 'SQLITE_FULL' || (fromPostgres(error) && code === POSTGRES_DISK_FULL);
 }
 
-/** True for any error raised by the database. */
+function fromPostgres(error: unknown): boolean {
+	return error instanceof SqlError || error instanceof pg.DatabaseError;
+}
+
+/** True for any error raised by the database, or a cluster's PostgreSQL that does not answer. */
 export function isStorageError(error: unknown): boolean {
+	if (fromPostgres(error)) return true;
 	const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 	return typeof code === 'string' && code.startsWith('SQLITE_');
 }

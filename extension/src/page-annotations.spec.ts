@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addHighlight, addItem, addNote, createGroup, deleteHighlight, setMemberProfile } from '$lib/model';
+import { addHighlight, addItem, addNote, createGroup, deleteHighlight, setHidden, setMemberProfile } from '$lib/model';
 import { MEMBER_COLORS } from '$lib/storage/registry';
 import { memberColor, readPageAnnotations, toPageHighlights } from './page-annotations';
 
@@ -33,6 +33,20 @@ describe('a page’s annotations', () => {
 			color: '#117a65',
 			memberName: 'Ana'
 		});
+	});
+
+	it('leave out what an owner hid, and show it again once restored', () => {
+		const { doc, ana, page } = group();
+		const h = addHighlight(doc, ana, page, { exact: 'spam passage' });
+		const n = addNote(doc, ana, page, { text: 'spam note' });
+		addNote(doc, ana, page, { text: 'fine note' });
+		setHidden(doc, ana, { kind: 'highlight', id: h }, true);
+		setHidden(doc, ana, { kind: 'note', id: n }, true);
+		const read = readPageAnnotations(doc, page);
+		expect(read.highlights).toEqual([]);
+		expect(read.notes.map((note) => note.text)).toEqual(['fine note']);
+		setHidden(doc, ana, { kind: 'note', id: n }, false);
+		expect(readPageAnnotations(doc, page).notes).toHaveLength(2);
 	});
 
 	it('colour a member with no profile from the app’s palette, the same on every peer', () => {

@@ -1,7 +1,8 @@
 // What a group holds for one page: its live highlights (with each member's colour) and notes.
-// Reads the document directly rather than the whole group, so a page's update stays cheap.
+// Reads the document directly rather than the whole group, so a page's update stays cheap. What an
+// owner hid is left out (the app shows it to owners, greyed).
 import * as Y from 'yjs';
-import { isDeletedEntry, readHighlight, readNote, roots, type Highlight, type Note } from '$lib/model';
+import { isDeletedEntry, isHidden, readHidden, readHighlight, readNote, roots, type Highlight, type Note } from '$lib/model';
 import { MEMBER_COLORS } from '$lib/storage/registry';
 import type { PageHighlight } from './messages';
 
@@ -14,11 +15,12 @@ export function readPageAnnotations(doc: Y.Doc, itemId: string): PageAnnotations
 	const highlights: Highlight[] = [];
 	const notes: Note[] = [];
 	const { highlights: hs, notes: ns } = roots(doc);
+	const hidden = readHidden(doc);
 	hs.forEach((entry, id) => {
-		if (entry instanceof Y.Map && entry.get('itemId') === itemId && !isDeletedEntry(entry)) highlights.push(readHighlight(id, entry));
+		if (entry instanceof Y.Map && entry.get('itemId') === itemId && !isDeletedEntry(entry) && !isHidden(hidden, { kind: 'highlight', id })) highlights.push(readHighlight(id, entry));
 	});
 	ns.forEach((entry, id) => {
-		if (entry instanceof Y.Map && entry.get('itemId') === itemId && !isDeletedEntry(entry)) notes.push(readNote(id, entry));
+		if (entry instanceof Y.Map && entry.get('itemId') === itemId && !isDeletedEntry(entry) && !isHidden(hidden, { kind: 'note', id })) notes.push(readNote(id, entry));
 	});
 	const byCreated = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
 	return { highlights: highlights.sort(byCreated), notes: notes.sort(byCreated) };

@@ -2,18 +2,24 @@
 // converge and see each other's presence, a revocation on one process closes a member on another,
 // a process killed with SIGKILL loses nothing its members received, a Redis restart loses nothing
 // that reached PostgreSQL, and compaction under load (by the relays and `npm run worker`) loses
-// nothing and runs on one process at a time.
+// nothing and runs on one process at a time. Role changes, removals and feed replacements made
+// through one process hold on the others, and the operator's CLI and --demo work on the cluster.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { commandLineFor, environmentFor, type RelayConfig } from '../../server/config.ts';
+import { commandLineFor, environmentFor, resolveConfig, type RelayConfig } from '../../server/config.ts';
+import { DEMO_GROUP_ID, seedDemoGroup } from '../../server/demo.ts';
+import { openRelayStorage } from '../../server/storage.ts';
 import { openPool } from '../../server/cluster/schema.ts';
 import { streamKeys } from '../../server/cluster/keys.ts';
-import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
+import { addItem, createGroup, getGroupInfo, hasGroup, randomId, readAllItems } from '../../src/lib/model/index.ts';
 import { CloseCode } from '../../src/lib/rules/index.ts';
 import { clusterSettings, freshClusterName, removeCluster, testDatabaseUrl, testRedisUrl } from '../helpers/cluster.ts';
+import { runAdmin } from '../helpers/admin.ts';
 import { startOwnRedis } from '../helpers/redis-server.ts';
 import { connectMember, eventually, newToken, spawnRelay, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
 
@@ -118,6 +124,32 @@ describe('a cluster member that cannot reach its services', () => {
 	});
 });
 
+describe('CI before the cluster tests', () => {
+	/** `.ci/check-services.mjs` with the services it is told to look for. */
+	function checkServices(env: Record<string, string>) {
+		return new Promise<{ code: number | null; output: string }>((resolveRun) => {
+			const child = spawn(process.execPath, ['.ci/check-services.mjs'], { cwd: resolve(import.meta.dirname, '../..'), env: { ...process.env, ...env } });
+			let output = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+			child.once('exit', (code) => resolveRun({ code, output }));
+		});
+	}
+
+	it('says which of PostgreSQL and Redis is missing, and passes when both answer', async () => {
+		const both = { TEST_DATABASE_URL: testDatabaseUrl, TEST_REDIS_URL: testRedisUrl };
+		expect(await checkServices(both)).toMatchObject({ code: 0 });
+		const noRedis = await checkServices({ ...both, TEST_REDIS_URL: 'redis://127.0.0.1:1' });
+		expect(noRedis.code).toBe(1);
+		expect(noRedis.output).toMatch(/Redis is not reachable at 127\.0\.0\.1:1/);
+		expect(noRedis.output).toMatch(/PostgreSQL: reachable/);
+		const noPostgres = await checkServices({ ...both, TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+		expect(noPostgres.code).toBe(1);
+		expect(noPostgres.output).toMatch(/PostgreSQL is not reachable at 127\.0\.0\.1:1/);
+		expect(noPostgres.output).not.toMatch(/Redis is not reachable/);
+	});
+});
+
 describe('a cluster of three relay processes', () => {
 	it('brings members spread over the processes to the same group, presence included', async () => {
 		const { relays } = await startCluster(3);
@@ -155,6 +187,43 @@ describe('a cluster of three relay processes', () => {
 		guest.provider.disconnect();
 		// Refused everywhere afterwards.
 		for (const relay of relays) expect((await api(relay, 'GET', `/api/groups/${groupId}/me`, invite.token)).status).toBe(401);
+	});
+
+	it('applies a role change, a removal and a feed replacement made through one process on every other', async () => {
+		const { relays } = await startCluster(3);
+		const { groupId, token, owner } = await groupOn(relays[0]);
+		const base = `/api/groups/${groupId}`;
+		const invite = (await api(relays[1], 'POST', `${base}/invites`, token, { role: 'editor', label: 'Ana', single: true })).json;
+		const joined = (await api(relays[1], 'POST', `${base}/join`, invite.token, { name: 'Ana' })).json;
+		const ana = member(relays[2], groupId, joined.token);
+		await eventually(() => ana.provider.synced);
+		const closes: number[] = [];
+		ana.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+
+		// Made a viewer through the first process: the third closes her connection, she comes back as a viewer.
+		expect((await api(relays[0], 'PATCH', `${base}/members/${joined.memberId}`, token, { role: 'viewer' })).json).toMatchObject({ role: 'viewer' });
+		await eventually(() => closes.length > 0 && ana.provider.synced, 20_000);
+		expect(closes[0]).toBe(CloseCode.accessChanged);
+		addItem(ana.doc, { memberId: 'ana' }, { url: 'https://example.org/ana', title: 'by a viewer' });
+		addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/owner', title: 'by the owner' });
+		await eventually(() => titles(ana.doc).includes('by the owner'), 20_000);
+		expect(titles(owner.doc)).toEqual(['by the owner']);
+		expect((await api(relays[1], 'GET', `${base}/me`, joined.token)).json.role).toBe('viewer');
+
+		// Removed through the second process: closed on the third, refused by all.
+		expect((await api(relays[1], 'DELETE', `${base}/members/${joined.memberId}`, token)).status).toBe(204);
+		await eventually(() => closes.includes(CloseCode.removed), 20_000);
+		ana.provider.disconnect();
+		for (const relay of relays) expect((await api(relay, 'GET', `${base}/me`, joined.token)).status).toBe(401);
+
+		// Feed links replaced through one process: the old ones stop working on every process.
+		const links = (await api(relays[0], 'GET', `${base}/feed`, token)).json;
+		expect((await fetch(`${relays[2].url}${links.rss}`)).status).toBe(200);
+		const next = (await api(relays[1], 'POST', `${base}/feed/rotate`, token)).json;
+		for (const relay of relays) {
+			expect((await fetch(`${relay.url}${links.rss}`)).status).toBe(401);
+			expect((await fetch(`${relay.url}${next.rss}`)).status).toBe(200);
+		}
 	});
 
 	it('loses nothing any member received when a process is killed with SIGKILL while writers write', async () => {
@@ -267,6 +336,93 @@ describe('a cluster of three relay processes', () => {
 		const left = await redis.xlen(streamKeys(name).updates(groupId));
 		const written = everything.length;
 		expect(left).toBeLessThan(written);
+	});
+});
+
+describe('the operator on a cluster', () => {
+	/** `npm run admin` with the cluster's settings in its environment, as an operator runs it. */
+	async function admin(clusterName: string, ...args: string[]) {
+		const dataDir = mkdtempSync(join(tmpdir(), 'commonplace-admin-'));
+		cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+		return runAdmin(dataDir, args, { ...environmentFor(clusterSettings(clusterName)), CLUSTER_NAME: clusterName, PUBLIC_ORIGIN: 'https://commonplace.example.org' });
+	}
+
+	it('creates, lists, revokes, deletes and backs up with npm run admin, and every process acts on it', async () => {
+		const { name, relays } = await startCluster(3);
+		const created = await admin(name, 'create-group', 'Club & Co');
+		expect(created.code).toBe(0);
+		const [, groupId, token] = /\/join\/([0-9a-f]{32})#([A-Za-z0-9_-]{22,})/.exec(created.stdout)!;
+		const owner = member(relays[1], groupId, token);
+		await eventually(() => owner.provider.synced && hasGroup(owner.doc), 20_000);
+		expect(getGroupInfo(owner.doc).name).toBe('Club & Co');
+		addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/kept', title: 'kept' });
+
+		const invite = (await api(relays[2], 'POST', `/api/groups/${groupId}/invites`, token, { role: 'editor', label: 'Club' })).json;
+		const guest = member(relays[0], groupId, invite.token);
+		const reader = member(relays[2], groupId, token);
+		await eventually(() => guest.provider.synced && titles(reader.doc).includes('kept'), 20_000);
+		const listed = await admin(name, 'list-groups');
+		expect(listed.stdout).toMatch(new RegExp(`${groupId}\\s+0\\s+1\\s+1\\s+0\\s+0\\s+Club & Co`));
+		expect((await admin(name, 'invites', groupId)).stdout).toContain(invite.id);
+
+		const guestClosed = new Promise<number>((resolveClose) => guest.provider.on('connection-close', (event) => resolveClose(event?.code ?? 0)));
+		expect((await admin(name, 'revoke', groupId, invite.id)).code).toBe(0);
+		expect(await guestClosed).toBe(CloseCode.revoked);
+		guest.provider.disconnect();
+
+		const backupFile = join(mkdtempSync(join(tmpdir(), 'commonplace-cluster-backup-')), 'cluster.dump');
+		cleanups.push(() => rmSync(resolve(backupFile, '..'), { recursive: true, force: true }));
+		const backup = await admin(name, 'backup', backupFile);
+		expect(backup.code).toBe(0);
+		expect(backup.stdout).toMatch(/pg_restore/);
+		expect(statSync(backupFile).size).toBeGreaterThan(0);
+
+		// Deleted by the CLI: the members on both processes are closed, and nothing of the group is left.
+		const closes = [owner, reader].map((m) => new Promise<number>((resolveClose) => m.provider.on('connection-close', (event) => resolveClose(event?.code ?? 0))));
+		const deleted = await admin(name, 'delete-group', groupId);
+		expect(deleted.code).toBe(0);
+		expect(await Promise.all(closes)).toEqual([CloseCode.groupDeleted, CloseCode.groupDeleted]);
+		owner.provider.disconnect();
+		reader.provider.disconnect();
+		expect(titles(await storedDoc(name, groupId))).toEqual([]);
+		const redis = new Redis(testRedisUrl);
+		cleanups.push(() => void redis.disconnect());
+		expect(await redis.exists(streamKeys(name).updates(groupId))).toBe(0);
+		expect((await admin(name, 'delete-group', groupId)).stderr).toMatch(/already deleted/);
+		for (const relay of relays) expect((await api(relay, 'GET', `/api/groups/${groupId}/me`, token)).status).toBe(410);
+	});
+
+	it('stores the sample group once for processes started with --demo, and each prints an owner link to it', async () => {
+		const { name, relays } = await startCluster(3, { demo: true });
+		// Logged and printed once the relay listens.
+		await eventually(() => relays.every((r) => /#[A-Za-z0-9_-]{22,}/.test(r.stderr()) && r.logs.some((l) => String(l.msg).startsWith('sample group'))));
+		expect(relays.flatMap((r) => r.logs).filter((l) => l.msg === 'sample group created')).toHaveLength(1);
+		const links = relays.map((relay) => /\/join\/([A-Za-z0-9_-]+)#([A-Za-z0-9_-]+)/.exec(relay.stderr()));
+		expect(links.every(Boolean)).toBe(true);
+		const stored = titles(await storedDoc(name, links[0]![1]));
+		expect(stored).toHaveLength(10);
+		// Each link opens the same group as its owner, through any process.
+		for (const [i, link] of links.entries()) {
+			const owner = member(relays[(i + 1) % 3], link![1], link![2]);
+			await eventually(() => titles(owner.doc).length === 10, 20_000);
+			expect(titles(owner.doc)).toEqual(stored);
+		}
+	});
+
+	it('stores the sample group once when two processes seed it at the same moment', async () => {
+		const name = freshClusterName();
+		cleanups.push(() => removeCluster(name));
+		const config = resolveConfig({ ...clusterSettings(name), demo: true });
+		// Two storages with a connection each, as two processes have.
+		const storages = await Promise.all([openRelayStorage(config), openRelayStorage(config)]);
+		for (const storage of storages) cleanups.push(() => storage.close());
+		const seeded = await Promise.all(storages.map((storage) => seedDemoGroup(storage, config)));
+		expect(seeded.map((s) => s.created).sort()).toEqual([false, true]);
+		expect(titles(await storedDoc(name, DEMO_GROUP_ID))).toHaveLength(10);
+		// Stored once: one update in the log (items keep their ids, so a second copy would not show as more items).
+		const pool = openPool(testDatabaseUrl, name, 1);
+		cleanups.push(() => pool.end());
+		expect((await pool.query('SELECT 1 FROM group_updates WHERE group_id = $1', [DEMO_GROUP_ID])).rowCount).toBe(1);
 	});
 });
 

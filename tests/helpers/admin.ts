@@ -1,7 +1,9 @@
-// Runs the operator CLI (`npm run admin`) as its own process on a relay's data folder.
+// Runs the operator CLI (`npm run admin`) as its own process on a relay's data folder (in cluster mode,
+// on the cluster that stands for that folder).
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { modeEnvironment } from './relay.ts';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -16,7 +18,7 @@ export async function runAdmin(dataDir: string, args: string[], env: Record<stri
 	try {
 		const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
 			cwd: root,
-			env: { ...process.env, DATA_DIR: dataDir, ...env }
+			env: { ...process.env, DATA_DIR: dataDir, ...modeEnvironment(dataDir), ...env }
 		});
 		return { code: 0, stdout, stderr };
 	} catch (error) {

@@ -6,14 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 import { commandLineFor, environmentFor, type RelayConfig } from '../../server/config.ts';
 import { openPool } from '../../server/cluster/schema.ts';
 import { DATABASE_FILE } from '../../server/persistence/sqlite.ts';
-import { clusterSettings, freshClusterName, removeCluster, testDatabaseUrl } from './cluster.ts';
+import { clusterSettings, dropDatabaseOf, freshClusterName, removeCluster, restoreDump, testDatabaseUrl } from './cluster.ts';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -39,10 +39,22 @@ function tempDataDir(): string {
 /** Which relay the tests get: the single SQLite relay (default) or a cluster member. */
 export const relayMode: 'single' | 'cluster' = process.env.RELAY_MODE === 'cluster' ? 'cluster' : 'single';
 
-const clusters = new Map<string, string>();
+/** A test cluster: its name, and its database (the test database, or one a backup was restored into). */
+interface TestCluster {
+	name: string;
+	databaseUrl: string;
+}
+
+const clusters = new Map<string, TestCluster>();
+
+async function removeTestCluster(cluster: TestCluster): Promise<void> {
+	if (cluster.databaseUrl === testDatabaseUrl) await removeCluster(cluster.name);
+	else await dropDatabaseOf(cluster.databaseUrl, cluster.name);
+}
+
 if (relayMode === 'cluster') {
 	afterAll(async () => {
-		for (const name of clusters.values()) await removeCluster(name);
+		for (const cluster of clusters.values()) await removeTestCluster(cluster);
 		clusters.clear();
 	});
 }
@@ -50,18 +62,28 @@ if (relayMode === 'cluster') {
 /** In cluster mode, the settings of the cluster that stands for `dataDir`; nothing in single mode. */
 function modeSettings(dataDir: string, overrides: Partial<RelayConfig>): Partial<RelayConfig> {
 	if (relayMode !== 'cluster' || overrides.databaseUrl !== undefined) return {};
-	let name = clusters.get(dataDir);
-	if (!name) clusters.set(dataDir, (name = freshClusterName()));
-	return clusterSettings(name);
+	let cluster = clusters.get(dataDir);
+	if (!cluster) clusters.set(dataDir, (cluster = { name: freshClusterName(), databaseUrl: testDatabaseUrl }));
+	return { ...clusterSettings(cluster.name), databaseUrl: cluster.databaseUrl };
+}
+
+/**
+ * The environment that points another process (`npm run admin`) at the same storage as a relay on
+ * `dataDir`: in cluster mode its cluster's services and name (made now if no relay ran there yet).
+ */
+export function modeEnvironment(dataDir: string): Record<string, string> {
+	const settings = modeSettings(dataDir, {});
+	if (!settings.clusterName) return {};
+	return { ...environmentFor(settings), CLUSTER_NAME: settings.clusterName };
 }
 
 /** Removes the cluster that stood for `dataDir`, once the DATA_DIR itself is removed. */
 async function forgetDataDir(dataDir: string): Promise<void> {
 	rmSync(dataDir, { recursive: true, force: true });
-	const name = clusters.get(dataDir);
-	if (!name) return;
+	const cluster = clusters.get(dataDir);
+	if (!cluster) return;
 	clusters.delete(dataDir);
-	await removeCluster(name);
+	await removeTestCluster(cluster);
 }
 
 /** Starts a relay in this process on a free port; `stop()` closes it and removes its DATA_DIR (unless given). */
@@ -255,35 +277,119 @@ export async function eventually(check: () => unknown | Promise<unknown>, timeou
 }
 
 /** What the relay that ran on `dataDir` stored of a group: its snapshot and logged updates, in order. */
-export async function storedGroupRows(dataDir: string, groupId: string): Promise<{ snapshots: Buffer[]; updates: { seq: number; body: Buffer }[] }> {
+export function storedGroupRows(dataDir: string, groupId: string): Promise<{ snapshots: Buffer[]; updates: { seq: number; body: Buffer }[] }> {
+	return withStorage(
+		dataDir,
+		(db) => ({
+			snapshots: (db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').all(groupId) as { body: Buffer }[]).map((r) => r.body),
+			updates: db.prepare('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { seq: number; body: Buffer }[]
+		}),
+		async (pool) => ({
+			snapshots: (await pool.query<{ body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = $1', [groupId])).rows.map((r) => r.body),
+			updates: (await pool.query<{ seq: number; body: Buffer }>('SELECT seq, body FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows
+		})
+	);
+}
+
+/** Runs `fn` on the SQL storage of the relay on `dataDir`: its cluster's schema, or its SQLite file (read-only). */
+async function withStorage<T>(dataDir: string, sqlite: (db: Database.Database) => T, postgres: (pool: ReturnType<typeof openPool>) => Promise<T>): Promise<T> {
 	const cluster = clusters.get(dataDir);
 	if (cluster) {
-		const pool = openPool(testDatabaseUrl, cluster, 1);
+		const pool = openPool(cluster.databaseUrl, cluster.name, 1);
 		try {
-			const snapshots = (await pool.query<{ body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = $1', [groupId])).rows.map((r) => r.body);
-			const updates = (await pool.query<{ seq: number; body: Buffer }>('SELECT seq, body FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
-			return { snapshots, updates };
+			return await postgres(pool);
 		} finally {
 			await pool.end();
 		}
 	}
 	const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
 	try {
-		const snapshots = (db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').all(groupId) as { body: Buffer }[]).map((r) => r.body);
-		const updates = db.prepare('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { seq: number; body: Buffer }[];
-		return { snapshots, updates };
+		return sqlite(db);
 	} finally {
 		db.close();
 	}
+}
+
+/** How many rows of the group each of `tables` holds in the storage of the relay on `dataDir`. */
+export async function storedRowCounts<T extends string>(dataDir: string, groupId: string, tables: readonly T[]): Promise<Record<T, number>> {
+	const counts = {} as Record<T, number>;
+	await withStorage(
+		dataDir,
+		(db) => {
+			for (const table of tables) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE group_id = ?`).get(groupId) as { n: number }).n;
+		},
+		async (pool) => {
+			for (const table of tables) counts[table] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE group_id = $1`, [groupId])).rows[0].n;
+		}
+	);
+	return counts;
+}
+
+/** The relay's secret (the key feed tokens are derived from) as stored for the relay on `dataDir`. */
+export function storedRelaySecret(dataDir: string): Promise<Buffer> {
+	return withStorage(
+		dataDir,
+		(db) => (db.prepare('SELECT secret FROM auth_secret').get() as { secret: Buffer }).secret,
+		async (pool) => (await pool.query<{ secret: Buffer }>('SELECT secret FROM auth_secret')).rows[0].secret
+	);
+}
+
+/**
+ * Holds the group update log of the relay on `dataDir` the way another writer would, so the relay
+ * cannot commit an update until `release()`: a SQLite write transaction, or in cluster mode a
+ * PostgreSQL lock on the log table (reads go on, inserts wait). Releasing twice is harmless.
+ */
+export async function holdStoreWrites(dataDir: string): Promise<{ release(): Promise<void> }> {
+	let release: () => Promise<void>;
+	const cluster = clusters.get(dataDir);
+	if (cluster) {
+		const pool = openPool(cluster.databaseUrl, cluster.name, 1);
+		const client = await pool.connect();
+		await client.query('BEGIN');
+		await client.query('LOCK TABLE group_updates IN EXCLUSIVE MODE');
+		release = async () => {
+			await client.query('COMMIT');
+			client.release();
+			await pool.end();
+		};
+	} else {
+		const writer = new Database(join(dataDir, DATABASE_FILE));
+		writer.exec('BEGIN IMMEDIATE');
+		release = async () => {
+			writer.exec('COMMIT');
+			writer.close();
+		};
+	}
+	let released: Promise<void> | null = null;
+	return { release: () => (released ??= release()) };
+}
+
+/**
+ * Restores a backup made by `npm run admin -- backup` into storage of its own, as an operator would,
+ * and returns the DATA_DIR a test relay starts on: the SQLite file in a new folder, or in cluster mode
+ * the dump restored with pg_restore into a new database (its schema then renamed to a fresh cluster
+ * name, so it shares no Redis keys with the cluster it came from). `remove()` deletes it all.
+ */
+export async function restoreBackup(file: string): Promise<{ dataDir: string; remove(): Promise<void> }> {
+	const dataDir = tempDataDir();
+	const remove = () => forgetDataDir(dataDir);
+	if (relayMode === 'cluster') {
+		const cluster = { name: freshClusterName(), databaseUrl: '' };
+		cluster.databaseUrl = await restoreDump(file, cluster.name);
+		clusters.set(dataDir, cluster);
+	} else {
+		copyFileSync(file, join(dataDir, DATABASE_FILE));
+	}
+	return { dataDir, remove };
 }
 
 /** Everything the relay that ran on `dataDir` stored, as text to search: its files, or its cluster's rows. */
 export async function storedText(dataDir: string): Promise<string[]> {
 	const cluster = clusters.get(dataDir);
 	if (!cluster) return readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)).toString('latin1'));
-	const pool = openPool(testDatabaseUrl, cluster, 1);
+	const pool = openPool(cluster.databaseUrl, cluster.name, 1);
 	try {
-		const tables = (await pool.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [cluster])).rows;
+		const tables = (await pool.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [cluster.name])).rows;
 		const texts: string[] = [];
 		for (const { name } of tables) {
 			const rows = await pool.query<Record<string, unknown>>(`SELECT * FROM "${name}"`);

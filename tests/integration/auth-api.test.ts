@@ -2,10 +2,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGroup, getGroupInfo, hasGroup } from '../../src/lib/model/index';
-import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
+import { connectMember, eventually, newToken, restoreBackup, startTestRelay, storedRowCounts, type TestMember, type TestRelay } from '../helpers/relay';
 import { runAdmin, type AdminResult } from '../helpers/admin.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -206,14 +205,17 @@ describe('the operator CLI', () => {
 		console.info(`the relay closed the connection ${Math.max(0, closes[0].at - revokedAt)} ms after the CLI exited`);
 		expect((await admin(dataDir, 'revoke', groupId, editorInvite.id)).stderr).toMatch(/no active invite/);
 
-		const backupFile = join(dataDir, 'backups', 'copy.sqlite');
-		expect((await admin(dataDir, 'backup', backupFile)).code).toBe(0);
+		// A single relay's SQLite file, or a cluster's schema by pg_dump: either restores to the groups it held.
+		const backupFile = join(dataDir, 'backups', 'copy');
+		const backup = await admin(dataDir, 'backup', backupFile);
+		expect(backup.code).toBe(0);
+		expect(backup.stdout).toContain(backupFile);
 		expect(existsSync(backupFile)).toBe(true);
-		const copy = new Database(backupFile, { readonly: true });
-		try {
-			expect(copy.prepare('SELECT group_id FROM auth_groups').all()).toEqual([{ group_id: groupId }]);
-		} finally {
-			copy.close();
-		}
+		const restored = await restoreBackup(backupFile);
+		cleanups.push(restored.remove);
+		const tables = ['auth_groups', 'auth_tokens', 'group_updates', 'group_snapshots'] as const;
+		const live = await storedRowCounts(dataDir, groupId, tables);
+		expect(live.auth_groups).toBe(1);
+		expect(await storedRowCounts(restored.dataDir, groupId, tables)).toEqual(live);
 	});
 });

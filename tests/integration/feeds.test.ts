@@ -106,6 +106,18 @@ describe('feeds from the relay', () => {
 		expect(limited.feed.items.map((i) => i.title)).toEqual([SPECIAL, 'Plain 2']);
 	});
 
+	it('filters RSS and Atom by member with ?member=, and the cache keeps them apart', async () => {
+		const bobs = await feedWith(`${links.rss}&member=bob`, 3);
+		expect(bobs.feed.title).toBe('Tic&Travail <feeds>: saved by Bob 🙂');
+		expect(bobs.feed.items.map((i) => i.title)).toEqual(['Plain 2', 'Plain 1', 'Plain 0']);
+		const alices = await feedWith(`${links.atom}&member=alice`, 1);
+		expect(alices.feed.items.map((i) => i.title)).toEqual([SPECIAL]);
+		expect((await feedWith(links.rss, 4)).feed.items).toHaveLength(4);
+		const nobody = await fetch(`${relay.url}${links.rss}&member=nobody`);
+		expect(nobody.status).toBe(200);
+		expect(parseFeed(await nobody.text()).items).toEqual([]);
+	});
+
 	it('serves OPML listing the group and tag feeds with the feed token', async () => {
 		const res = await fetch(relay.url + links.opml);
 		expect(res.status).toBe(200);

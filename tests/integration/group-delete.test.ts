@@ -3,12 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { addItem, createGroup, hasGroup } from '../../src/lib/model/index';
-import { DATABASE_FILE } from '../../server/persistence/sqlite';
-import { connectMember, eventually, newToken, startTestRelay, type TestMember, type TestRelay } from '../helpers/relay';
+import { connectMember, eventually, newToken, startTestRelay, storedRowCounts, type TestMember, type TestRelay } from '../helpers/relay';
 import { runAdmin, type AdminResult } from '../helpers/admin.ts';
 
 const DELETED = /deleted by its owner/;
@@ -58,21 +56,10 @@ function tryUpgrade(relay: TestRelay, groupId: string, query: string): Promise<{
 	});
 }
 
-/** Rows the relay's database holds of a group, table by table. */
-function rowsOf(dataDir: string, groupId: string): Record<string, number> {
-	const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
-	try {
-		const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE group_id = ?`).get(groupId) as { n: number }).n;
-		return {
-			updates: count('group_updates'),
-			snapshots: count('group_snapshots'),
-			tokens: count('auth_tokens'),
-			groups: count('auth_groups'),
-			deleted: count('auth_deleted_groups')
-		};
-	} finally {
-		db.close();
-	}
+/** Rows the relay's storage holds of a group, table by table. */
+async function rowsOf(dataDir: string, groupId: string): Promise<Record<string, number>> {
+	const rows = await storedRowCounts(dataDir, groupId, ['group_updates', 'group_snapshots', 'auth_tokens', 'auth_groups', 'auth_deleted_groups']);
+	return { updates: rows.group_updates, snapshots: rows.group_snapshots, tokens: rows.auth_tokens, groups: rows.auth_groups, deleted: rows.auth_deleted_groups };
 }
 
 /** A group on the relay with some items (stored as a snapshot and logged updates), and invites. */
@@ -83,10 +70,10 @@ async function groupWithContent(relay: TestRelay) {
 	await eventually(() => owner.provider.synced);
 	createGroup(owner.doc, { memberId: 'ann' }, { name: 'Soon gone' });
 	for (let i = 0; i < 5; i++) addItem(owner.doc, { memberId: 'ann' }, { url: `https://example.org/${i}`, title: `Page ${i}` });
-	await eventually(() => rowsOf(relay.dataDir, groupId).snapshots === 1);
+	await eventually(async () => (await rowsOf(relay.dataDir, groupId)).snapshots === 1);
 	// One more, logged after the snapshot.
 	addItem(owner.doc, { memberId: 'ann' }, { url: 'https://example.org/last', title: 'Last page' });
-	await eventually(() => rowsOf(relay.dataDir, groupId).updates > 0);
+	await eventually(async () => (await rowsOf(relay.dataDir, groupId)).updates > 0);
 	const base = `/api/groups/${groupId}`;
 	const invite = async (role: string) => (await call(relay, 'POST', `${base}/invites`, ownerToken, { role })).json as { token: string };
 	return { groupId, ownerToken, owner, base, invite };
@@ -116,7 +103,7 @@ describe('deleting a group through the API', () => {
 		}
 		expect((await call(relay, 'DELETE', base)).status).toBe(401);
 		expect((await call(relay, 'POST', base, ownerToken)).status).toBe(405);
-		expect(rowsOf(relay.dataDir, groupId)).toMatchObject({ snapshots: 1, tokens: 3, groups: 1, deleted: 0 });
+		expect(await rowsOf(relay.dataDir, groupId)).toMatchObject({ snapshots: 1, tokens: 3, groups: 1, deleted: 0 });
 
 		const ownerCloses = closesOf(owner);
 		const editorCloses = closesOf(editor);
@@ -127,7 +114,7 @@ describe('deleting a group through the API', () => {
 			expect(close.code).toBe(4410);
 			expect(close.reason).toMatch(DELETED);
 		}
-		expect(rowsOf(relay.dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
+		expect(await rowsOf(relay.dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
 		expect(relay.relay.roomsLoaded).toBe(0);
 		expect(await relay.relay.loadGroupDoc(groupId)).toBeNull();
 
@@ -145,7 +132,7 @@ describe('deleting a group through the API', () => {
 		}
 		expect((await call(relay, 'GET', feed.rss)).status).toBe(410);
 		// Nothing of the refused attempts brought anything back.
-		expect(rowsOf(relay.dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
+		expect(await rowsOf(relay.dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
 	});
 
 	it('leaves the relay’s other groups alone', async () => {
@@ -153,7 +140,7 @@ describe('deleting a group through the API', () => {
 		const doomed = await groupWithContent(relay);
 		const kept = await groupWithContent(relay);
 		expect((await call(relay, 'DELETE', doomed.base, doomed.ownerToken)).status).toBe(204);
-		expect(rowsOf(relay.dataDir, kept.groupId)).toMatchObject({ snapshots: 1, tokens: 1, groups: 1, deleted: 0 });
+		expect(await rowsOf(relay.dataDir, kept.groupId)).toMatchObject({ snapshots: 1, tokens: 1, groups: 1, deleted: 0 });
 		expect((await call(relay, 'GET', `${kept.base}/me`, kept.ownerToken)).json).toMatchObject({ role: 'owner', name: 'Soon gone' });
 		expect(kept.owner.provider.wsconnected).toBe(true);
 	});
@@ -183,7 +170,7 @@ describe('npm run admin -- delete-group', () => {
 		await eventually(() => closes.length > 0, 5_000);
 		expect(closes[0]).toEqual({ code: 4410, reason: expect.stringMatching(DELETED) });
 		await eventually(() => relay.relay.roomsLoaded === 0);
-		expect(rowsOf(dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
+		expect(await rowsOf(dataDir, groupId)).toEqual({ updates: 0, snapshots: 0, tokens: 0, groups: 0, deleted: 1 });
 		expect((await call(relay, 'GET', `${base}/me`, ownerToken)).json.error).toMatch(DELETED);
 
 		const again = await admin(dataDir, 'delete-group', groupId);

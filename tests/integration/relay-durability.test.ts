@@ -1,15 +1,15 @@
 // Durability: the relay runs as a child process while a member streams updates to ten readers; it is
 // killed with SIGKILL at random moments (and in the middle of a compaction), and every update any
 // reader had received must be in the database when the relay is dead; and a compaction that holds the
-// write lock for long makes updates wait, never fail.
+// write lock for long makes updates wait, never fail. In cluster mode the one process killed is a
+// cluster member, and the database is the cluster's PostgreSQL.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { randomId } from '../../src/lib/model/index.ts';
-import { connectMember, eventually, newToken, spawnRelay, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
+import { connectMember, eventually, newToken, spawnRelay, storedGroupRows, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
 
 const ROUNDS = 20;
 const READERS = 3;
@@ -24,20 +24,12 @@ afterAll(async () => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Everything stored of the group, read from the database file of a dead relay. */
-function storedValues(groupId: string): Set<number> {
-	const db = new Database(join(dataDir, 'commonplace.sqlite'));
-	try {
-		const doc = new Y.Doc();
-		const snapshot = db.prepare('SELECT body FROM group_snapshots WHERE group_id = ?').get(groupId) as { body: Buffer } | undefined;
-		if (snapshot) Y.applyUpdate(doc, snapshot.body);
-		for (const row of db.prepare('SELECT body FROM group_updates WHERE group_id = ? ORDER BY seq').all(groupId) as { body: Buffer }[]) {
-			Y.applyUpdate(doc, row.body);
-		}
-		return new Set(doc.getArray<number>('stream').toArray());
-	} finally {
-		db.close();
-	}
+/** Everything stored of the group, read from the storage of a dead relay (its file, or its cluster's PostgreSQL). */
+async function storedValues(groupId: string): Promise<Set<number>> {
+	const { snapshots, updates } = await storedGroupRows(dataDir, groupId);
+	const doc = new Y.Doc();
+	for (const body of [...snapshots, ...updates.map((row) => row.body)]) Y.applyUpdate(doc, body);
+	return new Set(doc.getArray<number>('stream').toArray());
 }
 
 /** A seeded generator, so a failing round can be replayed. */
@@ -82,7 +74,7 @@ describe('durability under kill -9', () => {
 				// What the readers hold now was passed on by the relay, so it must be stored already.
 				const received = readers.map((reader) => reader.doc.getArray<number>('stream').toArray());
 				expect(await relay!.kill('SIGKILL')).toBe(null);
-				const stored = storedValues(groupId);
+				const stored = await storedValues(groupId);
 				for (const values of received) {
 					for (const value of values) expect(stored.has(value), `update ${value} was received but not stored`).toBe(true);
 					checked += values.length;
@@ -104,7 +96,7 @@ describe('durability under kill -9', () => {
 			for (const reader of readers) expect(reader.doc.getArray('stream').length).toBe(counter);
 		}, 20_000);
 		await relay.kill('SIGKILL');
-		expect(storedValues(groupId).size).toBe(counter);
+		expect((await storedValues(groupId)).size).toBe(counter);
 		expect(checked).toBeGreaterThan(ROUNDS * READERS);
 	}, 120_000);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandLineFor } from '../../server/config.ts';
+import { modeEnvironment } from '../helpers/relay.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -25,7 +26,8 @@ describe('npm start', () => {
 		cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
 
 		const argv = commandLineFor({ host: '127.0.0.1', port, build: false, dataDir, logLevel: 'warn' });
-		const child = spawn('npm', ['start', '--silent', '--', ...argv], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+		// In cluster mode, a cluster member: it reaches its services first, then finds the port taken.
+		const child = spawn('npm', ['start', '--silent', '--', ...argv], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...modeEnvironment(dataDir) } });
 		cleanups.push(() => child.kill('SIGKILL'));
 		let output = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -1,6 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
-import { addHighlight, addItem, addNote, deleteItem, setMemberProfile } from '../model/index';
+import { addHighlight, addItem, addNote, deleteItem, mentionToken, setHidden, setMemberProfile } from '../model/index';
 import { member, newGroup } from '../../../tests/fixtures/interchange/helpers';
 import { importFile } from './import/index';
 import { feedLimit, renderAtom, renderOpml, renderRss } from './feeds';
@@ -83,6 +83,36 @@ describe('feeds', () => {
 		expect(first.categories.map((c) => c.term)).toEqual(['a&b', 'three']);
 		expect(first.content).toContain('<p>so & so</p>');
 		expect(atom.body).toContain('&lt;p&gt;with &amp;lt;b&amp;gt;tags&amp;lt;/b&amp;gt;&lt;/p&gt;');
+	});
+
+	it('follows one member’s items with ?member=, alone or with a tag', () => {
+		const rss = parseFeed(renderRss(doc, { origin: ORIGIN, member: 'bob' }).body);
+		expect(rss.title).toBe('Tic&Travail: saved by Bob "the <builder>"');
+		expect(rss.items).toHaveLength(31);
+		expect(rss.items.every((i) => i.authors[0]?.name === 'Bob "the <builder>"')).toBe(true);
+		const atom = parseFeed(renderAtom(doc, { origin: ORIGIN, member: 'alice', tag: 'three' }).body);
+		expect(atom.title).toBe('Tic&Travail: items tagged three, saved by Alice');
+		expect(atom.items.map((i) => i.title)).toEqual(['Item 54', 'Item 48', 'Item 42', 'Item 36', 'Item 30', 'Item 24', 'Item 18', 'Item 12', 'Item 6', 'Item 0']);
+		expect(renderAtom(doc, { origin: ORIGIN, member: 'alice' }).body).toContain(`href="${ORIGIN}/g/${doc.guid}?member=alice"`);
+		expect(parseFeed(renderRss(doc, { origin: ORIGIN, member: 'nobody' }).body).items).toEqual([]);
+	});
+
+	it('leaves out what an owner hid, and shows mentions as the member’s name', () => {
+		const doc = group();
+		const owner = member('alice', T + 3_600_000 * 40);
+		const { itemId } = addItem(doc, owner, { url: 'https://example.org/talk', title: 'Talk' });
+		addNote(doc, owner, itemId, { text: `Ask ${mentionToken({ id: 'bob', name: 'Old Bob' })} about it` });
+		const spam = addNote(doc, owner, itemId, { text: 'Cheap pills' });
+		const gone = addItem(doc, owner, { url: 'https://example.org/spam', title: 'Spam page' }).itemId;
+		setHidden(doc, owner, { kind: 'note', id: spam }, true);
+		setHidden(doc, owner, { kind: 'item', id: gone }, true);
+		const body = renderRss(doc, { origin: ORIGIN }).body;
+		const items = parseFeed(body).items;
+		expect(items.map((i) => i.title)).not.toContain('Spam page');
+		const talk = items.find((i) => i.title === 'Talk')!;
+		expect(talk.content).toContain('Ask @Bob "the <builder>" about it');
+		expect(body).not.toContain('Cheap pills');
+		expect(body).not.toContain('member:bob');
 	});
 
 	it('reads ?limit= leniently, up to 200', () => {

@@ -1,7 +1,8 @@
-// Renders a group as an RSS 2.0 or Atom 1.0 (RFC 4287) feed, whole or for one tag, and an OPML file
-// listing the group's per-tag feeds, for feed readers. All user text is escaped.
+// Renders a group as an RSS 2.0 or Atom 1.0 (RFC 4287) feed, whole, for one tag or one member's items,
+// and an OPML file listing the group's per-tag feeds, for feed readers. All user text is escaped;
+// what an owner hid is left out, and mentions read as the member's name.
 import type * as Y from 'yjs';
-import { countTags, getGroupInfo, lastChangeOf, listMembers, newestFirst, normalizeTag, readAllItems } from '../model/index';
+import { countTags, getGroupInfo, isHidden, lastChangeOf, listMembers, newestFirst, normalizeTag, plainMentions, readAllItems, readHidden } from '../model/index';
 import type { Item } from '../model/index';
 import { escapeXml, xmlSafe } from './xml';
 
@@ -19,6 +20,8 @@ export interface FeedOptions {
 	/** Where the app is served, like https://commonplace.example.org (no trailing slash). */
 	origin: string;
 	tag?: string | null;
+	/** Only the items this member saved (a member id, as in the group page's `?member=`). */
+	member?: string | null;
 	/** How many items, newest first; clamped to 1..200, 50 when missing or not a number. */
 	limit?: number | string | null;
 	/** The group's id as addressed; defaults to the document's guid. */
@@ -46,6 +49,7 @@ interface FeedView {
 	title: string;
 	pageUrl: string;
 	tag: string | null;
+	member: string | null;
 	items: Item[];
 	names: Map<string, string>;
 	lastModified: number;
@@ -54,20 +58,40 @@ interface FeedView {
 function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 	const info = getGroupInfo(doc);
 	const tag = options.tag ? normalizeTag(options.tag) : null;
-	const all = readAllItems(doc).filter((item) => tag === null || item.tags.includes(tag));
+	const member = options.member?.trim() || null;
+	const hidden = readHidden(doc);
+	const all = readAllItems(doc).filter(
+		(item) =>
+			(tag === null || item.tags.includes(tag)) &&
+			(member === null || item.savedBy.some((s) => s.memberId === member)) &&
+			!isHidden(hidden, { kind: 'item', id: item.id })
+	);
 	// The group's last change, not the newest item's date: an import of old pages, a removed tag or
 	// a deleted item all change the feed. Item dates count too, for groups written before it was kept.
 	const lastModified = all.reduce((max, item) => Math.max(max, item.updatedAt), lastChangeOf(doc));
-	const items = all.filter((item) => item.deletedAt === null).sort(newestFirst).slice(0, feedLimit(options.limit));
 	const names = new Map(listMembers(doc).map((m) => [m.id, m.name]));
+	const nameOf = (id: string) => names.get(id) ?? null;
+	// Feed readers show text: what was hidden goes, and mentions become the member's name.
+	const items = all
+		.filter((item) => item.deletedAt === null)
+		.sort(newestFirst)
+		.slice(0, feedLimit(options.limit))
+		.map((item) => ({
+			...item,
+			highlights: item.highlights.filter((h) => !isHidden(hidden, { kind: 'highlight', id: h.id })).map((h) => ({ ...h, note: plainMentions(h.note, nameOf) })),
+			notes: item.notes.filter((n) => !isHidden(hidden, { kind: 'note', id: n.id })).map((n) => ({ ...n, text: plainMentions(n.text, nameOf) }))
+		}));
 	const groupName = info.name || 'Untitled group';
 	const groupId = options.groupId ?? info.id;
-	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}${tag ? `?tag=${encodeURIComponent(tag)}` : ''}`;
+	const query = [tag ? `tag=${encodeURIComponent(tag)}` : '', member ? `member=${encodeURIComponent(member)}` : ''].filter(Boolean).join('&');
+	const pageUrl = `${options.origin}/g/${encodeURIComponent(groupId)}${query ? `?${query}` : ''}`;
+	const title = [tag ? `items tagged ${tag}` : '', member ? `saved by ${names.get(member) ?? 'a former member'}` : ''].filter(Boolean).join(', ');
 	return {
 		groupId,
-		title: tag ? `${groupName}: items tagged ${tag}` : groupName,
+		title: title ? `${groupName}: ${title}` : groupName,
 		pageUrl,
 		tag,
+		member,
 		items,
 		names,
 		lastModified

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { addHighlight, addItem, addNote, bookkeepingOrigin, fillPageDetails, listMembers, readAllItems, setMemberProfile } from '../model/index';
+import { addHighlight, addItem, addNote, addReply, bookkeepingOrigin, deleteReply, editReply, fillPageDetails, flag, listMembers, readAllItems, setHidden, setMemberProfile, type ReplyParentKind, type Target } from '../model/index';
 import { member, newGroup, snapshot } from '../../../tests/fixtures/interchange/helpers';
 import { exportGroup, type ExportFormat } from './export/index';
 import { importFile } from './import/index';
@@ -35,6 +35,17 @@ const highlight = fc.record({
 	at: fc.integer({ min: 1, max: 1e9 })
 });
 const note = fc.record({ text: nonBlank, by: fc.integer({ min: 0, max: 2 }), at: fc.integer({ min: 1, max: 1e9 }) });
+/** A reply to the n-th thing that can be answered so far (notes, highlights, earlier replies), maybe edited or deleted. */
+const reply = fc.record({
+	parent: fc.nat(),
+	text: nonBlank,
+	by: fc.integer({ min: 0, max: 2 }),
+	at: fc.integer({ min: 1, max: 1e9 }),
+	edit: fc.option(nonBlank, { nil: undefined }),
+	deleted: fc.boolean()
+});
+/** A flag or an owner's decision on the n-th thing of the group. */
+const moderation = fc.record({ target: fc.nat(), by: fc.integer({ min: 0, max: 2 }), reason: nonBlank, hide: fc.option(fc.boolean(), { nil: undefined }) });
 const item = fc.record({
 	query,
 	title: text(0),
@@ -51,6 +62,7 @@ const item = fc.record({
 	notes: fc.array(note, { maxLength: 2 })
 });
 const groupSpec = fc.array(item, { minLength: 1, maxLength: 5 });
+const conversationSpec = fc.record({ replies: fc.array(reply, { maxLength: 6 }), moderation: fc.array(moderation, { maxLength: 4 }) });
 
 type GroupSpec = typeof groupSpec extends fc.Arbitrary<infer G> ? G : never;
 
@@ -78,10 +90,32 @@ function build(spec: GroupSpec): Y.Doc {
 	return doc;
 }
 
+/** Replies, flags and owners' decisions on a built group. */
+function converse(doc: Y.Doc, spec: typeof conversationSpec extends fc.Arbitrary<infer C> ? C : never): void {
+	const items = readAllItems(doc);
+	const parents: { kind: ReplyParentKind; id: string }[] = items.flatMap((i) => [...i.notes.map((n) => ({ kind: 'note' as const, id: n.id })), ...i.highlights.map((h) => ({ kind: 'highlight' as const, id: h.id }))]);
+	for (const r of spec.replies) {
+		if (!parents.length) break;
+		const author = member(MEMBERS[r.by], T0 + r.at);
+		const id = addReply(doc, author, parents[r.parent % parents.length], { text: r.text });
+		if (r.edit) editReply(doc, member(MEMBERS[r.by], T0 + r.at + 1), id, r.edit);
+		if (r.deleted) deleteReply(doc, member(MEMBERS[r.by], T0 + r.at + 2), id);
+		parents.push({ kind: 'reply', id });
+	}
+	const targets: Target[] = [...items.map((i) => ({ kind: 'item' as const, id: i.id })), ...parents];
+	for (const m of spec.moderation) {
+		const target = targets[m.target % targets.length];
+		const by = member(MEMBERS[m.by], T0 + m.target);
+		if (m.hide === undefined) flag(doc, by, target, m.reason);
+		else setHidden(doc, by, target, m.hide);
+	}
+}
+
+/** Exports and imports into a new group; the importer is an owner, so hide decisions come back too. */
 function roundTrip(doc: Y.Doc, format: ExportFormat): Y.Doc {
 	const file = exportGroup(doc, format);
 	const restored = newGroup('Restored', member('carol', T0));
-	importFile(restored, member('carol', T0), { name: file.filename, text: file.body });
+	importFile(restored, member('carol', T0), { name: file.filename, text: file.body }, undefined, { owner: true });
 	return restored;
 }
 
@@ -113,6 +147,14 @@ describe('round trips keep everything a format can hold', () => {
 	it('JSON backup: an identical group, page icons, page-details dates and highlight positions included', () => {
 		fc.assert(fc.property(groupSpec, (spec) => {
 			const doc = build(spec);
+			expect(snapshot(roundTrip(doc, 'json'))).toBe(snapshot(doc));
+		}), RUNS);
+	});
+
+	it('JSON backup: replies at any depth (edited and deleted ones too), flags and owners’ decisions', () => {
+		fc.assert(fc.property(groupSpec, conversationSpec, (spec, talk) => {
+			const doc = build(spec);
+			converse(doc, talk);
 			expect(snapshot(roundTrip(doc, 'json'))).toBe(snapshot(doc));
 		}), RUNS);
 	});

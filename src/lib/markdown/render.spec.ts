@@ -86,3 +86,21 @@ describe('renderInlineMarkdown', () => {
 		expect(out.textContent?.trim()).toBe('<img src=x onerror=alert(1)> x');
 	});
 });
+
+describe('mentions', () => {
+	it('shows a mention as @ and the member’s current name, escaped', () => {
+		const out = dom(renderMarkdown('Hi @[Ben](member:b1), see **this**', (id) => (id === 'b1' ? 'Benoît <b>' : null)));
+		const mention = out.querySelector('span.mention');
+		expect(mention?.textContent).toBe('@Benoît <b>');
+		expect(out.querySelector('b')).toBeNull();
+		expect(out.querySelector('a')).toBeNull();
+		expect(out.querySelector('strong')?.textContent).toBe('this');
+	});
+
+	it('keeps the written name for a member it does not know, and leaves look-alikes as text', () => {
+		expect(dom(renderInlineMarkdown('@[Old name](member:gone)')).textContent).toBe('@Old name');
+		const out = dom(renderMarkdown('@[x](https://example.org) and @ben'));
+		expect(out.querySelector('span.mention')).toBeNull();
+		expect(out.textContent).toContain('@ben');
+	});
+});

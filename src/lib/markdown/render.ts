@@ -13,8 +13,31 @@ function escapeHtml(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** Who a mention names, for the text being rendered (rendering is synchronous, so one at a time). */
+let mentionName: (memberId: string) => string | null = () => null;
+
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 marked.use({
+	// `@[Name](member:ID)` (see src/lib/model/mentions.ts) shows as @ and the member's current name.
+	extensions: [
+		{
+			name: 'mention',
+			level: 'inline',
+			start: (src: string) => {
+				const at = src.indexOf('@[');
+				return at < 0 ? undefined : at;
+			},
+			tokenizer(src: string) {
+				const match = /^@\[([^\]\n]{0,200})\]\(member:([A-Za-z0-9_-]{1,128})\)/.exec(src);
+				if (!match) return undefined;
+				return { type: 'mention', raw: match[0], name: match[1], memberId: match[2] };
+			},
+			renderer(token) {
+				const name = mentionName(String(token.memberId)) ?? String(token.name);
+				return `<span class="mention">@${escapeHtml(name)}</span>`;
+			}
+		}
+	],
 	renderer: {
 		html({ text }: Tokens.HTML | Tokens.Tag): string {
 			return escapeHtml(text);
@@ -30,9 +53,9 @@ marked.use({
 	}
 });
 
-const BLOCK_TAGS = ['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
-const INLINE_TAGS = ['br', 'strong', 'em', 'del', 'code', 'a'];
-const ALLOWED_ATTR = ['href', 'title', 'target', 'rel'];
+const BLOCK_TAGS = ['span', 'p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
+const INLINE_TAGS = ['span', 'br', 'strong', 'em', 'del', 'code', 'a'];
+const ALLOWED_ATTR = ['href', 'title', 'target', 'rel', 'class'];
 
 let instance: ReturnType<typeof DOMPurify> | null = null;
 
@@ -53,17 +76,25 @@ function purifier(): ReturnType<typeof DOMPurify> {
 	return purify;
 }
 
+/** Names members for mentions; null keeps the name the mention was written with. */
+export type MentionNames = (memberId: string) => string | null;
+
 /** The HTML marked makes of a note, before sanitising: it never holds a tag the member typed. */
-export function markdownHtml(text: string, inline = false): string {
-	return (inline ? marked.parseInline(text) : marked.parse(text)) as string;
+export function markdownHtml(text: string, inline = false, names: MentionNames = () => null): string {
+	mentionName = names;
+	try {
+		return (inline ? marked.parseInline(text) : marked.parse(text)) as string;
+	} finally {
+		mentionName = () => null;
+	}
 }
 
-/** A note as block HTML (paragraphs, lists, quotes). */
-export function renderMarkdown(text: string): string {
-	return purifier().sanitize(markdownHtml(text), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR });
+/** A note or reply as block HTML (paragraphs, lists, quotes). */
+export function renderMarkdown(text: string, names?: MentionNames): string {
+	return purifier().sanitize(markdownHtml(text, false, names), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR });
 }
 
 /** A short note (on a highlight) as inline HTML, to sit on the line after the passage. */
-export function renderInlineMarkdown(text: string): string {
-	return purifier().sanitize(markdownHtml(text, true), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR });
+export function renderInlineMarkdown(text: string, names?: MentionNames): string {
+	return purifier().sanitize(markdownHtml(text, true, names), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR });
 }

@@ -2,17 +2,14 @@
 import * as Y from 'yjs';
 import { newId, now, validMemberId, write } from './actor';
 import { ModelError } from './errors';
+import { checkId } from './ids';
 import { roots } from './schema';
 import { LIMITS, cleanText, replaceText } from './text';
 import type { Actor, HighlightInput, NoteInput, TextPositionSelector, TextQuoteSelector } from './types';
 import { requireItem } from './items';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-function checkId(id: string | undefined, actor: Actor): string {
-	if (id === undefined) return newId(actor);
-	if (!ID.test(id)) throw new ModelError('invalid-input', 'An id must be 1 to 64 letters, digits, "-" or "_".');
-	return id;
+function newOrCheckedId(id: string | undefined, actor: Actor): string {
+	return id === undefined ? newId(actor) : checkId(id);
 }
 
 function cleanSelector(input: Partial<TextQuoteSelector>): TextQuoteSelector {
@@ -60,7 +57,7 @@ export function addHighlight(doc: Y.Doc, actor: Actor, itemId: string, input: Hi
 	const selector = cleanSelector(input);
 	const note = cleanText(input.note, LIMITS.note, 'note').trim();
 	const position = cleanPosition(input.position);
-	const id = checkId(input.id, actor);
+	const id = newOrCheckedId(input.id, actor);
 	const highlights = roots(doc).highlights;
 	if (highlights.has(id)) return id;
 	write(doc, actor, () => {
@@ -131,7 +128,7 @@ export function addNote(doc: Y.Doc, actor: Actor, itemId: string, input: NoteInp
 	requireItem(doc, itemId);
 	const text = cleanText(input.text, LIMITS.note, 'note');
 	if (!text.trim()) throw new ModelError('invalid-input', 'Write something in the note first.');
-	const id = checkId(input.id, actor);
+	const id = newOrCheckedId(input.id, actor);
 	const notes = roots(doc).notes;
 	if (notes.has(id)) return id;
 	write(doc, actor, () => {

@@ -6,6 +6,7 @@ export type ModelErrorCode =
 	| 'invalid-input'
 	| 'too-long'
 	| 'not-found'
+	| 'not-allowed'
 	| 'schema-too-new'
 	| 'no-group';
 

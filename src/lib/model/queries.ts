@@ -1,7 +1,11 @@
 // Listing a group like its Diigo page: newest first, filters, pages, tag and member counts, trash.
 import type * as Y from 'yjs';
+import { SEP as SEP_KEY } from './schema';
 import { listMembers } from './group';
-import { readAllHighlights, readAllItems, readAllNotes } from './read';
+import { readAllHighlights, readAllItems, readAllNotes, readAllReplies } from './read';
+import { readFlags, readHidden, targetKey } from './moderation';
+import { plainMentions } from './mentions';
+import { mentionsMember } from './threads';
 import { normalizeTag } from './text';
 import {
 	DEFAULT_PAGE_SIZE,
@@ -13,7 +17,8 @@ import {
 	type SortOrder,
 	type MemberCount,
 	type TagCount,
-	type TrashEntry
+	type TrashEntry,
+	type FlaggedEntry
 } from './types';
 
 export function newestFirst(a: Item, b: Item): number {
@@ -70,6 +75,7 @@ export function filterItems(items: readonly Item[], query: ListQuery = {}, ids?:
 			(query.trash ? item.deletedAt !== null : item.deletedAt === null) &&
 			tags.every((tag) => item.tags.includes(tag)) &&
 			(!query.member || item.savedBy.some((s) => s.memberId === query.member)) &&
+			(!query.mentions || mentionsMember(item, query.mentions)) &&
 			(ids ? ids.has(item.id) : !query.text || matchesText(item, query.text))
 	);
 	return matching.sort(sortComparator(query.sort));
@@ -80,6 +86,7 @@ export function searchableText(item: Item): string {
 	const parts = [item.title, item.url, item.site, item.description, item.tags.join(' ')];
 	for (const h of item.highlights) parts.push(h.exact, h.note);
 	for (const n of item.notes) parts.push(n.text);
+	for (const r of item.replies) parts.push(r.text);
 	return parts.join('\n').toLowerCase();
 }
 
@@ -189,5 +196,51 @@ export function listTrash(doc: Y.Doc): TrashEntry[] {
 			out.push({ kind: 'note', id: n.id, itemId: n.itemId, label: `${clip(n.text)} on ${clip(titles.get(n.itemId) ?? '', 60)}`, deletedAt: n.deletedAt, deletedBy: n.deletedBy });
 		}
 	}
+	for (const r of readAllReplies(doc)) {
+		if (r.deletedAt !== null && titles.has(r.itemId)) {
+			out.push({ kind: 'reply', id: r.id, itemId: r.itemId, label: `Reply: ${clip(r.text)} on ${clip(titles.get(r.itemId) ?? '', 60)}`, deletedAt: r.deletedAt, deletedBy: r.deletedBy });
+		}
+	}
 	return out.sort((a, b) => b.deletedAt - a.deletedAt);
+}
+
+/**
+ * Everything flagged or hidden, for the owners: each target once with its flags (oldest first) and
+ * the owners' last decision; most recently flagged first, targets no longer in the group left out.
+ */
+export function listFlagged(doc: Y.Doc): FlaggedEntry[] {
+	const members = new Map(listMembers(doc).map((m) => [m.id, m.name]));
+	const nameOf = (id: string) => members.get(id) ?? null;
+	const labels = new Map<string, { itemId: string; label: string }>();
+	const titles = new Map<string, string>();
+	for (const item of readAllItems(doc)) {
+		const title = item.title || item.url;
+		titles.set(item.id, title);
+		labels.set(`item${SEP_KEY}${item.id}`, { itemId: item.id, label: clip(title) });
+	}
+	const on = (itemId: string) => ` on ${clip(titles.get(itemId) ?? '', 60)}`;
+	for (const h of readAllHighlights(doc)) if (titles.has(h.itemId)) labels.set(`highlight${SEP_KEY}${h.id}`, { itemId: h.itemId, label: `“${clip(h.exact)}”${on(h.itemId)}` });
+	for (const n of readAllNotes(doc)) if (titles.has(n.itemId)) labels.set(`note${SEP_KEY}${n.id}`, { itemId: n.itemId, label: `${clip(plainMentions(n.text, nameOf))}${on(n.itemId)}` });
+	for (const r of readAllReplies(doc)) if (titles.has(r.itemId)) labels.set(`reply${SEP_KEY}${r.id}`, { itemId: r.itemId, label: `Reply: ${clip(plainMentions(r.text, nameOf))}${on(r.itemId)}` });
+	const hidden = readHidden(doc);
+	const out = new Map<string, FlaggedEntry>();
+	const entryFor = (kind: FlaggedEntry['kind'], id: string): FlaggedEntry | null => {
+		const k = targetKey({ kind, id });
+		const known = labels.get(k);
+		if (!known) return null;
+		let entry = out.get(k);
+		if (!entry) {
+			const decision = hidden.get(k);
+			entry = { kind, id, itemId: known.itemId, label: known.label, flags: [], hidden: decision ? { hidden: decision.hidden, by: decision.by, at: decision.at } : null };
+			out.set(k, entry);
+		}
+		return entry;
+	};
+	for (const f of readFlags(doc)) entryFor(f.kind, f.id)?.flags.push(f);
+	for (const k of hidden.keys()) {
+		const [kind, id] = k.split(SEP_KEY);
+		entryFor(kind as FlaggedEntry['kind'], id);
+	}
+	const latest = (e: FlaggedEntry) => Math.max(e.hidden?.at ?? 0, ...e.flags.map((f) => f.at));
+	return [...out.values()].sort((a, b) => latest(b) - latest(a));
 }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { readPosition, readQuote } from './annotations';
 import { getGroupInfo, listMembers } from './group';
 import { SEP, descriptionText, roots, splitKey } from './schema';
-import type { GroupInfo, Highlight, Item, Member, Note } from './types';
+import type { GroupInfo, Highlight, Item, Member, Note, Reply, ReplyParentKind } from './types';
 
 function num(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
@@ -66,6 +66,37 @@ export function readNote(id: string, entry: Y.Map<unknown>): Note {
 	};
 }
 
+const PARENT_KINDS: readonly string[] = ['note', 'highlight', 'reply'];
+
+export function readReply(id: string, entry: Y.Map<unknown>): Reply {
+	const created = stamp(entry.get('created'));
+	const deleted = stamp(entry.get('deleted'));
+	const parent = (entry.get('parent') ?? {}) as { kind?: unknown; id?: unknown };
+	const root = (entry.get('root') ?? {}) as { kind?: unknown; id?: unknown };
+	return {
+		id,
+		itemId: str(entry.get('itemId')),
+		parentKind: (PARENT_KINDS.includes(str(parent.kind)) ? parent.kind : 'note') as ReplyParentKind,
+		parentId: str(parent.id),
+		root: { kind: root.kind === 'highlight' ? 'highlight' : 'note', id: str(root.id) },
+		text: textOf(entry.get('text')),
+		createdAt: num(created?.at),
+		createdBy: str(created?.by),
+		editedAt: numOrNull(entry.get('editedAt')),
+		deletedAt: deleted ? num(deleted.at) : null,
+		deletedBy: deleted ? str(deleted.by) : null
+	};
+}
+
+/** Every reply in the group, deleted ones included, oldest first. */
+export function readAllReplies(doc: Y.Doc): Reply[] {
+	const out: Reply[] = [];
+	roots(doc).replies.forEach((entry, id) => {
+		if (entry instanceof Y.Map) out.push(readReply(id, entry));
+	});
+	return out.sort(byCreated);
+}
+
 /** Whether a highlight's or note's entry is in the trash. */
 export function isDeletedEntry(entry: Y.Map<unknown>): boolean {
 	return stamp(entry.get('deleted')) !== null;
@@ -120,6 +151,7 @@ export function readAllItems(doc: Y.Doc): Item[] {
 			viewsByMember: {},
 			highlights: [],
 			notes: [],
+			replies: [],
 			updatedAt: 0,
 			deletedAt: null,
 			deletedBy: null
@@ -183,7 +215,17 @@ export function readAllItems(doc: Y.Doc): Item[] {
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.notes.push(readNote(id, entry));
 	});
+	r.replies.forEach((entry, id) => {
+		if (!(entry instanceof Y.Map)) return;
+		const item = byId.get(str(entry.get('itemId')));
+		if (item && !isDeletedEntry(entry)) item.replies.push(readReply(id, entry));
+	});
 	for (const item of byId.values()) {
+		// A reply shows only while the note or highlight its thread starts at does.
+		if (item.replies.length) {
+			const threads = new Set([...item.notes.map((n) => `note:${n.id}`), ...item.highlights.map((h) => `highlight:${h.id}`)]);
+			item.replies = item.replies.filter((reply) => threads.has(`${reply.root.kind}:${reply.root.id}`)).sort(byCreated);
+		}
 		item.savedBy.sort((a, b) => a.at - b.at || (a.memberId < b.memberId ? -1 : 1));
 		item.createdAt = item.savedBy[0]?.at ?? 0;
 		item.createdBy = item.savedBy[0]?.memberId ?? '';
@@ -193,6 +235,7 @@ export function readAllItems(doc: Y.Doc): Item[] {
 		let updated = Math.max(item.createdAt, editedAt.get(item.id) ?? 0, item.deletedAt ?? 0);
 		for (const h of item.highlights) updated = Math.max(updated, h.createdAt);
 		for (const n of item.notes) updated = Math.max(updated, n.createdAt, n.editedAt ?? 0);
+		for (const reply of item.replies) updated = Math.max(updated, reply.createdAt, reply.editedAt ?? 0);
 		item.updatedAt = updated;
 	}
 	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -43,7 +43,28 @@ export interface GroupRoots {
 	views: Y.Map<number>;
 	highlights: Y.Map<Y.Map<unknown>>;
 	notes: Y.Map<Y.Map<unknown>>;
+	replies: Y.Map<Y.Map<unknown>>;
+	flags: Y.Map<FlagEntry>;
+	hidden: Y.Map<HiddenEntry>;
 }
+
+/** Entry of `flags` (key `kind␟target␟member`): one member's flag on one thing, written only by them. */
+export interface FlagEntry {
+	itemId: string;
+	reason: string;
+	at: number;
+}
+
+/** Entry of `hidden` (key `kind␟target`): an owner's last decision, one plain value so it merges whole. */
+export interface HiddenEntry {
+	itemId: string;
+	hidden: boolean;
+	by: string;
+	at: number;
+}
+
+/** The root map of owners' hide decisions; the relay refuses writes to it from anyone but owners. */
+export const HIDDEN_ROOT = 'hidden';
 
 export function roots(doc: Y.Doc): GroupRoots {
 	return {
@@ -55,7 +76,10 @@ export function roots(doc: Y.Doc): GroupRoots {
 		tags: doc.getMap('tags'),
 		views: doc.getMap('views'),
 		highlights: doc.getMap('highlights'),
-		notes: doc.getMap('notes')
+		notes: doc.getMap('notes'),
+		replies: doc.getMap('replies'),
+		flags: doc.getMap('flags'),
+		hidden: doc.getMap(HIDDEN_ROOT)
 	};
 }
 

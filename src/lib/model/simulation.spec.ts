@@ -25,6 +25,7 @@ function simulate(seed: number): void {
 	const all: Uint8Array[] = [];
 	const createdHighlights = new Set<string>();
 	const createdNotes = new Set<string>();
+	const createdReplies = new Set<string>();
 	let clock = 1_700_000_000_000;
 
 	const peers: Peer[] = Array.from({ length: 3 + int(3) }, (_, i) => {
@@ -73,7 +74,8 @@ function simulate(seed: number): void {
 		const highlights = model.readAllHighlights(doc);
 		const notes = model.readAllNotes(doc);
 		const text = () => Array.from({ length: 1 + int(4) }, () => pick(WORDS)).join(' ');
-		const choice = int(18);
+		const replies = model.readAllReplies(doc);
+		const choice = int(21);
 		if (choice < 4 || !item) {
 			model.addItem(doc, actor, { url: pick(URLS), title: random() < 0.7 ? text() : undefined, tags: [pick(TAGS)], description: random() < 0.3 ? text() : undefined });
 			return;
@@ -115,6 +117,25 @@ function simulate(seed: number): void {
 				return h.deletedAt ? model.restoreHighlight(doc, actor, h.id) : model.deleteHighlight(doc, actor, h.id);
 			}
 			case 16: return model.setMemberProfile(doc, actor, { name: text().replace(/\n/g, ' ').trim() || 'X', color: '#00ff00' });
+			case 17: {
+				const parents = [...notes.map((n) => ({ kind: 'note' as const, id: n.id })), ...highlights.map((h) => ({ kind: 'highlight' as const, id: h.id })), ...replies.map((r) => ({ kind: 'reply' as const, id: r.id }))];
+				if (!parents.length) return;
+				createdReplies.add(model.addReply(doc, actor, pick(parents), { text: text() }));
+				return;
+			}
+			case 18: {
+				const own = replies.filter((r) => r.createdBy === actor.memberId);
+				if (!own.length) return;
+				const r = pick(own);
+				if (random() < 0.6) return model.editReply(doc, actor, r.id, r.text + pick(WORDS));
+				return r.deletedAt ? model.restoreReply(doc, actor, r.id) : model.deleteReply(doc, actor, r.id);
+			}
+			case 19: {
+				const targets = [{ kind: 'item' as const, id: item.id }, ...notes.map((n) => ({ kind: 'note' as const, id: n.id })), ...replies.map((r) => ({ kind: 'reply' as const, id: r.id }))];
+				const target = pick(targets);
+				if (random() < 0.5) return model.setHidden(doc, actor, target, random() < 0.7);
+				return random() < 0.8 ? model.flag(doc, actor, target, text()) : model.unflag(doc, actor, target);
+			}
 			default: return model.renameGroup(doc, actor, `Group ${int(100)}`);
 		}
 	};
@@ -167,6 +188,11 @@ function simulate(seed: number): void {
 	// No highlight or note is ever dropped, deleted or not.
 	expect(new Set(model.readAllHighlights(rebuilt).map((h) => h.id))).toEqual(createdHighlights);
 	expect(new Set(model.readAllNotes(rebuilt).map((n) => n.id))).toEqual(createdNotes);
+	expect(new Set(model.readAllReplies(rebuilt).map((r) => r.id))).toEqual(createdReplies);
+	for (const peer of peers) {
+		expect(model.readFlags(peer.doc)).toEqual(model.readFlags(rebuilt));
+		expect(model.readHidden(peer.doc)).toEqual(model.readHidden(rebuilt));
+	}
 	// Saves of one page by several peers always end as one item.
 	const urls = model.readAllItems(rebuilt).map((i) => i.url);
 	expect(new Set(urls).size).toBe(urls.length);

@@ -64,6 +64,77 @@ export interface Note {
 	deletedBy: string | null;
 }
 
+/** What a reply answers: a note, a highlight, or another reply. */
+export type ReplyParentKind = 'note' | 'highlight' | 'reply';
+
+/** Where a thread starts: the note or highlight every reply in it hangs from. */
+export interface ThreadRoot {
+	kind: 'note' | 'highlight';
+	id: string;
+}
+
+export interface Reply {
+	id: string;
+	itemId: string;
+	parentKind: ReplyParentKind;
+	parentId: string;
+	/** The note or highlight the thread starts at. */
+	root: ThreadRoot;
+	/** Markdown, like a note; member mentions are tokens (see `mentions.ts`). */
+	text: string;
+	createdAt: number;
+	createdBy: string;
+	editedAt: number | null;
+	deletedAt: number | null;
+	deletedBy: string | null;
+}
+
+export interface ReplyInput {
+	text: string;
+	id?: string;
+	createdAt?: number;
+}
+
+/** A reply with the replies to it, oldest first; `reply.deletedAt` is set on a deleted reply kept for its live answers. */
+export interface ReplyNode {
+	reply: Reply;
+	children: ReplyNode[];
+	/** Live replies below this one, at any depth. */
+	descendants: number;
+}
+
+/** What a member may flag and an owner may hide. */
+export type TargetKind = 'item' | 'highlight' | 'note' | 'reply';
+
+export const TARGET_KINDS: readonly TargetKind[] = ['item', 'highlight', 'note', 'reply'];
+
+export interface Target {
+	kind: TargetKind;
+	id: string;
+}
+
+export interface Flag extends Target {
+	itemId: string;
+	memberId: string;
+	reason: string;
+	at: number;
+}
+
+export interface HiddenState {
+	hidden: boolean;
+	by: string;
+	at: number;
+}
+
+/** A flagged or hidden thing, for the owners' "Flagged" view. */
+export interface FlaggedEntry extends Target {
+	itemId: string;
+	label: string;
+	flags: Flag[];
+	/** The owners' last decision; null when none was made. */
+	hidden: HiddenState | null;
+}
+
 export interface Item {
 	id: string;
 	url: string;
@@ -85,6 +156,8 @@ export interface Item {
 	viewsByMember: Record<string, number>;
 	highlights: Highlight[];
 	notes: Note[];
+	/** Live replies on its notes and highlights (at any depth), oldest first. */
+	replies: Reply[];
 	/** When anything on it last changed that carries a time. */
 	updatedAt: number;
 	deletedAt: number | null;
@@ -150,6 +223,8 @@ export interface ListQuery {
 	/** Items carrying every one of these tags (`amateur` + `travail`). */
 	tags?: readonly string[];
 	member?: string;
+	/** Items where a note, a highlight's note or a reply mentions this member. */
+	mentions?: string;
 	text?: string;
 	page?: number;
 	perPage?: number;
@@ -179,7 +254,7 @@ export interface MemberCount extends Member {
 }
 
 export interface TrashEntry {
-	kind: 'item' | 'highlight' | 'note';
+	kind: 'item' | 'highlight' | 'note' | 'reply';
 	id: string;
 	itemId: string;
 	label: string;

@@ -27,8 +27,9 @@ function rootName(doc: Y.Doc, type: AnyType): string | undefined {
 export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 	const r = roots(doc);
 	const keyed = new Set<AnyType>([r.items, r.fields, r.saves, r.tags, r.views] as AnyType[]);
-	const annotations = new Set<AnyType>([r.highlights, r.notes] as AnyType[]);
-	const groupLevel = new Set<AnyType>([r.meta, r.members] as AnyType[]);
+	const annotations = new Set<AnyType>([r.highlights, r.notes, r.replies] as AnyType[]);
+	// Flags and owners' decisions are not searched.
+	const groupLevel = new Set<AnyType>([r.meta, r.members, r.flags, r.hidden] as AnyType[]);
 	const out = new Set<string>();
 	for (const [type, keys] of tr.changed) {
 		if (keyed.has(type)) {
@@ -51,7 +52,7 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 	return out;
 }
 
-/** The item a nested type belongs to: a highlight's or note's map or text, or a description text. */
+/** The item a nested type belongs to: a highlight's, note's or reply's map or text, or a description text. */
 function owningItem(doc: Y.Doc, type: AnyType): string | null {
 	const r = roots(doc);
 	let current: AnyType = type;
@@ -61,7 +62,7 @@ function owningItem(doc: Y.Doc, type: AnyType): string | null {
 			const name = rootName(doc, current);
 			return name?.startsWith(DESCRIPTION_PREFIX) ? name.slice(DESCRIPTION_PREFIX.length) : null;
 		}
-		if ((parent === (r.highlights as AnyType) || parent === (r.notes as AnyType)) && current instanceof Y.Map) {
+		if ((parent === (r.highlights as AnyType) || parent === (r.notes as AnyType) || parent === (r.replies as AnyType)) && current instanceof Y.Map) {
 			const itemId = current.get('itemId');
 			return typeof itemId === 'string' ? itemId : null;
 		}

@@ -7,6 +7,7 @@ describe('filters', () => {
 		expect(readFilters(new URLSearchParams('tag=amateur&member=m1&q=stiegler&sort=views&page=2&per=50'))).toEqual({
 			tags: ['amateur'],
 			member: 'm1',
+			mentions: false,
 			q: 'stiegler',
 			sort: 'views',
 			page: 2,
@@ -14,7 +15,10 @@ describe('filters', () => {
 		});
 		expect(readFilters(new URLSearchParams('page=-3&per=33&sort=random'))).toMatchObject({ page: 1, per: 20, sort: 'newest', tags: [] });
 		expect(readFilters(new URLSearchParams('page=abc'))).toMatchObject({ page: 1 });
-		expect(toQuery(readFilters(new URLSearchParams('q=x')))).toEqual({ tags: [], member: undefined, text: 'x', sort: 'newest', page: 1, perPage: 20 });
+		expect(toQuery(readFilters(new URLSearchParams('q=x')))).toEqual({ tags: [], member: undefined, mentions: undefined, text: 'x', sort: 'newest', page: 1, perPage: 20 });
+		expect(toQuery(readFilters(new URLSearchParams('mentions=me')), 'm7')).toMatchObject({ mentions: 'm7' });
+		expect(toQuery(readFilters(new URLSearchParams('mentions=me')))).toMatchObject({ mentions: undefined });
+		expect(readFilters(new URLSearchParams('mentions=someone')).mentions).toBe(false);
 	});
 
 	it('reads combined tags, normalised, each once, in the order chosen', () => {
@@ -33,7 +37,7 @@ describe('filters', () => {
 	});
 
 	it('round-trips every filter through the URL', () => {
-		const filters = { tags: ['amateur', 'travail'], member: 'm1', q: 'uber', sort: 'annotated' as const, page: 2, per: 10 };
+		const filters = { tags: ['amateur', 'travail'], member: 'm1', mentions: true, q: 'uber', sort: 'annotated' as const, page: 2, per: 10 };
 		const href = filterHref('/g/x', filters, { page: 2 });
 		expect(readFilters(new URL(href, 'http://h').searchParams)).toEqual(filters);
 	});
@@ -44,5 +48,6 @@ describe('filters', () => {
 		expect(withoutTag(['amateur', 'travail'], 'amateur')).toEqual(['travail']);
 		expect(isFiltered(readFilters(new URLSearchParams('sort=oldest&page=2')))).toBe(false);
 		expect(isFiltered(readFilters(new URLSearchParams('tag=a')))).toBe(true);
+		expect(isFiltered(readFilters(new URLSearchParams('mentions=me')))).toBe(true);
 	});
 });

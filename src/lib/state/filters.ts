@@ -1,4 +1,4 @@
-// The group page's filters live in its URL (?tag=a&tag=b ?member= ?q= ?sort= ?page= ?per=) so a
+// The group page's filters live in its URL (?tag=a&tag=b ?member= ?mentions=me ?q= ?sort= ?page= ?per=) so a
 // listing can be shared, bookmarked and survives a reload; these read them and build links that change
 // one filter at a time.
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES, SORT_ORDERS, queryTags, type ListQuery, type SortOrder } from '$lib/model';
@@ -7,6 +7,8 @@ export interface Filters {
 	/** Items carrying every one of these tags, in the order they were chosen. */
 	tags: string[];
 	member: string;
+	/** Only items that mention the member reading the page. */
+	mentions: boolean;
 	q: string;
 	sort: SortOrder;
 	page: number;
@@ -30,6 +32,7 @@ export function readFilters(params: URLSearchParams): Filters {
 	return {
 		tags: queryTags({ tags: params.getAll('tag') }).slice(0, MAX_COMBINED_TAGS),
 		member: params.get('member')?.trim() ?? '',
+		mentions: params.get('mentions') === 'me',
 		q: params.get('q')?.trim() ?? '',
 		sort: SORT_ORDERS.includes(sort) ? sort : 'newest',
 		page: Number.isFinite(page) && page >= 1 ? page : 1,
@@ -37,10 +40,12 @@ export function readFilters(params: URLSearchParams): Filters {
 	};
 }
 
-export function toQuery(filters: Filters): ListQuery {
+/** The listing's query; `me` is the member reading, for "Mentions of me". */
+export function toQuery(filters: Filters, me = ''): ListQuery {
 	return {
 		tags: filters.tags,
 		member: filters.member || undefined,
+		mentions: filters.mentions && me ? me : undefined,
 		text: filters.q || undefined,
 		sort: filters.sort,
 		page: filters.page,
@@ -50,7 +55,7 @@ export function toQuery(filters: Filters): ListQuery {
 
 /** Whether anything narrows the listing (the sort order and paging do not). */
 export function isFiltered(filters: Filters): boolean {
-	return filters.tags.length > 0 || filters.member !== '' || filters.q !== '';
+	return filters.tags.length > 0 || filters.member !== '' || filters.mentions || filters.q !== '';
 }
 
 /**
@@ -63,6 +68,7 @@ export function filterHref(base: string, current: Filters, change: Partial<Filte
 	const params = new URLSearchParams();
 	for (const tag of next.tags) params.append('tag', tag);
 	if (next.member) params.set('member', next.member);
+	if (next.mentions) params.set('mentions', 'me');
 	if (next.q) params.set('q', next.q);
 	if (next.sort !== 'newest') params.set('sort', next.sort);
 	if (next.page > 1) params.set('page', String(next.page));

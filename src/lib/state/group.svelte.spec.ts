@@ -309,3 +309,30 @@ describe('GroupState views kept on disk', () => {
 		expect(ann.search('quincunx').size).toBe(1);
 	});
 });
+
+describe('GroupState conversations and moderation', () => {
+	it('threads replies, keeps each member’s flag, and follows owners’ decisions from another member', () => {
+		const ann = group();
+		const bob = peer(ann);
+		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'A' });
+		const noteId = ann.addNote(itemId, 'A note');
+		send(ann, bob);
+		const root = { kind: 'note' as const, id: noteId };
+		const first = bob.addReply(root, 'First');
+		bob.addReply({ kind: 'reply', id: first }, 'Deeper');
+		send(bob, ann);
+		const tree = ann.thread(itemId, root);
+		expect(tree.map((n) => [n.reply.text, n.children.map((c) => c.reply.text)])).toEqual([['First', ['Deeper']]]);
+		expect(() => ann.editReply(first, 'Not mine')).toThrow(/Only the member who wrote a reply/);
+
+		bob.flag(root, 'Off topic');
+		send(bob, ann);
+		expect(bob.myFlag(root)?.reason).toBe('Off topic');
+		expect(ann.myFlag(root)).toBeNull();
+		expect(ann.flagged.map((e) => [e.id, e.flags.map((f) => f.reason)])).toEqual([[noteId, ['Off topic']]]);
+		ann.setHidden(root, true);
+		send(ann, bob);
+		expect(bob.isHidden(root)).toBe(true);
+	});
+
+});

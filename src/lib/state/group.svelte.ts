@@ -36,6 +36,26 @@ import {
 	restoreNote,
 	setMemberProfile,
 	setTags,
+	addReply,
+	editReply,
+	deleteReply,
+	restoreReply,
+	readAllReplies,
+	replyTree,
+	flag,
+	unflag,
+	setHidden,
+	readFlags,
+	readHidden,
+	listFlagged,
+	targetKey,
+	type Flag,
+	type FlaggedEntry,
+	type HiddenState,
+	type Reply,
+	type ReplyNode,
+	type ReplyParentKind,
+	type Target,
 	type Actor,
 	type AddResult,
 	type GroupInfo,
@@ -195,7 +215,7 @@ export class GroupState {
 	#coverPage(query: ListQuery): ItemPage | null {
 		const cover = this.#cover;
 		if (!cover) return null;
-		const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.trash;
+		const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.mentions && !query.trash;
 		const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
 		if (!plain || (query.page ?? 1) !== 1 || (query.sort ?? 'newest') !== 'newest' || perPage > cover.newest.length && cover.newest.length < cover.liveItemCount) {
 			return { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
@@ -309,6 +329,66 @@ export class GroupState {
 		return this.#memo('trash', () => listTrash(this.doc));
 	}
 
+	/** The replies answering a note, a highlight or a reply, as a tree (deleted ones kept while answered). */
+	thread(itemId: string, parent: { kind: ReplyParentKind; id: string }): ReplyNode[] {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
+		if (this.#cover) return [];
+		const byItem = this.#memo('replies', () => {
+			const out = new Map<string, Reply[]>();
+			for (const reply of readAllReplies(this.doc)) {
+				const list = out.get(reply.itemId);
+				if (list) list.push(reply);
+				else out.set(reply.itemId, [reply]);
+			}
+			return out;
+		});
+		return replyTree(byItem.get(itemId) ?? [], parent);
+	}
+
+	/** The owners' decisions, by target. */
+	get hidden(): Map<string, HiddenState> {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
+		if (this.#cover) return new Map();
+		return this.#memo('hidden', () => readHidden(this.doc));
+	}
+
+	/** Whether an owner hid this (and has not restored it). */
+	isHidden(target: Target): boolean {
+		return this.hidden.get(targetKey(target))?.hidden === true;
+	}
+
+	/** Every flag, by target. */
+	#flags(): Map<string, Flag[]> {
+		return this.#memo('flags', () => {
+			const out = new Map<string, Flag[]>();
+			for (const f of readFlags(this.doc)) {
+				const k = targetKey(f);
+				const list = out.get(k);
+				if (list) list.push(f);
+				else out.set(k, [f]);
+			}
+			return out;
+		});
+	}
+
+	/** This member's own flag on a target, if any. */
+	myFlag(target: Target): Flag | null {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
+		if (this.#cover) return null;
+		return this.#flags().get(targetKey(target))?.find((f) => f.memberId === this.actor.memberId) ?? null;
+	}
+
+	/** Everything flagged or hidden, for the owners' view. */
+	get flagged(): FlaggedEntry[] {
+		// Read first, so a view computed while the cover shows follows the document once it loads.
+		this.#version;
+		if (this.#cover) return [];
+		return this.#memo('flagged', () => listFlagged(this.doc));
+	}
+
 	item(itemId: string): Item | null {
 		this.#version;
 		if (this.#cover) return this.#cover.newest.find((i) => i.id === itemId) ?? null;
@@ -353,7 +433,7 @@ export class GroupState {
 		this.#version;
 		const text = query.text?.trim();
 		const chosen = queryTags(query);
-		if (!text && chosen.length === 0 && !query.member) return this.tagCounts;
+		if (!text && chosen.length === 0 && !query.member && !query.mentions) return this.tagCounts;
 		if (this.#cover) return [];
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
@@ -492,8 +572,9 @@ export class GroupState {
 	 * this member, keystrokes merged into one undo step by the undo manager's timeout, and shown
 	 * at the pace of the group's size rather than on every key.
 	 */
-	editText(target: { kind: 'note' | 'highlight' | 'description'; id: string }, value: string): void {
+	editText(target: { kind: 'note' | 'highlight' | 'reply' | 'description'; id: string }, value: string): void {
 		if (target.kind === 'note') editNote(this.doc, this.actor, target.id, value);
+		else if (target.kind === 'reply') editReply(this.doc, this.actor, target.id, value);
 		else if (target.kind === 'highlight') editHighlight(this.doc, this.actor, target.id, { note: value });
 		else editItem(this.doc, this.actor, target.id, { description: value });
 	}
@@ -506,9 +587,39 @@ export class GroupState {
 		this.#act(() => restoreNote(this.doc, this.actor, noteId));
 	}
 
+	addReply(parent: { kind: ReplyParentKind; id: string }, text: string): string {
+		return this.#act(() => addReply(this.doc, this.actor, parent, { text }));
+	}
+
+	editReply(replyId: string, text: string): void {
+		this.#act(() => editReply(this.doc, this.actor, replyId, text));
+	}
+
+	deleteReply(replyId: string): void {
+		this.#act(() => deleteReply(this.doc, this.actor, replyId));
+	}
+
+	restoreReply(replyId: string): void {
+		this.#act(() => restoreReply(this.doc, this.actor, replyId));
+	}
+
+	flag(target: Target, reason: string): void {
+		this.#act(() => flag(this.doc, this.actor, target, reason));
+	}
+
+	unflag(target: Target): void {
+		this.#act(() => unflag(this.doc, this.actor, target));
+	}
+
+	/** Hides or restores something; the pages offer it to owners only, and the relay refuses anyone else. */
+	setHidden(target: Target, hidden: boolean): void {
+		this.#act(() => setHidden(this.doc, this.actor, target, hidden));
+	}
+
 	restore(entry: Pick<TrashEntry, 'kind' | 'id'>): void {
 		if (entry.kind === 'item') this.restoreItem(entry.id);
 		else if (entry.kind === 'highlight') this.restoreHighlight(entry.id);
+		else if (entry.kind === 'reply') this.restoreReply(entry.id);
 		else this.restoreNote(entry.id);
 	}
 

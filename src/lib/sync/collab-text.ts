@@ -1,15 +1,15 @@
-// A Svelte action binding a textarea to a note's, highlight note's or item description's live Y.Text:
+// A Svelte action binding a textarea to a note's, highlight note's, reply's or item description's live Y.Text:
 // local input is handed to `write` (the group state's one write path), remote changes come in
 // without moving the caret, other members' carets are listed in their colour, and presence says
 // who is typing where.
 import * as Y from 'yjs';
-import { descriptionText, highlightNote, noteText } from '$lib/model';
+import { descriptionText, highlightNote, noteText, replyTextOf } from '$lib/model';
 import { readPresence } from './presence';
 import type { GroupSession } from './types';
 
 export interface CollabTarget {
-	kind: 'note' | 'highlight' | 'description';
-	/** The note id, the highlight id, or the item id for a description. */
+	kind: 'note' | 'highlight' | 'reply' | 'description';
+	/** The note, highlight or reply id, or the item id for a description. */
 	id: string;
 }
 
@@ -35,6 +35,7 @@ export function targetKey(target: CollabTarget): string {
 function liveText(doc: Y.Doc, target: CollabTarget): Y.Text {
 	if (target.kind === 'note') return noteText(doc, target.id);
 	if (target.kind === 'highlight') return highlightNote(doc, target.id);
+	if (target.kind === 'reply') return replyTextOf(doc, target.id);
 	return descriptionText(doc, target.id);
 }
 

@@ -2,8 +2,8 @@
 // Fields added since version 1 are optional to readers: a version 1 backup without them still imports,
 // and an older app reading a newer backup ignores them, so adding one does not change the version.
 import type * as Y from 'yjs';
-import { getGroupInfo, listMembers, readAllHighlights, readAllItems, readAllNotes } from '../../model/index';
-import type { Highlight, Note, TextPositionSelector } from '../../model/index';
+import { getGroupInfo, listMembers, readAllHighlights, readAllItems, readAllNotes, readAllReplies, readFlags, readHidden, splitTargetKey } from '../../model/index';
+import type { Highlight, Note, ReplyParentKind, TargetKind, TextPositionSelector } from '../../model/index';
 
 export const BACKUP_FORMAT = 'commonplace-backup';
 export const BACKUP_VERSION = 1;
@@ -50,6 +50,36 @@ export interface BackupItem {
 	notes: BackupNote[];
 }
 
+/** A reply to a note, a highlight or a reply; the thread and item follow from its parent. */
+export interface BackupReply {
+	id: string;
+	parentKind: ReplyParentKind;
+	parentId: string;
+	text: string;
+	createdAt: number;
+	createdBy: string;
+	editedAt: number | null;
+	deletedAt: number | null;
+	deletedBy: string | null;
+}
+
+export interface BackupFlag {
+	kind: TargetKind;
+	id: string;
+	memberId: string;
+	reason: string;
+	at: number;
+}
+
+/** An owner's last decision on one thing. */
+export interface BackupHidden {
+	kind: TargetKind;
+	id: string;
+	hidden: boolean;
+	by: string;
+	at: number;
+}
+
 export interface Backup {
 	format: typeof BACKUP_FORMAT;
 	version: number;
@@ -57,6 +87,10 @@ export interface Backup {
 	group: { id: string; name: string; createdAt: number; createdBy: string };
 	members: { id: string; name: string; color: string; joinedAt: number }[];
 	items: BackupItem[];
+	/** Added after version 1 (optional to readers): conversations and moderation. */
+	replies?: BackupReply[];
+	flags?: BackupFlag[];
+	hidden?: BackupHidden[];
 }
 
 function byItem<T extends { itemId: string }>(list: T[]): Map<string, T[]> {
@@ -102,7 +136,12 @@ export function backupOf(doc: Y.Doc): Backup {
 			notes: (notes.get(item.id) ?? []).map(({ id, text, createdAt, createdBy, editedAt, deletedAt, deletedBy }: Note) => ({
 				id, text, createdAt, createdBy, editedAt, deletedAt, deletedBy
 			}))
-		}))
+		})),
+		replies: readAllReplies(doc).map(({ id, parentKind, parentId, text, createdAt, createdBy, editedAt, deletedAt, deletedBy }) => ({
+			id, parentKind, parentId, text, createdAt, createdBy, editedAt, deletedAt, deletedBy
+		})),
+		flags: readFlags(doc).map(({ kind, id, memberId, reason, at }) => ({ kind, id, memberId, reason, at })),
+		hidden: [...readHidden(doc)].map(([k, { hidden, by, at }]) => ({ ...splitTargetKey(k), hidden, by, at }))
 	};
 }
 

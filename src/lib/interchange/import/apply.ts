@@ -20,9 +20,15 @@ import {
 	setMemberProfile
 } from '../../model/index';
 import type { Actor, Item } from '../../model/index';
+import { applyConversations } from './backup-conversations';
 import { ImportError, type ImportPlan, type ImportSummary, type PlannedItem, type ProgressListener, type SkippedEntry } from './types';
 
 const PROGRESS_EVERY = 500;
+
+export interface ImportOptions {
+	/** The importing member is an owner: a backup's hide decisions are restored (the relay refuses them from others). */
+	owner?: boolean;
+}
 
 function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -35,6 +41,7 @@ export function describeSummary(summary: Omit<ImportSummary, 'message'>): string
 	if (summary.unchanged) parts.push(`${summary.unchanged.toLocaleString('en')} already in the group`);
 	if (summary.highlightsAdded) parts.push(`${plural(summary.highlightsAdded, 'highlight')} added`);
 	if (summary.notesAdded) parts.push(`${plural(summary.notesAdded, 'note')} added`);
+	if (summary.repliesAdded) parts.push(`${plural(summary.repliesAdded, 'reply', 'replies')} added`);
 	let message = parts.join(', ');
 	if (summary.skipped.length) {
 		const shown = summary.skipped.slice(0, 5).map((s) => `${s.where}: ${s.reason.replace(/\.$/, '')}`);
@@ -67,7 +74,7 @@ function bringsSomethingNew(entry: PlannedItem, existing: Item, highlightIds: Se
  * for any file (hostile.spec.ts feeds it random ones); a group written by a newer version is refused
  * before anything is written.
  */
-export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress?: ProgressListener): ImportSummary {
+export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress?: ProgressListener, options: ImportOptions = {}): ImportSummary {
 	try {
 		assertWritable(doc);
 	} catch (error) {
@@ -93,6 +100,7 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 	let unchanged = 0;
 	let highlightsAdded = 0;
 	let notesAdded = 0;
+	let repliesAdded = 0;
 	const total = plan.items.length;
 	onProgress?.({ phase: 'saving', done: 0, total });
 
@@ -166,10 +174,11 @@ export function applyPlan(doc: Y.Doc, actor: Actor, plan: ImportPlan, onProgress
 			}
 			if (onProgress && (index + 1) % PROGRESS_EVERY === 0) onProgress({ phase: 'saving', done: index + 1, total });
 		});
+		if (plan.conversations) repliesAdded = applyConversations(doc, (memberId, at) => as(memberId, at), plan.conversations, options.owner === true, skipped);
 		// The items may carry old dates, but the group changed now: feeds' Last-Modified must move.
 		if (tr.changed.size > 0) markChanged(doc, importedAt);
 	}, actor);
 	onProgress?.({ phase: 'done', done: total, total });
-	const summary = { format: plan.format, added, merged, unchanged, highlightsAdded, notesAdded, skipped };
+	const summary = { format: plan.format, added, merged, unchanged, highlightsAdded, notesAdded, repliesAdded, skipped };
 	return { ...summary, message: describeSummary(summary) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addItem, readAllItems } from '../../model/index';
+import { addItem, readAllItems, readAllReplies, readFlags, readHidden } from '../../model/index';
 import { member, newGroup } from '../../../../tests/fixtures/interchange/helpers';
 import { importFile } from './index';
 
@@ -54,5 +54,44 @@ describe('backup fields added in version 1', () => {
 			expect(summary).toMatchObject({ merged: 1, unchanged: 0 });
 			expect(readAllItems(doc)[0]).toMatchObject(extra);
 		}
+	});
+});
+
+describe('backup conversations and moderation', () => {
+	const file = (extra: Record<string, unknown>) => ({
+		name: 'backup.json',
+		text: JSON.stringify({
+			format: 'commonplace-backup',
+			version: 1,
+			members: [],
+			items: [page({ notes: [{ id: 'n1', text: 'A note', createdAt: 3_000, createdBy: 'bob' }] })],
+			...extra
+		})
+	});
+	const replies = [
+		// Listed before its parent and dated earlier: parents are written first all the same.
+		{ id: 'r2', parentKind: 'reply', parentId: 'r1', text: 'deeper', createdAt: 4_000, createdBy: 'ana', editedAt: null, deletedAt: null, deletedBy: null },
+		{ id: 'r1', parentKind: 'note', parentId: 'n1', text: 'top', createdAt: 5_000, createdBy: 'bob', editedAt: null, deletedAt: null, deletedBy: null },
+		{ id: 'r3', parentKind: 'note', parentId: 'missing', text: 'orphan', createdAt: 5_000, createdBy: 'bob' },
+		{ id: 'bad id!', parentKind: 'note', parentId: 'n1', text: 'x', createdBy: 'bob' }
+	];
+	const hidden = [{ kind: 'note', id: 'n1', hidden: true, by: 'owner', at: 6_000 }];
+	const flags = [{ kind: 'note', id: 'n1', memberId: 'ana', reason: 'spam', at: 5_500 }, { kind: 'tag', id: 'x', memberId: 'ana', reason: 'no' }];
+
+	it('restores replies parents first, and flags; skips what it cannot place, saying why', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), file({ replies, flags, hidden }), undefined, { owner: true });
+		expect(readAllReplies(doc).map((r) => [r.id, r.parentId, r.root.id])).toEqual([['r2', 'r1', 'n1'], ['r1', 'n1', 'n1']]);
+		expect(readFlags(doc).map((f) => [f.memberId, f.reason])).toEqual([['ana', 'spam']]);
+		expect(readHidden(doc).get('note\u001fn1')).toMatchObject({ hidden: true, by: 'owner' });
+		expect(summary.message).toMatch(/2 replies added/);
+		expect(summary.skipped.map((s) => s.where)).toEqual(expect.arrayContaining(['reply 4', 'flag 2', 'reply r3']));
+	});
+
+	it('leaves owners’ decisions out of an import by someone else, and says so', () => {
+		const doc = newGroup();
+		const summary = importFile(doc, member('alice'), file({ replies: [], flags: [], hidden }));
+		expect(readHidden(doc).size).toBe(0);
+		expect(summary.skipped).toEqual([{ where: 'hide decisions', reason: expect.stringMatching(/Only an owner’s import/) }]);
 	});
 });

@@ -4,6 +4,7 @@ import { LIMITS, cleanLine } from '../../model/index';
 import { BACKUP_FORMAT, BACKUP_VERSION } from '../export/backup';
 import { asArray, asString, isObject } from './json';
 import { PlanBuilder, validTime, type RawHighlight, type RawNote } from './plan';
+import { planConversations } from './backup-conversations';
 import { ImportError, type ImportPlan, type ProgressListener } from './types';
 
 const COLOR = /^#[0-9a-f]{6}$/i;
@@ -119,5 +120,6 @@ export function planBackup(json: unknown, onProgress?: ProgressListener): Import
 	if (viewsClipped) {
 		plan.skip('view counts', `Only the first ${MAX_RESTORED_VIEWS.toLocaleString('en')} views were restored; the items themselves are complete.`);
 	}
-	return plan.build();
+	const conversations = planConversations(backup, (where, reason) => plan.skip(where, reason));
+	return { ...plan.build(), conversations };
 }

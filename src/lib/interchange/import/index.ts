@@ -2,7 +2,7 @@
 // applies everything in one transaction, so a broken file changes nothing.
 import type * as Y from 'yjs';
 import type { Actor } from '../../model/index';
-import { applyPlan } from './apply';
+import { applyPlan, type ImportOptions } from './apply';
 import { isBackup, planBackup } from './backup';
 import { looksLikeCsv, planDiigoCsv } from './diigo-csv';
 import { hypothesisAnnotations, planHypothesis } from './hypothesis';
@@ -62,18 +62,18 @@ export function planImport(file: ImportedFile, onProgress?: ProgressListener): I
  * Imports a file into the group as `actor`. Throws an ImportError naming the line or entry when the
  * file cannot be imported; the group is then unchanged.
  */
-export function importFile(doc: Y.Doc, actor: Actor, file: ImportedFile, onProgress?: ProgressListener): ImportSummary {
-	return applyImport(doc, actor, planImport(file, onProgress), file.name, onProgress);
+export function importFile(doc: Y.Doc, actor: Actor, file: ImportedFile, onProgress?: ProgressListener, options: ImportOptions = {}): ImportSummary {
+	return applyImport(doc, actor, planImport(file, onProgress), file.name, onProgress, options);
 }
 
 /** The second half of importFile, for callers that show a step between checking and saving. */
-export function applyImport(doc: Y.Doc, actor: Actor, plan: ImportPlan, fileName: string, onProgress?: ProgressListener): ImportSummary {
+export function applyImport(doc: Y.Doc, actor: Actor, plan: ImportPlan, fileName: string, onProgress?: ProgressListener, options: ImportOptions = {}): ImportSummary {
 	if (plan.items.length === 0 && plan.skipped.length > 0) {
 		const first = plan.skipped[0];
 		throw new ImportError('empty', `Nothing in "${fileName}" could be imported (${first.where}: ${first.reason.replace(/\.$/, '')}).`);
 	}
-	return applyPlan(doc, actor, plan, onProgress);
+	return applyPlan(doc, actor, plan, onProgress, options);
 }
 
 export { ImportError, MAX_IMPORT_BYTES };
-export type { ImportPlan, ImportSummary, ProgressListener };
+export type { ImportOptions, ImportPlan, ImportSummary, ProgressListener };

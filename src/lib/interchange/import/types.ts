@@ -1,5 +1,5 @@
 // What an import produces: a checked plan of changes, then a summary of what it did to the group.
-import type { TextPositionSelector } from '../../model/index';
+import type { ReplyParentKind, TargetKind, TextPositionSelector } from '../../model/index';
 
 /** A quoted passage to add, already checked against the model's limits. */
 export interface PlannedHighlight {
@@ -71,6 +71,13 @@ export interface PlannedMember {
 	byNameOnly?: boolean;
 }
 
+/** Replies, flags and owners' decisions from a backup, checked; written after the items. */
+export interface PlannedConversations {
+	replies: { id: string; parentKind: ReplyParentKind; parentId: string; text: string; createdAt?: number; by: string; editedAt?: number; deletedAt?: number }[];
+	flags: { kind: TargetKind; id: string; memberId: string; reason: string; at?: number }[];
+	hidden: { kind: TargetKind; id: string; hidden: boolean; by: string; at?: number }[];
+}
+
 export interface ImportPlan {
 	/** The format's name as a person says it: "Netscape bookmarks", "Hypothesis JSON". */
 	format: string;
@@ -79,6 +86,8 @@ export interface ImportPlan {
 	skipped: SkippedEntry[];
 	/** Entries combined with an earlier one because their addresses normalise to the same page. */
 	merges: PlannedMerge[];
+	/** Only backups carry them. */
+	conversations?: PlannedConversations;
 }
 
 export interface SkippedEntry {
@@ -96,6 +105,7 @@ export interface ImportSummary {
 	unchanged: number;
 	highlightsAdded: number;
 	notesAdded: number;
+	repliesAdded?: number;
 	skipped: SkippedEntry[];
 	/** One sentence for the member: "312 items added, 4 merged with existing ones, 2 skipped: ...". */
 	message: string;
