@@ -54,7 +54,9 @@ export function bundleOptions(outdir) {
 		// Parts loaded with import() (the cluster, feeds, page details, exports) go in chunks of their
 		// own, loaded on first use: a relay that never uses them never holds them in memory.
 		splitting: true,
-		chunkNames: 'chunks/[name]-[hash]',
+		// Beside the entries: code that finds a worker or the sample by its file name next to itself
+		// (`new URL('./store-worker.mjs', import.meta.url)`) may end up in a chunk.
+		chunkNames: '[name]-[hash]',
 		target: 'node20',
 		packages: 'external',
 		sourcemap: 'linked',
@@ -77,9 +79,9 @@ export async function buildBundle() {
 		mkdirSync(bundleDir, { recursive: true });
 		// Chunks first (named by their content, so a build of the same sources writes the same ones),
 		// then the entries; the inputs list goes last: a bundle is only taken as current once all of it is in place.
-		mkdirSync(join(bundleDir, 'chunks'), { recursive: true });
-		for (const file of readdirSync(join(staging, 'chunks'))) renameSync(join(staging, 'chunks', file), join(bundleDir, 'chunks', file));
 		const files = Object.keys(ENTRIES).flatMap((name) => [`${name}.mjs`, `${name}.mjs.map`]);
+		const chunks = readdirSync(staging).filter((file) => !files.includes(file) && file !== 'inputs.json');
+		for (const file of chunks) renameSync(join(staging, file), join(bundleDir, file));
 		for (const file of [...files, 'inputs.json']) renameSync(join(staging, file), join(bundleDir, file));
 	} finally {
 		rmSync(staging, { recursive: true, force: true });
