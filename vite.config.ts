@@ -48,6 +48,7 @@ export default defineConfig({
 						'tests/integration/group-delete.test.ts',
 						'tests/integration/page-info.test.ts',
 						'tests/integration/relay-port.test.ts',
+						'tests/integration/history.test.ts',
 						'tests/integration/relay-moderation.test.ts'
 					],
 					environment: 'node',

@@ -1,7 +1,7 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
+// --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
 // --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFig
 import { BIG_GROUP } from './big-group/build';
 import { measureBrowser, type BrowserFigures } from './browser/figures';
 import { measureAnchoring, type AnchoringFigures } from './anchoring/figures';
+import { measureHistory, type HistoryFigures } from './big-group/history-figures';
 import { clusterRows, measureCluster, type ClusterFigures } from './cluster';
 import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
 import { PINNING } from './pinning';
@@ -172,6 +173,24 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 	return rows;
 }
 
+function historyRows(h: HistoryFigures, size: typeof BIG_GROUP): Row[] {
+	const mib = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+	return [
+		{ label: `History of the big group (${size.items.toLocaleString('en')} items; built by ${h.builtUpdates.toLocaleString('en')} logged updates, then ${h.edits.toLocaleString('en')} edits; HISTORY_DAYS=30)` },
+		{ label: '  database without history (HISTORY_DAYS=0)', commonplace: mib(h.bytes.withoutHistory), unit: 'MiB', better: 'lower' },
+		{ label: '  database with history', commonplace: mib(h.bytes.withHistory), unit: 'MiB', better: 'lower' },
+		{ label: '  of which: snapshot / checkpoint / logged updates', commonplace: `${mib(h.bytes.snapshot)} / ${mib(h.bytes.checkpoint)} / ${mib(h.bytes.history)}`, unit: 'MiB' },
+		{ label: '  read the history (on the storage thread)', commonplace: h.ms.loadHistory, unit: 'ms', better: 'lower' },
+		{ label: '  one item\'s timeline (replay on the history thread)', commonplace: h.ms.itemTimeline, unit: 'ms', better: 'lower' },
+		{ label: '  the group\'s recent changes', commonplace: h.ms.groupFeed, unit: 'ms', better: 'lower' },
+		{ label: '  an item as it was at its oldest entry', commonplace: h.ms.versionAt, unit: 'ms', better: 'lower' },
+		{ label: '  longest event-loop stall while reading and replaying', commonplace: h.loopStallMs, unit: 'ms', better: 'lower' },
+		{ label: '  40 days on: compaction folding it all into the checkpoint', commonplace: h.ms.fold, unit: 'ms', better: 'lower' },
+		{ label: '  (the same compaction with nothing to fold)', commonplace: h.ms.plainCompaction, unit: 'ms', better: 'lower' },
+		{ label: '  after the fold: checkpoint / logged updates', commonplace: `${mib(h.afterFold.checkpoint)} / ${mib(h.afterFold.history)} (${h.afterFold.updates})`, unit: 'MiB' }
+	];
+}
+
 function anchoringRows(a: AnchoringFigures): Row[] {
 	const methods = (r: AnchoringFigures['edited']) => Object.entries(r.methods).map(([m, n]) => `${n} by ${m}`).join(', ');
 	return [
@@ -245,6 +264,13 @@ async function main() {
 		rows.push(...clusterRows(cluster));
 	}
 
+	let history: HistoryFigures | null = null;
+	if (wanted('history')) {
+		console.log('History of the big group ...');
+		history = await measureHistory(size, quick ? 200 : 1_000);
+		rows.push(...historyRows(history, size));
+	}
+
 	let anchoring: AnchoringFigures | null = null;
 	if (wanted('anchoring')) {
 		console.log('Anchoring highlights in the browser extension ...');
@@ -264,6 +290,7 @@ async function main() {
 		bigGroup: big,
 		browser,
 		anchoring,
+		history,
 		cluster,
 		repeat,
 		table: markdownTable(rows),

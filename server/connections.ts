@@ -145,6 +145,7 @@ export function acceptConnection(
 		id: nextId++,
 		role: grant.role,
 		tokenId: grant.tokenId,
+		memberName: grant.memberName ?? '',
 		groupId: grant.groupId,
 		remoteAddress,
 		awarenessIds: new Set<number>(),

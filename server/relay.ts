@@ -15,6 +15,8 @@ import { createStaticApp, DATA_SECURITY_HEADERS } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
+import { createHistoryService } from './history/api.ts';
+import { HistoryThread } from './history/thread.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
 import { isStorageError, storageRefusal } from './storage-errors.ts';
@@ -58,10 +60,12 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		cluster?.store ??
 		createSqliteStore(db!, {
 			compactionPauseMs: config.compactionPauseMs,
+			historyDays: config.historyDays,
 			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
 		});
 	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
+	const history = createHistoryService(store, new HistoryThread());
 	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config);
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
 	if (db && config.maxDatabaseBytes > 0) {
@@ -159,7 +163,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -330,6 +334,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			stopRevocations();
 			auth.close();
 			fanout.close();
+			await history.close();
 			await store.close();
 			db?.close();
 			await cluster?.close();

@@ -33,6 +33,8 @@ export interface Peer {
 	readonly id: number;
 	readonly role: MemberRole;
 	readonly tokenId: string;
+	/** The token's member name, logged with each update for the group's history. */
+	readonly memberName?: string;
 	/** Awareness client ids this connection has announced; cleared when it closes. */
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
@@ -425,7 +427,7 @@ export class Room {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
 		// The SQLite store commits the row in this same tick (with the other updates of the tick).
-		const stored = store.append(this.groupId, update).then(
+		const stored = store.append(this.groupId, update, { tokenId: from.tokenId, name: from.memberName ?? '', at: Date.now() }).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
 				metrics.updatesIn.add();

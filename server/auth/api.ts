@@ -249,6 +249,13 @@ export function createApiHandler(access: GroupAccess) {
 			await owner(req, groupId, addr);
 			return sendJson(res, 200, feedLinks(groupId, access.rotateFeedToken(groupId)));
 		}
+		if ((rest === 'history' || rest.startsWith('history/')) && ctx.history) {
+			allow('GET');
+			// Viewers too: reading the group's past is reading the group.
+			await member(req, groupId, addr);
+			const answer = await ctx.history(groupId, rest.slice('history'.length), url.searchParams);
+			return sendJson(res, answer.status, answer.body);
+		}
 		if (rest === 'export') {
 			allow('GET');
 			await member(req, groupId, addr);

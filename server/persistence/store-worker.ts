@@ -4,12 +4,25 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import { packHistory, packedBuffers, type PackedHistory } from '../../src/lib/history/packed.ts';
+import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
+import type { LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
 
 interface LogRow {
 	seq: number;
 	body: Buffer;
 }
+
+interface HistoryRow extends LogRow {
+	token_id: string | null;
+	member_name: string | null;
+	at: number | null;
+}
+
+
+/** The state of a group with nothing in it: the base of a history that starts at the beginning. */
+const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
 
 const settings = workerData as StoreWorkerData;
 const db = new Database(settings.file);
@@ -20,10 +33,37 @@ db.pragma(`synchronous = ${settings.synchronous}`);
 db.pragma('busy_timeout = 120000');
 db.pragma(`max_page_count = ${settings.maxPageCount}`);
 
-const insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO group_updates (group_id, body) VALUES (?, ?)');
-const selectSnapshot = db.prepare<[string], { body: Buffer; through_seq: number }>('SELECT body, through_seq FROM group_snapshots WHERE group_id = ?');
+const insertUpdate = db.prepare<[string, Uint8Array, string | null, string | null, number | null]>(
+	'INSERT INTO group_updates (group_id, body, token_id, member_name, at) VALUES (?, ?, ?, ?, ?)'
+);
+const selectSnapshot = db.prepare<[string], { body: Buffer; through_seq: number; updated_at: number }>(
+	'SELECT body, through_seq, updated_at FROM group_snapshots WHERE group_id = ?'
+);
+const selectHistoryMarks = db.prepare<[string], { seq: number; at: number | null }>('SELECT seq, at FROM group_history WHERE group_id = ? ORDER BY seq');
+const selectHistoryThrough = db.prepare<[string, number], { body: Buffer; at: number | null }>(
+	'SELECT body, at FROM group_history WHERE group_id = ? AND seq <= ? ORDER BY seq'
+);
+const insertCheckpoint = db.prepare<[string, number, number, Uint8Array]>(
+	'INSERT OR REPLACE INTO group_checkpoints (group_id, at, through_seq, body) VALUES (?, ?, ?, ?)'
+);
+const moveToHistory = db.prepare<[string, number]>(
+	`INSERT OR IGNORE INTO group_history (seq, group_id, body, token_id, member_name, at)
+	 SELECT seq, group_id, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq <= ?`
+);
+const pruneHistoryThrough = db.prepare<[string, number]>('DELETE FROM group_history WHERE group_id = ? AND seq <= ?');
+const deleteHistory = db.prepare<[string]>('DELETE FROM group_history WHERE group_id = ?');
+const deleteCheckpoints = db.prepare<[string]>('DELETE FROM group_checkpoints WHERE group_id = ?');
+const selectOldestCheckpoint = db.prepare<[string], { body: Buffer; at: number; through_seq: number }>(
+	'SELECT body, at, through_seq FROM group_checkpoints WHERE group_id = ? ORDER BY through_seq LIMIT 1'
+);
+const selectHistoryAfter = db.prepare<[string, number], HistoryRow>(
+	'SELECT seq, body, token_id, member_name, at FROM group_history WHERE group_id = ? AND seq > ? ORDER BY seq'
+);
+const selectLogAfter = db.prepare<[string, number], HistoryRow>(
+	'SELECT seq, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq > ? ORDER BY seq'
+);
 const selectThrough = db.prepare<[string], { through_seq: number }>('SELECT through_seq FROM group_snapshots WHERE group_id = ?');
-const selectLog = db.prepare<[string], LogRow>('SELECT seq, body FROM group_updates WHERE group_id = ? ORDER BY seq');
+const selectLog = db.prepare<[string], LogRow & { at: number | null }>('SELECT seq, body, at FROM group_updates WHERE group_id = ? ORDER BY seq');
 const countLogThrough = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM group_updates WHERE group_id = ? AND seq <= ?');
 const selectLogSize = db.prepare<[string], { updates: number; bytes: number | null }>(
 	'SELECT count(*) AS updates, sum(length(body)) AS bytes FROM group_updates WHERE group_id = ?'
@@ -36,14 +76,94 @@ const deleteLogThrough = db.prepare<[string, number]>('DELETE FROM group_updates
 const deleteSnapshot = db.prepare<[string]>('DELETE FROM group_snapshots WHERE group_id = ?');
 const deleteLog = db.prepare<[string]>('DELETE FROM group_updates WHERE group_id = ?');
 
-const insertBatch = db.transaction((groupIds: string[], updates: Uint8Array[]) => {
-	for (let i = 0; i < groupIds.length; i++) insertUpdate.run(groupIds[i], updates[i]);
+const insertBatch = db.transaction((groupIds: string[], updates: Uint8Array[], authors: (UpdateAuthor | null)[]) => {
+	for (let i = 0; i < groupIds.length; i++) {
+		const author = authors[i];
+		insertUpdate.run(groupIds[i], updates[i], author?.tokenId ?? null, author?.name ?? null, author?.at ?? null);
+	}
 });
 const readGroup = db.transaction((groupId: string) => ({ snapshot: selectSnapshot.get(groupId), rows: selectLog.all(groupId) }));
 const removeGroup = db.transaction((groupId: string) => {
 	deleteLog.run(groupId);
 	deleteSnapshot.run(groupId);
+	deleteHistory.run(groupId);
+	deleteCheckpoints.run(groupId);
 });
+
+function logged(row: HistoryRow): LoggedUpdate {
+	const author = row.token_id === null ? null : { tokenId: row.token_id, name: row.member_name ?? '', at: row.at ?? 0 };
+	return { seq: row.seq, body: new Uint8Array(row.body), author };
+}
+
+/** The oldest kept checkpoint (or, with none, the snapshot) and every update logged after it. */
+const readHistory = db.transaction((groupId: string): StoredHistory | null => {
+	const checkpoint = selectOldestCheckpoint.get(groupId);
+	const snapshot = checkpoint ? undefined : selectSnapshot.get(groupId);
+	const from = checkpoint?.through_seq ?? snapshot?.through_seq ?? 0;
+	const rows = [...selectHistoryAfter.all(groupId, from), ...selectLogAfter.all(groupId, from)];
+	const base = checkpoint ?? snapshot;
+	if (!base && rows.length === 0) return null;
+	return {
+		base: base ? new Uint8Array(base.body) : null,
+		baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null),
+		updates: rows.map(logged)
+	};
+});
+
+/**
+ * Inside a compaction's transaction, before the folded rows leave the log: moves them to the
+ * history, which starts (the first time) from the snapshot before this fold or the empty group.
+ */
+function keepHistory(groupId: string, previous: { body: Buffer; through_seq: number; updated_at: number } | undefined, through: number, firstAt: number | null): void {
+	if (settings.historyDays <= 0) {
+		deleteHistory.run(groupId);
+		deleteCheckpoints.run(groupId);
+		return;
+	}
+	if (!selectOldestCheckpoint.get(groupId)) {
+		const at = previous ? previous.updated_at : (firstAt ?? Date.now());
+		insertCheckpoint.run(groupId, at, previous?.through_seq ?? 0, previous ? previous.body : EMPTY_DOC);
+	}
+	moveToHistory.run(groupId, through);
+}
+
+interface PrunePlan {
+	/** The checkpoint it was computed from; applied only if that is still the one kept. */
+	fromThrough: number;
+	through: number;
+	at: number;
+	body: Uint8Array;
+}
+
+/**
+ * History older than the retention folded into a new checkpoint, computed from a consistent read
+ * outside any write lock (like the compaction's own fold); null when nothing is due.
+ */
+function planPrune(groupId: string): PrunePlan | null {
+	if (settings.historyDays <= 0) return null;
+	return db.transaction((): PrunePlan | null => {
+		const checkpoint = selectOldestCheckpoint.get(groupId);
+		if (!checkpoint) return null;
+		const through = foldThrough(selectHistoryMarks.all(groupId), settings.historyDays, Date.now());
+		if (through === null) return null;
+		const rows = selectHistoryThrough.all(groupId, through);
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			Y.applyUpdate(doc, checkpoint.body);
+			for (const row of rows) Y.applyUpdate(doc, row.body);
+		});
+		const body = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		return { fromThrough: checkpoint.through_seq, through, at: rows.at(-1)?.at ?? checkpoint.at, body };
+	}).deferred();
+}
+
+function applyPrune(groupId: string, plan: PrunePlan | null): void {
+	if (!plan || selectOldestCheckpoint.get(groupId)?.through_seq !== plan.fromThrough) return;
+	deleteCheckpoints.run(groupId);
+	insertCheckpoint.run(groupId, plan.at, plan.through, plan.body);
+	pruneHistoryThrough.run(groupId, plan.through);
+}
 
 function sleepSync(ms: number): void {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -71,6 +191,7 @@ function compact(groupId: string) {
 	const body = Y.encodeStateAsUpdate(doc);
 	doc.destroy();
 	const through = rows[rows.length - 1].seq;
+	const prune = planPrune(groupId);
 	return db.transaction(() => {
 		// Deleted, or compacted by another process, since the read: keep what is stored.
 		const current = selectThrough.get(groupId)?.through_seq ?? null;
@@ -80,6 +201,8 @@ function compact(groupId: string) {
 		post({ event: 'compaction-started', groupId });
 		if (settings.compactionPauseMs) sleepSync(settings.compactionPauseMs);
 		upsertSnapshot.run(groupId, body, through, Date.now());
+		keepHistory(groupId, snapshot, through, rows[0].at);
+		applyPrune(groupId, prune);
 		deleteLogThrough.run(groupId, through);
 		return logSize(groupId, body.length);
 	}).immediate();
@@ -92,11 +215,17 @@ function handle(request: Exclude<StoreRequest, { op: 'append' }>): unknown {
 		case 'remove':
 			removeGroup.immediate(request.groupId);
 			return null;
+		case 'history': {
+			// Packed: it reaches the event loop by transfer, not as one object per update.
+			const history = readHistory.deferred(request.groupId);
+			return history && packHistory(history);
+		}
 	}
 }
 
 function post(reply: StoreReply): void {
-	parentPort!.postMessage(reply);
+	const value = 'ok' in reply && reply.ok ? (reply.value as { bodies?: unknown } | null) : null;
+	parentPort!.postMessage(reply, value && value.bodies instanceof Uint8Array ? packedBuffers(value as PackedHistory) : []);
 }
 
 function fail(id: number, error: unknown): void {
@@ -109,7 +238,8 @@ function appendAll(requests: Extract<StoreRequest, { op: 'append' }>[]): void {
 	try {
 		insertBatch.immediate(
 			requests.flatMap((request) => request.groupIds),
-			requests.flatMap((request) => request.updates)
+			requests.flatMap((request) => request.updates),
+			requests.flatMap((request) => request.authors)
 		);
 	} catch (error) {
 		for (const request of requests) fail(request.id, error);

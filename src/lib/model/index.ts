@@ -29,3 +29,4 @@ export * from './mentions';
 export * from './threads';
 export * from './read';
 export * from './queries';
+export * from './version';

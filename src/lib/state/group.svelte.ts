@@ -2,6 +2,8 @@
 // changes (locally or from the relay), and every write, made as the member using this browser.
 import type * as Y from 'yjs';
 import {
+	restoreItemVersion,
+	type ItemVersion,
 	addHighlight,
 	addItem,
 	addNote,
@@ -529,6 +531,11 @@ export class GroupState {
 
 	setTags(itemId: string, tags: string | readonly string[]): void {
 		this.#act(() => setTags(this.doc, this.actor, itemId, tags));
+	}
+
+	/** Writes an older version of the item back (from its history) as one new edit, one step to undo. */
+	restoreVersion(itemId: string, version: ItemVersion): void {
+		this.#act(() => restoreItemVersion(this.doc, this.actor, itemId, version));
 	}
 
 	deleteItem(itemId: string): void {
