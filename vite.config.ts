@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Workers are ES modules, so they share chunks with the page.
+	worker: { format: 'es' },
 	test: {
 		reporters: ['default', './tests/helpers/summary-reporter.ts'],
 		projects: [

@@ -1,7 +1,8 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
+// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -36,6 +37,7 @@ export const LOAD_RELAY_ENV = {
 const scale = quick ? 0.1 : 1;
 /** Runs of each load scenario per server; the table shows each server's quietest run. */
 const repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? (quick ? 1 : 2));
+const profileDir = args.find((a) => a.startsWith('--profile='))?.slice(10);
 
 /** The run least disturbed by the rest of the machine: lowest p99 latency, or for idle clients the quickest sync. */
 function quietest(scenario: Scenario, runs: ScenarioResult[]): ScenarioResult {
@@ -51,6 +53,7 @@ interface BenchScenario extends Scenario {
 }
 
 const A: BenchScenario = { id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
+const B: BenchScenario = { id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
 const C: BenchScenario = { id: 'c', title: `(c) ${2_000 * scale} groups × 2 idle clients`, groups: 2_000 * scale, clientsPerGroup: 2, updatesPerSecond: 0, durationMs: quick ? 2_000 : 6_000, workers: 1, connectWindow: 100 };
 const SCENARIOS: BenchScenario[] = [
 	A,
@@ -61,7 +64,8 @@ const SCENARIOS: BenchScenario[] = [
 		relayEnv: { SQLITE_SYNCHRONOUS: 'normal' },
 		variantOf: 'a'
 	},
-	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 },
+	B,
+	{ ...B, id: 'b-normal', title: "(b') as (b), relay with SQLITE_SYNCHRONOUS=normal; reference as in (b)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'b' },
 	C,
 	{ id: 'd', title: `(d) ${10_000 * scale} idle clients over ${5_000 * scale} groups, ${200 * scale} updates/s on ${100 * scale} of them`, groups: 5_000 * scale, clientsPerGroup: 2, updatesPerSecond: 200 * scale, writingGroups: 100 * scale, durationMs: quick ? 4_000 : 12_000, workers: 4, connectWindow: 100 },
 	{ ...C, id: 'c-normal', title: "(c') as (c), relay with SQLITE_SYNCHRONOUS=normal; reference as in (c)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'c' }
@@ -79,7 +83,8 @@ function machine() {
 }
 
 function start(kind: ServerKind, scenario: BenchScenario): Promise<RunningServer> {
-	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv } }) : startReference();
+	const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv }, nodeArgs }) : startReference({ nodeArgs });
 }
 
 /** What each connection (with its share of a group) adds to the server's memory. */
@@ -145,6 +150,7 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 			rows.push(
 				{ label: '  browser: first open online, until the first page', commonplace: browser.firstOnlinePageMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first open online, until up to date', commonplace: browser.firstSyncMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: first open online, until the search index is saved', commonplace: browser.searchSavedMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: first search, a word in one note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' },

@@ -70,6 +70,11 @@ const ANSWER_FROM_STORAGE_BYTES = 1 << 20;
 /** How long a loading big group waits for the first asks of the members who just connected. */
 const FIRST_ASK_WAIT_MS = 250;
 
+/** A message sent to many members, as one Buffer for all: ws wraps anything else in a new one for each send. */
+function asBuffer(message: Uint8Array): Buffer {
+	return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+}
+
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
 
@@ -479,12 +484,15 @@ export class Room {
 	}
 
 	private broadcast(message: Uint8Array, except: Peer | null): void {
+		const frame = asBuffer(message);
+		let sent = 0;
 		for (const peer of this.peers) {
 			if (peer !== except) {
-				peer.send(message);
-				this.deps.metrics.updatesOut.add();
+				peer.send(frame);
+				sent++;
 			}
 		}
+		if (sent > 0) this.deps.metrics.updatesOut.add(sent);
 	}
 
 	/**
@@ -600,7 +608,7 @@ export class Room {
 		if (here.length > 0) this.deps.fanout.publishAwareness(this.groupId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, here));
 		if (this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
-		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		const message = asBuffer(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
 		for (const peer of this.peers) peer.send(message);
 	}
 

@@ -6,7 +6,6 @@ import type { GroupAccess } from './access';
 import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
-import { exportGroupFile } from './export';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup } from '../../src/lib/model/index';
 
@@ -263,6 +262,8 @@ export function createApiHandler(access: GroupAccess) {
 			const format = url.searchParams.get('format') ?? 'json';
 			const doc = await ctx.loadGroupDoc(groupId);
 			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');
+			// The interchange formats (and their parsers) load on the first export, not with the relay.
+			const { exportGroupFile } = await import('./export');
 			const file = exportGroupFile(doc, format);
 			if (!file.ok) throw new ApiError(file.status, file.error);
 			res.writeHead(200, {

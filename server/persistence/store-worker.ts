@@ -27,7 +27,10 @@ const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc());
 const settings = workerData as StoreWorkerData;
 const db = new Database(settings.file);
 db.pragma(`synchronous = ${settings.synchronous}`);
-db.pragma('busy_timeout = 5000');
+// Off the event loop, a write may wait long for the lock: a compaction's swap of a big group (tens of
+// MiB written and synced) can hold it for seconds on a slow or busy disk, and an append that gave up
+// would close the group's connections (1011) for nothing.
+db.pragma('busy_timeout = 120000');
 db.pragma(`max_page_count = ${settings.maxPageCount}`);
 
 const insertUpdate = db.prepare<[string, Uint8Array, string | null, string | null, number | null]>(

@@ -126,7 +126,11 @@ describe('item history on the relay', () => {
 		const relay = await relayFor({ compactAfterBytes: 1, compactAfterUpdates: 1, historyDays: 1 });
 		const { base, ownerToken, ana, itemId, groupId } = await groupWithTwoMembers(relay);
 		const path = `${base}/history/items/${encodeURIComponent(itemId)}`;
-		await eventually(async () => expect(await timeline(relay, path, ownerToken)).toHaveLength(1));
+		// Wait until compaction has moved every update so far into the history, so the clock below moves them all.
+		await eventually(async () => {
+			expect(await timeline(relay, path, ownerToken)).toHaveLength(1);
+			expect((await storedGroupRows(relay.dataDir, groupId)).updates).toHaveLength(0);
+		});
 		// Everything kept so far happened three days ago: past the retention, and a day more.
 		await runStoredSql(relay.dataDir, [{ sql: 'UPDATE group_history SET at = at - $1 WHERE group_id = $2', params: [3 * DAY, groupId] }]);
 		editItem(ana.doc, { memberId: 'm-ana' }, itemId, { title: 'Today' });
