@@ -125,6 +125,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const closed = rooms.drop(groupId, CloseCode.groupDeleted, GROUP_DELETED);
 		if (closed > 0) metrics.refusals.add(closed, { reason: 'group-deleted' });
 		await store.remove(groupId);
+		await history.forget(groupId);
 		if (first) log.info('group deleted', { groupId, connections: closed });
 	};
 

@@ -11,7 +11,6 @@ import { addNote, editItem, roots, setTags } from '../../src/lib/model';
 import { seededRandom } from '../../src/lib/model/testing';
 import { createSqliteStore, openDatabase, DATABASE_FILE } from '../../server/persistence/sqlite';
 import { HistoryThread } from '../../server/history/thread';
-import { packHistory } from '../../src/lib/history/packed';
 import type { RoomStore } from '../../server/persistence/types';
 import { round } from '../stats';
 import { buildBigGroup, type BigGroupSize } from './build';
@@ -21,9 +20,21 @@ export interface HistoryFigures {
 	builtUpdates: number;
 	edits: number;
 	bytes: { withoutHistory: number; withHistory: number; snapshot: number; checkpoint: number; history: number };
-	ms: { loadHistory: number; itemTimeline: number; groupFeed: number; versionAt: number; fold: number; plainCompaction: number };
-	/** The event loop's longest stall while the history was read and replayed three times (on threads). */
+	ms: {
+		loadHistory: number;
+		/** The first read of the group's history: all of it read and replayed. */
+		itemTimeline: number;
+		/** Then, with a few edits since: only those read and replayed on the kept replay. */
+		groupFeed: number;
+		itemTimelineAgain: number;
+		versionAt: number;
+		fold: number;
+		plainCompaction: number;
+	};
+	/** The event loop's longest stall while the history was read and replayed (on threads). */
 	loopStallMs: number;
+	/** The same, over the requests answered from the kept replay only. */
+	loopStallAgainMs: number;
 	/** After folding history past the retention: the checkpoint and what is left of the log. */
 	afterFold: { checkpoint: number; history: number; updates: number };
 }
@@ -85,6 +96,8 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 	try {
 		// Built over the last 20 days, then today's edits; each store compacts after each part.
 		const start = Date.now() - 20 * DAY;
+		// The last edits come after the first history read, as edits do while members read it.
+		const later = logged.splice(-20);
 		for (const store of stores) {
 			await appendAll(store, built, (i) => start + Math.floor((i / built.length) * 19 * DAY));
 			await store.compact(GROUP);
@@ -103,23 +116,31 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 
 		const store = stores[1];
 		// What a relay holds while it serves history is its own: the built group is let go first.
-		const lastEdit = logged.at(-1)!;
-		const counts = { built: built.length, edits: logged.length };
+		const lastEdit = later.at(-1)!;
+		const counts = { built: built.length, edits: logged.length + later.length };
 		built.length = 0;
 		logged.length = 0;
 		// The thread starts on its first request; that start is not the replay's.
-		await thread.timeline(packHistory({ base: null, baseAt: null, updates: [] }), { limit: 1 });
+		await thread.cached();
 		const loop = monitorEventLoopDelay({ resolution: 10 });
+		const again = monitorEventLoopDelay({ resolution: 10 });
 		loop.enable();
 		let began = performance.now();
 		const history = (await store.loadHistory(GROUP))!;
 		const loadHistory = performance.now() - began;
 		began = performance.now();
-		const timeline = await thread.timeline(history, { itemId: edited, limit: 20 });
+		const timeline = (await thread.timeline(store, GROUP, { itemId: edited, limit: 20 }))!;
 		const itemTimeline = performance.now() - began;
+		again.enable();
+		await appendAll(store, later.slice(0, 10), () => Date.now());
 		began = performance.now();
-		await thread.timeline(history, { limit: 20 });
+		await thread.timeline(store, GROUP, { limit: 20 });
 		const groupFeed = performance.now() - began;
+		await appendAll(store, later.slice(10), () => Date.now());
+		began = performance.now();
+		await thread.timeline(store, GROUP, { itemId: edited, limit: 20 });
+		const itemTimelineAgain = performance.now() - began;
+		again.disable();
 		began = performance.now();
 		await thread.version(history, edited, timeline.entries.at(-1)!.id);
 		const versionAt = performance.now() - began;
@@ -145,8 +166,17 @@ export async function measureHistory(size: BigGroupSize, edits = 1_000): Promise
 			builtUpdates: counts.built,
 			edits: counts.edits,
 			bytes,
-			ms: { loadHistory: round(loadHistory), itemTimeline: round(itemTimeline), groupFeed: round(groupFeed), versionAt: round(versionAt), fold: round(fold), plainCompaction: round(plainCompaction) },
+			ms: {
+				loadHistory: round(loadHistory),
+				itemTimeline: round(itemTimeline),
+				groupFeed: round(groupFeed),
+				itemTimelineAgain: round(itemTimelineAgain),
+				versionAt: round(versionAt),
+				fold: round(fold),
+				plainCompaction: round(plainCompaction)
+			},
 			loopStallMs: round(loop.max / 1e6),
+			loopStallAgainMs: round(again.max / 1e6),
 			afterFold
 		};
 	} finally {

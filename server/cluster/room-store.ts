@@ -329,7 +329,12 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 					body: new Uint8Array(row.body),
 					author: row.token_id === null ? null : { tokenId: row.token_id, name: row.member_name ?? '', at: row.at ?? 0 }
 				}));
-				return packHistory({ base: base ? new Uint8Array(base.body) : null, baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null), updates });
+				// Always the whole history: seqs from several processes may commit out of order, so "after a
+				// seq" is not a safe cut here; the history thread replays it afresh.
+				return packHistory(
+					{ base: base ? new Uint8Array(base.body) : null, baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null), updates },
+					{ baseThrough: from, after: null, countThrough: 0 }
+				);
 			});
 		},
 		compactGroup,

@@ -14,6 +14,8 @@ export interface HistoryAnswer {
 export interface HistoryService {
 	/** Answers a request for `path` (what follows `history`, e.g. '' or '/items/x'). */
 	answer(groupId: string, path: string, params: URLSearchParams): Promise<HistoryAnswer>;
+	/** Drops what is kept of a deleted group's history. */
+	forget(groupId: string): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function createHistoryService(store: RoomStore, thread: HistoryThread): H
 				inFlight--;
 			}
 		},
+		forget: (groupId) => thread.forget(groupId),
 		close: () => thread.close()
 	};
 
@@ -71,8 +74,7 @@ export function createHistoryService(store: RoomStore, thread: HistoryThread): H
 		const before = wholeNumber(params.get('before'), '“before”', 1, Number.MAX_SAFE_INTEGER);
 		if (typeof before === 'string') return refuse(400, before);
 		const query = { ...(itemId ? { itemId } : {}), ...(before ? { before } : {}), limit: limit ?? DEFAULT_LIMIT };
-		const history = await store.loadHistory(groupId);
-		if (!history) return { status: 200, body: { entries: [], next: null, since: null } };
-		return { status: 200, body: await thread.timeline(history, query) };
+		const page = await thread.timeline(store, groupId, query);
+		return { status: 200, body: page ?? { entries: [], next: null, since: null } };
 	}
 }

@@ -93,14 +93,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 			doc.destroy();
 			return sizeOf(entry);
 		},
-		async loadHistory(groupId) {
+		async loadHistory(groupId, since) {
 			const entry = groups.get(groupId);
 			if (!entry) return null;
 			const checkpoint = entry.checkpoints[0];
 			const base = checkpoint ?? entry.snapshot;
 			const from = base?.throughSeq ?? 0;
-			const updates = [...entry.history, ...entry.log].filter((update) => update.seq > from);
-			return packHistory({ base: base?.body ?? null, baseAt: base?.at ?? null, updates });
+			const baseAt = base?.at ?? null;
+			const kept = [...entry.history, ...entry.log].filter((update) => update.seq > from);
+			if (since && since.baseThrough === from && since.baseAt === baseAt && since.after >= from) {
+				const updates = kept.filter((update) => update.seq > since.after);
+				return packHistory({ base: null, baseAt, updates }, { baseThrough: from, after: since.after, countThrough: kept.length - updates.length });
+			}
+			return packHistory({ base: base?.body ?? null, baseAt, updates: kept }, { baseThrough: from, after: null, countThrough: 0 });
 		},
 		async listGroups() {
 			return [...groups.keys()].sort();

@@ -184,9 +184,9 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 				throw error;
 			}
 		},
-		loadHistory(groupId) {
+		loadHistory(groupId, since) {
 			// Read on the compaction thread and transferred packed: a long history never holds the event loop.
-			return compactor.call<PackedHistory | null>({ op: 'history', groupId });
+			return compactor.call<PackedHistory | null>({ op: 'history', groupId, ...(since ? { since } : {}) });
 		},
 		async listGroups() {
 			return selectGroups.all().map((row) => row.group_id);

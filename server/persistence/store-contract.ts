@@ -169,6 +169,33 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 			}
 		});
 
+		it('reads only the history after a reader\'s mark while its base is kept, and all of it once folded', async () => {
+			const harness = open();
+			try {
+				const { updates } = edits(12);
+				const old = Date.now() - 40 * 86_400_000;
+				for (let i = 0; i < 6; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: old + i });
+				await harness.store.compact('g');
+				const whole = (await harness.store.loadHistory('g'))!;
+				expect(whole.after).toBe(null);
+				const since = { baseThrough: whole.baseThrough, baseAt: whole.baseAt, after: whole.seqs[whole.seqs.length - 1] };
+				for (let i = 6; i < 9; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: Date.now() });
+				const delta = (await harness.store.loadHistory('g', since))!;
+				// A store may always answer with the whole history; one that cuts it says where.
+				if (delta.after !== null) {
+					expect([delta.after, delta.countThrough, delta.base]).toEqual([since.after, 6, null]);
+					expect(unpack(delta)!.updates.map((u) => u.body)).toEqual(updates.slice(6, 9));
+				} else expect(unpack(delta)!.updates.map((u) => u.body)).toEqual(updates.slice(0, 9));
+				// The next compaction folds the old updates into a new checkpoint: the whole history again.
+				await harness.store.compact('g');
+				const folded = (await harness.store.loadHistory('g', since))!;
+				expect(folded.after).toBe(null);
+				expect(unpack(folded)!.updates.map((u) => u.body)).toEqual(updates.slice(6, 9));
+			} finally {
+				await harness.dispose();
+			}
+		});
+
 		it('folds history older than the retention (30 days by default) into its checkpoint', async () => {
 			const harness = open();
 			try {

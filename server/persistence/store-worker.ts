@@ -4,10 +4,10 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { packHistory, packedBuffers, type PackedHistory } from '../../src/lib/history/packed.ts';
+import { packHistory, packedBuffers, type HistoryExtent, type PackedHistory } from '../../src/lib/history/packed.ts';
 import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
-import type { LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
+import type { HistorySince, LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
 
 interface LogRow {
 	seq: number;
@@ -62,6 +62,10 @@ const selectHistoryAfter = db.prepare<[string, number], HistoryRow>(
 const selectLogAfter = db.prepare<[string, number], HistoryRow>(
 	'SELECT seq, body, token_id, member_name, at FROM group_updates WHERE group_id = ? AND seq > ? ORDER BY seq'
 );
+const countHistoryBetween = db.prepare<[string, number, number, string, number, number], { n: number }>(
+	`SELECT (SELECT count(*) FROM group_history WHERE group_id = ? AND seq > ? AND seq <= ?)
+	      + (SELECT count(*) FROM group_updates WHERE group_id = ? AND seq > ? AND seq <= ?) AS n`
+);
 const selectThrough = db.prepare<[string], { through_seq: number }>('SELECT through_seq FROM group_snapshots WHERE group_id = ?');
 const selectLog = db.prepare<[string], LogRow & { at: number | null }>('SELECT seq, body, at FROM group_updates WHERE group_id = ? ORDER BY seq');
 const countLogThrough = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM group_updates WHERE group_id = ? AND seq <= ?');
@@ -95,18 +99,24 @@ function logged(row: HistoryRow): LoggedUpdate {
 	return { seq: row.seq, body: new Uint8Array(row.body), author };
 }
 
-/** The oldest kept checkpoint (or, with none, the snapshot) and every update logged after it. */
-const readHistory = db.transaction((groupId: string): StoredHistory | null => {
+/**
+ * The oldest kept checkpoint (or, with none, the snapshot) and every update logged after it; with
+ * `since` on the same base, only the updates after `since.after` (and how many came before them).
+ */
+const readHistory = db.transaction((groupId: string, since?: HistorySince): { history: StoredHistory; extent: HistoryExtent } | null => {
 	const checkpoint = selectOldestCheckpoint.get(groupId);
 	const snapshot = checkpoint ? undefined : selectSnapshot.get(groupId);
 	const from = checkpoint?.through_seq ?? snapshot?.through_seq ?? 0;
-	const rows = [...selectHistoryAfter.all(groupId, from), ...selectLogAfter.all(groupId, from)];
 	const base = checkpoint ?? snapshot;
-	if (!base && rows.length === 0) return null;
+	const baseAt = checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null);
+	const delta = since && since.baseThrough === from && since.baseAt === baseAt && since.after >= from;
+	const after = delta ? since.after : from;
+	const rows = [...selectHistoryAfter.all(groupId, after), ...selectLogAfter.all(groupId, after)];
+	const countThrough = delta ? countHistoryBetween.get(groupId, from, after, groupId, from, after)!.n : 0;
+	if (!base && rows.length === 0 && countThrough === 0) return null;
 	return {
-		base: base ? new Uint8Array(base.body) : null,
-		baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null),
-		updates: rows.map(logged)
+		history: { base: base && !delta ? new Uint8Array(base.body) : null, baseAt, updates: rows.map(logged) },
+		extent: { baseThrough: from, after: delta ? after : null, countThrough }
 	};
 });
 
@@ -217,8 +227,8 @@ function handle(request: Exclude<StoreRequest, { op: 'append' }>): unknown {
 			return null;
 		case 'history': {
 			// Packed: it reaches the event loop by transfer, not as one object per update.
-			const history = readHistory.deferred(request.groupId);
-			return history && packHistory(history);
+			const read = readHistory.deferred(request.groupId, request.since);
+			return read && packHistory(read.history, read.extent);
 		}
 	}
 }

@@ -46,6 +46,18 @@ export interface StoredHistory {
 	updates: LoggedUpdate[];
 }
 
+/**
+ * What a reader of a group's history replayed already: the base it started from and the last
+ * update it applied. A store answers with only the updates after `after` while the base is still
+ * the same, and with the whole history once it is not (folded past the retention, compacted
+ * without history, deleted).
+ */
+export interface HistorySince {
+	baseThrough: number;
+	baseAt: number | null;
+	after: number;
+}
+
 export interface RoomStore {
 	/** Everything stored of a group, or null when the group has nothing stored. */
 	load(groupId: string): Promise<StoredGroup | null>;
@@ -64,8 +76,9 @@ export interface RoomStore {
 	/**
 	 * The group's kept history (checkpoint and updates since; see StoredHistory), packed in a few
 	 * buffers of its own so it crosses threads without per-update work; null when nothing is stored.
+	 * With `since`, only what came after it when its base is still the one kept (see HistorySince).
 	 */
-	loadHistory(groupId: string): Promise<PackedHistory | null>;
+	loadHistory(groupId: string, since?: HistorySince): Promise<PackedHistory | null>;
 	/** Ids of every stored group. */
 	listGroups(): Promise<string[]>;
 	/** Removes everything stored of a group (its snapshot, log and history), as when its owner deletes it. */

@@ -15,9 +15,23 @@ export interface PackedHistory {
 	ats: Float64Array;
 	/** Each token and name once. */
 	authors: { tokenId: string; name: string }[];
+	/** The seq the base holds everything through (0: the empty group). */
+	baseThrough: number;
+	/**
+	 * Null: every update kept after the base. A seq: only the updates after it, for a reader that
+	 * replayed the rest already (the base is then left out).
+	 */
+	after: number | null;
+	/** With `after`: how many kept updates lie between the base and it, to check the reader has them all. */
+	countThrough: number;
 }
 
-export function packHistory(history: HistoryInput): PackedHistory {
+/** Which part of a history a pack holds (see PackedHistory). */
+export type HistoryExtent = Pick<PackedHistory, 'baseThrough' | 'after' | 'countThrough'>;
+
+export const WHOLE_HISTORY: HistoryExtent = Object.freeze({ baseThrough: 0, after: null, countThrough: 0 });
+
+export function packHistory(history: HistoryInput, extent: HistoryExtent = WHOLE_HISTORY): PackedHistory {
 	const { updates } = history;
 	let total = 0;
 	for (const update of updates) total += update.body.length;
@@ -48,7 +62,7 @@ export function packHistory(history: HistoryInput): PackedHistory {
 		authorOf[i] = index;
 	});
 	// Copied, so transferring the pack never takes a buffer its owner still uses.
-	return { base: history.base ? history.base.slice() : null, baseAt: history.baseAt, bodies, ends, seqs, authorOf, ats, authors };
+	return { base: history.base ? history.base.slice() : null, baseAt: history.baseAt, bodies, ends, seqs, authorOf, ats, authors, ...extent };
 }
 
 /** The updates as views into the packed bytes (nothing copied). */
