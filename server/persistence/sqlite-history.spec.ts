@@ -48,5 +48,6 @@ describe('SQLite store: history columns added to an older database', () => {
 			await store.close();
 			db.close();
 		}
-	});
+		// The store starts two worker threads, which take seconds on a busy machine.
+	}, 30_000);
 });
