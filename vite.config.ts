@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Workers are ES modules, so they share chunks with the page.
+	worker: { format: 'es' },
 	test: {
 		reporters: ['default', './tests/helpers/summary-reporter.ts'],
 		projects: [
@@ -48,6 +50,7 @@ export default defineConfig({
 						'tests/integration/group-delete.test.ts',
 						'tests/integration/page-info.test.ts',
 						'tests/integration/relay-port.test.ts',
+						'tests/integration/history.test.ts',
 						'tests/integration/relay-moderation.test.ts'
 					],
 					environment: 'node',

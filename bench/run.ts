@@ -1,7 +1,8 @@
 // `npm run bench`: Commonplace's relay against the reference y-websocket server under the same load,
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
-// --only=a,b,c,d,big,browser,anchoring,cluster (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2).
+// --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
+// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -10,6 +11,7 @@ import { measureBigGroup, prepareBigGroup, BIG_GROUP_RELAY_ENV, type BigGroupFig
 import { BIG_GROUP } from './big-group/build';
 import { measureBrowser, type BrowserFigures } from './browser/figures';
 import { measureAnchoring, type AnchoringFigures } from './anchoring/figures';
+import { measureHistory, type HistoryFigures } from './big-group/history-figures';
 import { clusterRows, measureCluster, type ClusterFigures } from './cluster';
 import { runScenario, type Scenario, type ScenarioResult } from './load/driver';
 import { PINNING } from './pinning';
@@ -35,6 +37,7 @@ export const LOAD_RELAY_ENV = {
 const scale = quick ? 0.1 : 1;
 /** Runs of each load scenario per server; the table shows each server's quietest run. */
 const repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? (quick ? 1 : 2));
+const profileDir = args.find((a) => a.startsWith('--profile='))?.slice(10);
 
 /** The run least disturbed by the rest of the machine: lowest p99 latency, or for idle clients the quickest sync. */
 function quietest(scenario: Scenario, runs: ScenarioResult[]): ScenarioResult {
@@ -50,6 +53,7 @@ interface BenchScenario extends Scenario {
 }
 
 const A: BenchScenario = { id: 'a', title: `(a) ${100 * scale} groups × 3 clients, ${500 * scale} updates/s in total`, groups: 100 * scale, clientsPerGroup: 3, updatesPerSecond: 500 * scale, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
+const B: BenchScenario = { id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 };
 const C: BenchScenario = { id: 'c', title: `(c) ${2_000 * scale} groups × 2 idle clients`, groups: 2_000 * scale, clientsPerGroup: 2, updatesPerSecond: 0, durationMs: quick ? 2_000 : 6_000, workers: 1, connectWindow: 100 };
 const SCENARIOS: BenchScenario[] = [
 	A,
@@ -60,7 +64,8 @@ const SCENARIOS: BenchScenario[] = [
 		relayEnv: { SQLITE_SYNCHRONOUS: 'normal' },
 		variantOf: 'a'
 	},
-	{ id: 'b', title: `(b) 1 group × ${quick ? 10 : 50} clients, ${quick ? 20 : 100} updates/s`, groups: 1, clientsPerGroup: quick ? 10 : 50, updatesPerSecond: quick ? 20 : 100, durationMs: quick ? 4_000 : 12_000, workers: 1, connectWindow: 50 },
+	B,
+	{ ...B, id: 'b-normal', title: "(b') as (b), relay with SQLITE_SYNCHRONOUS=normal; reference as in (b)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'b' },
 	C,
 	{ id: 'd', title: `(d) ${10_000 * scale} idle clients over ${5_000 * scale} groups, ${200 * scale} updates/s on ${100 * scale} of them`, groups: 5_000 * scale, clientsPerGroup: 2, updatesPerSecond: 200 * scale, writingGroups: 100 * scale, durationMs: quick ? 4_000 : 12_000, workers: 4, connectWindow: 100 },
 	{ ...C, id: 'c-normal', title: "(c') as (c), relay with SQLITE_SYNCHRONOUS=normal; reference as in (c)", relayEnv: { SQLITE_SYNCHRONOUS: 'normal' }, variantOf: 'c' }
@@ -78,7 +83,8 @@ function machine() {
 }
 
 function start(kind: ServerKind, scenario: BenchScenario): Promise<RunningServer> {
-	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv } }) : startReference();
+	const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	return kind === 'commonplace' ? startCommonplace({ env: { ...LOAD_RELAY_ENV, ...scenario.relayEnv }, nodeArgs }) : startReference({ nodeArgs });
 }
 
 /** What each connection (with its share of a group) adds to the server's memory. */
@@ -144,6 +150,7 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 			rows.push(
 				{ label: '  browser: first open online, until the first page', commonplace: browser.firstOnlinePageMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first open online, until up to date', commonplace: browser.firstSyncMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: first open online, until the search index is saved', commonplace: browser.searchSavedMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: first search, a word in one note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' },
@@ -165,6 +172,26 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 		}
 	}
 	return rows;
+}
+
+function historyRows(h: HistoryFigures, size: typeof BIG_GROUP): Row[] {
+	const mib = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+	return [
+		{ label: `History of the big group (${size.items.toLocaleString('en')} items; built by ${h.builtUpdates.toLocaleString('en')} logged updates, then ${h.edits.toLocaleString('en')} edits; HISTORY_DAYS=30)` },
+		{ label: '  database without history (HISTORY_DAYS=0)', commonplace: mib(h.bytes.withoutHistory), unit: 'MiB', better: 'lower' },
+		{ label: '  database with history', commonplace: mib(h.bytes.withHistory), unit: 'MiB', better: 'lower' },
+		{ label: '  of which: snapshot / checkpoint / logged updates', commonplace: `${mib(h.bytes.snapshot)} / ${mib(h.bytes.checkpoint)} / ${mib(h.bytes.history)}`, unit: 'MiB' },
+		{ label: '  read the history (on the storage thread)', commonplace: h.ms.loadHistory, unit: 'ms', better: 'lower' },
+		{ label: '  one item\'s timeline, first read (all of it read and replayed on the history thread)', commonplace: h.ms.itemTimeline, unit: 'ms', better: 'lower' },
+		{ label: '  the group\'s recent changes, 10 edits later (those replayed on the kept replay)', commonplace: h.ms.groupFeed, unit: 'ms', better: 'lower' },
+		{ label: '  the item\'s timeline again, 10 more edits later', commonplace: h.ms.itemTimelineAgain, unit: 'ms', better: 'lower' },
+		{ label: '  an item as it was at its oldest entry', commonplace: h.ms.versionAt, unit: 'ms', better: 'lower' },
+		{ label: '  longest event-loop stall while reading and replaying', commonplace: h.loopStallMs, unit: 'ms', better: 'lower' },
+		{ label: '  of which while reading again from the kept replay', commonplace: h.loopStallAgainMs, unit: 'ms', better: 'lower' },
+		{ label: '  40 days on: compaction folding it all into the checkpoint', commonplace: h.ms.fold, unit: 'ms', better: 'lower' },
+		{ label: '  (the same compaction with nothing to fold)', commonplace: h.ms.plainCompaction, unit: 'ms', better: 'lower' },
+		{ label: '  after the fold: checkpoint / logged updates', commonplace: `${mib(h.afterFold.checkpoint)} / ${mib(h.afterFold.history)} (${h.afterFold.updates})`, unit: 'MiB' }
+	];
 }
 
 function anchoringRows(a: AnchoringFigures): Row[] {
@@ -240,6 +267,13 @@ async function main() {
 		rows.push(...clusterRows(cluster));
 	}
 
+	let history: HistoryFigures | null = null;
+	if (wanted('history')) {
+		console.log('History of the big group ...');
+		history = await measureHistory(size, quick ? 200 : 1_000);
+		rows.push(...historyRows(history, size));
+	}
+
 	let anchoring: AnchoringFigures | null = null;
 	if (wanted('anchoring')) {
 		console.log('Anchoring highlights in the browser extension ...');
@@ -259,6 +293,7 @@ async function main() {
 		bigGroup: big,
 		browser,
 		anchoring,
+		history,
 		cluster,
 		repeat,
 		table: markdownTable(rows),

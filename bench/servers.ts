@@ -119,9 +119,9 @@ export async function startCommonplace(options: { dataDir?: string; env?: Record
 }
 
 /** The reference server through its own `bin` script, as its README says to run it. */
-export async function startReference(): Promise<RunningServer> {
+export async function startReference(options: { nodeArgs?: string[] } = {}): Promise<RunningServer> {
 	const port = await freePort();
-	const [command, args] = pinned('server', process.execPath, [referenceServerScript()]);
+	const [command, args] = pinned('server', process.execPath, [...(options.nodeArgs ?? []), referenceServerScript()]);
 	const child = spawn(command, args, {
 		cwd: ROOT,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },

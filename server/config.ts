@@ -41,6 +41,8 @@ export interface RelayConfig {
 	roomIdleMs: number;
 	compactAfterUpdates: number;
 	compactAfterBytes: number;
+	/** Days of each group's history kept through compactions (dated checkpoints plus the log since); 0: none. */
+	historyDays: number;
 	sqliteSynchronous: SqliteSynchronous;
 	logLevel: LogLevel;
 	/** Testing only: hold each compaction open this long inside its transaction. */
@@ -108,6 +110,7 @@ export const defaultConfig: Readonly<RelayConfig> = Object.freeze({
 	roomIdleMs: 60_000,
 	compactAfterUpdates: 1_000,
 	compactAfterBytes: 4_194_304,
+	historyDays: 30,
 	sqliteSynchronous: 'full',
 	logLevel: 'info',
 	compactionPauseMs: 0,
@@ -150,6 +153,7 @@ const settings: readonly Setting[] = [
 	{ key: 'roomIdleMs', env: 'ROOM_IDLE_MS', flag: '--room-idle-ms', kind: 'number', help: 'unload a group from memory this long after its last connection left' },
 	{ key: 'compactAfterUpdates', env: 'COMPACT_AFTER_UPDATES', flag: '--compact-after-updates', kind: 'number', help: 'compact a group\'s update log into a snapshot past this many updates (a big group also waits for its log to reach an eighth of its snapshot, or 20 times this count)' },
 	{ key: 'compactAfterBytes', env: 'COMPACT_AFTER_BYTES', flag: '--compact-after-bytes', kind: 'number', help: '... or past this many bytes' },
+	{ key: 'historyDays', env: 'HISTORY_DAYS', flag: '--history-days', kind: 'number', help: 'days of each item\'s history (who changed what) kept through compactions, pruned when a group is next compacted; 0 keeps none' },
 	{ key: 'sqliteSynchronous', env: 'SQLITE_SYNCHRONOUS', flag: '--sqlite-synchronous', kind: ['full', 'normal'], help: 'full: every write survives power loss; normal: survives a crash of the relay, faster' },
 	{ key: 'logLevel', env: 'LOG_LEVEL', flag: '--log-level', kind: ['debug', 'info', 'warn', 'error', 'silent'], help: 'least important log line written' },
 	{ key: 'compactionPauseMs', env: 'COMPACTION_PAUSE_MS', flag: '--compaction-pause-ms', kind: 'number', help: 'testing only: hold each compaction open this long' },

@@ -7,7 +7,7 @@ import type { SyncGrant } from './auth/types.ts';
 import type { RelayConfig } from './config.ts';
 import { errorText, type Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
-import { CloseCode, ConnectionRefusal, decodeClientMessage, malformed } from './protocol.ts';
+import { CloseCode, ConnectionRefusal, decodeClientMessage, malformed, type ClientMessage } from './protocol.ts';
 import type { Peer, Room } from './rooms.ts';
 import type { UnfinishedBytes } from './unfinished.ts';
 
@@ -28,6 +28,15 @@ export interface Connection extends Peer {
 }
 
 const CLOSE_GRACE_MS = 5_000;
+
+/** The metrics labels of each kind of message, made once (the metrics cache their text by object). */
+const MESSAGE_LABELS: Record<ClientMessage['type'], { type: string }> = {
+	'sync-step-1': { type: 'sync-step-1' },
+	'sync-step-2': { type: 'sync-step-2' },
+	update: { type: 'update' },
+	awareness: { type: 'awareness' },
+	'query-awareness': { type: 'query-awareness' }
+};
 
 /**
  * The largest size a message may have. Changes to a group (sync step 2 and updates) may be as large as
@@ -91,15 +100,17 @@ export function acceptConnection(
 
 	// Bytes read since the last whole message: a message (or frame) that has not ended yet.
 	let unfinished = 0;
-	let partialTimer: NodeJS.Timeout | null = null;
+	const onPartialTimeout = (): void => {
+		if (unfinished > 0 && !closing) {
+			stopReading(new ConnectionRefusal(CloseCode.timeout, 'message-timeout', 'A message took too long to arrive. Check your connection and reload.'));
+		}
+	};
 	const release = (bytes = unfinished): void => {
+		if (unfinished === 0) return;
 		const released = Math.min(bytes, unfinished);
 		unfinished -= released;
 		deps.unfinished.add(remoteAddress, -released);
-		if (unfinished === 0 && partialTimer) {
-			clearTimeout(partialTimer);
-			partialTimer = null;
-		}
+		if (unfinished === 0) deps.unfinished.stopTimer(onPartialTimeout);
 	};
 	const stopReading = (refusal: ConnectionRefusal): void => {
 		refuse(refusal);
@@ -117,13 +128,7 @@ export function acceptConnection(
 			);
 			return;
 		}
-		partialTimer ??= setTimeout(() => {
-			partialTimer = null;
-			if (unfinished > 0 && !closing) {
-				stopReading(new ConnectionRefusal(CloseCode.timeout, 'message-timeout', 'A message took too long to arrive. Check your connection and reload.'));
-			}
-		}, config.partialMessageTimeoutMs);
-		partialTimer.unref();
+		deps.unfinished.startTimer(onPartialTimeout);
 	};
 	// Runs before ws reads the chunk, so a message that ends in it is released right after.
 	raw.prependListener('data', onRawData);
@@ -140,6 +145,7 @@ export function acceptConnection(
 		id: nextId++,
 		role: grant.role,
 		tokenId: grant.tokenId,
+		memberName: grant.memberName ?? '',
 		groupId: grant.groupId,
 		remoteAddress,
 		awarenessIds: new Set<number>(),
@@ -225,7 +231,7 @@ export function acceptConnection(
 		}
 		metrics.bytesIn.add(data.length);
 		const message = decodeClientMessage(new Uint8Array(data.buffer, data.byteOffset, data.length));
-		metrics.messagesIn.add(1, { type: message.type });
+		metrics.messagesIn.add(1, MESSAGE_LABELS[message.type]);
 		const first = messagesHandled++ === 0;
 		// A first ask while the room loads is answered from storage, before the room's doc is built.
 		if (first && message.type === 'sync-step-1' && room.answersFromStorage(connection)) return;
@@ -251,7 +257,9 @@ export function acceptConnection(
 				fail(error);
 			}
 		};
-		room.ready.then(run, () => {});
+		// Once the room is loaded, every message that waited for it has been handled: no need to queue.
+		if (room.isLoaded) run();
+		else room.ready.then(run, () => {});
 	};
 
 	const fail = (error: unknown): void => {

@@ -2,10 +2,16 @@
 // fallback), and the security headers of every response, including a CSP that admits only the
 // app's own inline bootstrap script by its hash.
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { Parser } from 'htmlparser2';
+
+/** htmlparser2, loaded once there is an app page to hash: a relay serving no app never needs it. */
+let Parser: typeof import('htmlparser2').Parser | null = null;
+
+async function loadParser(): Promise<void> {
+	Parser ??= (await import('htmlparser2')).Parser;
+}
 
 const contentTypes: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -29,7 +35,8 @@ const contentTypes: Record<string, string> = {
 };
 
 /** The sha256 CSP sources of the inline scripts of an HTML page, exactly as a browser hashes them. */
-export function inlineScriptHashes(html: string): string[] {
+function inlineScriptHashes(html: string): string[] {
+	if (!Parser) throw new Error('The HTML parser is not loaded yet.');
 	const hashes: string[] = [];
 	let inInlineScript = false;
 	let text = '';
@@ -93,6 +100,8 @@ export const DATA_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
 });
 
 export interface StaticApp {
+	/** Loads what serving the app's page needs, once it exists; awaited before each request is handled. */
+	prepare(): Promise<void>;
 	/** Headers every response of the relay carries. */
 	securityHeaders(req: IncomingMessage): OutgoingHttpHeaders;
 	/** Serves a GET or HEAD request for a file or an app route. */
@@ -118,7 +127,9 @@ export function createStaticApp(staticDir: string): StaticApp {
 		}
 		return index;
 	};
-	currentIndex();
+	const prepare = async (): Promise<void> => {
+		if (!Parser && existsSync(indexFile)) await loadParser();
+	};
 
 	const securityHeaders = (req: IncomingMessage): OutgoingHttpHeaders => ({
 		'content-security-policy': contentSecurityPolicy(currentIndex()?.hashes ?? [], req.headers.host),
@@ -203,5 +214,5 @@ export function createStaticApp(staticDir: string): StaticApp {
 			.pipe(res);
 	};
 
-	return { securityHeaders, serve };
+	return { prepare, securityHeaders, serve };
 }

@@ -14,15 +14,24 @@ class Family {
 		readonly help: string,
 		readonly type: 'counter' | 'gauge'
 	) {}
-	add(amount = 1, labels: Labels = {}): void {
-		const key = labelText(labels);
+	/** Label texts of label objects passed again and again (one per message kind, say). */
+	readonly #keys = new WeakMap<Labels, string>();
+	// Counted for every message sent and received: without labels, or with the same labels object
+	// as before, nothing is allocated.
+	add(amount = 1, labels?: Labels): void {
+		let key = '';
+		if (labels) {
+			const known = this.#keys.get(labels);
+			if (known === undefined) this.#keys.set(labels, (key = labelText(labels)));
+			else key = known;
+		}
 		this.values.set(key, (this.values.get(key) ?? 0) + amount);
 	}
-	set(value: number, labels: Labels = {}): void {
-		this.values.set(labelText(labels), value);
+	set(value: number, labels?: Labels): void {
+		this.values.set(labels ? labelText(labels) : '', value);
 	}
-	get(labels: Labels = {}): number {
-		return this.values.get(labelText(labels)) ?? 0;
+	get(labels?: Labels): number {
+		return this.values.get(labels ? labelText(labels) : '') ?? 0;
 	}
 	render(): string[] {
 		const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
@@ -78,7 +87,7 @@ export function createMetrics() {
 		compactions: new Family('relay_compactions_total', 'Update logs compacted into snapshots.', 'counter'),
 		eventLoopDelayMax: new Family(
 			'relay_event_loop_delay_max_seconds',
-			'Longest the event loop was held (nothing else served) since the previous scrape of /metrics.',
+			'Longest the event loop was held (nothing else served) since the previous scrape of /metrics (measured from the first scrape on).',
 			'gauge'
 		),
 		persistenceErrors: new Family('relay_persistence_errors_total', 'Failed storage writes.', 'counter'),

@@ -2,22 +2,21 @@
 // WebSocket endpoint /sync/<groupId> where members sync their group. `startRelay` wires the parts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import { createGroupAuth } from './auth/index.ts';
 import type { GroupAuth } from './auth/types.ts';
-import { openClusterMember } from './cluster/index.ts';
 import { isClusterMember, resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
-import { handleFeedRequest } from './feeds.ts';
 import { createStaticApp, DATA_SECURITY_HEADERS } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { createPageInfoHandler } from './metadata/route.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
+import { createHistoryService } from './history/api.ts';
+import { HistoryThread } from './history/thread.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
 import { isStorageError, storageRefusal } from './storage-errors.ts';
@@ -53,16 +52,20 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const log = createLogger(config.logLevel);
 	const metrics = createMetrics();
 	// A cluster member keeps everything in PostgreSQL and Redis; a single relay in one SQLite file.
-	const cluster = isClusterMember(config) ? await openClusterMember(config, log, metrics) : null;
+	// Parts most relays never use (the cluster's drivers, feeds, page details) load on first use:
+	// each costs memory from the start (ioredis and pg alone about 15 MiB) and time to start.
+	const cluster = isClusterMember(config) ? await (await import('./cluster/index.ts')).openClusterMember(config, log, metrics) : null;
 	const db = cluster ? null : openDatabase(config.dataDir, config.sqliteSynchronous);
 	const store =
 		cluster?.store ??
 		createSqliteStore(db!, {
 			compactionPauseMs: config.compactionPauseMs,
+			historyDays: config.historyDays,
 			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
 		});
 	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
+	const history = createHistoryService(store, new HistoryThread());
 	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config);
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
 	if (db && config.maxDatabaseBytes > 0) {
@@ -70,15 +73,24 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		db.pragma(`max_page_count = ${Math.max(1, Math.ceil(config.maxDatabaseBytes / pageSize))}`);
 	}
 	const app = createStaticApp(config.staticDir);
-	const handlePageInfo = createPageInfoHandler({ config, auth, log, headers: (req) => app.securityHeaders(req) });
+	let pageInfo: Promise<(req: IncomingMessage, res: ServerResponse, url: URL, remoteAddress: string) => Promise<boolean>> | null = null;
+	const handlePageInfo = async (req: IncomingMessage, res: ServerResponse, url: URL, remoteAddress: string): Promise<boolean> => {
+		// The route itself matches the whole path; this only keeps other API calls from loading it.
+		if (!url.pathname.endsWith('/page-info')) return false;
+		pageInfo ??= import('./metadata/route.ts').then(({ createPageInfoHandler }) =>
+			createPageInfoHandler({ config, auth, log, headers: (request) => app.securityHeaders(request) })
+		);
+		return (await pageInfo)(req, res, url, remoteAddress);
+	};
 	const connections = new Set<Connection>();
-	const unfinished = new UnfinishedBytes(config.maxUnfinishedBytesPerAddress);
+	const unfinished = new UnfinishedBytes(config.maxUnfinishedBytesPerAddress, config.partialMessageTimeoutMs);
 	const perAddress = new Map<string, number>();
 	const startedAt = Date.now();
 	let closing = false;
-	// What a member feels when one group's work (a load, a big answer) holds every other group.
-	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-	loopDelay.enable();
+	// What a member feels when one group's work (a load, a big answer) holds every other group. The
+	// monitor wakes the event loop 100 times a second, so it runs from the first scrape of /metrics
+	// on: a relay that no one monitors does not pay for it.
+	let loopDelay: IntervalHistogram | null = null;
 
 	const remoteAddressOf = (req: IncomingMessage): string => {
 		if (config.trustProxy) {
@@ -113,6 +125,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		const closed = rooms.drop(groupId, CloseCode.groupDeleted, GROUP_DELETED);
 		if (closed > 0) metrics.refusals.add(closed, { reason: 'group-deleted' });
 		await store.remove(groupId);
+		await history.forget(groupId);
 		if (first) log.info('group deleted', { groupId, connections: closed });
 	};
 
@@ -122,6 +135,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	};
 
 	const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		await app.prepare();
 		const port = (server.address() as AddressInfo | null)?.port ?? config.port;
 		const url = new URL(req.url ?? '/', originOf(req, port));
 		const remoteAddress = remoteAddressOf(req);
@@ -138,19 +152,24 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return;
 		}
 		if (url.pathname === '/metrics') {
-			metrics.eventLoopDelayMax.set(loopDelay.max / 1e9);
-			loopDelay.reset();
+			metrics.eventLoopDelayMax.set(loopDelay ? loopDelay.max / 1e9 : 0);
+			if (loopDelay) loopDelay.reset();
+			else {
+				loopDelay = monitorEventLoopDelay({ resolution: 10 });
+				loopDelay.enable();
+			}
 			res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
 			res.end(metrics.render());
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
 		if (url.pathname.startsWith('/feeds/')) {
+			const { handleFeedRequest } = await import('./feeds.ts');
 			if (await handleFeedRequest(req, res, url, { auth, loadGroupDoc, publicOrigin: originOf(req, port), remoteAddress })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is no feed at this address.' });
 			return;
@@ -303,7 +322,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		closed ??= (async () => {
 			closing = true;
 			clearInterval(heartbeat);
-			loopDelay.disable();
+			loopDelay?.disable();
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			await rooms.closeAll(CloseCode.goingAway, 'The relay is restarting. Your changes are kept; it reconnects by itself.');
 			// Connections still in their close handshake get a moment, then are cut.
@@ -316,6 +335,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			stopRevocations();
 			auth.close();
 			fanout.close();
+			await history.close();
 			await store.close();
 			db?.close();
 			await cluster?.close();

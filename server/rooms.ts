@@ -33,6 +33,8 @@ export interface Peer {
 	readonly id: number;
 	readonly role: MemberRole;
 	readonly tokenId: string;
+	/** The token's member name, logged with each update for the group's history. */
+	readonly memberName?: string;
 	/** Awareness client ids this connection has announced; cleared when it closes. */
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
@@ -67,6 +69,11 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const ANSWER_FROM_STORAGE_BYTES = 1 << 20;
 /** How long a loading big group waits for the first asks of the members who just connected. */
 const FIRST_ASK_WAIT_MS = 250;
+
+/** A message sent to many members, as one Buffer for all: ws wraps anything else in a new one for each send. */
+function asBuffer(message: Uint8Array): Buffer {
+	return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+}
 
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
@@ -420,7 +427,7 @@ export class Room {
 		const { store, fanout, metrics } = this.deps;
 		const started = performance.now();
 		// The SQLite store commits the row in this same tick (with the other updates of the tick).
-		const stored = store.append(this.groupId, update).then(
+		const stored = store.append(this.groupId, update, { tokenId: from.tokenId, name: from.memberName ?? '', at: Date.now() }).then(
 			(size) => {
 				metrics.writeSeconds.observe((performance.now() - started) / 1000);
 				metrics.updatesIn.add();
@@ -477,12 +484,15 @@ export class Room {
 	}
 
 	private broadcast(message: Uint8Array, except: Peer | null): void {
+		const frame = asBuffer(message);
+		let sent = 0;
 		for (const peer of this.peers) {
 			if (peer !== except) {
-				peer.send(message);
-				this.deps.metrics.updatesOut.add();
+				peer.send(frame);
+				sent++;
 			}
 		}
+		if (sent > 0) this.deps.metrics.updatesOut.add(sent);
 	}
 
 	/**
@@ -598,7 +608,7 @@ export class Room {
 		if (here.length > 0) this.deps.fanout.publishAwareness(this.groupId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, here));
 		if (this.peers.size === 0) return;
 		// Sent to everyone, the sender too: the stock client treats 30 s of silence as a dead link.
-		const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		const message = asBuffer(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
 		for (const peer of this.peers) peer.send(message);
 	}
 

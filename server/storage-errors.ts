@@ -1,7 +1,6 @@
 // What the relay says when its storage fails (a full disk, a database it cannot write): a refusal in
 // words the member and operator understand, never a crash. The same for the single relay's SQLite
 // and a cluster's PostgreSQL (pg's DatabaseError from a pool, a SqlError from access control's thread).
-import pg from 'pg';
 import { SqlError } from './cluster/sync-sql.ts';
 
 /** PostgreSQL's SQLSTATE for a full disk. */
@@ -13,8 +12,12 @@ export function isStorageFull(error: unknown): boolean {
 	return code === 'SQLITE_FULL' || (fromPostgres(error) && code === POSTGRES_DISK_FULL);
 }
 
+/**
+ * pg's DatabaseError is told by its class's name, not `instanceof`: importing pg here would load it
+ * (about 7 MiB) into every relay, and only a cluster member, which loads it anyway, can meet one.
+ */
 function fromPostgres(error: unknown): boolean {
-	return error instanceof SqlError || error instanceof pg.DatabaseError;
+	return error instanceof SqlError || (error instanceof Error && error.constructor.name === 'DatabaseError');
 }
 
 /** True for any error raised by the database, or a cluster's PostgreSQL that does not answer. */

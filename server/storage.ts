@@ -3,9 +3,7 @@
 // DATABASE_URL set, the cluster's PostgreSQL schema (and its Redis, where stored updates are streamed).
 import type { Database } from 'better-sqlite3';
 import type { TokenStoreApi } from './auth/store.ts';
-import { openClusterStore } from './cluster/index.ts';
-import { SyncSql } from './cluster/sync-sql.ts';
-import { PostgresTokenStore } from './cluster/token-store.ts';
+import type { PostgresTokenStore } from './cluster/token-store.ts';
 import { isClusterMember, type RelayConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
@@ -35,6 +33,12 @@ export async function openRelayStorage(config: RelayConfig): Promise<RelayStorag
 			}
 		};
 	}
+	// The cluster's drivers load only here: a single relay never holds them (ioredis and pg, about 15 MiB).
+	const [{ openClusterStore }, { SyncSql }, { PostgresTokenStore }] = await Promise.all([
+		import('./cluster/index.ts'),
+		import('./cluster/sync-sql.ts'),
+		import('./cluster/token-store.ts')
+	]);
 	// Compaction runs in the relay processes and the worker, never here: nothing of it is logged.
 	const { pool, commands, store } = await openClusterStore(config, createLogger('silent'));
 	const sql = new SyncSql(config.databaseUrl!, config.clusterName);

@@ -23,9 +23,9 @@ async function metric(port: number, name: string): Promise<number> {
 	return line ? Number(line.split(' ')[1]) : 0;
 }
 
-export async function measureCompactionStall(dataDir: string, groupId: string, token: string, doc: Y.Doc): Promise<CompactionStall> {
+export async function measureCompactionStall(dataDir: string, groupId: string, token: string, doc: Y.Doc, nodeArgs: string[] = []): Promise<CompactionStall> {
 	// Compaction as soon as 256 KiB are logged, so the 27 MiB group compacts within the window.
-	const relay = await startCommonplace({ dataDir, env: { COMPACT_AFTER_BYTES: String(256 * 1024), MESSAGES_PER_SECOND: '1000000', MESSAGE_BURST: '1000000' } });
+	const relay = await startCommonplace({ dataDir, nodeArgs, env: { COMPACT_AFTER_BYTES: String(256 * 1024), MESSAGES_PER_SECOND: '1000000', MESSAGE_BURST: '1000000' } });
 	const big = new BenchClient(relay.providerUrl, groupId, relay.params(token, false), doc);
 	const smallId = randomId();
 	const smallToken = `${token}s`;

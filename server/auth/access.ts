@@ -37,6 +37,11 @@ function unusableInvite(record: TokenRecord): Refusal | null {
 	return record.usedAt === null ? refusals.inviteNotJoined() : refusals.inviteUsed();
 }
 
+/** A member's name as they gave it on joining; the creator's token is labelled, not named. */
+function memberNameOf(record: TokenRecord): string {
+	return record.kind === 'member' && record.inviteId ? record.label : '';
+}
+
 export class GroupAccess {
 	readonly config: ResolvedAuthConfig;
 	readonly store: TokenStoreApi;
@@ -70,7 +75,7 @@ export class GroupAccess {
 			const unusable = unusableInvite(found);
 			if (unusable) return unusable;
 			this.#seen(found);
-			return { ok: true, groupId, role: found.role, tokenId: found.id, created: false };
+			return { ok: true, groupId, role: found.role, tokenId: found.id, memberName: memberNameOf(found), created: false };
 		}
 		const blocked = this.#blocked(remoteAddress);
 		if (blocked) return blocked;
@@ -92,7 +97,7 @@ export class GroupAccess {
 			return request.createToken ? this.#fail(remoteAddress, refusals.creationClosed()) : refusals.creationClosed();
 		}
 		const owner = this.store.createGroup(groupId, hashToken(token));
-		return { ok: true, groupId, role: 'owner', tokenId: owner.id, created: true };
+		return { ok: true, groupId, role: 'owner', tokenId: owner.id, memberName: '', created: true };
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {

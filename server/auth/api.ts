@@ -6,7 +6,6 @@ import type { GroupAccess } from './access';
 import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
-import { exportGroupFile } from './export';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup } from '../../src/lib/model/index';
 
@@ -250,12 +249,21 @@ export function createApiHandler(access: GroupAccess) {
 			await owner(req, groupId, addr);
 			return sendJson(res, 200, feedLinks(groupId, access.rotateFeedToken(groupId)));
 		}
+		if ((rest === 'history' || rest.startsWith('history/')) && ctx.history) {
+			allow('GET');
+			// Viewers too: reading the group's past is reading the group.
+			await member(req, groupId, addr);
+			const answer = await ctx.history(groupId, rest.slice('history'.length), url.searchParams);
+			return sendJson(res, answer.status, answer.body);
+		}
 		if (rest === 'export') {
 			allow('GET');
 			await member(req, groupId, addr);
 			const format = url.searchParams.get('format') ?? 'json';
 			const doc = await ctx.loadGroupDoc(groupId);
 			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');
+			// The interchange formats (and their parsers) load on the first export, not with the relay.
+			const { exportGroupFile } = await import('./export');
 			const file = exportGroupFile(doc, format);
 			if (!file.ok) throw new ApiError(file.status, file.error);
 			res.writeHead(200, {

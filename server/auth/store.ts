@@ -253,9 +253,22 @@ export class TokenStore {
 		const seen = [...this.#seen];
 		this.#seen.clear();
 		const update = this.#db.prepare('UPDATE auth_tokens SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
-		this.#db.transaction(() => {
-			for (const [tokenId, at] of seen) update.run(at, tokenId);
-		})();
+		// Never waits for the write lock: a compaction's swap of a big group may hold it for seconds,
+		// and this runs on the event loop. When the lock is taken, the times are written a second later.
+		const waitMs = Number(this.#db.pragma('busy_timeout', { simple: true }));
+		this.#db.pragma('busy_timeout = 0');
+		try {
+			this.#db.transaction(() => {
+				for (const [tokenId, at] of seen) update.run(at, tokenId);
+			})();
+		} catch (error) {
+			if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+			for (const [tokenId, at] of seen) if (!this.#seen.has(tokenId)) this.#seen.set(tokenId, at);
+			this.#seenTimer ??= setTimeout(() => this.flushSeen(), SEEN_FLUSH_MS);
+			this.#seenTimer.unref?.();
+		} finally {
+			this.#db.pragma(`busy_timeout = ${waitMs}`);
+		}
 	}
 
 	/** Changes an active member's role and logs the change; null when there is no such active member. */

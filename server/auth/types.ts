@@ -30,6 +30,8 @@ export interface SyncGrant {
 	role: MemberRole;
 	/** Identifies the token (never the token itself) so revocation can close its connections. */
 	tokenId: string;
+	/** The member's name the token was given (its label), kept with each update for the history. */
+	memberName?: string;
 	/** True when this connection created the group. */
 	created: boolean;
 }
@@ -55,6 +57,8 @@ export interface ApiContext {
 	forgetGroup(groupId: string): Promise<void>;
 	/** Ids of the tokens with a live connection to the group on this relay. */
 	onlineTokens?(groupId: string): Set<string>;
+	/** Answers `/api/groups/<id>/history…` (what follows `history` in `path`) once the caller may read the group. */
+	history?(groupId: string, path: string, params: URLSearchParams): Promise<{ status: number; body: unknown }>;
 }
 
 /** Why a token's live connections must close: revoked, its member removed, or its role changed (reconnect). */

@@ -82,6 +82,7 @@ export async function openClusterStore(config: RelayConfig, log: Logger) {
 		processId,
 		streamRetainMs: config.streamRetainMs,
 		compactionPauseMs: config.compactionPauseMs,
+		historyDays: config.historyDays,
 		// Both inside the group's lock: another process's start is always logged after this one's end.
 		onCompactionStart: (groupId) => log.debug('compaction started', { groupId, processId, at: Date.now() }),
 		onCompactionEnd: (groupId, folded) => log.debug('compaction finished', { groupId, processId, folded, at: Date.now() })

@@ -6,7 +6,9 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import * as Y from 'yjs';
-import type { RoomStore, StoredSize } from '../persistence/types.ts';
+import { packHistory } from '../../src/lib/history/packed.ts';
+import { foldThrough } from '../persistence/history-policy.ts';
+import type { LoggedUpdate, RoomStore, StoredSize, UpdateAuthor } from '../persistence/types.ts';
 import { FIELD_BODY, FIELD_FROM, type StreamKeys } from './keys.ts';
 
 export interface ClusterStoreOptions {
@@ -22,6 +24,8 @@ export interface ClusterStoreOptions {
 	onCompactionStart?: (groupId: string) => void;
 	/** Called inside the compaction transaction once everything is written, before it commits. */
 	onCompactionEnd?: (groupId: string, foldedUpdates: number) => void;
+	/** Days of history compaction keeps (see history-policy.ts); 0 keeps none. Default 30. */
+	historyDays?: number;
 }
 
 /** What `compact` did: `skipped` when another process held the group's compaction lock. */
@@ -40,6 +44,7 @@ export interface ClusterRoomStore extends RoomStore {
 interface PendingAppend {
 	groupId: string;
 	update: Uint8Array;
+	author: UpdateAuthor | null;
 	resolve(size: StoredSize): void;
 	reject(error: unknown): void;
 }
@@ -78,6 +83,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
 
 export function createClusterStore(options: ClusterStoreOptions): ClusterRoomStore {
 	const { pool, redis, keys, processId } = options;
+	const historyDays = options.historyDays ?? 30;
 	let pending: PendingAppend[] = [];
 	let flushQueued = false;
 	let writing = false;
@@ -89,10 +95,16 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 
 	const writeBatch = async (batch: PendingAppend[]): Promise<Map<string, StoredSize>> => {
 		const sizes = await inTransaction(pool, async (client) => {
-			await client.query('INSERT INTO group_updates (group_id, body) SELECT * FROM unnest($1::text[], $2::bytea[])', [
-				batch.map((item) => item.groupId),
-				batch.map((item) => Buffer.from(item.update))
-			]);
+			await client.query(
+				'INSERT INTO group_updates (group_id, body, token_id, member_name, at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::bigint[])',
+				[
+					batch.map((item) => item.groupId),
+					batch.map((item) => Buffer.from(item.update)),
+					batch.map((item) => item.author?.tokenId ?? null),
+					batch.map((item) => item.author?.name ?? null),
+					batch.map((item) => item.author?.at ?? null)
+				]
+			);
 			const byGroup = new Map<string, { updates: number; bytes: number }>();
 			for (const item of batch) {
 				const sum = byGroup.get(item.groupId) ?? { updates: 0, bytes: 0 };
@@ -165,6 +177,52 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 	const sizeOf = async (client: pg.Pool | pg.PoolClient, groupId: string): Promise<StoredSize> =>
 		toSize((await client.query<SizeRow>('SELECT * FROM group_sizes WHERE group_id = $1', [groupId])).rows[0]);
 
+	/** The SQLite worker's keepHistory and prune, in the compaction's transaction (see history-policy.ts). */
+	const keepHistory = async (
+		client: pg.PoolClient,
+		groupId: string,
+		previous: { body: Buffer; updated_at: number } | undefined,
+		rows: { seq: number; at: number | null }[]
+	): Promise<void> => {
+		if (historyDays <= 0) {
+			await client.query('DELETE FROM group_history WHERE group_id = $1', [groupId]);
+			await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
+			return;
+		}
+		const oldest = async () =>
+			(await client.query<{ body: Buffer; at: number; through_seq: number }>('SELECT body, at, through_seq FROM group_checkpoints WHERE group_id = $1 ORDER BY through_seq LIMIT 1', [groupId]))
+				.rows[0];
+		if (!(await oldest())) {
+			// History starts here: from the snapshot before this fold, or from the empty group.
+			await client.query('INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, 0, $2, $3)', [
+				groupId,
+				previous ? previous.updated_at : (rows[0].at ?? Date.now()),
+				previous ? previous.body : Buffer.from(Y.encodeStateAsUpdate(new Y.Doc()))
+			]);
+		}
+		// Planned before this fold's rows join the history, as the other stores do.
+		const marks = (await client.query<{ seq: number; at: number | null }>('SELECT seq, at FROM group_history WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
+		const through = foldThrough(marks, historyDays, Date.now());
+		await client.query(
+			`INSERT INTO group_history (seq, group_id, body, token_id, member_name, at)
+			 SELECT seq, group_id, body, token_id, member_name, at FROM group_updates WHERE seq = ANY($1::bigint[]) ON CONFLICT (seq) DO NOTHING`,
+			[rows.map((row) => row.seq)]
+		);
+		if (through === null) return;
+		const checkpoint = (await oldest())!;
+		const folded = (await client.query<{ body: Buffer; at: number | null }>('SELECT body, at FROM group_history WHERE group_id = $1 AND seq <= $2 ORDER BY seq', [groupId, through])).rows;
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			Y.applyUpdate(doc, checkpoint.body);
+			for (const row of folded) Y.applyUpdate(doc, row.body);
+		});
+		const body = Buffer.from(Y.encodeStateAsUpdate(doc));
+		doc.destroy();
+		await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
+		await client.query('INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, $2, $3, $4)', [groupId, through, folded.at(-1)?.at ?? checkpoint.at, body]);
+		await client.query('DELETE FROM group_history WHERE group_id = $1 AND seq <= $2', [groupId, through]);
+	};
+
 	const compactGroup = async (groupId: string): Promise<CompactionOutcome> => {
 		// Every entry up to this id was added after its row committed, so the fold below holds it.
 		const newest = await redis.xrevrange(keys.updates(groupId), '+', '-', 'COUNT', 1);
@@ -174,8 +232,8 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			if (!locked.rows[0].locked) return { size: await sizeOf(client, groupId), skipped: true, trimmed: 0 };
 			options.onCompactionStart?.(groupId);
 			if (options.compactionPauseMs) await new Promise((resolve) => setTimeout(resolve, options.compactionPauseMs));
-			const rows = (await client.query<{ seq: number; body: Buffer }>('SELECT seq, body FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
-			const snapshot = (await client.query<{ body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = $1', [groupId])).rows[0];
+			const rows = (await client.query<{ seq: number; body: Buffer; at: number | null }>('SELECT seq, body, at FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
+			const snapshot = (await client.query<{ body: Buffer; updated_at: number }>('SELECT body, updated_at FROM group_snapshots WHERE group_id = $1', [groupId])).rows[0];
 			if (rows.length === 0) {
 				options.onCompactionEnd?.(groupId, 0);
 				return { size: await sizeOf(client, groupId), skipped: false, trimmed: 0 };
@@ -193,6 +251,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				 ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
 				[groupId, Buffer.from(body), Date.now()]
 			);
+			await keepHistory(client, groupId, snapshot, rows);
 			// Exactly the rows folded: a row another process commits meanwhile (even with a lower seq) stays.
 			await client.query('DELETE FROM group_updates WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
 			const foldedBytes = rows.reduce((sum, row) => sum + row.body.length, 0);
@@ -232,9 +291,9 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 			}
 			return { updates, size: { logUpdates: rows.length, logBytes, totalBytes: logBytes + (snapshot?.body.length ?? 0) } };
 		},
-		append(groupId, update) {
+		append(groupId, update, author) {
 			return new Promise<StoredSize>((resolve, reject) => {
-				pending.push({ groupId, update: Uint8Array.from(update), resolve, reject });
+				pending.push({ groupId, update: Uint8Array.from(update), author: author ?? null, resolve, reject });
 				if (!flushQueued && !writing) {
 					flushQueued = true;
 					queueMicrotask(flush);
@@ -243,6 +302,40 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 		},
 		async compact(groupId) {
 			return (await compactGroup(groupId)).size;
+		},
+		async loadHistory(groupId) {
+			return inTransaction(pool, async (client) => {
+				await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+				const checkpoint = (
+					await client.query<{ body: Buffer; at: number; through_seq: number }>(
+						'SELECT body, at, through_seq FROM group_checkpoints WHERE group_id = $1 ORDER BY through_seq LIMIT 1',
+						[groupId]
+					)
+				).rows[0];
+				const snapshot = checkpoint
+					? undefined
+					: (await client.query<{ body: Buffer; updated_at: number }>('SELECT body, updated_at FROM group_snapshots WHERE group_id = $1', [groupId])).rows[0];
+				type Row = { seq: number; body: Buffer; token_id: string | null; member_name: string | null; at: number | null };
+				const from = checkpoint?.through_seq ?? 0;
+				// Without a checkpoint the snapshot holds everything folded, and the log is what came after it.
+				const history = checkpoint
+					? (await client.query<Row>('SELECT seq, body, token_id, member_name, at FROM group_history WHERE group_id = $1 AND seq > $2 ORDER BY seq', [groupId, from])).rows
+					: [];
+				const log = (await client.query<Row>('SELECT seq, body, token_id, member_name, at FROM group_updates WHERE group_id = $1 ORDER BY seq', [groupId])).rows;
+				const base = checkpoint ?? snapshot;
+				if (!base && history.length === 0 && log.length === 0) return null;
+				const updates: LoggedUpdate[] = [...history, ...log].map((row) => ({
+					seq: row.seq,
+					body: new Uint8Array(row.body),
+					author: row.token_id === null ? null : { tokenId: row.token_id, name: row.member_name ?? '', at: row.at ?? 0 }
+				}));
+				// Always the whole history: seqs from several processes may commit out of order, so "after a
+				// seq" is not a safe cut here; the history thread replays it afresh.
+				return packHistory(
+					{ base: base ? new Uint8Array(base.body) : null, baseAt: checkpoint ? checkpoint.at : (snapshot?.updated_at ?? null), updates },
+					{ baseThrough: from, after: null, countThrough: 0 }
+				);
+			});
 		},
 		compactGroup,
 		async groupsWithLogs(minUpdates, minBytes) {
@@ -260,6 +353,8 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				await client.query('DELETE FROM group_updates WHERE group_id = $1', [groupId]);
 				await client.query('DELETE FROM group_snapshots WHERE group_id = $1', [groupId]);
 				await client.query('DELETE FROM group_sizes WHERE group_id = $1', [groupId]);
+				await client.query('DELETE FROM group_history WHERE group_id = $1', [groupId]);
+				await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
 			});
 			await redis.del(keys.updates(groupId), keys.presence(groupId));
 		},

@@ -17,6 +17,25 @@ CREATE TABLE IF NOT EXISTS group_updates (
 	body BYTEA NOT NULL
 );
 CREATE INDEX IF NOT EXISTS group_updates_by_group ON group_updates (group_id, seq);
+ALTER TABLE group_updates ADD COLUMN IF NOT EXISTS token_id TEXT;
+ALTER TABLE group_updates ADD COLUMN IF NOT EXISTS member_name TEXT;
+ALTER TABLE group_updates ADD COLUMN IF NOT EXISTS at BIGINT;
+CREATE TABLE IF NOT EXISTS group_history (
+	seq BIGINT PRIMARY KEY,
+	group_id TEXT NOT NULL,
+	body BYTEA NOT NULL,
+	token_id TEXT,
+	member_name TEXT,
+	at BIGINT
+);
+CREATE INDEX IF NOT EXISTS group_history_by_group ON group_history (group_id, seq);
+CREATE TABLE IF NOT EXISTS group_checkpoints (
+	group_id TEXT NOT NULL,
+	through_seq BIGINT NOT NULL,
+	at BIGINT NOT NULL,
+	body BYTEA NOT NULL,
+	PRIMARY KEY (group_id, through_seq)
+);
 CREATE TABLE IF NOT EXISTS group_sizes (
 	group_id TEXT PRIMARY KEY,
 	log_updates BIGINT NOT NULL DEFAULT 0,

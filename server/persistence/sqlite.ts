@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.ts';
+import type { PackedHistory } from '../../src/lib/history/packed.ts';
 import { StoreThread, type StoreWorkerData } from './store-thread.ts';
-import type { RoomStore, StoredSize } from './types.ts';
+import type { RoomStore, StoredSize, UpdateAuthor } from './types.ts';
 
 export const DATABASE_FILE = 'commonplace.sqlite';
 
@@ -28,13 +29,30 @@ export interface SqliteStoreOptions {
 	compactionPauseMs?: number;
 	/** Called when a compaction's transaction starts, before anything is written. */
 	onCompactionStart?: (groupId: string) => void;
+	/** Days of history compaction keeps (see history-policy.ts); 0 keeps none. Default 30. */
+	historyDays?: number;
 }
 
 interface PendingAppend {
 	groupId: string;
 	update: Uint8Array;
+	author: UpdateAuthor | null;
 	resolve(size: StoredSize): void;
 	reject(error: unknown): void;
+}
+
+/** Databases made before updates carried their author get the columns; their older rows stay authorless. */
+function addAuthorColumns(db: Database.Database): void {
+	const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(group_updates)').all().map((column) => column.name));
+	const missing = [
+		['token_id', 'TEXT'],
+		['member_name', 'TEXT'],
+		['at', 'INTEGER']
+	].filter(([name]) => !columns.has(name));
+	if (missing.length === 0) return;
+	db.transaction(() => {
+		for (const [name, type] of missing) db.exec(`ALTER TABLE group_updates ADD COLUMN ${name} ${type}`);
+	}).immediate();
 }
 
 export function createSqliteStore(db: Database.Database, options: SqliteStoreOptions = {}): RoomStore {
@@ -51,7 +69,24 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			body BLOB NOT NULL
 		);
 		CREATE INDEX IF NOT EXISTS group_updates_by_group ON group_updates (group_id, seq);
+		CREATE TABLE IF NOT EXISTS group_history (
+			seq INTEGER PRIMARY KEY,
+			group_id TEXT NOT NULL,
+			body BLOB NOT NULL,
+			token_id TEXT,
+			member_name TEXT,
+			at INTEGER
+		);
+		CREATE INDEX IF NOT EXISTS group_history_by_group ON group_history (group_id, seq);
+		CREATE TABLE IF NOT EXISTS group_checkpoints (
+			group_id TEXT NOT NULL,
+			through_seq INTEGER NOT NULL,
+			at INTEGER NOT NULL,
+			body BLOB NOT NULL,
+			PRIMARY KEY (group_id, through_seq)
+		);
 	`);
+	addAuthorColumns(db);
 	const selectSnapshot = db.prepare<[string], { body: Buffer }>('SELECT body FROM group_snapshots WHERE group_id = ?');
 	const selectSnapshotSize = db.prepare<[string], { bytes: number }>('SELECT length(body) AS bytes FROM group_snapshots WHERE group_id = ?');
 	const selectLog = db.prepare<[string], { body: Buffer }>('SELECT body FROM group_updates WHERE group_id = ? ORDER BY seq');
@@ -68,7 +103,8 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		file: db.name,
 		synchronous: Number(db.pragma('synchronous', { simple: true })) >= 2 ? 'FULL' : 'NORMAL',
 		maxPageCount: Number(db.pragma('max_page_count', { simple: true })),
-		compactionPauseMs: options.compactionPauseMs ?? 0
+		compactionPauseMs: options.compactionPauseMs ?? 0,
+		historyDays: options.historyDays ?? 30
 	});
 	const writer = new StoreThread(workerData);
 	const compactor = new StoreThread(workerData, options.onCompactionStart);
@@ -92,7 +128,12 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 	const flush = (): void => {
 		const batch = waiting ?? [];
 		waiting = null;
-		writer.call({ op: 'append', groupIds: batch.map((item) => item.groupId), updates: batch.map((item) => item.update) }).then(
+		writer.call({
+			op: 'append',
+			groupIds: batch.map((item) => item.groupId),
+			updates: batch.map((item) => item.update),
+			authors: batch.map((item) => item.author)
+		}).then(
 			() => {
 				for (const item of batch) {
 					const size = sizeOf(item.groupId);
@@ -122,7 +163,7 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			sizes.set(groupId, size);
 			return { updates, size: { ...size } };
 		},
-		append(groupId, update) {
+		append(groupId, update, author) {
 			// Counted before the insert, so the cached size never includes a row twice.
 			sizeOf(groupId);
 			return new Promise<StoredSize>((resolve, reject) => {
@@ -130,7 +171,7 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 					waiting = [];
 					queueMicrotask(flush);
 				}
-				waiting.push({ groupId, update, resolve, reject });
+				waiting.push({ groupId, update, author: author ?? null, resolve, reject });
 			});
 		},
 		async compact(groupId) {
@@ -142,6 +183,10 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 				sizes.delete(groupId);
 				throw error;
 			}
+		},
+		loadHistory(groupId, since) {
+			// Read on the compaction thread and transferred packed: a long history never holds the event loop.
+			return compactor.call<PackedHistory | null>({ op: 'history', groupId, ...(since ? { since } : {}) });
 		},
 		async listGroups() {
 			return selectGroups.all().map((row) => row.group_id);

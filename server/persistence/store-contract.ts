@@ -2,7 +2,10 @@
 // run against each implementation by stores.spec.ts.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { unpackHistory, type PackedHistory } from '../../src/lib/history/packed.ts';
 import type { RoomStore } from './types.ts';
+
+const unpack = (packed: PackedHistory | null) => packed && unpackHistory(packed);
 
 export interface StoreHarness {
 	store: RoomStore;
@@ -132,6 +135,83 @@ export function runRoomStoreContract(name: string, open: () => StoreHarness): vo
 				// Removing again, or a group never stored, is no error.
 				await harness.store.remove('g');
 				await harness.store.remove('never-stored');
+			} finally {
+				await harness.dispose();
+			}
+		});
+
+		it('keeps each update\'s author, and its history through compactions', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(12);
+				const now = Date.now();
+				const author = (i: number) => ({ tokenId: i % 2 ? 'ana' : 'ben', name: i % 2 ? 'Ana' : 'Ben', at: now + i });
+				for (let i = 0; i < 8; i++) await harness.store.append('g', updates[i], author(i));
+				await harness.store.compact('g');
+				for (let i = 8; i < updates.length; i++) await harness.store.append('g', updates[i], author(i));
+				const history = await harness.reopen().loadHistory('g').then(unpack);
+				expect(history!.updates.map((u) => u.author)).toEqual(updates.map((_, i) => author(i)));
+				expect(history!.updates.map((u) => u.body)).toEqual(updates);
+				const seqs = history!.updates.map((u) => u.seq);
+				expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+				const replayed = docFrom([...(history!.base ? [history!.base] : []), ...history!.updates.map((u) => u.body)]);
+				expect(replayed.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				// A second compaction moves the rest; the history is still whole.
+				await harness.store.compact('g');
+				expect(unpack(await harness.store.loadHistory('g'))!.updates.map((u) => u.author)).toEqual(updates.map((_, i) => author(i)));
+				// Updates without an author (logged before authors were kept) read as null.
+				await harness.store.append('g', edits(40).updates.at(-1)!);
+				expect(unpack(await harness.store.loadHistory('g'))!.updates.at(-1)!.author).toBe(null);
+				await harness.store.remove('g');
+				expect(await harness.store.loadHistory('g')).toBe(null);
+			} finally {
+				await harness.dispose();
+			}
+		});
+
+		it('reads only the history after a reader\'s mark while its base is kept, and all of it once folded', async () => {
+			const harness = open();
+			try {
+				const { updates } = edits(12);
+				const old = Date.now() - 40 * 86_400_000;
+				for (let i = 0; i < 6; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: old + i });
+				await harness.store.compact('g');
+				const whole = (await harness.store.loadHistory('g'))!;
+				expect(whole.after).toBe(null);
+				const since = { baseThrough: whole.baseThrough, baseAt: whole.baseAt, after: whole.seqs[whole.seqs.length - 1] };
+				for (let i = 6; i < 9; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: Date.now() });
+				const delta = (await harness.store.loadHistory('g', since))!;
+				// A store may always answer with the whole history; one that cuts it says where.
+				if (delta.after !== null) {
+					expect([delta.after, delta.countThrough, delta.base]).toEqual([since.after, 6, null]);
+					expect(unpack(delta)!.updates.map((u) => u.body)).toEqual(updates.slice(6, 9));
+				} else expect(unpack(delta)!.updates.map((u) => u.body)).toEqual(updates.slice(0, 9));
+				// The next compaction folds the old updates into a new checkpoint: the whole history again.
+				await harness.store.compact('g');
+				const folded = (await harness.store.loadHistory('g', since))!;
+				expect(folded.after).toBe(null);
+				expect(unpack(folded)!.updates.map((u) => u.body)).toEqual(updates.slice(6, 9));
+			} finally {
+				await harness.dispose();
+			}
+		});
+
+		it('folds history older than the retention (30 days by default) into its checkpoint', async () => {
+			const harness = open();
+			try {
+				const { doc, updates } = edits(12);
+				const old = Date.now() - 40 * 86_400_000;
+				for (let i = 0; i < 8; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: old + i });
+				await harness.store.compact('g');
+				expect(unpack(await harness.store.loadHistory('g'))!.updates).toHaveLength(8);
+				for (let i = 8; i < updates.length; i++) await harness.store.append('g', updates[i], { tokenId: 't', name: 'Ana', at: Date.now() });
+				await harness.store.compact('g');
+				const history = (await harness.reopen().loadHistory('g').then(unpack))!;
+				expect(history.updates.map((u) => u.body)).toEqual(updates.slice(8));
+				expect(history.baseAt).toBe(old + 7);
+				const replayed = docFrom([history.base!, ...history.updates.map((u) => u.body)]);
+				expect(replayed.getArray('log').toJSON()).toEqual(doc.getArray('log').toJSON());
+				expect(replayed.getText('note').toString()).toBe(doc.getText('note').toString());
 			} finally {
 				await harness.dispose();
 			}

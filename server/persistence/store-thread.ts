@@ -5,17 +5,21 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { HistorySince, UpdateAuthor } from './types.ts';
 
 export interface StoreWorkerData {
 	file: string;
 	synchronous: 'FULL' | 'NORMAL';
 	maxPageCount: number;
 	compactionPauseMs: number;
+	/** Days of history kept (0: none); see history-policy.ts. */
+	historyDays: number;
 }
 
 export type StoreRequest =
-	| { op: 'append'; id: number; groupIds: string[]; updates: Uint8Array[] }
+	| { op: 'append'; id: number; groupIds: string[]; updates: Uint8Array[]; authors: (UpdateAuthor | null)[] }
 	| { op: 'compact'; id: number; groupId: string }
+	| { op: 'history'; id: number; groupId: string; since?: HistorySince }
 	| { op: 'remove'; id: number; groupId: string };
 
 export type StoreReply =
@@ -23,37 +27,45 @@ export type StoreReply =
 	| { id: number; ok: false; error: { message: string; code?: string } }
 	| { event: 'compaction-started'; groupId: string };
 
-type Request = StoreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type WithoutId<T> = T extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/** The worker's file: beside this module in the sources (run through tsx), or in the bundle. */
-function startWorker(data: StoreWorkerData): Worker {
-	const here = import.meta.url;
-	if (!here.endsWith('.ts')) return new Worker(new URL('./store-worker.mjs', here), { workerData: data });
-	// From the TypeScript sources (tests, scripts run with tsx): the worker registers tsx first.
+/**
+ * Starts a worker thread from `name` (without extension) beside the module at `here`: the `.mjs`
+ * in the bundle, or the `.ts` in the sources (tests, scripts run with tsx), registering tsx first.
+ */
+export function startModuleWorker(here: string, name: string, data: unknown): Worker {
+	if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, here), { workerData: data });
 	const tsxRoot = dirname(createRequire(fileURLToPath(here)).resolve('tsx/package.json'));
 	const tsx = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-	const worker = new URL('./store-worker.ts', here).href;
+	const worker = new URL(`./${name}.ts`, here).href;
 	const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); })`;
 	return new Worker(boot, { eval: true, workerData: data });
 }
 
-export class StoreThread {
+function startWorker(data: StoreWorkerData): Worker {
+	return startModuleWorker(import.meta.url, 'store-worker', data);
+}
+
+/** Calls a worker thread: each request posted with an id, each answer `{ id, ok, value | error }`. */
+export class StoreThread<Data = StoreWorkerData, Request extends { id: number } = StoreRequest> {
 	#worker: Worker | null = null;
 	#nextId = 1;
 	readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
 
 	constructor(
-		private readonly data: () => StoreWorkerData,
-		private readonly onCompactionStart?: (groupId: string) => void
+		private readonly data: () => Data,
+		private readonly onCompactionStart?: (groupId: string) => void,
+		private readonly start: (data: Data) => Worker = startWorker as unknown as (data: Data) => Worker
 	) {}
 
-	call<T>(request: Request): Promise<T> {
+	/** Sends a request (with `transfer`: buffers handed over, not copied); resolves with the answer. */
+	call<T>(request: WithoutId<Request>, transfer: ArrayBuffer[] = []): Promise<T> {
 		const worker = this.#start();
 		const id = this.#nextId++;
 		if (this.#pending.size === 0) worker.ref();
 		return new Promise<T>((resolve, reject) => {
 			this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-			worker.postMessage({ ...request, id });
+			worker.postMessage({ ...request, id }, transfer);
 		});
 	}
 
@@ -74,7 +86,7 @@ export class StoreThread {
 
 	#start(): Worker {
 		if (this.#worker) return this.#worker;
-		const worker = startWorker(this.data());
+		const worker = this.start(this.data());
 		worker.unref();
 		worker.on('message', (reply: StoreReply) => {
 			if ('event' in reply) return this.onCompactionStart?.(reply.groupId);

@@ -43,8 +43,9 @@ function whenOpen(opening: Promise<{ store: RoomStore }>): RoomStore {
 	const store = async () => (await opening).store;
 	return {
 		load: async (groupId) => (await store()).load(groupId),
-		append: async (groupId, update) => (await store()).append(groupId, update),
+		append: async (groupId, update, author) => (await store()).append(groupId, update, author),
 		compact: async (groupId) => (await store()).compact(groupId),
+		loadHistory: async (groupId) => (await store()).loadHistory(groupId),
 		listGroups: async () => (await store()).listGroups(),
 		remove: async (groupId) => (await store()).remove(groupId),
 		async close() {}

@@ -401,3 +401,26 @@ export async function storedText(dataDir: string): Promise<string[]> {
 		await pool.end();
 	}
 }
+
+/**
+ * Runs statements (with `$1`, `$2` … in order) on what the relay that ran on `dataDir` stored: its
+ * SQLite file, or its cluster's PostgreSQL.
+ */
+export async function runStoredSql(dataDir: string, statements: { sql: string; params: (string | number)[] }[]): Promise<void> {
+	const cluster = clusters.get(dataDir);
+	if (cluster) {
+		const pool = openPool(cluster.databaseUrl, cluster.name, 1);
+		try {
+			for (const { sql, params } of statements) await pool.query(sql, params);
+		} finally {
+			await pool.end();
+		}
+		return;
+	}
+	const db = new Database(join(dataDir, DATABASE_FILE));
+	try {
+		for (const { sql, params } of statements) db.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
+	} finally {
+		db.close();
+	}
+}

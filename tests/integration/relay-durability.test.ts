@@ -1,7 +1,8 @@
 // Durability: the relay runs as a child process while a member streams updates to ten readers; it is
 // killed with SIGKILL at random moments (and in the middle of a compaction), and every update any
-// reader had received must be in the database when the relay is dead. In cluster mode the one
-// process killed is a cluster member, and the database is the cluster's PostgreSQL.
+// reader had received must be in the database when the relay is dead; and a compaction that holds the
+// write lock for long makes updates wait, never fail. In cluster mode the one process killed is a
+// cluster member, and the database is the cluster's PostgreSQL.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,4 +99,33 @@ describe('durability under kill -9', () => {
 		expect((await storedValues(groupId)).size).toBe(counter);
 		expect(checked).toBeGreaterThan(ROUNDS * READERS);
 	}, 120_000);
+});
+
+describe('a compaction that holds the write lock for long', () => {
+	it('makes the updates that arrive meanwhile wait, not fail: no one is disconnected and every reader gets them', async () => {
+		const groupId = randomId();
+		const token = newToken();
+		// The swap of a big group on a slow disk, played by a compaction held 6 s inside its
+		// transaction: longer than SQLite's usual 5 s wait for a lock. The members' "last seen" times,
+		// noted as they connected, fall due meanwhile too.
+		const slow = await spawnRelay({ compactAfterUpdates: 3, compactionPauseMs: 6_000, logLevel: 'debug' });
+		try {
+			const writer = connectMember(slow.wsUrl, groupId, { token, create: true });
+			const reader = connectMember(slow.wsUrl, groupId, { token });
+			members.push(writer, reader);
+			await Promise.all([writer, reader].map((member) => eventually(() => member.provider.synced)));
+			const closes: number[] = [];
+			for (const member of [writer, reader]) member.provider.on('connection-close', (event: { code?: number } | null) => closes.push(event?.code ?? 0));
+			const stream = writer.doc.getArray<number>('stream');
+			const before = slow.logs.length;
+			for (let i = 0; i < 4; i++) stream.push([i]);
+			await slow.waitForLog((line) => line.msg === 'compaction started' && slow.logs.indexOf(line) >= before, 20_000);
+			stream.push([4]);
+			await eventually(() => expect(reader.doc.getArray<number>('stream').toArray()).toEqual([0, 1, 2, 3, 4]), 30_000);
+			expect(closes).toEqual([]);
+			expect(slow.logs.filter((line) => line.msg === 'update not stored')).toEqual([]);
+		} finally {
+			await slow.stop();
+		}
+	}, 60_000);
 });

@@ -1,7 +1,8 @@
 // A small client for the relay's HTTP API of one group (joining, invites, members, feed links, the
 // member's role, deletion),
 // authenticated with the member's token. Errors carry the relay's own words.
-import type { Role } from '$lib/model';
+import type { ItemVersion, Role } from '$lib/model';
+import type { TimelinePage } from '$lib/history/timeline';
 
 export interface Invite {
 	id: string;
@@ -144,6 +145,14 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		deleteGroup: async (): Promise<void> => {
 			await request('DELETE', '');
 		},
+		/** The group's recent changes, newest first; `before` is the `next` of the previous page. */
+		groupHistory: (page: { before?: number | null; limit?: number } = {}) => json<TimelinePage>('GET', `history${pageQuery(page)}`),
+		/** One item's timeline: who changed what and when, newest first. */
+		itemHistory: (itemId: string, page: { before?: number | null; limit?: number } = {}) =>
+			json<TimelinePage>('GET', `history/items/${encodeURIComponent(itemId)}${pageQuery(page)}`),
+		/** The item as it was right after the timeline entry `entryId`. */
+		itemVersion: async (itemId: string, entryId: number): Promise<ItemVersion> =>
+			(await json<{ version: ItemVersion }>('GET', `history/items/${encodeURIComponent(itemId)}/at/${entryId}`)).version,
 		/** The group exported by the relay, as a file to save. */
 		exportFile: async (format: 'json' | 'html' | 'jsonld' | 'csv'): Promise<{ blob: Blob; filename: string }> => {
 			const response = await request('GET', `export?format=${format}`);
@@ -152,6 +161,14 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 			return { blob: await response.blob(), filename };
 		}
 	};
+}
+
+function pageQuery(page: { before?: number | null; limit?: number }): string {
+	const params = new URLSearchParams();
+	if (page.before) params.set('before', String(page.before));
+	if (page.limit) params.set('limit', String(page.limit));
+	const text = params.toString();
+	return text ? `?${text}` : '';
 }
 
 async function errorOf(response: Response): Promise<{ message: string; closeCode: number | null }> {

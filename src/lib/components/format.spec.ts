@@ -1,6 +1,6 @@
 // How the pages word times and counts.
 import { describe, expect, it } from 'vitest';
-import { formatOpened, plural } from './format';
+import { formatAgo, formatOpened, plural } from './format';
 
 describe('formatOpened', () => {
 	const now = Date.UTC(2026, 11, 2, 12, 0);
@@ -18,5 +18,14 @@ describe('formatOpened', () => {
 	it('counts in words', () => {
 		expect(plural(1, 'item')).toBe('1 item');
 		expect(plural(2, 'item')).toBe('2 items');
+	});
+});
+
+describe('formatAgo', () => {
+	it('says how long ago within a day, then the date', () => {
+		const now = Date.UTC(2026, 11, 2, 12);
+		expect(formatAgo(now - 10_000, now)).toBe('just now');
+		expect(formatAgo(now - 2 * 3_600_000, now)).toBe('2 hours ago');
+		expect(formatAgo(now - 2 * 86_400_000, now)).not.toMatch(/ago/);
 	});
 });

@@ -24,13 +24,18 @@ export function safeHref(url: string): string | null {
 	return /^https?:\/\//i.test(url) ? url : null;
 }
 
+/** How long ago, within a day: "just now", "5 minutes ago", "2 hours ago"; older, the date. */
+export function formatAgo(ms: number, now: number): string {
+	const minutes = Math.floor(Math.max(0, now - ms) / 60_000);
+	if (minutes < 1) return 'just now';
+	if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 24) return `${plural(hours, 'hour')} ago`;
+	return formatDay(ms);
+}
+
 /** When a group was last opened, as the home page says it: "opened just now", "opened 5 minutes ago", a date. */
 export function formatOpened(ms: number, now: number): string {
 	if (!(ms > 0)) return 'not opened yet';
-	const minutes = Math.floor(Math.max(0, now - ms) / 60_000);
-	if (minutes < 1) return 'opened just now';
-	if (minutes < 60) return `opened ${plural(minutes, 'minute')} ago`;
-	const hours = Math.floor(minutes / 60);
-	if (hours < 24) return `opened ${plural(hours, 'hour')} ago`;
-	return `opened ${formatDay(ms)}`;
+	return `opened ${formatAgo(ms, now)}`;
 }

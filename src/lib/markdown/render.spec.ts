@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The one Markdown renderer of notes and of notes on highlights: syntax rendered, nothing executable kept.
 import { describe, expect, it } from 'vitest';
-import { markdownHtml, renderInlineMarkdown, renderMarkdown } from './render';
+import { markdownHtml, renderInlineMarkdown, renderMarkdown, renderMarkdownFully } from './render';
 
 function dom(html: string): HTMLElement {
 	const div = document.createElement('div');
@@ -15,6 +15,15 @@ function attributes(html: string): string[] {
 }
 
 describe('renderMarkdown', () => {
+	it('renders a plain sentence as Markdown would, without parsing it', () => {
+		const plain = ['voir Stiegler', 'Rémunérer les amateurs, en 2014; vraiment?', 'the margin of one essay. And another', 'Ça 3.5 fois'];
+		const notPlain = ['1. un', '2) deux', 'www.example.org here', 'two  spaces', 'trailing ', 'mail me at a@b.org', '*em*', 'x_y_z', 'a & b', '<b>x</b>', '# title', '- item'];
+		for (const text of [...plain, ...notPlain]) {
+			expect(renderMarkdown(text), text).toBe(renderMarkdownFully(text));
+			expect(renderInlineMarkdown(text), text).toBe(renderMarkdownFully(text, true));
+		}
+	});
+
 	it('renders emphasis, lists and safe links', () => {
 		const out = dom(renderMarkdown('Une **promesse** et *plus*\n\n- un\n- deux\n\n[Rue89](https://rue89.nouvelobs.com/)'));
 		expect(out.querySelector('strong')?.textContent).toBe('promesse');

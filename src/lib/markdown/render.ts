@@ -89,12 +89,30 @@ export function markdownHtml(text: string, inline = false, names: MentionNames =
 	}
 }
 
+/**
+ * Most notes are a plain sentence: letters, digits, spaces and ,.;? only, on one line, not starting
+ * like a list item nor holding an address to link or a mention. Markdown leaves such text as it is,
+ * so it needs neither parsing nor sanitising (a page of a big group renders hundreds of notes at once).
+ */
+const PLAIN = /^[\p{L}\p{N}][\p{L}\p{N} ,.;?]*$/u;
+
+function isPlain(text: string): boolean {
+	return PLAIN.test(text) && !text.includes('  ') && !/\s$/.test(text) && !/^\d+[.)]/.test(text) && !/www\./i.test(text);
+}
+
 /** A note or reply as block HTML (paragraphs, lists, quotes). */
 export function renderMarkdown(text: string, names?: MentionNames): string {
+	if (isPlain(text)) return `<p>${text}</p>\n`;
 	return purifier().sanitize(markdownHtml(text, false, names), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR });
 }
 
 /** A short note (on a highlight) as inline HTML, to sit on the line after the passage. */
 export function renderInlineMarkdown(text: string, names?: MentionNames): string {
+	if (isPlain(text)) return text;
 	return purifier().sanitize(markdownHtml(text, true, names), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR });
+}
+
+/** The full path, parsing and sanitising, for tests to compare the plain-sentence shortcut with. */
+export function renderMarkdownFully(text: string, inline = false): string {
+	return purifier().sanitize(markdownHtml(text, inline), { ALLOWED_TAGS: inline ? INLINE_TAGS : BLOCK_TAGS, ALLOWED_ATTR });
 }

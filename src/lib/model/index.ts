@@ -30,3 +30,4 @@ export * from './mentions';
 export * from './threads';
 export * from './read';
 export * from './queries';
+export * from './version';

@@ -53,8 +53,12 @@ export interface SavedSearchIndex {
 
 /** Accents and case are ignored: "remunerer" finds "Rémunérer". */
 function fold(term: string): string {
+	// Most words are plain ASCII: lower-cased at once, without the costlier Unicode pass.
+	if (ASCII.test(term)) return term.toLowerCase();
 	return term.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 export class SearchIndex {
 	#index = SearchIndex.#create();
@@ -100,42 +104,60 @@ export class SearchIndex {
 		this.#ready = true;
 	}
 
-	/**
-	 * Takes a saved index instead of building one, then brings it up to date with `items`: only
-	 * the items whose fingerprint differs (or that came or went since) are indexed again.
-	 * Returns how many items that was; false when the saved form cannot be read (build instead).
-	 */
-	restore(saved: SavedSearchIndex, items: Iterable<Item>): number | false {
-		let index: MiniSearch<SearchDocument>;
+	/** Takes a saved index instead of building one; false when it cannot be read (build instead). */
+	load(saved: SavedSearchIndex): boolean {
 		try {
-			index = MiniSearch.loadJSON<SearchDocument>(saved.index, SearchIndex.#options());
+			this.#index = MiniSearch.loadJSON<SearchDocument>(saved.index, SearchIndex.#options());
 		} catch {
 			return false;
 		}
-		const prints = new Map(Object.entries(saved.prints));
+		this.#prints = new Map(Object.entries(saved.prints));
+		this.#ready = true;
+		return true;
+	}
+
+	/**
+	 * Brings a loaded index up to date with every live item, given in parts: only the items whose
+	 * fingerprint differs (or that came since) are indexed again, and `end` drops those that went.
+	 * Returns how many items that was.
+	 */
+	reconcile(): { add(items: Iterable<Item>): number; end(): number } {
 		const live = new Set<string>();
 		let changed = 0;
-		for (const item of items) {
-			if (item.deletedAt !== null) continue;
-			live.add(item.id);
-			const doc = toDocument(item);
-			const print = fingerprint(doc);
-			if (prints.get(item.id) === print && index.has(item.id)) continue;
-			if (index.has(item.id)) index.discard(item.id);
-			index.add(doc);
-			prints.set(item.id, print);
-			changed++;
-		}
-		for (const id of [...prints.keys()]) {
-			if (live.has(id)) continue;
-			if (index.has(id)) index.discard(id);
-			prints.delete(id);
-			changed++;
-		}
-		this.#index = index;
-		this.#prints = prints;
-		this.#ready = true;
-		return changed;
+		return {
+			add: (items) => {
+				for (const item of items) {
+					if (item.deletedAt !== null) continue;
+					live.add(item.id);
+					const doc = toDocument(item);
+					const print = fingerprint(doc);
+					if (this.#prints.get(item.id) === print && this.#index.has(item.id)) continue;
+					if (this.#index.has(item.id)) this.#index.discard(item.id);
+					this.#index.add(doc);
+					this.#prints.set(item.id, print);
+					changed++;
+				}
+				return changed;
+			},
+			end: () => {
+				for (const id of [...this.#prints.keys()]) {
+					if (live.has(id)) continue;
+					if (this.#index.has(id)) this.#index.discard(id);
+					this.#prints.delete(id);
+					changed++;
+				}
+				this.#ready = true;
+				return changed;
+			}
+		};
+	}
+
+	/** A saved index, brought up to date with `items` (see `load` and `reconcile`). */
+	restore(saved: SavedSearchIndex, items: Iterable<Item>): number | false {
+		if (!this.load(saved)) return false;
+		const pass = this.reconcile();
+		pass.add(items);
+		return pass.end();
 	}
 
 	/** The index as kept on disk. */

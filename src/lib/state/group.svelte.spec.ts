@@ -2,7 +2,8 @@
 // index follows edits and deletions without a rebuild.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { createGroup, editNote, type Actor } from '$lib/model';
+import { createGroup, editNote, type Actor, type ItemPage, type ListQuery } from '$lib/model';
+import { createLocalSearch } from '$lib/search/search-service';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
 
@@ -22,6 +23,13 @@ function peer(of: GroupState, memberId = 'bob'): GroupState {
 
 function send(from: GroupState, to: GroupState): void {
 	Y.applyUpdate(to.doc, Y.encodeStateAsUpdate(from.doc, Y.encodeStateVector(to.doc)), 'relay');
+}
+
+/** A listing once the search engine has answered it (it answers text queries asynchronously). */
+async function answered(state: GroupState, query: ListQuery): Promise<ItemPage> {
+	state.list(query);
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return state.list(query);
 }
 
 describe('GroupState', () => {
@@ -47,7 +55,7 @@ describe('GroupState', () => {
 			vi.restoreAllMocks();
 		});
 
-		it("shows this member's actions at once and gathers remote changes into one refresh", () => {
+		it("shows this member's actions at once and gathers remote changes into one refresh", async () => {
 			vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 			let clock = 0;
 			// Every read of the group appears to take 100 ms, as with a very big group.
@@ -67,11 +75,11 @@ describe('GroupState', () => {
 			expect(ann.version).toBe(seen);
 			expect(ann.items).toHaveLength(1);
 			// A search meanwhile answers from what is shown, and still catches up afterwards.
-			expect(ann.search('b2').size).toBe(0);
+			expect((await ann.search('b2')).size).toBe(0);
 			vi.advanceTimersByTime(1_000);
 			expect(ann.version).toBe(seen + 1);
 			expect(ann.items).toHaveLength(3);
-			expect(ann.search('b2').size).toBe(1);
+			expect((await ann.search('b2')).size).toBe(1);
 		});
 	});
 
@@ -97,7 +105,7 @@ describe('GroupState', () => {
 		expect(ann.list({ perPage: 7 }).perPage).toBe(20);
 	});
 
-	it('offers the tags that narrow a filtered listing, over its tag, member and text filters', () => {
+	it('offers the tags that narrow a filtered listing, over its tag, member and text filters', async () => {
 		const ann = group();
 		ann.addItem({ url: 'https://example.org/a', title: 'Digital labor', tags: 'amateur, travail, digital labor' });
 		ann.addItem({ url: 'https://example.org/b', title: 'Uber et le travail en miettes', tags: 'amateur, travail, uber' });
@@ -108,6 +116,8 @@ describe('GroupState', () => {
 			{ tag: 'uber', count: 1 }
 		]);
 		expect(ann.list({ tags: ['amateur', 'travail'], sort: 'oldest' }).total).toBe(2);
+		ann.relatedTags({ text: 'miettes' });
+		await new Promise((resolve) => setTimeout(resolve, 0));
 		expect(ann.relatedTags({ text: 'miettes' })).toEqual([
 			{ tag: 'amateur', count: 1 },
 			{ tag: 'travail', count: 1 },
@@ -116,7 +126,7 @@ describe('GroupState', () => {
 		expect(ann.relatedTags({ member: 'nobody' })).toEqual([]);
 	});
 
-	it('filters by tag, by member and by text', () => {
+	it('filters by tag, by member and by text', async () => {
 		const ann = group();
 		const bob = peer(ann);
 		ann.addItem({ url: 'https://example.org/a', title: 'Digital labor', tags: 'travail, digital labor' });
@@ -125,49 +135,49 @@ describe('GroupState', () => {
 		expect(ann.list({ tag: 'Travail' }).total).toBe(2);
 		expect(ann.list({ tag: 'digital labor' }).items.map((i) => i.url)).toEqual(['https://example.org/a']);
 		expect(ann.list({ member: 'bob' }).items.map((i) => i.url)).toEqual(['https://example.org/b']);
-		expect(ann.list({ text: 'miettes' }).items.map((i) => i.url)).toEqual(['https://example.org/b']);
-		expect(ann.list({ text: 'travail', tag: 'digital labor' }).total).toBe(1);
+		expect((await answered(ann, { text: 'miettes' })).items.map((i) => i.url)).toEqual(['https://example.org/b']);
+		expect((await answered(ann, { text: 'travail', tag: 'digital labor' })).total).toBe(1);
 		expect(ann.memberCounts.map((m) => [m.id, m.items])).toEqual([['ann', 1]]);
 	});
 
-	it('keeps the search index current on local and remote edits and deletions', () => {
+	it('keeps the search index current on local and remote edits and deletions', async () => {
 		const ann = group();
 		const bob = peer(ann);
 		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'Quand les amateurs' });
-		expect(ann.search('amateurs')).toEqual(new Set([itemId]));
-		expect(ann.search('remunerer').size).toBe(0);
-		expect(ann.search('amateurz')).toEqual(new Set([itemId]));
+		expect(await ann.search('amateurs')).toEqual(new Set([itemId]));
+		expect((await ann.search('remunerer')).size).toBe(0);
+		expect(await ann.search('amateurz')).toEqual(new Set([itemId]));
 
 		ann.editItem(itemId, { title: 'Rémunérer les amateurs' });
-		expect(ann.search('remunerer')).toEqual(new Set([itemId]));
-		expect(ann.search('quand').size).toBe(0);
+		expect(await ann.search('remunerer')).toEqual(new Set([itemId]));
+		expect((await ann.search('quand')).size).toBe(0);
 
 		send(ann, bob);
 		const highlight = bob.addHighlight(itemId, { exact: 'les externalités positives', note: 'voir Stiegler' });
 		send(bob, ann);
-		expect(ann.search('externalites')).toEqual(new Set([itemId]));
-		expect(ann.search('stiegler')).toEqual(new Set([itemId]));
+		expect(await ann.search('externalites')).toEqual(new Set([itemId]));
+		expect(await ann.search('stiegler')).toEqual(new Set([itemId]));
 
 		bob.editHighlightNote(highlight, 'voir Casilli');
 		send(bob, ann);
-		expect(ann.search('stiegler').size).toBe(0);
-		expect(ann.search('casilli')).toEqual(new Set([itemId]));
+		expect((await ann.search('stiegler')).size).toBe(0);
+		expect(await ann.search('casilli')).toEqual(new Set([itemId]));
 
 		ann.doc.transact(() => {
 			ann.doc.getText(`description\u001f${itemId}`).insert(0, 'contribution créative');
 		}, 'relay');
-		expect(ann.search('creative')).toEqual(new Set([itemId]));
+		expect(await ann.search('creative')).toEqual(new Set([itemId]));
 
 		const other = ann.addItem({ url: 'https://example.org/2014', title: 'Page 2014' }).itemId;
-		expect(ann.search('2014')).toEqual(new Set([other]));
-		expect(ann.search('2013').size).toBe(0);
+		expect(await ann.search('2014')).toEqual(new Set([other]));
+		expect((await ann.search('2013')).size).toBe(0);
 
 		ann.deleteItem(itemId);
-		expect(ann.search('amateurs').size).toBe(0);
+		expect((await ann.search('amateurs')).size).toBe(0);
 		ann.restoreItem(itemId);
-		expect(ann.search('amateurs')).toEqual(new Set([itemId]));
+		expect(await ann.search('amateurs')).toEqual(new Set([itemId]));
 		ann.deleteHighlight(highlight);
-		expect(ann.search('casilli').size).toBe(0);
+		expect((await ann.search('casilli')).size).toBe(0);
 	});
 
 	it('lists the trash and restores from it', () => {
@@ -277,36 +287,19 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(false);
 	});
 
-	it('restores a saved search index instead of building one, re-indexing only what changed since', () => {
+	it('answers a search from the search engine while the cover shows, before the document is read', async () => {
 		const ann = group();
-		const ids = ['alpha', 'beta', 'gamma'].map((word, i) => ann.addItem({ url: `https://example.org/${i}`, title: `About ${word}` }).itemId);
-		expect(ann.search('beta').size).toBe(1);
-		const saved = JSON.parse(JSON.stringify(ann.savedSearch()));
-
-		// Meanwhile: one item renamed, one deleted, one added.
-		ann.editItem(ids[0], { title: 'About omega' });
-		ann.deleteItem(ids[1]);
-		ann.addItem({ url: 'https://example.org/3', title: 'About delta' });
-
-		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
-		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
-		later.docLoaded();
-		later.useSavedSearch(saved);
-		let rebuilt = 0;
-		later.onSearchIndexChanged = () => rebuilt++;
-		expect(later.search('omega')).toEqual(new Set([ids[0]]));
-		expect(later.search('alpha').size).toBe(0);
-		expect(later.search('beta').size).toBe(0);
-		expect(later.search('delta').size).toBe(1);
-		expect(later.search('gamma')).toEqual(new Set([ids[2]]));
-		expect(rebuilt).toBe(1);
-	});
-
-	it('builds the index when the saved one cannot be read', () => {
-		const ann = group();
-		ann.addItem({ url: 'https://example.org/a', title: 'Quincunx' });
-		ann.useSavedSearch({ index: '{not json', prints: {} });
-		expect(ann.search('quincunx').size).toBe(1);
+		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
+		ann.addItem({ url: 'https://example.org/r', title: 'Another page' });
+		const search = createLocalSearch();
+		await search.sync(ann.items);
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann', search);
+		later.showCover(ann.cover());
+		expect(later.list({ text: 'quincunx' }).items).toEqual([]); // asked, not answered yet
+		const page = await answered(later, { text: 'quincunx' });
+		expect(later.showingCover).toBe(true);
+		expect(page.items.map((i) => i.id)).toEqual([itemId]);
+		expect(page.total).toBe(1);
 	});
 });
 

@@ -2,6 +2,8 @@
 // changes (locally or from the relay), and every write, made as the member using this browser.
 import type * as Y from 'yjs';
 import {
+	restoreItemVersion,
+	type ItemVersion,
 	addHighlight,
 	addItem,
 	addNote,
@@ -76,7 +78,7 @@ import {
 	PAGE_SIZES
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
-import { SearchIndex, type SavedSearchIndex } from '$lib/search/search-index';
+import { createLocalSearch, type SearchService } from '$lib/search/search-service';
 import type { GroupCover } from '$lib/storage/group-views';
 import { changedItemIds } from './changes';
 
@@ -108,7 +110,18 @@ export class GroupState {
 	#snapshot: Snapshot | null = null;
 	#snapshotVersion = -1;
 	#derived = new Map<string, { version: number; value: unknown }>();
-	#search = new SearchIndex();
+	readonly #search: SearchService;
+	/** True once the search engine was given every item of the loaded document. */
+	#searchSynced = false;
+	#searchSyncing = false;
+	/** Bumped whenever changes go to the search engine: answers from before are out of date. */
+	#searchStamp = 0;
+	#searchAnswers = new Map<string, { stamp: number; ids: Set<string> }>();
+	/** Listings the search engine answered while the cover shows (it keeps the items with the index). */
+	#coverAnswers = new Map<string, ItemPage>();
+	#asking = new Set<string>();
+	/** Bumped when an answer of the search engine arrives, so listings showing it are read again. */
+	#answers = $state(0);
 	/** Items changed since the snapshot the search index was last brought up to date with. */
 	#dirty = new Set<string>();
 	#dirtyAll = false;
@@ -124,16 +137,16 @@ export class GroupState {
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
-	/** The search index as saved on disk, to restore on the first search instead of building it. */
-	#savedSearch: SavedSearchIndex | null = null;
 	/** Owners read everything; everyone else reads what owners hid as placeholders (`visibleItems`). */
 	#owner = false;
-	/** Called when the search index changed enough to be worth saving again. */
-	onSearchIndexChanged: (() => void) | null = null;
 
-	/** `member` is the member's id, or a whole actor (tests give one with a clock). */
-	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor) {
+	/**
+	 * `member` is the member's id, or a whole actor (tests give one with a clock); `search` answers
+	 * full-text queries (a worker on the page; in-process by default).
+	 */
+	constructor(session: Pick<GroupSession, 'doc'>, member: string | Actor, search: SearchService = createLocalSearch()) {
 		this.doc = session.doc;
+		this.#search = search;
 		this.actor = typeof member === 'string' ? { memberId: member } : member;
 		this.#viewer = bookkeepingOrigin(this.actor);
 		const onTransaction = (tr: Y.Transaction) => {
@@ -187,6 +200,7 @@ export class GroupState {
 		this.#docLoaded = true;
 		if (this.#cover) {
 			this.#cover = null;
+			this.#coverAnswers.clear();
 			this.#refresh();
 		} else this.flush();
 	}
@@ -214,34 +228,79 @@ export class GroupState {
 		};
 	}
 
-	/** A saved search index to restore on the first search (if it is not built yet). */
-	useSavedSearch(saved: SavedSearchIndex): void {
-		if (!this.#search.ready) this.#savedSearch = saved;
-	}
-
-	/** Gets the search index ready now (restored or built), so the first search is quick. */
+	/** Gives the search engine what changed (everything, the first time), so the next search is quick. */
 	prepareSearch(): void {
 		if (!this.#docLoaded && this.#cover) return;
-		this.#searchIds('', this.#read());
+		this.#feedSearch(this.#read());
 	}
 
-	/** The search index in the form kept on disk; null until it is built. */
-	savedSearch(): SavedSearchIndex | null {
-		return this.#search.ready ? this.#search.save() : null;
-	}
-
-	/** The cover's answer to a listing, when it has one: the unfiltered first page, newest first. */
-	#coverPage(query: ListQuery): ItemPage | null {
-		const cover = this.#cover;
-		if (!cover) return null;
+	/**
+	 * The cover's answer to a listing: the unfiltered first page, newest first, from the cover itself;
+	 * any other (a search, a tag) from the search engine, which keeps the items saved with its index.
+	 */
+	#coverPage(query: ListQuery, cover: GroupCover): ItemPage {
 		const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.mentions && !query.trash;
 		const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
-		if (!plain || (query.page ?? 1) !== 1 || (query.sort ?? 'newest') !== 'newest' || perPage > cover.newest.length && cover.newest.length < cover.liveItemCount) {
-			return { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
+		if (!plain || (query.page ?? 1) !== 1 || (query.sort ?? 'newest') !== 'newest' || (perPage > cover.newest.length && cover.newest.length < cover.liveItemCount)) {
+			return this.#engineListing(query) ?? { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
 		}
 		const items = cover.newest.slice(0, perPage);
 		const total = cover.liveItemCount;
 		return { items, total, page: 1, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)), from: items.length ? 1 : 0, to: items.length };
+	}
+
+	/** The search engine's answer to a listing, or null until it has come (then the page is read again). */
+	#engineListing(query: ListQuery): ItemPage | null {
+		if (query.trash) return null;
+		const key = `page:${JSON.stringify(query)}`;
+		const answer = this.#coverAnswers.get(key);
+		if (answer) return answer;
+		if (!this.#asking.has(key)) {
+			this.#asking.add(key);
+			this.#search.page(query).then(
+				(page) => {
+					this.#asking.delete(key);
+					if (!this.#cover) return;
+					this.#coverAnswers.set(key, page);
+					this.#answers++;
+				},
+				() => this.#asking.delete(key)
+			);
+		}
+		return null;
+	}
+
+	/** Sends the search engine the items changed since last time, or every item the first time. */
+	#feedSearch(snapshot: Snapshot): void {
+		if (this.#searchSyncing) return;
+		if (!this.#searchSynced || this.#dirtyAll) {
+			this.#searchSynced = true;
+			this.#searchSyncing = true;
+			this.#dirtyAll = false;
+			this.#dirty.clear();
+			this.#searchStamp++;
+			void this.#search
+				.sync(snapshot.items)
+				.catch(() => {})
+				.then(() => {
+					this.#searchSyncing = false;
+					// Answers given while it was taking every item are asked again.
+					this.#searchStamp++;
+					this.#answers++;
+				});
+			return;
+		}
+		if (this.#dirty.size === 0) return;
+		const items: Item[] = [];
+		const gone: string[] = [];
+		for (const id of this.#dirty) {
+			const item = snapshot.byId.get(id);
+			if (item) items.push(item);
+			else gone.push(id);
+		}
+		this.#dirty.clear();
+		this.#search.update(items, gone);
+		this.#searchStamp++;
 	}
 
 	#refresh(): void {
@@ -259,6 +318,7 @@ export class GroupState {
 	destroy(): void {
 		clearTimeout(this.#refreshTimer);
 		this.#off();
+		this.#search.close();
 	}
 
 	/** Changes on every change to the document; reading it makes a reaction depend on the group. */
@@ -435,11 +495,14 @@ export class GroupState {
 		return this.member(memberId)?.name || 'Someone';
 	}
 
-	/** One page of items, newest first; `text` is answered by the search index. */
+	/**
+	 * One page of items, newest first; `text` is answered by the search engine, so a search shows no
+	 * items until its answer comes (a few ms), and then the page is read again.
+	 */
 	list(query: ListQuery): ItemPage {
 		this.#version;
-		const fromCover = this.#coverPage(query);
-		if (fromCover) return fromCover;
+		this.#answers;
+		if (this.#cover) return this.#coverPage(query, this.#cover);
 		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
@@ -452,6 +515,7 @@ export class GroupState {
 	 */
 	relatedTags(query: ListQuery): TagCount[] {
 		this.#version;
+		this.#answers;
 		const text = query.text?.trim();
 		const chosen = queryTags(query);
 		if (!text && chosen.length === 0 && !query.member && !query.mentions) return this.tagCounts;
@@ -462,32 +526,32 @@ export class GroupState {
 		return relatedTags(matching, chosen);
 	}
 
-	/** Ids of the items matching a full-text query. */
-	search(text: string): Set<string> {
-		return this.#searchIds(text, this.#read());
+	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
+	async search(text: string): Promise<Set<string>> {
+		if (this.#docLoaded || !this.#cover) this.#feedSearch(this.#read());
+		return new Set(await this.#search.search(text));
 	}
 
+	/** The search engine's latest answer for `text`; asked again when changes went to it since. */
 	#searchIds(text: string, snapshot: Snapshot): Set<string> {
-		const saved = this.#savedSearch;
-		this.#savedSearch = null;
-		if (!this.#search.ready && saved) {
-			// The saved index, with only what changed since it was saved indexed again.
-			const changed = this.#search.restore(saved, snapshot.items);
-			if (changed === false) this.#search.rebuild(snapshot.items);
-			this.#dirtyAll = false;
-			this.#dirty.clear();
-			if (changed !== 0) this.onSearchIndexChanged?.();
-		} else if (!this.#search.ready || this.#dirtyAll) {
-			this.#search.rebuild(snapshot.items);
-			this.#dirtyAll = false;
-			this.#dirty.clear();
-			this.onSearchIndexChanged?.();
-		} else if (this.#dirty.size) {
-			this.#search.update(this.#dirty, (id) => snapshot.byId.get(id));
-			this.#dirty.clear();
-			this.onSearchIndexChanged?.();
+		this.#feedSearch(snapshot);
+		const key = `text:${text}`;
+		const answer = this.#searchAnswers.get(key);
+		if (answer && answer.stamp === this.#searchStamp) return answer.ids;
+		if (!this.#asking.has(key)) {
+			this.#asking.add(key);
+			const stamp = this.#searchStamp;
+			this.#search.search(text).then(
+				(ids) => {
+					this.#asking.delete(key);
+					this.#searchAnswers.set(key, { stamp, ids: new Set(ids) });
+					if (this.#searchAnswers.size > 20) this.#searchAnswers.delete(this.#searchAnswers.keys().next().value!);
+					this.#answers++;
+				},
+				() => this.#asking.delete(key)
+			);
 		}
-		return text ? this.#search.search(text) : new Set();
+		return answer?.ids ?? new Set();
 	}
 
 	/** Runs one of this member's actions: its own undo step, shown at once however big the group. */
@@ -550,6 +614,11 @@ export class GroupState {
 
 	setTags(itemId: string, tags: string | readonly string[]): void {
 		this.#act(() => setTags(this.doc, this.actor, itemId, tags));
+	}
+
+	/** Writes an older version of the item back (from its history) as one new edit, one step to undo. */
+	restoreVersion(itemId: string, version: ItemVersion): void {
+		this.#act(() => restoreItemVersion(this.doc, this.actor, itemId, version));
 	}
 
 	deleteItem(itemId: string): void {

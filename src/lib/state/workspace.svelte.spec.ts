@@ -30,7 +30,7 @@ describe('Workspace.introduce', () => {
 		vi.restoreAllMocks();
 	});
 
-	it('writes the member’s profile once while a slow group’s snapshot catches up', () => {
+	it('writes the member’s profile once while a slow group’s snapshot catches up', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		let clock = 0;
 		// Every read of the group appears to take 100 ms, as with a very big group.
@@ -40,6 +40,12 @@ describe('Workspace.introduce', () => {
 		const stored = { groupId: 'g1', token: 't', role: 'editor' as const, name: 'Big group', unregistered: false, addedAt: 0, lastOpenedAt: 0 };
 		const workspace = new Workspace(stored, { memberId: 'ann', name: 'Ann', color: '#3366cc' }, session(doc));
 		expect(workspace.group.exists).toBe(true);
+		// Nothing is written before the group is read from storage.
+		workspace.introduce();
+		expect(listMembers(doc).find((m) => m.id === 'ann')).toBeUndefined();
+		await workspace.session.loaded;
+		await Promise.resolve();
+		expect(workspace.loaded).toBe(true);
 
 		let writes = 0;
 		doc.on('update', () => writes++);

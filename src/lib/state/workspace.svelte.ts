@@ -7,6 +7,7 @@ import { openGroupSession } from '$lib/sync/session';
 import { watchPeople } from '$lib/sync/presence';
 import { requestPersistentStorage } from '$lib/storage/persist';
 import { createIdbGroupViews, type GroupViews } from '$lib/storage/group-views';
+import { createWorkerSearch, type SearchService } from '$lib/search/search-service';
 import { relayApi } from '$lib/api/relay-api';
 import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
 import { SAMPLE_CREATOR_ID } from '$lib/demo/identity';
@@ -34,16 +35,18 @@ export class Workspace {
 	readonly #pageDetails: PageDetailsFiller;
 
 	readonly #views: GroupViews | null;
-	#searchSaveTimer: ReturnType<typeof setTimeout> | undefined;
 	#prepareTimer: ReturnType<typeof setTimeout> | undefined;
 
-	/** `views`: where the group's cover and search index are kept between openings (none in tests). */
-	constructor(stored: StoredGroup, profile: Profile, session: GroupSession, views: GroupViews | null = null) {
+	/**
+	 * `views`: where the group's cover is kept between openings (none in tests); `search`: the
+	 * group's search engine (in-process when not given).
+	 */
+	constructor(stored: StoredGroup, profile: Profile, session: GroupSession, views: GroupViews | null = null, search?: SearchService) {
 		this.#views = views;
 		this.stored = stored;
 		this.profile = profile;
 		this.session = session;
-		this.group = new GroupState(session, profile.memberId);
+		this.group = new GroupState(session, profile.memberId, search);
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#role = stored.role;
@@ -57,7 +60,7 @@ export class Workspace {
 				if (status.kind === 'offline' || status.kind === 'connecting') this.#roleChecked = false;
 				if (status.kind === 'synced') {
 					// What the relay sent (a whole group on a new device) is indexed while the page is idle.
-					this.#prepareSearchSoon();
+					this.#prepareSearchSoon(500);
 					void this.#checkRole();
 					this.fillPageDetails();
 				}
@@ -84,23 +87,19 @@ export class Workspace {
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
-		this.group.onSearchIndexChanged = () => this.#saveSearchLater();
 		session.loaded.then(
 			() => {
 				this.group.docLoaded();
 				this.#loaded = true;
 				this.#remember();
-				void this.#prepareSearch();
+				this.#prepareSearchSoon(0);
 			},
 			() => {
 				this.group.docLoaded();
 				this.#loaded = true;
 			}
 		);
-		this.#cleanups.push(() => {
-			clearTimeout(this.#searchSaveTimer);
-			clearTimeout(this.#prepareTimer);
-		});
+		this.#cleanups.push(() => clearTimeout(this.#prepareTimer));
 	}
 
 	/** True once the group is read from this browser's storage. */
@@ -146,10 +145,14 @@ export class Workspace {
 		}
 	}
 
-	/** Whether this member may change the group: not a viewer, not a revoked token, not a newer schema. */
+	/**
+	 * Whether this member may change the group: not a viewer, not a revoked token, not a newer schema,
+	 * and the group read from storage (a big group is applied a slice at a time, and a write into a
+	 * half-read document could create again what it does not see yet).
+	 */
 	get canEdit(): boolean {
 		const status = this.#status;
-		return !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
+		return this.#loaded && !this.isViewer && this.group.writable && !(status.kind === 'error' && (status.reason === 'revoked' || status.reason === 'deleted'));
 	}
 
 	/** Fills in the details of pages this member added that the relay has not read yet. */
@@ -181,31 +184,16 @@ export class Workspace {
 		saveSummary(this.stored.groupId, { items: this.group.liveItemCount, lastActivity: this.group.lastActivity });
 	}
 
-	/** Once the group is open: the saved search index is restored (or one built) while the page is idle. */
-	async #prepareSearch(): Promise<void> {
-		const saved = await this.#views?.loadSearch(this.stored.groupId);
-		if (saved) this.group.useSavedSearch(saved);
-		await idle();
-		this.group.prepareSearch();
-	}
-
-	#prepareSearchSoon(): void {
+	/**
+	 * The search engine is given the group's items while the page is idle: every item once the group
+	 * is open (it re-indexes only what changed since it was saved), what changed after each sync.
+	 */
+	#prepareSearchSoon(afterMs = 2_000): void {
 		clearTimeout(this.#prepareTimer);
 		this.#prepareTimer = setTimeout(async () => {
 			await idle();
 			if (this.#loaded) this.group.prepareSearch();
-		}, 2_000);
-	}
-
-	/** The search index is written a while after it last changed, when the page is idle. */
-	#saveSearchLater(): void {
-		if (!this.#views) return;
-		clearTimeout(this.#searchSaveTimer);
-		this.#searchSaveTimer = setTimeout(async () => {
-			await idle();
-			const saved = this.group.savedSearch();
-			if (saved) void this.#views?.saveSearch(this.stored.groupId, { version: 1, ...saved });
-		}, 2_000);
+		}, afterMs);
 	}
 
 	/** Keeps the name on the home page current when the owner renames the group. */
@@ -246,6 +234,8 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	const existing = open.get(stored.groupId);
 	if (existing && existing.profile.memberId === profile.memberId && existing.stored.token === stored.token) return existing;
 	existing?.destroy();
+	// Marks for anyone measuring how a group opens (DevTools, benchmarks).
+	performance.mark?.('commonplace:workspace-opening');
 	requestPersistentStorage();
 	const views = createIdbGroupViews();
 	// The cover (first page and counts, kept from last time) is shown before the group is read from
@@ -260,11 +250,16 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 		profile,
 		onRegistered: () => void patchGroup(stored.groupId, { unregistered: false }).catch(() => {})
 	});
-	const workspace = new Workspace(stored, profile, session, views);
+	// The search engine, in a worker, reads its saved index as the page opens: it answers searches
+	// typed before the group is read from storage.
+	const search = createWorkerSearch(stored.groupId, coverShown) ?? undefined;
+	const workspace = new Workspace(stored, profile, session, views, search);
 	showCover = async (cover) => {
+		performance.mark?.('commonplace:cover-read');
 		if (!cover) return;
 		workspace.group.showCover(cover);
 		await nextPaint();
+		performance.mark?.('commonplace:cover-shown');
 	};
 	open.set(stored.groupId, workspace);
 	return workspace;

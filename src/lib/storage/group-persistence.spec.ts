@@ -2,10 +2,11 @@
 // relay, but are not changes waiting for it.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addItem, addNote, countView, createGroup, isBookkeeping } from '$lib/model';
+import { addItem, addNote, countView, createGroup, isBookkeeping, readAllItems } from '$lib/model';
 import { GroupState } from '$lib/state/group.svelte';
 import { createMemoryBacking, createMemoryUpdateLog } from './memory-update-log';
 import { persistGroup } from './group-persistence';
+import { splitUpdate } from './split-update';
 
 const RELAY = { relay: true };
 
@@ -98,6 +99,32 @@ describe('confirmation', () => {
 		expect(persistence.state.waiting).toBe(0);
 		expect(written.reduce((a, b) => a + b, 0)).toBe(once);
 		expect((await log.load('g1')).map((s) => s.waiting)).toEqual([false]);
+		persistence.destroy();
+	});
+});
+
+describe('loading a large group', () => {
+	it('applies a large stored update slice by slice, with a pause between, and ends with the same group', async () => {
+		const backing = createMemoryBacking();
+		const source = new Y.Doc();
+		const actor = { memberId: 'ann' };
+		createGroup(source, actor, { name: 'Big' });
+		for (let i = 0; i < 200; i++) addNote(source, actor, addItem(source, actor, { url: `https://example.org/${i}`, title: `Page ${i}` }).itemId, { text: `note ${i}` });
+		await createMemoryUpdateLog(backing).append('g1', [{ update: Y.encodeStateAsUpdate(source), waiting: false }]);
+
+		const doc = new Y.Doc({ guid: 'g1' });
+		const seen: number[] = [];
+		const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(backing), {
+			isLocal: (origin) => origin !== RELAY,
+			slice: async (update) => splitUpdate(update, 100),
+			sliceAboveBytes: 1_000,
+			// What the page would see between two slices: items arrive a part at a time.
+			pause: async () => void seen.push(readAllItems(doc).length)
+		});
+		await persistence.loaded;
+		expect(seen.length).toBeGreaterThan(3);
+		expect(seen[0]).toBeLessThan(200);
+		expect(readAllItems(doc)).toEqual(readAllItems(source));
 		persistence.destroy();
 	});
 });

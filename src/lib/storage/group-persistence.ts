@@ -47,6 +47,14 @@ export interface PersistenceOptions {
 	retryMs?: number;
 	/** Reading the log waits for this (the page shows the group's cover first). */
 	loadAfter?: Promise<unknown>;
+	/**
+	 * Cuts a large stored update into slices applied one per task, with `pause` between them, so
+	 * loading a big group never holds the page for seconds. Without it, updates are applied whole.
+	 */
+	slice?: (update: Uint8Array) => Promise<Uint8Array[]>;
+	/** Only updates larger than this are sliced. */
+	sliceAboveBytes?: number;
+	pause?: () => Promise<void>;
 }
 
 export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, options: PersistenceOptions): GroupPersistence {
@@ -112,11 +120,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	const loaded = enqueue(async () => {
 		await options.loadAfter?.catch(() => {});
 		const stored = await log.load(groupId);
-		if (stored.length > 0) {
-			doc.transact(() => {
-				for (const s of stored) Y.applyUpdate(doc, s.update);
-			}, origin);
-		}
+		await applyStored(stored.map((s) => s.update));
 		for (const s of stored) {
 			if (s.waiting) changes.push({ seq: ++seq, update: s.update, key: s.key });
 			else settledEntries++;
@@ -125,6 +129,27 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		emit();
 	});
 	loaded.catch(fail);
+
+	// Small entries in one transaction; a large one (a whole group) slice by slice, pausing between.
+	async function applyStored(updates: Uint8Array[]): Promise<void> {
+		const slice = options.slice;
+		const above = options.sliceAboveBytes ?? 512 * 1024;
+		const small = slice ? updates.filter((u) => u.length <= above) : updates;
+		const large = slice ? updates.filter((u) => u.length > above) : [];
+		for (const update of large) {
+			const slices = await slice!(update);
+			for (const part of slices) {
+				if (destroyed) return;
+				Y.applyUpdate(doc, part, origin);
+				await options.pause?.();
+			}
+		}
+		if (small.length > 0 && !destroyed) {
+			doc.transact(() => {
+				for (const update of small) Y.applyUpdate(doc, update);
+			}, origin);
+		}
+	}
 
 	function schedule() {
 		if (scheduled || destroyed) return;

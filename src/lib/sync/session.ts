@@ -11,6 +11,7 @@ import type { Profile } from '$lib/storage/types';
 import type { UpdateLog } from '$lib/storage/update-log';
 import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
 import { persistGroup } from '$lib/storage/group-persistence';
+import { createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
 import type { GroupSession, Presence, SyncStatus } from './types';
 import { RelayConnection, type OpenSocket } from './relay-connection';
 import { joinTabs, type TabChannel } from './tab-channel';
@@ -75,7 +76,11 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		isLocal: (origin) => origin !== connection.origin && origin !== tabs?.origin,
 		// "N changes waiting" counts what the member did, not the view counter.
 		isBookkeeping,
-		loadAfter: opts.loadAfter
+		loadAfter: opts.loadAfter,
+		// A big group is applied slice by slice, cut in a worker, so the page keeps drawing meanwhile.
+		slice: createWorkerSlicer() ?? undefined,
+		sliceAboveBytes: SLICE_ABOVE_BYTES,
+		pause: yieldToPage
 	});
 	const stopConfirming = confirmChanges(persistence, connection);
 

@@ -1,0 +1,41 @@
+// The page's side of slicing: large updates are cut in a worker, then applied one slice per task.
+import { connect, transfer, type Remote } from '$lib/workers/rpc';
+import type { handlers } from './slice.worker';
+
+/** Updates above this size are applied in slices; smaller ones whole (their cost is a frame or two). */
+export const SLICE_ABOVE_BYTES = 512 * 1024;
+/** Structs per slice: about 20–40 ms of applying each in Chromium on a laptop. */
+export const STRUCTS_PER_SLICE = 5_000;
+
+export type Slicer = (update: Uint8Array) => Promise<Uint8Array[]>;
+
+/** Slices in a dedicated worker, started on the first large update and stopped once idle; null where there are no workers. */
+export function createWorkerSlicer(): Slicer | null {
+	if (typeof Worker === 'undefined') return null;
+	let remote: Remote<typeof handlers> | null = null;
+	let busy = 0;
+	return async (update) => {
+		busy++;
+		try {
+			// Where the worker cannot start (a bundle without it), the update is applied whole.
+			remote ??= connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
+			// A copy goes to the worker: the caller keeps its own bytes.
+			const copy = update.slice();
+			return await remote.call('slice', transfer(copy, [copy.buffer]), STRUCTS_PER_SLICE);
+		} catch {
+			return [update];
+		} finally {
+			if (--busy === 0) {
+				remote?.close();
+				remote = null;
+			}
+		}
+	};
+}
+
+/** Lets the page draw and answer input before the next slice (scheduler.yield where there is one). */
+export function yieldToPage(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (scheduler?.yield) return scheduler.yield();
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,83 @@
+// A big group stored in this browser as one large update (as the relay sends a whole group) is read
+// a slice at a time, cut in a worker, and ends whole: every item listed, the newest first.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import * as Y from 'yjs';
+import type { Browser } from 'playwright-core';
+import { addItem, createGroup, randomId } from '../../src/lib/model';
+import { launchBrowser } from '../helpers/browser';
+import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
+import { rememberGroup } from '../helpers/registry';
+
+let relay: TestRelay;
+let browser: Browser;
+
+beforeAll(async () => {
+	relay = await startTestRelay({ staticDir: inject('buildDir') });
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await relay?.stop();
+});
+
+const ITEMS = 300;
+
+/** A group of `ITEMS` items with long descriptions: well over the size that is applied in slices. */
+function bigGroup(): Y.Doc {
+	const doc = new Y.Doc();
+	const actor = { memberId: 'ann' };
+	createGroup(doc, actor, { name: 'A big group' });
+	let clock = Date.UTC(2025, 0, 1);
+	const dated = { ...actor, now: () => (clock += 1_000) };
+	for (let i = 0; i < ITEMS; i++) {
+		addItem(doc, dated, { url: `https://example.org/${i}`, title: `Page number ${i}`, description: `Words of page ${i}. `.repeat(120) });
+	}
+	return doc;
+}
+
+describe('a big group in browser storage', () => {
+	it('is read in slices cut in a worker, and every item is there', async () => {
+		const groupId = randomId();
+		const token = newToken();
+		const doc = bigGroup();
+		const update = Y.encodeStateAsUpdate(doc);
+		expect(update.length).toBeGreaterThan(600 * 1024);
+		// The relay holds the group too, so the page finds nothing new there.
+		const uploader = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
+		await eventually(() => uploader.provider.synced);
+
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await page.goto(`${relay.url}/`);
+		await page.locator('#group-name').waitFor();
+		await rememberGroup(page, groupId, token, 'owner');
+		// The group as the app stores it: one settled entry in its update log.
+		await page.evaluate(
+			({ groupId, base64 }) =>
+				new Promise<void>((resolve, reject) => {
+					const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+					const open = indexedDB.open('commonplace-updates');
+					open.onupgradeneeded = () => open.result.createObjectStore('updates');
+					open.onerror = () => reject(open.error);
+					open.onsuccess = () => {
+						const tx = open.result.transaction('updates', 'readwrite');
+						tx.objectStore('updates').put({ update: bytes, waiting: false }, [groupId, 'seeded', 1]);
+						tx.oncomplete = () => resolve();
+						tx.onerror = () => reject(tx.error);
+					};
+				}),
+			{ groupId, base64: Buffer.from(update).toString('base64') }
+		);
+
+		const workers: string[] = [];
+		page.on('worker', (worker) => workers.push(worker.url()));
+		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor({ timeout: 60_000 });
+		await page.locator('article.item').first().waitFor();
+		expect(await page.locator('article.item h2').first().textContent()).toContain(`Page number ${ITEMS - 1}`);
+		expect(workers.some((url) => url.includes('slice.worker'))).toBe(true);
+		await context.close();
+		uploader.destroy();
+	});
+});
