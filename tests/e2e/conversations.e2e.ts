@@ -1,7 +1,8 @@
 // Conversations and moderation in real Chromium, two members in browsers of their own through a
 // real relay: they reply to each other live, Ana mentions the owner by completing the name, Ana
 // flags the owner's note, and the owner hides it from the Flagged view; Ana then sees "Hidden by an
-// owner" in its place, and the owner sees it greyed.
+// owner" in its place, without the replies under it, on the item page, on the group page and in a
+// search, while the owner sees it greyed with its discussion.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
@@ -132,10 +133,37 @@ describe('conversations and moderation', () => {
 		const hiddenNote = ana.locator('[data-note]').filter({ hasText: 'Hidden by an owner' });
 		await hiddenNote.waitFor({ timeout: 15_000 });
 		expect(await hiddenNote.textContent()).not.toContain('Read this first');
+		// The discussion under the hidden note goes with it for Ana, her own reply too.
+		await ana.locator('[data-reply]').first().waitFor({ state: 'detached', timeout: 15_000 });
+		const anaPage = (await ana.locator('main').textContent()) ?? '';
+		expect(anaPage).not.toContain('Thanks Ana, agreed.');
+		expect(anaPage).not.toContain('what do you think?');
 		await owner.goto(`${relay.url}${itemPath}`);
 		const greyed = owner.locator('[data-note]').filter({ hasText: 'Hidden by an owner' });
 		await greyed.waitFor();
 		expect(await greyed.locator('.greyed').textContent()).toContain('Read this first');
+		// The owner still reads the discussion under it.
+		await greyed.locator('[data-reply] [data-reply]').filter({ hasText: 'Thanks Ana, agreed.' }).waitFor();
+
+		// On the group page's row, the owner sees the note greyed and Ana sees only that it was hidden.
+		await owner.goto(`${relay.url}${base}`);
+		const ownerRow = owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' });
+		await ownerRow.locator('[data-note]').filter({ hasText: 'Hidden by an owner' }).locator('.greyed', { hasText: 'Read this first' }).waitFor();
+		await ana.goto(`${relay.url}${base}`);
+		const anaRow = ana.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' });
+		const rowNote = anaRow.locator('[data-note]').filter({ hasText: 'Hidden by an owner' });
+		await rowNote.waitFor();
+		expect(await anaRow.textContent()).not.toContain('Read this first');
+		expect(await anaRow.textContent()).not.toContain('replies');
+
+		// Searching for a word only in the hidden note finds nothing for Ana, and the item for the owner.
+		await ana.getByLabel('Search this group').fill('first');
+		await ana.getByRole('button', { name: 'Search' }).click();
+		await ana.waitForURL(/\?q=first$/);
+		await ana.getByText('No items match.').waitFor();
+		expect(await ana.locator('main').textContent()).not.toContain('Read this first');
+		await owner.goto(`${relay.url}${base}?q=first`);
+		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).waitFor();
 		expect(pageErrors).toEqual([]);
 	});
 });

@@ -2,7 +2,7 @@
 // and an OPML file listing the group's per-tag feeds, for feed readers. All user text is escaped;
 // what an owner hid is left out, and mentions read as the member's name.
 import type * as Y from 'yjs';
-import { countTags, getGroupInfo, isHidden, lastChangeOf, listMembers, newestFirst, normalizeTag, plainMentions, readAllItems, readHidden } from '../model/index';
+import { countTags, getGroupInfo, lastChangeOf, listMembers, newestFirst, normalizeTag, plainMentions, readAllItems, readHidden, visibleItems } from '../model/index';
 import type { Item } from '../model/index';
 import { escapeXml, xmlSafe } from './xml';
 
@@ -59,12 +59,9 @@ function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 	const info = getGroupInfo(doc);
 	const tag = options.tag ? normalizeTag(options.tag) : null;
 	const member = options.member?.trim() || null;
-	const hidden = readHidden(doc);
-	const all = readAllItems(doc).filter(
-		(item) =>
-			(tag === null || item.tags.includes(tag)) &&
-			(member === null || item.savedBy.some((s) => s.memberId === member)) &&
-			!isHidden(hidden, { kind: 'item', id: item.id })
+	// A feed token reads as no member does: what an owner hid, and the replies under it, are left out.
+	const all = visibleItems(readAllItems(doc), readHidden(doc), 'omit').filter(
+		(item) => (tag === null || item.tags.includes(tag)) && (member === null || item.savedBy.some((s) => s.memberId === member))
 	);
 	// The group's last change, not the newest item's date: an import of old pages, a removed tag or
 	// a deleted item all change the feed. Item dates count too, for groups written before it was kept.
@@ -78,8 +75,9 @@ function feedView(doc: Y.Doc, options: FeedOptions): FeedView {
 		.slice(0, feedLimit(options.limit))
 		.map((item) => ({
 			...item,
-			highlights: item.highlights.filter((h) => !isHidden(hidden, { kind: 'highlight', id: h.id })).map((h) => ({ ...h, note: plainMentions(h.note, nameOf) })),
-			notes: item.notes.filter((n) => !isHidden(hidden, { kind: 'note', id: n.id })).map((n) => ({ ...n, text: plainMentions(n.text, nameOf) }))
+			highlights: item.highlights.map((h) => ({ ...h, note: plainMentions(h.note, nameOf) })),
+			notes: item.notes.map((n) => ({ ...n, text: plainMentions(n.text, nameOf) })),
+			replies: item.replies.map((r) => ({ ...r, text: plainMentions(r.text, nameOf) }))
 		}));
 	const groupName = info.name || 'Untitled group';
 	const groupId = options.groupId ?? info.id;

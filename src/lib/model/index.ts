@@ -25,6 +25,7 @@ export {
 export * from './annotations';
 export * from './replies';
 export * from './moderation';
+export * from './visibility';
 export * from './mentions';
 export * from './threads';
 export * from './read';

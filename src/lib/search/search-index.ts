@@ -25,7 +25,8 @@ function toDocument(item: Item): SearchDocument {
 		description: item.description,
 		tags: item.tags.join(' '),
 		highlights: item.highlights.map((h) => `${h.exact}\n${h.note}`).join('\n'),
-		notes: item.notes.map((n) => n.text).join('\n')
+		// Replies are searched with the notes they answer, as `searchableText` does.
+		notes: [...item.notes.map((n) => n.text), ...(item.replies ?? []).map((r) => r.text)].join('\n')
 	};
 }
 

@@ -28,8 +28,8 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 	const r = roots(doc);
 	const keyed = new Set<AnyType>([r.items, r.fields, r.saves, r.tags, r.views] as AnyType[]);
 	const annotations = new Set<AnyType>([r.highlights, r.notes, r.replies] as AnyType[]);
-	// Flags and owners' decisions are not searched.
-	const groupLevel = new Set<AnyType>([r.meta, r.members, r.flags, r.hidden] as AnyType[]);
+	// Flags are not searched; an owner's decision changes what the others may search.
+	const groupLevel = new Set<AnyType>([r.meta, r.members, r.flags] as AnyType[]);
 	const out = new Set<string>();
 	for (const [type, keys] of tr.changed) {
 		if (keyed.has(type)) {
@@ -41,6 +41,14 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 				const entry = k === null ? undefined : (type as unknown as Y.Map<unknown>).get(k);
 				const itemId = entry instanceof Y.Map ? entry.get('itemId') : undefined;
 				if (typeof itemId === 'string') out.add(itemId);
+			}
+			continue;
+		}
+		if (type === (r.hidden as AnyType)) {
+			for (const k of keys) {
+				const entry = k === null ? undefined : (r.hidden.get(k) as { itemId?: unknown } | undefined);
+				if (typeof entry?.itemId === 'string') out.add(entry.itemId);
+				else return 'all';
 			}
 			continue;
 		}

@@ -328,4 +328,31 @@ describe('GroupState conversations and moderation', () => {
 		expect(bob.isHidden(root)).toBe(true);
 	});
 
+	it('gives a member who is not an owner neither the text nor the discussion of a hidden note, in threads, listings and search', async () => {
+		const ann = group();
+		ann.setOwner(true);
+		const bob = peer(ann);
+		const { itemId } = ann.addItem({ url: 'https://example.org/a', title: 'A' });
+		const noteId = ann.addNote(itemId, 'Cheap zanzibarpills');
+		send(ann, bob);
+		const root = { kind: 'note' as const, id: noteId };
+		bob.addReply(root, 'A quokka answer');
+		send(bob, ann);
+		expect((await bob.search('zanzibarpills')).size).toBe(1);
+		expect((await bob.search('quokka')).size).toBe(1);
+		ann.setHidden(root, true);
+		send(ann, bob);
+		expect(bob.thread(itemId, root)).toEqual([]);
+		expect(bob.item(itemId)?.notes.map((n) => n.text)).toEqual(['']);
+		expect(bob.item(itemId)?.replies).toEqual([]);
+		expect((await answered(bob, { text: 'zanzibarpills' })).total).toBe(0);
+		expect((await answered(bob, { text: 'quokka' })).total).toBe(0);
+		// The owner still reads and finds it all.
+		expect(ann.thread(itemId, root).map((n) => n.reply.text)).toEqual(['A quokka answer']);
+		expect((await answered(ann, { text: 'zanzibarpills' })).total).toBe(1);
+		// Made an owner, the member reads it again.
+		bob.setOwner(true);
+		expect((await answered(bob, { text: 'quokka' })).total).toBe(1);
+	});
+
 });

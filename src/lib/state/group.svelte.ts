@@ -49,6 +49,8 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
+	visibleItems,
+	visibleReplies,
 	listFlagged,
 	targetKey,
 	type Flag,
@@ -135,6 +137,8 @@ export class GroupState {
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
+	/** Owners read everything; everyone else reads what owners hid as placeholders (`visibleItems`). */
+	#owner = false;
 
 	/**
 	 * `member` is the member's id, or a whole actor (tests give one with a clock); `search` answers
@@ -158,6 +162,21 @@ export class GroupState {
 		};
 		this.doc.on('afterTransaction', onTransaction);
 		this.#off = () => this.doc.off('afterTransaction', onTransaction);
+	}
+
+	/**
+	 * Whether this member is an owner. Until told, they are not: what owners hid stays out of every
+	 * snapshot, the search index and the threads.
+	 */
+	setOwner(owner: boolean): void {
+		if (owner === this.#owner) return;
+		this.#owner = owner;
+		this.#pendingAll = true;
+		this.#refresh();
+	}
+
+	get owner(): boolean {
+		return this.#owner;
 	}
 
 	/** Shows every change received so far at once (when the group has finished loading, say). */
@@ -311,7 +330,8 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const items = readAllItems(this.doc);
+		const all = readAllItems(this.doc);
+		const items = this.#owner ? all : visibleItems(all, readHidden(this.doc));
 		this.#snapshot = {
 			info: getGroupInfo(this.doc),
 			exists: hasGroup(this.doc),
@@ -396,7 +416,8 @@ export class GroupState {
 		if (this.#cover) return [];
 		const byItem = this.#memo('replies', () => {
 			const out = new Map<string, Reply[]>();
-			for (const reply of readAllReplies(this.doc)) {
+			const all = readAllReplies(this.doc);
+			for (const reply of this.#owner ? all : visibleReplies(all, readHidden(this.doc))) {
 				const list = out.get(reply.itemId);
 				if (list) list.push(reply);
 				else out.set(reply.itemId, [reply]);

@@ -50,6 +50,7 @@ export class Workspace {
 		this.undo = new UndoState(session.doc, this.group.actor);
 		this.group.onAction = () => this.undo.boundary();
 		this.#role = stored.role;
+		this.group.setOwner(stored.role === 'owner');
 		this.#storedName = stored.name;
 		this.#pageDetails = new PageDetailsFiller(profile.memberId, (url) => readPageDetails(stored.groupId, stored.token, url));
 		this.#cleanups.push(
@@ -135,6 +136,7 @@ export class Workspace {
 			const { role } = await relayApi(this.stored.groupId, this.stored.token).me();
 			if (role === this.#role) return;
 			this.#role = role;
+			this.group.setOwner(role === 'owner');
 			const current = await getGroup(this.stored.groupId);
 			if (current && current.token === this.stored.token) await saveGroup({ ...current, role });
 		} catch {
