@@ -3,42 +3,18 @@
 // flags the owner's note, and the owner hides it from the Flagged view; Ana then sees "Hidden by an
 // owner" in its place, without the replies under it, on the item page, on the group page and in a
 // search, while the owner sees it greyed with its discussion.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startTestRelay, type TestRelay } from '../helpers/relay';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { groupTab as tab, statusSays } from '../helpers/workspace-page';
 
-let relay: TestRelay;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	for (const context of contexts) await context.close().catch(() => {});
-	await browser?.close();
-	await relay?.stop();
-});
-
-async function person(width = 1280): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width, height: 900 } });
-	contexts.push(context);
-	const page = await context.newPage();
-	page.on('pageerror', (error) => pageErrors.push(error.message));
-	return page;
-}
-
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
-const statusSays = (page: Page, text: RegExp) => page.locator('.sync-status .label', { hasText: text }).waitFor({ timeout: 20_000 });
+const members = browsersOnRelay();
+const { person, pageErrors } = members;
 
 describe('conversations and moderation', () => {
 	it('two members reply to each other live, mention by completion, and an owner hides a flagged note', async () => {
 		const owner = await person();
-		await owner.goto(`${relay.url}/`);
+		await owner.goto(`${members.relay.url}/`);
 		await owner.getByLabel('Group name').fill('Lecture');
 		await owner.getByRole('button', { name: 'Create group' }).click();
 		await owner.waitForURL(/\/g\/[^/]+$/);
@@ -68,8 +44,8 @@ describe('conversations and moderation', () => {
 		await ana.waitForURL(/\/g\/[^/]+$/);
 		await statusSays(ana, /^Up to date$/);
 
-		await owner.goto(`${relay.url}${itemPath}`);
-		await ana.goto(`${relay.url}${itemPath}`);
+		await owner.goto(`${members.relay.url}${itemPath}`);
+		await ana.goto(`${members.relay.url}${itemPath}`);
 		const anaNote = ana.locator('[data-note]').filter({ hasText: 'Read this first' });
 		await anaNote.waitFor();
 		const ownerName = (await anaNote.locator('.byline').first().textContent())!.match(/Member [0-9a-f]{4}/)![0];
@@ -105,16 +81,16 @@ describe('conversations and moderation', () => {
 		await anaNote.getByText('2 replies', { exact: true }).waitFor();
 
 		// The group page counts them on the item's row.
-		await owner.goto(`${relay.url}${base}`);
+		await owner.goto(`${members.relay.url}${base}`);
 		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).getByRole('link', { name: '2 replies' }).waitFor();
 		// Ana mentioned the owner: "Mentions of me" keeps the item, in the address like the other filters.
 		await owner.getByRole('link', { name: 'Mentions of me' }).click();
 		await owner.waitForURL(/\?mentions=me$/);
 		await owner.getByRole('heading', { name: 'Group items mentioning you' }).waitFor();
 		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).waitFor();
-		await ana.goto(`${relay.url}${base}?mentions=me`);
+		await ana.goto(`${members.relay.url}${base}?mentions=me`);
 		await ana.getByText('No items match.').waitFor();
-		await ana.goto(`${relay.url}${itemPath}`);
+		await ana.goto(`${members.relay.url}${itemPath}`);
 		await anaNote.waitFor();
 
 		// Ana flags the owner's note; the owner finds it in the Flagged view and hides it.
@@ -138,7 +114,7 @@ describe('conversations and moderation', () => {
 		const anaPage = (await ana.locator('main').textContent()) ?? '';
 		expect(anaPage).not.toContain('Thanks Ana, agreed.');
 		expect(anaPage).not.toContain('what do you think?');
-		await owner.goto(`${relay.url}${itemPath}`);
+		await owner.goto(`${members.relay.url}${itemPath}`);
 		const greyed = owner.locator('[data-note]').filter({ hasText: 'Hidden by an owner' });
 		await greyed.waitFor();
 		expect(await greyed.locator('.greyed').textContent()).toContain('Read this first');
@@ -146,10 +122,10 @@ describe('conversations and moderation', () => {
 		await greyed.locator('[data-reply] [data-reply]').filter({ hasText: 'Thanks Ana, agreed.' }).waitFor();
 
 		// On the group page's row, the owner sees the note greyed and Ana sees only that it was hidden.
-		await owner.goto(`${relay.url}${base}`);
+		await owner.goto(`${members.relay.url}${base}`);
 		const ownerRow = owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' });
 		await ownerRow.locator('[data-note]').filter({ hasText: 'Hidden by an owner' }).locator('.greyed', { hasText: 'Read this first' }).waitFor();
-		await ana.goto(`${relay.url}${base}`);
+		await ana.goto(`${members.relay.url}${base}`);
 		const anaRow = ana.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' });
 		const rowNote = anaRow.locator('[data-note]').filter({ hasText: 'Hidden by an owner' });
 		await rowNote.waitFor();
@@ -162,7 +138,7 @@ describe('conversations and moderation', () => {
 		await ana.waitForURL(/\?q=first$/);
 		await ana.getByText('No items match.').waitFor();
 		expect(await ana.locator('main').textContent()).not.toContain('Read this first');
-		await owner.goto(`${relay.url}${base}?q=first`);
+		await owner.goto(`${members.relay.url}${base}?q=first`);
 		await owner.locator('article.item').filter({ hasText: 'Rémunérer les amateurs' }).waitFor();
 		expect(pageErrors).toEqual([]);
 	});

@@ -3,45 +3,21 @@
 // restores the old title, which the group page then shows in both browsers. Also "Recent changes".
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startTestRelay, type TestRelay } from '../helpers/relay';
-import { statusSays } from '../helpers/workspace-page';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { groupTab as tab, statusSays } from '../helpers/workspace-page';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-let relay: TestRelay;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	for (const context of contexts) await context.close().catch(() => {});
-	await browser?.close();
-	await relay?.stop();
-});
-
-async function person(width = 1280): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width, height: 900 } });
-	contexts.push(context);
-	const page = await context.newPage();
-	page.on('pageerror', (error) => pageErrors.push(error.message));
-	return page;
-}
-
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
+const members = browsersOnRelay();
+const { person, pageErrors } = members;
 
 describe('item history', () => {
 	it('another member restores an item’s old title from its timeline, and the group page shows it again', async () => {
 		const owner = await person();
-		await owner.goto(`${relay.url}/`);
+		await owner.goto(`${members.relay.url}/`);
 		await owner.getByLabel('Group name').fill('History club');
 		await owner.getByRole('button', { name: 'Create group' }).click();
 		await owner.waitForURL(/\/g\/[^/]+$/);
@@ -69,7 +45,7 @@ describe('item history', () => {
 		await ana.getByRole('button', { name: 'Join the group' }).click();
 		await ana.waitForURL(/\/g\/[^/]+$/);
 		await statusSays(ana, /^Up to date$/);
-		await ana.goto(`${relay.url}${itemPath}`);
+		await ana.goto(`${members.relay.url}${itemPath}`);
 		await ana.getByRole('button', { name: 'Edit title, description and tags' }).click();
 		await ana.getByLabel('Title').fill('A worse title');
 		await ana.getByRole('button', { name: 'Save changes' }).click();
@@ -77,7 +53,7 @@ describe('item history', () => {
 		await statusSays(ana, /^Up to date$/);
 
 		// The owner sees it, opens the item's history and reads who did what.
-		await owner.goto(`${relay.url}${itemPath}`);
+		await owner.goto(`${members.relay.url}${itemPath}`);
 		await owner.getByRole('heading', { name: 'A worse title' }).waitFor();
 		await owner.getByRole('link', { name: 'History of this item' }).click();
 		await owner.waitForURL(/\/history$/);
@@ -99,7 +75,7 @@ describe('item history', () => {
 		// Both group pages show the old title again.
 		await tab(owner, 'Items').click();
 		await owner.getByRole('link', { name: 'The first title', exact: true }).waitFor();
-		await ana.goto(`${relay.url}/g/${groupId}`);
+		await ana.goto(`${members.relay.url}/g/${groupId}`);
 		await ana.getByRole('link', { name: 'The first title', exact: true }).waitFor({ timeout: 15_000 });
 		expect(await ana.getByRole('link', { name: 'A worse title', exact: true }).count()).toBe(0);
 
@@ -113,7 +89,7 @@ describe('item history', () => {
 
 	it('says plainly that history needs the relay when offline', async () => {
 		const page = await person();
-		await page.goto(`${relay.url}/`);
+		await page.goto(`${members.relay.url}/`);
 		await page.getByLabel('Group name').fill('Offline history');
 		await page.getByRole('button', { name: 'Create group' }).click();
 		await page.waitForURL(/\/g\/[^/]+$/);

@@ -5,43 +5,20 @@
 // export buttons of one width. Screenshots of settings and the join page at 1280 and 360 px.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { eventually, startTestRelay, type TestRelay } from '../helpers/relay';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { groupTab as tab, statusSays } from '../helpers/workspace-page';
+import { eventually } from '../helpers/relay';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
 
-let relay: TestRelay;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	for (const context of contexts) await context.close().catch(() => {});
-	await browser?.close();
-	await relay?.stop();
-});
-
-async function person(width = 1280): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width, height: 900 } });
-	contexts.push(context);
-	const page = await context.newPage();
-	page.on('pageerror', (error) => pageErrors.push(error.message));
-	return page;
-}
-
-const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
-const statusSays = (page: Page, text: RegExp) => page.locator('.sync-status .label', { hasText: text }).waitFor({ timeout: 20_000 });
+const members = browsersOnRelay();
+const { person, pageErrors } = members;
 
 async function newGroup(owner: Page, name: string): Promise<string> {
-	await owner.goto(`${relay.url}/`);
+	await owner.goto(`${members.relay.url}/`);
 	await owner.getByLabel('Group name').fill(name);
 	await owner.getByRole('button', { name: 'Create group' }).click();
 	await owner.waitForURL(/\/g\/[^/]+$/);
@@ -105,7 +82,7 @@ describe('members and invite links', () => {
 		// And opening the link again in her browser just offers to open the group.
 		await ana.goto(link);
 		await ana.getByText('This browser already holds this group.').waitFor();
-		await ana.goto(`${relay.url}/g/${groupId}`);
+		await ana.goto(`${members.relay.url}/g/${groupId}`);
 		await statusSays(ana, /^Up to date$/);
 
 		// The owner sees Ana, online, and the link she joined with.
@@ -175,7 +152,7 @@ describe('the pages look alike', () => {
 		const link = await owner.getByLabel(/Invite link for an editor/).inputValue();
 
 		const visitor = await person(360);
-		await visitor.goto(`${relay.url}/`);
+		await visitor.goto(`${members.relay.url}/`);
 		const names = async (page: Page) => {
 			await page.getByTestId('colour-picker').getByRole('radio').first().waitFor({ state: 'attached' });
 			return page
@@ -201,7 +178,7 @@ describe('the pages look alike', () => {
 		const owner = await person();
 		const groupId = await newGroup(owner, 'Layout');
 		const headingX = async (path: string) => {
-			await owner.goto(`${relay.url}/g/${groupId}${path}`);
+			await owner.goto(`${members.relay.url}/g/${groupId}${path}`);
 			const box = await owner.locator('main h1').first().boundingBox();
 			return box!.x;
 		};
@@ -211,7 +188,7 @@ describe('the pages look alike', () => {
 
 		for (const width of [1280, 360]) {
 			await owner.setViewportSize({ width, height: 900 });
-			await owner.goto(`${relay.url}/g/${groupId}/exchange`);
+			await owner.goto(`${members.relay.url}/g/${groupId}/exchange`);
 			const exports = owner.getByRole('region', { name: 'Export', exact: true }).getByRole('button');
 			await exports.first().waitFor();
 			const widths = await exports

@@ -45,3 +45,8 @@ export async function watchCspViolations(page: Page): Promise<() => Promise<stri
 		return [...inPage, ...fromConsole];
 	};
 }
+
+/** A tab of the group's navigation (Items, Recent changes, Settings, …). */
+export function groupTab(page: Page, name: string) {
+	return page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name, exact: true });
+}
