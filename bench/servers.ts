@@ -2,12 +2,12 @@
 // Commonplace relay (`server/main.ts`, persistence on) and the reference y-websocket server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 // @ts-expect-error: plain JavaScript, no declarations
 import { bundleReason } from '../scripts/relay-bundle.mjs';
+import { freePort } from '../tests/helpers/free-port';
 import { pinned } from './pinning';
 import { referenceServerScript } from './reference';
 
@@ -67,18 +67,6 @@ function stopChild(child: ChildProcess): Promise<void> {
 			resolve();
 		});
 		child.kill('SIGTERM');
-	});
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
 	});
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
-import { groupTab as tab, statusSays } from '../helpers/workspace-page';
+import { createGroupFromHome, groupTab as tab, statusSays } from '../helpers/workspace-page';
 
 const members = browsersOnRelay();
 const { person, pageErrors } = members;
@@ -14,10 +14,7 @@ const { person, pageErrors } = members;
 describe('conversations and moderation', () => {
 	it('two members reply to each other live, mention by completion, and an owner hides a flagged note', async () => {
 		const owner = await person();
-		await owner.goto(`${members.relay.url}/`);
-		await owner.getByLabel('Group name').fill('Lecture');
-		await owner.getByRole('button', { name: 'Create group' }).click();
-		await owner.waitForURL(/\/g\/[^/]+$/);
+		await createGroupFromHome(owner, members.relay.url, 'Lecture');
 		await statusSays(owner, /^Up to date$/);
 		const base = new URL(owner.url()).pathname;
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
-import { groupTab as tab, statusSays } from '../helpers/workspace-page';
+import { createGroupFromHome, groupTab as tab, statusSays } from '../helpers/workspace-page';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -17,12 +17,8 @@ const { person, pageErrors } = members;
 describe('item history', () => {
 	it('another member restores an item’s old title from its timeline, and the group page shows it again', async () => {
 		const owner = await person();
-		await owner.goto(`${members.relay.url}/`);
-		await owner.getByLabel('Group name').fill('History club');
-		await owner.getByRole('button', { name: 'Create group' }).click();
-		await owner.waitForURL(/\/g\/[^/]+$/);
+		const groupId = await createGroupFromHome(owner, members.relay.url, 'History club');
 		await statusSays(owner, /^Up to date$/);
-		const groupId = /\/g\/([^/]+)$/.exec(new URL(owner.url()).pathname)![1];
 
 		// The owner saves an item.
 		await tab(owner, 'Add an item').click();
@@ -89,10 +85,7 @@ describe('item history', () => {
 
 	it('says plainly that history needs the relay when offline', async () => {
 		const page = await person();
-		await page.goto(`${members.relay.url}/`);
-		await page.getByLabel('Group name').fill('Offline history');
-		await page.getByRole('button', { name: 'Create group' }).click();
-		await page.waitForURL(/\/g\/[^/]+$/);
+		await createGroupFromHome(page, members.relay.url, 'Offline history');
 		await statusSays(page, /^Up to date$/);
 		await page.context().setOffline(true);
 		await tab(page, 'Recent changes').click();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
-import { groupTab as tab, statusSays } from '../helpers/workspace-page';
+import { createGroupFromHome, groupTab as tab, statusSays } from '../helpers/workspace-page';
 import { eventually } from '../helpers/relay';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -18,12 +18,9 @@ const members = browsersOnRelay();
 const { person, pageErrors } = members;
 
 async function newGroup(owner: Page, name: string): Promise<string> {
-	await owner.goto(`${members.relay.url}/`);
-	await owner.getByLabel('Group name').fill(name);
-	await owner.getByRole('button', { name: 'Create group' }).click();
-	await owner.waitForURL(/\/g\/[^/]+$/);
+	const groupId = await createGroupFromHome(owner, members.relay.url, name);
 	await statusSays(owner, /^Up to date$/);
-	return /\/g\/([^/]+)$/.exec(new URL(owner.url()).pathname)![1];
+	return groupId;
 }
 
 /** Both widths, for the screenshots the brief's reviewers look at. */

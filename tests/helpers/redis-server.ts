@@ -1,20 +1,8 @@
 // A Redis server of the test's own (on a free port, no persistence, as the machine's runs), which a
 // test may stop and start again without disturbing other tests that use the machine's Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { Redis } from 'ioredis';
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
 
 async function answers(url: string): Promise<boolean> {
 	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

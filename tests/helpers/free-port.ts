@@ -1,0 +1,14 @@
+// A TCP port on loopback that nothing listens on, for a server that cannot be told to take port 0.
+import { createServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
