@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import * as Y from 'yjs';
 import { packHistory } from '../../src/lib/history/packed.ts';
+import { foldUpdates } from '../persistence/compaction.ts';
 import { foldThrough } from '../persistence/history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize, UpdateAuthor } from '../persistence/types.ts';
 import { FIELD_BODY, FIELD_FROM, type StreamKeys } from './keys.ts';
@@ -211,13 +212,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 		if (through === null) return;
 		const checkpoint = (await oldest())!;
 		const folded = (await client.query<{ body: Buffer; at: number | null }>('SELECT body, at FROM group_history WHERE group_id = $1 AND seq <= $2 ORDER BY seq', [groupId, through])).rows;
-		const doc = new Y.Doc();
-		doc.transact(() => {
-			Y.applyUpdate(doc, checkpoint.body);
-			for (const row of folded) Y.applyUpdate(doc, row.body);
-		});
-		const body = Buffer.from(Y.encodeStateAsUpdate(doc));
-		doc.destroy();
+		const body = Buffer.from(foldUpdates(checkpoint.body, folded.map((row) => row.body)));
 		await client.query('DELETE FROM group_checkpoints WHERE group_id = $1', [groupId]);
 		await client.query('INSERT INTO group_checkpoints (group_id, through_seq, at, body) VALUES ($1, $2, $3, $4)', [groupId, through, folded.at(-1)?.at ?? checkpoint.at, body]);
 		await client.query('DELETE FROM group_history WHERE group_id = $1 AND seq <= $2', [groupId, through]);
@@ -238,14 +233,7 @@ export function createClusterStore(options: ClusterStoreOptions): ClusterRoomSto
 				options.onCompactionEnd?.(groupId, 0);
 				return { size: await sizeOf(client, groupId), skipped: false, trimmed: 0 };
 			}
-			const doc = new Y.Doc();
-			doc.transact(() => {
-				if (snapshot) Y.applyUpdate(doc, snapshot.body);
-				for (const row of rows) Y.applyUpdate(doc, row.body);
-			});
-			// encodeStateAsUpdate also carries pending structs, so nothing logged is left out.
-			const body = Y.encodeStateAsUpdate(doc);
-			doc.destroy();
+			const body = foldUpdates(snapshot?.body, rows.map((row) => row.body));
 			await client.query(
 				`INSERT INTO group_snapshots (group_id, body, updated_at) VALUES ($1, $2, $3)
 				 ON CONFLICT (group_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,

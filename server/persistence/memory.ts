@@ -2,6 +2,7 @@
 // that measure the relay without a disk.
 import * as Y from 'yjs';
 import { packHistory } from '../../src/lib/history/packed.ts';
+import { foldUpdates } from './compaction.ts';
 import { foldThrough } from './history-policy.ts';
 import type { LoggedUpdate, RoomStore, StoredSize } from './types.ts';
 
@@ -56,12 +57,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 		entry.history.push(...entry.log);
 		if (through === null) return;
 		const folded = entry.history.filter((update) => update.seq <= through);
-		const doc = new Y.Doc();
-		Y.applyUpdate(doc, entry.checkpoints[0].body);
-		for (const update of folded) Y.applyUpdate(doc, update.body);
-		entry.checkpoints = [{ at: folded.at(-1)?.author?.at ?? entry.checkpoints[0].at, throughSeq: through, body: Y.encodeStateAsUpdate(doc) }];
+		const body = foldUpdates(entry.checkpoints[0].body, folded.map((update) => update.body));
+		entry.checkpoints = [{ at: folded.at(-1)?.author?.at ?? entry.checkpoints[0].at, throughSeq: through, body }];
 		entry.history = entry.history.filter((update) => update.seq > through);
-		doc.destroy();
 	}
 
 	return {
@@ -80,17 +78,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RoomStore {
 			const entry = groups.get(groupId);
 			if (!entry) return { logUpdates: 0, logBytes: 0, totalBytes: 0 };
 			if (entry.log.length === 0) return sizeOf(entry);
-			const doc = new Y.Doc();
-			doc.transact(() => {
-				if (entry.snapshot) Y.applyUpdate(doc, entry.snapshot.body);
-				for (const update of entry.log) Y.applyUpdate(doc, update.body);
-			});
-			const body = Y.encodeStateAsUpdate(doc);
+			const body = foldUpdates(entry.snapshot?.body, entry.log.map((update) => update.body));
 			const through = entry.log[entry.log.length - 1].seq;
 			keepHistory(entry);
 			entry.snapshot = { body, throughSeq: through, at: Date.now() };
 			entry.log = [];
-			doc.destroy();
 			return sizeOf(entry);
 		},
 		async loadHistory(groupId, since) {

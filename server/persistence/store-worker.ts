@@ -5,6 +5,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { packHistory, packedBuffers, type HistoryExtent, type PackedHistory } from '../../src/lib/history/packed.ts';
+import { foldUpdates } from './compaction.ts';
 import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
 import type { HistorySince, LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
@@ -157,13 +158,7 @@ function planPrune(groupId: string): PrunePlan | null {
 		const through = foldThrough(selectHistoryMarks.all(groupId), settings.historyDays, Date.now());
 		if (through === null) return null;
 		const rows = selectHistoryThrough.all(groupId, through);
-		const doc = new Y.Doc();
-		doc.transact(() => {
-			Y.applyUpdate(doc, checkpoint.body);
-			for (const row of rows) Y.applyUpdate(doc, row.body);
-		});
-		const body = Y.encodeStateAsUpdate(doc);
-		doc.destroy();
+		const body = foldUpdates(checkpoint.body, rows.map((row) => row.body));
 		return { fromThrough: checkpoint.through_seq, through, at: rows.at(-1)?.at ?? checkpoint.at, body };
 	}).deferred();
 }
@@ -192,14 +187,7 @@ function logSize(groupId: string, snapshotBytes: number) {
 function compact(groupId: string) {
 	const { snapshot, rows } = readGroup.deferred(groupId);
 	if (rows.length === 0) return logSize(groupId, snapshot?.body.length ?? 0);
-	const doc = new Y.Doc();
-	doc.transact(() => {
-		if (snapshot) Y.applyUpdate(doc, snapshot.body);
-		for (const row of rows) Y.applyUpdate(doc, row.body);
-	});
-	// encodeStateAsUpdate also carries pending structs, so nothing logged is left out.
-	const body = Y.encodeStateAsUpdate(doc);
-	doc.destroy();
+	const body = foldUpdates(snapshot?.body, rows.map((row) => row.body));
 	const through = rows[rows.length - 1].seq;
 	const prune = planPrune(groupId);
 	return db.transaction(() => {
