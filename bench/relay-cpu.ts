@@ -1,9 +1,10 @@
 // The relay's CPU per update (`npx tsx bench/relay-cpu.ts`): scenario (a)'s shape (100 groups, a
 // writer and two readers each, 500 updates/s in all for 12 s) with raw WebSocket clients sending
-// ready-made updates, so the load costs little and a busy machine changes the count of updates the
-// relay sees less than it does in `npm run bench`. Reports each server process's CPU seconds per
-// thread over the load (from /proc), per update: steadier than latency on a shared machine. The relay
-// and the reference take turns (`--relay-only`: the relay alone); `RUNS=N` pairs.
+// ready-made updates. The load costs little, so on a busy machine the server still gets every
+// update on time, which the stock clients of `npm run bench` may not manage. Reports each server
+// process's CPU seconds per thread over the load (from /proc), per update: steadier than latency on
+// a shared machine. The relay and the reference take turns (`--relay-only`: the relay alone);
+// `RUNS=N` pairs; `NODE_ARGS` are node flags for the relay (`--cpu-prof --cpu-prof-dir=DIR`).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as encoding from 'lib0/encoding';
@@ -54,7 +55,7 @@ async function run(kind: 'commonplace' | 'reference'): Promise<{ server: string;
 	const server: RunningServer =
 		kind === 'reference'
 			? await startReference()
-			: await startCommonplace({ env: { CONNECTIONS_PER_IP: '1000000', MESSAGES_PER_SECOND: '1000000', MESSAGE_BURST: '1000000' } });
+			: await startCommonplace({ env: { CONNECTIONS_PER_IP: '1000000', MESSAGES_PER_SECOND: '1000000', MESSAGE_BURST: '1000000' }, nodeArgs: (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean) });
 	const sockets: WebSocket[] = [];
 	try {
 		const writers: { socket: WebSocket; updates: Uint8Array[] }[] = [];
