@@ -11,6 +11,7 @@ import type { GroupAuth } from './auth/types.ts';
 import { isClusterMember, resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { createStaticApp, DATA_SECURITY_HEADERS } from './http.ts';
 import { createLogger, errorText } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -298,10 +299,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 	});
 
-	const heartbeat = setInterval(() => {
-		for (const connection of connections) connection.heartbeat();
-	}, config.heartbeatMs);
-	heartbeat.unref();
+	const heartbeat = new Heartbeat(connections, config.heartbeatMs);
 
 	await new Promise<void>((resolve, reject) => {
 		const onError = (error: Error) => {
@@ -321,7 +319,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const close = (): Promise<void> => {
 		closed ??= (async () => {
 			closing = true;
-			clearInterval(heartbeat);
+			heartbeat.stop();
 			loopDelay?.disable();
 			const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 			await rooms.closeAll(CloseCode.goingAway, 'The relay is restarting. Your changes are kept; it reconnects by itself.');

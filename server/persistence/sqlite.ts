@@ -123,7 +123,8 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 	};
 
 	let waiting: PendingAppend[] | null = null;
-	// Runs as a microtask: after every message of the current network read was handled, same tick.
+	// Runs once per turn of the event loop, after every socket read in it was handled: one message to
+	// the thread for all of them (a microtask per read cost a message each, and the thread a wake-up).
 	// The thread puts every batch that arrived while it was syncing the disk into its next commit.
 	const flush = (): void => {
 		const batch = waiting ?? [];
@@ -169,7 +170,7 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			return new Promise<StoredSize>((resolve, reject) => {
 				if (!waiting) {
 					waiting = [];
-					queueMicrotask(flush);
+					setImmediate(flush);
 				}
 				waiting.push({ groupId, update, author: author ?? null, resolve, reject });
 			});
