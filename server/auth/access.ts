@@ -108,7 +108,8 @@ export class GroupAccess {
 		if (!isStrongToken(token)) {
 			return refusals.malformed('A new group needs a token of at least 22 random URL-safe characters.');
 		}
-		if (this.store.findByHash(hashToken(token))) {
+		const hash = hashToken(token);
+		if (this.store.findByHash(hash)) {
 			return refusals.malformed('This token already belongs to another group; make a new one for a new group.');
 		}
 		if (!mayCreate(this.config, request.createToken)) {
@@ -119,7 +120,7 @@ export class GroupAccess {
 		const settle = (): void => {
 			if (this.#registering.get(groupId) === registered) this.#registering.delete(groupId);
 		};
-		const registered = this.store.registerGroup(groupId, hashToken(token)).then(
+		const registered = this.store.registerGroup(groupId, hash).then(
 			(owner): SyncVerdict | Promise<SyncVerdict> => {
 				settle();
 				if (owner) return { ok: true, groupId, role: 'owner', tokenId: owner.id, memberName: '', created: true };

@@ -178,7 +178,11 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 	return {
 		async load(groupId) {
 			const { snapshot, rows } = readGroup.deferred(groupId);
-			if (!snapshot && rows.length === 0) return null;
+			if (!snapshot && rows.length === 0) {
+				// A new group: its first append need not count its rows.
+				sizes.set(groupId, { logUpdates: 0, logBytes: 0, totalBytes: 0 });
+				return null;
+			}
 			const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot.body)] : [];
 			let logBytes = 0;
 			for (const row of rows) {
