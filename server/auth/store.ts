@@ -202,7 +202,9 @@ export function writeNewGroup(db: Database, registration: GroupRegistration): bo
 			if (group.run(groupId, name, createdAt).changes !== 1) return false;
 			token.run(ownerTokenId, groupId, ownerTokenHash, ownerLabel, createdAt);
 			return true;
-		})();
+			// Immediate: a read that became a write would fail at once (SQLITE_BUSY) when another
+			// connection committed meanwhile; inside the writer thread's batch it is a savepoint.
+		}).immediate();
 	} catch (error) {
 		// The hash is unique: this token is already another's (a race two registrations lost one of).
 		if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) return false;
