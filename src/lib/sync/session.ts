@@ -95,10 +95,11 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		initial:
 			opts.create
 				? undefined
-				: () =>
-						browserOnline()
-							? relayApi(groupId, token, { origin: apiOrigin(opts.relayUrl) }).state((done, total) => report({ step: 'receiving', done, total }))
-							: Promise.resolve(null)
+				: async () => {
+						if (!browserOnline()) return null;
+						report({ step: 'receiving', done: 0, total: null });
+						return relayApi(groupId, token, { origin: apiOrigin(opts.relayUrl) }).state((done, total) => report({ step: 'receiving', done, total }));
+					}
 	});
 	const stopConfirming = confirmChanges(persistence, connection);
 
