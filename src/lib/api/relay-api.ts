@@ -94,7 +94,7 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 	const base = `${origin}/api/groups/${encodeURIComponent(groupId)}`;
 	const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-	async function request(method: string, path: string, body?: unknown): Promise<Response> {
+	async function request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
 		const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		let response: Response;
@@ -103,7 +103,8 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 				method,
 				headers,
 				body: body === undefined ? undefined : JSON.stringify(body),
-				cache: 'no-store'
+				cache: 'no-store',
+				signal
 			});
 		} catch {
 			throw new RelayApiError('The relay cannot be reached. Check your connection and try again.', 0);
@@ -160,11 +161,22 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		 * so far and the size the relay announced (null when a proxy hid it).
 		 */
 		state: async (progress?: (received: number, total: number | null) => void): Promise<Uint8Array> => {
-			const response = await request('GET', 'state');
+			// A download that stops moving is given up, so opening the group never waits on it for ever.
+			const stalled = new AbortController();
+			let timer = setTimeout(() => stalled.abort(), STALL_MS);
+			const moved = (received: number, total: number | null) => {
+				clearTimeout(timer);
+				timer = setTimeout(() => stalled.abort(), STALL_MS);
+				progress?.(received, total);
+			};
 			try {
-				return await readAll(response, progress);
-			} catch {
+				const response = await request('GET', 'state', undefined, stalled.signal);
+				return await readAll(response, moved);
+			} catch (error) {
+				if (error instanceof RelayApiError && !stalled.signal.aborted) throw error;
 				throw new RelayApiError('The connection to the relay broke while the group arrived. It is sent again on the next try.', 0);
+			} finally {
+				clearTimeout(timer);
 			}
 		},
 		/** The group exported by the relay, as a file to save. */
@@ -176,6 +188,9 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		}
 	};
 }
+
+/** How long a download may go without a byte before it is given up. */
+const STALL_MS = 30_000;
 
 /** A response's body in one array, reporting as it arrives. */
 async function readAll(response: Response, progress?: (received: number, total: number | null) => void): Promise<Uint8Array> {
