@@ -116,6 +116,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	};
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
+	const openGroupDoc = (groupId: string) => rooms.openGroupDoc(groupId);
 	const onlineTokens = (groupId: string): Set<string> => new Set([...(rooms.get(groupId)?.peers ?? [])].map((peer) => peer.tokenId));
 
 	/** Groups deleted while this relay runs, so an upgrade authorised just before the deletion is closed. */
@@ -167,7 +168,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, openGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}

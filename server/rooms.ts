@@ -81,6 +81,10 @@ function asBuffer(message: Uint8Array): Buffer {
 	return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
 
@@ -209,8 +213,11 @@ export class Room {
 	 * the doc is still being built from it: a big group reaches its first member without waiting for
 	 * the relay's own copy. Everything stored is on disk, and the client sent nothing before asking.
 	 */
-	answersFromStorage(peer: Peer): boolean {
+	answersFromStorage(peer: Peer, stateVector: Uint8Array): boolean {
 		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
+		// A client that already holds the group (it read it over HTTP, or from its own storage) waits
+		// for the doc and gets only what it lacks, not the whole group again.
+		if (!sameBytes(stateVector, EMPTY_STATE_VECTOR)) return false;
 		this.answeredFromStorage.add(peer);
 		this.onAsked?.();
 		return true;
@@ -260,6 +267,12 @@ export class Room {
 		if (this.idleTimer) clearTimeout(this.idleTimer);
 		this.idleTimer = null;
 		if (this.loaded) this.greet(peer);
+	}
+
+	/** A room opened without a connection (read over HTTP) unloads once idle, like one its last member left. */
+	releaseWhenIdle(): void {
+		if (this.peers.size > 0 || this.closed || this.idleTimer) return;
+		this.idleTimer = setTimeout(() => this.unload(), this.deps.config.roomIdleMs);
 	}
 
 	leave(peer: Peer): void {
@@ -757,6 +770,25 @@ export class Rooms {
 			for (const update of stored.updates) Y.applyUpdate(doc, update);
 		});
 		return doc;
+	}
+
+	/**
+	 * The group's live doc, its room loaded as a connection would load it: a device reads the group's
+	 * cover and whole state just before it connects, and then finds the room ready. The room unloads
+	 * when idle like any other. Null when it cannot be opened (its loading failed, or it closed).
+	 */
+	async openGroupDoc(groupId: string): Promise<Y.Doc | null> {
+		const room = this.open(groupId);
+		room.releaseWhenIdle();
+		try {
+			await room.ready;
+			if (room.rebuilding) await room.rebuilding;
+			// What is sent is what is stored, not a change still on its way to the disk.
+			await room.stored();
+		} catch {
+			return null;
+		}
+		return room.isLoaded ? room.doc : null;
 	}
 
 	closePeers(groupId: string, tokenId: string | null, code: number, reason: string): number {

@@ -52,6 +52,11 @@ export interface SyncRequest {
 export interface ApiContext {
 	/** The group's current document: the live room's, or read from storage; null when unknown. */
 	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
+	/**
+	 * The group's live doc, its room loaded as a connection would load it (a device about to connect
+	 * reads it first); null when the room cannot be opened.
+	 */
+	openGroupDoc(groupId: string): Promise<Y.Doc | null>;
 	remoteAddress: string;
 	/**
 	 * Removes everything the relay holds of a deleted group besides its tokens: closes its live

@@ -2,7 +2,7 @@
 // index follows edits and deletions without a rebuild.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { createGroup, editNote, type Actor, type ItemPage, type ListQuery } from '$lib/model';
+import { createGroup, editNote, readCover, type Actor, type ItemPage, type ListQuery } from '$lib/model';
 import { createLocalSearch } from '$lib/search/search-service';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
@@ -264,6 +264,8 @@ describe('GroupState views kept on disk', () => {
 		for (let i = 0; i < 30; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: i % 2 ? 'odd' : 'even' });
 		const cover = JSON.parse(JSON.stringify(ann.cover()));
 		expect(cover.newest).toHaveLength(30);
+		// The relay computes a new device's cover with the same model code, from the document alone.
+		expect(readCover(ann.doc, { owner: false })).toEqual(ann.cover());
 
 		// A fresh page: the document is still being read from storage.
 		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');

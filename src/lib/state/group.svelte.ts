@@ -20,18 +20,14 @@ import {
 	editItem,
 	editNote,
 	fillPageDetails,
-	getGroupInfo,
-	hasGroup,
 	itemIdForUrl,
 	legacyItemIdForUrl,
 	LIMITS,
 	ModelError,
 	parseTagList,
-	listMembers,
 	listTrash,
 	queryItems,
 	queryTags,
-	readAllItems,
 	renameGroup,
 	restoreHighlight,
 	restoreItem,
@@ -49,7 +45,6 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
-	visibleItems,
 	visibleReplies,
 	listFlagged,
 	targetKey,
@@ -75,11 +70,14 @@ import {
 	type TagCount,
 	type TrashEntry,
 	DEFAULT_PAGE_SIZE,
-	PAGE_SIZES
+	coverOf,
+	readGroupAs,
+	liveItemCount,
+	lastActivity,
+	type GroupCover
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
-import type { GroupCover } from '$lib/storage/group-views';
 import { changedItemIds } from './changes';
 
 interface Snapshot {
@@ -213,19 +211,12 @@ export class GroupState {
 
 	/** The cover to keep on disk for the next opening: the first page and the counts, as now. */
 	cover(): GroupCover {
-		const snapshot = this.#read();
-		const largest = PAGE_SIZES[PAGE_SIZES.length - 1];
-		return {
-			version: 1,
-			info: snapshot.info,
-			exists: snapshot.exists,
-			members: snapshot.members,
+		return coverOf(this.#read(), {
 			liveItemCount: this.liveItemCount,
 			lastActivity: this.lastActivity,
 			tagCounts: this.tagCounts,
-			memberCounts: this.memberCounts,
-			newest: queryItems(snapshot.items, { sort: 'newest', page: 1, perPage: largest }).items
-		};
+			memberCounts: this.memberCounts
+		});
 	}
 
 	/** Gives the search engine what changed (everything, the first time), so the next search is quick. */
@@ -330,15 +321,8 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const all = readAllItems(this.doc);
-		const items = this.#owner ? all : visibleItems(all, readHidden(this.doc));
-		this.#snapshot = {
-			info: getGroupInfo(this.doc),
-			exists: hasGroup(this.doc),
-			members: listMembers(this.doc),
-			items,
-			byId: new Map(items.map((item) => [item.id, item]))
-		};
+		const reading = readGroupAs(this.doc, { owner: this.#owner });
+		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
 		return this.#snapshot;
@@ -384,13 +368,13 @@ export class GroupState {
 
 	get liveItemCount(): number {
 		if (this.#cover) return this.#cover.liveItemCount;
-		return this.#memo('liveCount', (s) => s.items.filter((i) => i.deletedAt === null).length);
+		return this.#memo('liveCount', (s) => liveItemCount(s.items));
 	}
 
 	/** When anything in the group last changed that carries a time. */
 	get lastActivity(): number {
 		if (this.#cover) return this.#cover.lastActivity;
-		return this.#memo('lastActivity', (s) => s.items.reduce((max, i) => Math.max(max, i.updatedAt), s.info.createdAt));
+		return this.#memo('lastActivity', (s) => lastActivity(s.info, s.items));
 	}
 
 	get tagCounts(): TagCount[] {

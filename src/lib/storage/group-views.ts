@@ -3,23 +3,11 @@
 // and the search engine (its serialized index and the live items). Both are derived from the document and rewritten as it changes;
 // losing them costs time, never data. On IndexedDB (database `commonplace-views`), or in memory.
 import { createStore, del, delMany, get, getMany, set, setMany, type UseStore } from 'idb-keyval';
-import type { GroupInfo, Item, Member, MemberCount, TagCount } from '$lib/model';
+import type { GroupCover, Item } from '$lib/model';
 import type { ItemStore, SavedSearchState } from '$lib/search/search-engine';
 
-/** What the group page shows before the document is loaded. */
-export interface GroupCover {
-	/** Bumped when the shape changes; an older cover is ignored. */
-	version: 1;
-	info: GroupInfo;
-	exists: boolean;
-	members: Member[];
-	liveItemCount: number;
-	lastActivity: number;
-	tagCounts: TagCount[];
-	memberCounts: MemberCount[];
-	/** The newest live items, enough for the largest first page. */
-	newest: Item[];
-}
+/** What the group page shows before the document is loaded (computed by the model, `cover.ts`). */
+export type { GroupCover };
 
 /**
  * The search engine as its worker keeps it (search/search-engine.ts): the index as MiniSearch
