@@ -2,7 +2,8 @@
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
 // --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
-// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
+// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`; the
+// browser part writes a Chromium trace of the offline opening there, `browser-offline-opening.json`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -258,7 +259,7 @@ async function main() {
 	if (prepared && wanted('big')) big = await measureBigGroup(prepared);
 	if (prepared && wanted('browser')) {
 		console.log('Big group in the browser ...');
-		browser = await measureBrowser(prepared);
+		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json') } : {});
 	}
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));

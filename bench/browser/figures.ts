@@ -167,7 +167,7 @@ async function search(page: Page, word: string, itemId: string): Promise<number>
 	return performance.now() - start;
 }
 
-async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup) {
+async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup, options: BrowserOptions) {
 	const phase = (name: string) => console.log(`  ${name} ...`);
 	const origin = `http://127.0.0.1:${relay.port}`;
 	await context.addInitScript(LONG_TASK_OBSERVER);
@@ -208,6 +208,8 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await context.setOffline(true);
 	phase('offline: first page and searches');
 	const offline = await context.newPage();
+	const browser = context.browser();
+	if (options.tracePath && browser) await browser.startTracing(offline, { path: options.tracePath, categories: TRACE_CATEGORIES });
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
@@ -219,6 +221,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		offlineResponseMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? NaN,
 		offlineFirstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN
 	}));
+	if (options.tracePath && browser) await browser.stopTracing();
 	// Until the whole group is open (the search box searches it) and the page is quiet.
 	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
@@ -278,7 +281,15 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	};
 }
 
-export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFigures> {
+export interface BrowserOptions {
+	/** Where to write a Chromium trace of the offline opening (navigation → the app's own first page). */
+	tracePath?: string;
+}
+
+/** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading', 'disabled-by-default-v8.cpu_profiler'];
+
+export async function measureBrowser(group: PreparedBigGroup, options: BrowserOptions = {}): Promise<BrowserFigures> {
 	const missing = ['src/routes/g/[groupId]/+page.svelte', 'src/lib/sync/session.ts', 'src/service-worker.ts'].filter((f) => !existsSync(join(ROOT, f)));
 	if (missing.length) return { measured: false, reason: `the app is missing ${missing.join(', ')}` };
 	let app: ReturnType<typeof buildApp> | null = null;
@@ -291,7 +302,7 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 		console.log('  uploading the group, then opening it online once and offline ...');
 		await upload(relay, group.groupId, group.token, group.doc, group.size.items);
 		const context = await browser.newContext();
-		const figures = await measureIn(context, relay, group);
+		const figures = await measureIn(context, relay, group, options);
 		await context.close();
 		return {
 			measured: true,
