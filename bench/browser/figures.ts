@@ -28,6 +28,11 @@ export type BrowserFigures =
 			/** Navigation → the first item shown, online on a new device (may be before "Up to date"). */
 			firstOnlinePageMs: number;
 			firstPageMs: number;
+			/** The same until the app has drawn that page itself (after the first screen kept from last time, if shown). */
+			firstLivePageMs: number;
+			/** Of that opening, from the page's own clock: the service worker's answer in full, and the first paint with content. */
+			offlineResponseMs: number;
+			offlineFirstPaintMs: number;
 			searchWord: string;
 			searchMs: number;
 			secondSearchWord: string;
@@ -162,7 +167,7 @@ async function search(page: Page, word: string, itemId: string): Promise<number>
 	return performance.now() - start;
 }
 
-async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup) {
+async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup, options: BrowserOptions) {
 	const phase = (name: string) => console.log(`  ${name} ...`);
 	const origin = `http://127.0.0.1:${relay.port}`;
 	await context.addInitScript(LONG_TASK_OBSERVER);
@@ -203,14 +208,24 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await context.setOffline(true);
 	phase('offline: first page and searches');
 	const offline = await context.newPage();
+	const browser = context.browser();
+	if (options.tracePath && browser) await browser.startTracing(offline, { path: options.tracePath, categories: TRACE_CATEGORIES });
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
 	const firstPageMs = performance.now() - start;
+	await offline.locator('#cover-markup').waitFor({ state: 'detached', timeout: 300_000 });
+	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
+	const firstLivePageMs = performance.now() - start;
+	const { offlineResponseMs, offlineFirstPaintMs } = await offline.evaluate(() => ({
+		offlineResponseMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? NaN,
+		offlineFirstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN
+	}));
 	// Until the whole group is open (the search box searches it) and the page is quiet.
 	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
 	const offlineLoadTask = await longestTask(offline);
+	if (options.tracePath && browser) await browser.stopTracing();
 
 	const searchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const secondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
@@ -253,6 +268,9 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		firstOnlinePageMs,
 		searchSavedMs,
 		firstPageMs,
+		firstLivePageMs,
+		offlineResponseMs,
+		offlineFirstPaintMs,
 		searchMs,
 		secondSearchMs,
 		reloadSearchMs,
@@ -263,7 +281,15 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	};
 }
 
-export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFigures> {
+export interface BrowserOptions {
+	/** Where to write a Chromium trace of the offline opening (navigation → the page quiet, the group open). */
+	tracePath?: string;
+}
+
+/** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading', 'disabled-by-default-v8.cpu_profiler'];
+
+export async function measureBrowser(group: PreparedBigGroup, options: BrowserOptions = {}): Promise<BrowserFigures> {
 	const missing = ['src/routes/g/[groupId]/+page.svelte', 'src/lib/sync/session.ts', 'src/service-worker.ts'].filter((f) => !existsSync(join(ROOT, f)));
 	if (missing.length) return { measured: false, reason: `the app is missing ${missing.join(', ')}` };
 	let app: ReturnType<typeof buildApp> | null = null;
@@ -276,7 +302,7 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 		console.log('  uploading the group, then opening it online once and offline ...');
 		await upload(relay, group.groupId, group.token, group.doc, group.size.items);
 		const context = await browser.newContext();
-		const figures = await measureIn(context, relay, group);
+		const figures = await measureIn(context, relay, group, options);
 		await context.close();
 		return {
 			measured: true,
@@ -284,6 +310,9 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 			firstOnlinePageMs: round(figures.firstOnlinePageMs),
 			searchSavedMs: round(figures.searchSavedMs),
 			firstPageMs: round(figures.firstPageMs),
+			firstLivePageMs: round(figures.firstLivePageMs),
+			offlineResponseMs: round(figures.offlineResponseMs),
+			offlineFirstPaintMs: round(figures.offlineFirstPaintMs),
 			searchWord: NEEDLE,
 			searchMs: round(figures.searchMs),
 			secondSearchWord: SECOND_NEEDLE,

@@ -31,8 +31,7 @@ export interface GroupReading {
 	items: Item[];
 }
 
-export function readGroupAs(doc: Y.Doc, reader: { owner: boolean }): GroupReading {
-	const all = readAllItems(doc);
+export function readGroupAs(doc: Y.Doc, reader: { owner: boolean }, all: Item[] = readAllItems(doc)): GroupReading {
 	return {
 		info: getGroupInfo(doc),
 		exists: hasGroup(doc),

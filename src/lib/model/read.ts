@@ -131,9 +131,25 @@ function description(doc: Y.Doc, itemId: string): string {
 
 /** All items, deleted ones included, ordered by id (the same on every peer); one pass over each root map. */
 export function readAllItems(doc: Y.Doc): Item[] {
+	const steps = readAllItemsInSteps(doc, Infinity);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+/**
+ * `readAllItems` a part at a time: pauses after every `entriesPerStep` entries read, so a big group
+ * can be read between other work (`next()` until done; the document must not change meanwhile,
+ * or the read starts again).
+ */
+export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Generator<void, Item[], void> {
 	const r = roots(doc);
 	const byId = new Map<string, Item>();
-	r.items.forEach((entry, id) => {
+	let read = 0;
+	const pause = () => ++read % entriesPerStep === 0;
+	for (const [id, entry] of r.items) {
+		if (pause()) yield;
 		byId.set(id, {
 			id,
 			url: str(entry?.url),
@@ -156,12 +172,13 @@ export function readAllItems(doc: Y.Doc): Item[] {
 			deletedAt: null,
 			deletedBy: null
 		});
-	});
+	}
 	const editedAt = new Map<string, number>();
-	r.fields.forEach((value, k) => {
+	for (const [k, value] of r.fields) {
+		if (pause()) yield;
 		const [itemId, name] = splitKey(k);
 		const item = byId.get(itemId);
-		if (!item) return;
+		if (!item) continue;
 		switch (name) {
 			case 'title':
 				item.title = str(value);
@@ -188,39 +205,46 @@ export function readAllItems(doc: Y.Doc): Item[] {
 				item.deletedBy = strOrNull(value);
 				break;
 		}
-	});
-	r.saves.forEach((save, k) => {
+	}
+	for (const [k, save] of r.saves) {
+		if (pause()) yield;
 		const [itemId, memberId] = splitKey(k);
 		byId.get(itemId)?.savedBy.push({ memberId, at: num(save?.at) });
-	});
-	r.tags.forEach((_entry, k) => {
+	}
+	for (const k of r.tags.keys()) {
+		if (pause()) yield;
 		const [itemId, tag] = splitKey(k);
 		const item = byId.get(itemId);
 		if (item && !item.tags.includes(tag)) item.tags.push(tag);
-	});
-	r.views.forEach((count, k) => {
+	}
+	for (const [k, count] of r.views) {
+		if (pause()) yield;
 		const [itemId, memberId] = splitKey(k);
 		const item = byId.get(itemId);
-		if (!item) return;
+		if (!item) continue;
 		item.views += num(count);
 		item.viewsByMember[memberId] = (item.viewsByMember[memberId] ?? 0) + num(count);
-	});
-	r.highlights.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.highlights) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.highlights.push(readHighlight(id, entry));
-	});
-	r.notes.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.notes) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.notes.push(readNote(id, entry));
-	});
-	r.replies.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.replies) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.replies.push(readReply(id, entry));
-	});
+	}
 	for (const item of byId.values()) {
+		if (pause()) yield;
 		// A reply shows only while the note or highlight its thread starts at does.
 		if (item.replies.length) {
 			const threads = new Set([...item.notes.map((n) => `note:${n.id}`), ...item.highlights.map((h) => `highlight:${h.id}`)]);

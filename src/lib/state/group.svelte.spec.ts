@@ -259,7 +259,7 @@ describe('UndoState', () => {
 });
 
 describe('GroupState views kept on disk', () => {
-	it('shows the first page and the counts from the cover before the document is loaded, then reads the document', () => {
+	it('shows the first page and the counts from the cover before the document is loaded, then reads the document', async () => {
 		const ann = group();
 		for (let i = 0; i < 30; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: i % 2 ? 'odd' : 'even' });
 		const cover = JSON.parse(JSON.stringify(ann.cover()));
@@ -282,11 +282,32 @@ describe('GroupState views kept on disk', () => {
 		expect(later.list({ tags: ['odd'] }).items).toEqual([]);
 
 		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
-		later.docLoaded();
+		await later.docLoaded();
 		expect(later.showingCover).toBe(false);
 		expect(later.list({ tags: ['odd'], perPage: 50 }).total).toBe(15);
 		later.showCover(cover); // too late: ignored
 		expect(later.showingCover).toBe(false);
+	});
+
+	it('keeps the cover while it reads the document behind it, and shows what changed during that read', async () => {
+		const ann = group();
+		for (let i = 0; i < 1_500; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: 'read' });
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(ann.cover());
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		const loaded = later.docLoaded();
+		expect(later.showingCover).toBe(true);
+		// Another member's item arrives while the items are read.
+		const bob = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'bob');
+		Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(later.doc));
+		const before = Y.encodeStateVector(bob.doc);
+		bob.addItem({ url: 'https://example.org/late', title: 'Arrived while reading', tags: 'late' });
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(bob.doc, before));
+		await loaded;
+		expect(later.showingCover).toBe(false);
+		expect(later.liveItemCount).toBe(1_501);
+		expect(later.list({ page: 1, perPage: 10 }).items[0].title).toBe('Arrived while reading');
+		expect(later.tagCounts.find((t) => t.tag === 'late')?.count).toBe(1);
 	});
 
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {

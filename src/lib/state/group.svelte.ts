@@ -28,6 +28,7 @@ import {
 	listTrash,
 	queryItems,
 	queryTags,
+	readAllItemsInSteps,
 	renameGroup,
 	restoreHighlight,
 	restoreItem,
@@ -98,6 +99,12 @@ const REINDEX_ALL_ABOVE = 2_000;
  */
 const SLOW_READ_MS = 40;
 
+/** Reading every item behind the cover: this many entries between looks at the clock, this long per task. */
+const READ_STEP_ENTRIES = 500;
+const READ_SLICE_MS = 8;
+/** Reads begun again because the document changed meanwhile, before one read in a single task. */
+const READ_ATTEMPTS = 3;
+
 export class GroupState {
 	readonly doc: Y.Doc;
 	/** The origin of this member's edits; undo tracks exactly this object. */
@@ -135,6 +142,11 @@ export class GroupState {
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
+	/** Every item as read behind the cover, for the next snapshot; dropped when the document changes. */
+	#readAhead: Item[] | null = null;
+	/** Counts the document's transactions, so a read spread over tasks knows it is still current. */
+	#transactions = 0;
+	#destroyed = false;
 	/** Owners read everything; everyone else reads what owners hid as placeholders (`visibleItems`). */
 	#owner = false;
 
@@ -149,6 +161,8 @@ export class GroupState {
 		this.#viewer = bookkeepingOrigin(this.actor);
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
+			this.#transactions++;
+			this.#readAhead = null;
 			if (!this.#pendingAll) {
 				const changed = changedItemIds(this.doc, tr);
 				if (changed === 'all') this.#pendingAll = true;
@@ -192,15 +206,42 @@ export class GroupState {
 		this.#version++;
 	}
 
-	/** The document is loaded: from now on everything is read from it. */
-	docLoaded(): void {
+	/**
+	 * The document is loaded: from now on everything is read from it. While the cover shows, the
+	 * document's items are first read a part at a time (a big group takes most of a second to read,
+	 * which in one task would hold the page), then the pages change over to them; resolves then.
+	 */
+	async docLoaded(): Promise<void> {
 		if (this.#docLoaded) return;
 		this.#docLoaded = true;
-		if (this.#cover) {
-			this.#cover = null;
-			this.#coverAnswers.clear();
-			this.#refresh();
-		} else this.flush();
+		if (!this.#cover) return this.flush();
+		await this.#readBehindCover();
+		if (this.#destroyed) return;
+		this.#cover = null;
+		this.#coverAnswers.clear();
+		this.#refresh();
+	}
+
+	async #readBehindCover(): Promise<void> {
+		for (let attempt = 0; attempt < READ_ATTEMPTS && !this.#destroyed; attempt++) {
+			const seen = this.#transactions;
+			const steps = readAllItemsInSteps(this.doc, READ_STEP_ENTRIES);
+			let sliceEnd = performance.now() + READ_SLICE_MS;
+			let step = steps.next();
+			while (!step.done) {
+				if (performance.now() > sliceEnd) {
+					await yieldToPage();
+					if (this.#transactions !== seen || this.#destroyed) break;
+					sliceEnd = performance.now() + READ_SLICE_MS;
+				}
+				step = steps.next();
+			}
+			if (step.done && this.#transactions === seen) {
+				this.#readAhead = step.value;
+				return;
+			}
+		}
+		// Changed on every attempt (a sync in full flow): the next snapshot reads it in one go.
 	}
 
 	/** True while the pages show the cover, before the document is loaded. */
@@ -221,7 +262,7 @@ export class GroupState {
 
 	/** Gives the search engine what changed (everything, the first time), so the next search is quick. */
 	prepareSearch(): void {
-		if (!this.#docLoaded && this.#cover) return;
+		if (this.#cover) return;
 		this.#feedSearch(this.#read());
 	}
 
@@ -307,6 +348,7 @@ export class GroupState {
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		clearTimeout(this.#refreshTimer);
 		this.#off();
 		this.#search.close();
@@ -321,7 +363,8 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const reading = readGroupAs(this.doc, { owner: this.#owner });
+		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#readAhead ?? undefined);
+		this.#readAhead = null;
 		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
@@ -512,7 +555,8 @@ export class GroupState {
 
 	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
 	async search(text: string): Promise<Set<string>> {
-		if (this.#docLoaded || !this.#cover) this.#feedSearch(this.#read());
+		// While the cover shows (the document being read behind it) the engine answers from what it saved.
+		if (!this.#cover) this.#feedSearch(this.#read());
 		return new Set(await this.#search.search(text));
 	}
 
@@ -705,4 +749,11 @@ export class GroupState {
 	setProfile(profile: { name: string; color: string }): void {
 		setMemberProfile(this.doc, this.#viewer, profile);
 	}
+}
+
+/** Lets the page draw and handle input before the next part of a long job. */
+function yieldToPage(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (typeof scheduler?.yield === 'function') return scheduler.yield();
+	return new Promise((resolve) => setTimeout(resolve, 0));
 }

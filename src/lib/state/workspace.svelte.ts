@@ -87,15 +87,16 @@ export class Workspace {
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
+		// Loaded once the pages read the document (behind the cover, a big group takes a moment).
 		session.loaded.then(
-			() => {
-				this.group.docLoaded();
+			async () => {
+				await this.group.docLoaded();
 				this.#loaded = true;
 				this.#remember();
 				this.#prepareSearchSoon(0);
 			},
-			() => {
-				this.group.docLoaded();
+			async () => {
+				await this.group.docLoaded();
 				this.#loaded = true;
 			}
 		);
