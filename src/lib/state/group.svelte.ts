@@ -257,8 +257,10 @@ export class GroupState {
 		if (answer) return answer;
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
+			performance.mark?.('commonplace:search-asked');
 			this.#search.page(query).then(
 				(page) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					if (!this.#cover) return;
 					this.#coverAnswers.set(key, page);
@@ -541,8 +543,10 @@ export class GroupState {
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
 			const stamp = this.#searchStamp;
+			performance.mark?.('commonplace:search-asked');
 			this.#search.search(text).then(
 				(ids) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					this.#searchAnswers.set(key, { stamp, ids: new Set(ids) });
 					if (this.#searchAnswers.size > 20) this.#searchAnswers.delete(this.#searchAnswers.keys().next().value!);
