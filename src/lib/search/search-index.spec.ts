@@ -101,7 +101,8 @@ function expectSameAnswers(index: SearchIndex, items: readonly Item[], rand: () 
 	}
 }
 
-describe('SearchIndex', () => {
+// Hundreds of queries against both: slow on a busy machine.
+describe('SearchIndex', { timeout: 60_000 }, () => {
 	it('answers as MiniSearch did: words, prefixes, typos, accents, numbers, several words', () => {
 		const { doc, rand } = generatedGroup(1, 300);
 		const items = readAllItems(doc);

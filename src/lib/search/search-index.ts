@@ -201,18 +201,29 @@ export class SearchIndex {
 	search(query: string): Set<string> {
 		const words = wordsOf(query);
 		if (words.length === 0) return new Set();
-		let matching: Set<number> | null = null;
-		for (const word of words) {
-			const found = new Set<number>();
-			for (const term of this.#termsFor(word)) {
-				for (const n of this.#postings.get(term)!) {
-					if (this.#ids[n] !== null && (matching === null || matching.has(n))) found.add(n);
+		// How many of the words so far each item holds: an item stays in the running only while it
+		// holds every one (a word's prefixes and typos may list it several times).
+		const held = new Uint32Array(this.#ids.length);
+		for (let w = 0; w < words.length; w++) {
+			let any = false;
+			for (const term of this.#termsFor(words[w])) {
+				const posting = this.#postings.get(term)!;
+				for (let i = 0; i < posting.length; i++) {
+					const n = posting[i];
+					if (held[n] === w) {
+						held[n] = w + 1;
+						any = true;
+					}
 				}
 			}
-			matching = found;
-			if (matching.size === 0) break;
+			if (!any) return new Set();
 		}
-		return new Set([...matching!].map((n) => this.#ids[n]!));
+		const found = new Set<string>();
+		for (let n = 0; n < held.length; n++) {
+			const id = this.#ids[n];
+			if (held[n] === words.length && id !== null) found.add(id);
+		}
+		return found;
 	}
 
 	/** The indexed words a query word finds: itself, the words it starts, and those a few typos off. */
