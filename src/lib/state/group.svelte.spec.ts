@@ -287,6 +287,19 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(false);
 	});
 
+	it('keeps the listing shown until a search is answered, rather than flashing an empty one', async () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes', tags: 'rare' });
+		ann.addItem({ url: 'https://example.org/r', title: 'Another page', tags: 'common' });
+		const all = ann.list({});
+		const tags = ann.relatedTags({ tags: ['common'] });
+		expect(ann.list({ text: 'quincunx' })).toBe(all); // asked, not answered yet
+		expect(ann.relatedTags({ text: 'quincunx' })).toBe(tags);
+		expect((await answered(ann, { text: 'quincunx' })).items.map((i) => i.title)).toEqual(['About quincunxes']);
+		expect(ann.relatedTags({ text: 'quincunx' })).toEqual([{ tag: 'rare', count: 1 }]);
+		expect((await answered(ann, { text: 'nothingatall' })).total).toBe(0);
+	});
+
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {
 		const ann = group();
 		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });

@@ -120,6 +120,9 @@ export class GroupState {
 	/** Listings the search engine answered while the cover shows (it keeps the items with the index). */
 	#coverAnswers = new Map<string, ItemPage>();
 	#asking = new Set<string>();
+	/** The listing and narrowing tags last shown, kept on screen while a search's answer is on its way. */
+	#shown: ItemPage | null = null;
+	#shownTags: TagCount[] = [];
 	/** Bumped when an answer of the search engine arrives, so listings showing it are read again. */
 	#answers = $state(0);
 	/** Items changed since the snapshot the search index was last brought up to date with. */
@@ -498,8 +501,9 @@ export class GroupState {
 	}
 
 	/**
-	 * One page of items, newest first; `text` is answered by the search engine, so a search shows no
-	 * items until its answer comes (a few ms), and then the page is read again.
+	 * One page of items, newest first; `text` is answered by the search engine, so until its answer
+	 * comes (a few ms) the listing shown before stays, rather than flashing an empty one and drawing
+	 * the page twice, and then the page is read again.
 	 */
 	list(query: ListQuery): ItemPage {
 		this.#version;
@@ -508,7 +512,8 @@ export class GroupState {
 		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		return queryItems(snapshot.items, { ...query, text }, ids);
+		if (ids === null) return this.#shown ?? queryItems([], query);
+		return (this.#shown = queryItems(snapshot.items, { ...query, text }, ids));
 	}
 
 	/**
@@ -524,8 +529,8 @@ export class GroupState {
 		if (this.#cover) return [];
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		const matching = filterItems(snapshot.items, { ...query, text }, ids);
-		return relatedTags(matching, chosen);
+		if (ids === null) return this.#shownTags;
+		return (this.#shownTags = relatedTags(filterItems(snapshot.items, { ...query, text }, ids), chosen));
 	}
 
 	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
@@ -534,8 +539,8 @@ export class GroupState {
 		return new Set(await this.#search.search(text));
 	}
 
-	/** The search engine's latest answer for `text`; asked again when changes went to it since. */
-	#searchIds(text: string, snapshot: Snapshot): Set<string> {
+	/** The search engine's latest answer for `text` (null before its first); asked again when changes went to it since. */
+	#searchIds(text: string, snapshot: Snapshot): Set<string> | null {
 		this.#feedSearch(snapshot);
 		const key = `text:${text}`;
 		const answer = this.#searchAnswers.get(key);
@@ -555,7 +560,7 @@ export class GroupState {
 				() => this.#asking.delete(key)
 			);
 		}
-		return answer?.ids ?? new Set();
+		return answer?.ids ?? null;
 	}
 
 	/** Runs one of this member's actions: its own undo step, shown at once however big the group. */
