@@ -58,6 +58,25 @@ describe('SearchEngine', () => {
 		expect((await engine.page({})).total).toBe(1);
 	});
 
+	it('keeps the state of the document it was told it holds, until a change comes', () => {
+		const { doc } = groupWith(['Quincunx', 'Other']);
+		const engine = new SearchEngine(createMemoryItemStore());
+		engine.syncItems(readAllItems(doc));
+		engine.syncEnd();
+		const state = new Uint8Array([1, 2, 3]);
+		expect(engine.holds(state)).toBe(false);
+		engine.mark(state);
+		const later = new SearchEngine(createMemoryItemStore());
+		expect(later.load(structuredClone(engine.save()))).toBe(true);
+		expect(later.holds(new Uint8Array([1, 2, 3]))).toBe(true);
+		expect(later.holds(new Uint8Array([1, 2, 4]))).toBe(false);
+		later.update(readAllItems(doc).slice(0, 1), []);
+		expect(later.holds(state)).toBe(false);
+		const again = new SearchEngine(createMemoryItemStore());
+		again.load(structuredClone(later.save()));
+		expect(again.holds(state)).toBe(false);
+	});
+
 	it('refuses a saved form it cannot read, and is built from the items instead', () => {
 		const { doc } = groupWith(['Quincunx']);
 		const engine = new SearchEngine(createMemoryItemStore());

@@ -48,6 +48,11 @@ export const handlers = {
 		saveLater(SAVE_AFTER_SYNC_MS);
 		return changed;
 	},
+	holds: (state: Uint8Array) => engine.holds(state),
+	mark(state: Uint8Array): void {
+		engine.mark(state);
+		saveLater(SAVE_AFTER_SYNC_MS);
+	},
 	search: (text: string) => engine.search(text),
 	page: (query: ListQuery) => engine.page(query),
 	ready: () => engine.ready,

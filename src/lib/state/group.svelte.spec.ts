@@ -287,6 +287,45 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(false);
 	});
 
+	it('gives the search engine every item only when it does not hold this state of the group already', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const search = createLocalSearch();
+			const synced = vi.spyOn(search, 'sync');
+			const marked = vi.spyOn(search, 'mark');
+			const ann = group();
+			ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
+			const copy = () => {
+				const doc = new Y.Doc({ guid: ann.doc.guid });
+				Y.applyUpdate(doc, Y.encodeStateAsUpdate(ann.doc));
+				return doc;
+			};
+			// The first page gives every item, and once quiet tells the engine the group's state.
+			const first = new GroupState({ doc: copy() }, 'ann', search);
+			first.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect(marked).toHaveBeenCalledTimes(1);
+
+			// A later page on the group in the same state gives nothing and still finds the item.
+			const same = new GroupState({ doc: copy() }, 'ann', search);
+			same.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect((await same.search('quincunx')).size).toBe(1);
+
+			// One whose group changed since gives every item again.
+			ann.addItem({ url: 'https://example.org/r', title: 'About palimpsests' });
+			const later = new GroupState({ doc: copy() }, 'ann', search);
+			later.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(2);
+			expect((await later.search('palimpsest')).size).toBe(1);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('keeps the listing shown until a search is answered, rather than flashing an empty one', async () => {
 		const ann = group();
 		ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes', tags: 'rare' });

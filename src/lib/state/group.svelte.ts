@@ -49,6 +49,7 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
+	documentState,
 	visibleItems,
 	visibleReplies,
 	listFlagged,
@@ -89,6 +90,9 @@ interface Snapshot {
 	items: Item[];
 	byId: Map<string, Item>;
 }
+
+/** The search engine is told the document's state this long after the group went quiet (it costs a walk over the document). */
+const MARK_SEARCH_AFTER_MS = 1_500;
 
 /** Past this many changed items in one go (a first sync, an import), re-indexing everything is cheaper. */
 const REINDEX_ALL_ABOVE = 2_000;
@@ -135,6 +139,7 @@ export class GroupState {
 	#readMs = 0;
 	#acting = false;
 	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
+	#markTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Called around every action, so undo keeps each action a step of its own. */
 	onAction: (() => void) | null = null;
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
@@ -279,19 +284,23 @@ export class GroupState {
 	#feedSearch(snapshot: Snapshot): void {
 		if (this.#searchSyncing) return;
 		if (!this.#searchSynced || this.#dirtyAll) {
+			// The first time, the engine may hold this very state of the document already (saved by
+			// the last page): then it need not be given every item again.
+			const state = this.#searchSynced || !this.#search.mayHold ? null : this.#searchState();
 			this.#searchSynced = true;
 			this.#searchSyncing = true;
 			this.#dirtyAll = false;
 			this.#dirty.clear();
 			this.#searchStamp++;
-			void this.#search
-				.sync(snapshot.items)
+			const fed = state ? this.#search.holds(state).then((held) => held || this.#search.sync(snapshot.items)) : this.#search.sync(snapshot.items);
+			void fed
 				.catch(() => {})
 				.then(() => {
 					this.#searchSyncing = false;
 					// Answers given while it was taking every item are asked again.
 					this.#searchStamp++;
 					this.#answers++;
+					this.#markSearchSoon();
 				});
 			return;
 		}
@@ -306,6 +315,37 @@ export class GroupState {
 		this.#dirty.clear();
 		this.#search.update(items, gone);
 		this.#searchStamp++;
+		this.#markSearchSoon();
+	}
+
+	/**
+	 * The state of the document (and whether owners' hidden things are in), when the snapshot read
+	 * last is the document as it is now; null while a change is not in it yet.
+	 */
+	#searchState(): Uint8Array | null {
+		if (this.#pending.size > 0 || this.#pendingAll || this.#refreshTimer !== undefined || this.#snapshotVersion !== this.#version) return null;
+		const state = documentState(this.doc);
+		const key = new Uint8Array(state.length + 1);
+		key[0] = this.#owner ? 1 : 0;
+		key.set(state, 1);
+		return key;
+	}
+
+	/**
+	 * Once the group is quiet, the search engine is given what changed and told the document's state,
+	 * which it saves with its index: the next page to open the group in that state gives it nothing.
+	 */
+	#markSearchSoon(): void {
+		clearTimeout(this.#markTimer);
+		this.#markTimer = setTimeout(() => {
+			this.#markTimer = undefined;
+			if (!this.#searchSynced || this.#searchSyncing) return;
+			this.#feedSearch(this.#read());
+			if (this.#searchSyncing || this.#dirty.size > 0) return;
+			const state = this.#searchState();
+			if (state) this.#search.mark(state);
+			else this.#markSearchSoon();
+		}, MARK_SEARCH_AFTER_MS);
 	}
 
 	#refresh(): void {
@@ -318,10 +358,12 @@ export class GroupState {
 		this.#pending.clear();
 		this.#pendingAll = false;
 		this.#version++;
+		if (this.#searchSynced) this.#markSearchSoon();
 	}
 
 	destroy(): void {
 		clearTimeout(this.#refreshTimer);
+		clearTimeout(this.#markTimer);
 		this.#off();
 		this.#search.close();
 	}
