@@ -133,7 +133,7 @@ async function storedBytes(page: Page, groupId: string): Promise<number> {
 	);
 }
 
-/** How many items the search index the app keeps in IndexedDB holds (0 when none is saved). */
+/** How many items the search index the app keeps in IndexedDB holds (0 when none is saved, or not the group's state yet). */
 async function savedSearchItems(page: Page, groupId: string): Promise<number> {
 	return page.evaluate(
 		(groupId) =>
@@ -144,7 +144,13 @@ async function savedSearchItems(page: Page, groupId: string): Promise<number> {
 					const db = open.result;
 					if (!db.objectStoreNames.contains('views')) return resolve(0);
 					const get = db.transaction('views').objectStore('views').get(`search:${groupId}`);
-					get.onsuccess = () => resolve(Object.keys((get.result as { prints?: object } | undefined)?.prints ?? {}).length);
+					get.onsuccess = () => {
+						// Since 2026-12-03 the index lists its item ids, and is complete with the group's
+						// state it holds (saved a moment after the group went quiet); before, a map of prints.
+						const saved = get.result as { ids?: string[]; state?: unknown; prints?: object } | undefined;
+						if (saved?.ids) resolve(saved.state instanceof Uint8Array ? saved.ids.length : 0);
+						else resolve(Object.keys(saved?.prints ?? {}).length);
+					};
 					get.onerror = () => resolve(0);
 				};
 			}),

@@ -1,6 +1,7 @@
 // A search typed the moment a group's page is back after a reload, with no network: the search
 // engine answers from the index it saved last time (before the group is read from storage), with
-// the right item, for a word, its start and a typo, and the next search as well.
+// the right item, for a word, its start and a typo, and the next search as well; and it finds what
+// is added after the reload, though the page gave it no item when it opened.
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import * as Y from 'yjs';
 import type { Browser, Page } from 'playwright-core';
@@ -42,19 +43,22 @@ function group(): { doc: Y.Doc; rare: string; other: string } {
 	return { doc, rare, other };
 }
 
-/** How many items the search index the app saved in IndexedDB holds. */
-function savedSearchItems(page: Page, groupId: string): Promise<number> {
+/** How many items the search index the app saved in IndexedDB holds, and whether it knows the group's state it holds. */
+function savedSearch(page: Page, groupId: string): Promise<{ items: number; state: boolean }> {
 	return page.evaluate(
 		(groupId) =>
-			new Promise<number>((resolve) => {
+			new Promise<{ items: number; state: boolean }>((resolve) => {
 				const open = indexedDB.open('commonplace-views');
-				open.onerror = () => resolve(0);
+				open.onerror = () => resolve({ items: 0, state: false });
 				open.onsuccess = () => {
 					const db = open.result;
-					if (!db.objectStoreNames.contains('views')) return resolve(0);
+					if (!db.objectStoreNames.contains('views')) return resolve({ items: 0, state: false });
 					const get = db.transaction('views').objectStore('views').get(`search:${groupId}`);
-					get.onsuccess = () => resolve((get.result as { ids?: string[] } | undefined)?.ids?.length ?? 0);
-					get.onerror = () => resolve(0);
+					get.onsuccess = () => {
+						const saved = get.result as { ids?: string[]; state?: Uint8Array | null } | undefined;
+						resolve({ items: saved?.ids?.length ?? 0, state: saved?.state instanceof Uint8Array });
+					};
+					get.onerror = () => resolve({ items: 0, state: false });
 				};
 			}),
 		groupId
@@ -86,8 +90,12 @@ describe('search after a reload, offline', () => {
 		await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor({ timeout: 30_000 });
 		await serviceWorkerReady(page);
 		await statusSays(page, /^Up to date$/);
-		// The search engine saves its index a moment after it was given the group.
-		await eventually(async () => (await savedSearchItems(page, groupId)) === ITEMS, 60_000, 200);
+		// The search engine saves its index a moment after it was given the group, and the group's
+		// state once it is quiet: the page after the reload gives it nothing.
+		await eventually(async () => {
+			const saved = await savedSearch(page, groupId);
+			return saved.items === ITEMS && saved.state;
+		}, 60_000, 200);
 		uploader.provider.destroy();
 
 		await context.setOffline(true);
@@ -99,6 +107,17 @@ describe('search after a reload, offline', () => {
 		expect(await searchFor(page, 'quincunxeal')).toEqual([`title-${rare}`]);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('matching “quincunxeal”');
 		await statusSays(page, /^Offline/, 30_000);
+
+		// What is added after the reload is found too.
+		await page.goto(`${relay.url}/g/${groupId}/new`);
+		await page.locator('#new-url').fill('https://example.org/added-offline');
+		await page.locator('#new-title').fill('Added while offline: zanzibarpills');
+		await page.getByRole('button', { name: 'Save item' }).click();
+		await page.waitForURL(/\/i\/[^/]+$/);
+		const added = new URL(page.url()).pathname.split('/')[4];
+		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.locator('article.item').first().waitFor({ timeout: 30_000 });
+		expect(await searchFor(page, 'zanzibar')).toEqual([`title-${added}`]);
 		await context.close();
 	});
 });
