@@ -292,7 +292,7 @@ export class GroupState {
 			this.#dirtyAll = false;
 			this.#dirty.clear();
 			this.#searchStamp++;
-			const fed = state ? this.#search.holds(state).then((held) => held || this.#search.sync(snapshot.items)) : this.#search.sync(snapshot.items);
+			const fed = state ? this.#search.holds(state).then((held) => (held ? undefined : this.#search.sync(snapshot.items))) : this.#search.sync(snapshot.items);
 			void fed
 				.catch(() => {})
 				.then(() => {
