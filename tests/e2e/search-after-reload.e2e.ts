@@ -107,6 +107,9 @@ describe('search after a reload, offline', () => {
 		expect(await searchFor(page, 'quincunxeal')).toEqual([`title-${rare}`]);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('matching “quincunxeal”');
 		await statusSays(page, /^Offline/, 30_000);
+		// The group is as the engine saved it: the page gave it no item.
+		await eventually(() => page.evaluate(() => performance.getEntriesByName('commonplace:search-held').length === 1), 30_000, 200);
+		expect(await page.evaluate(() => performance.getEntriesByName('commonplace:search-given-all').length)).toBe(0);
 
 		// What is added after the reload is found too.
 		await page.goto(`${relay.url}/g/${groupId}/new`);

@@ -292,7 +292,14 @@ export class GroupState {
 			this.#dirtyAll = false;
 			this.#dirty.clear();
 			this.#searchStamp++;
-			const fed = state ? this.#search.holds(state).then((held) => (held ? undefined : this.#search.sync(snapshot.items))) : this.#search.sync(snapshot.items);
+			// Marks for anyone measuring (DevTools, benchmarks): whether the engine had to be given every item.
+			const giveAll = () => {
+				performance.mark?.('commonplace:search-given-all');
+				return this.#search.sync(snapshot.items);
+			};
+			const fed = state
+				? this.#search.holds(state).then((held) => (held ? void performance.mark?.('commonplace:search-held') : giveAll()))
+				: giveAll();
 			void fed
 				.catch(() => {})
 				.then(() => {
