@@ -280,3 +280,12 @@ export interface GroupSnapshot {
 export function readGroup(doc: Y.Doc): GroupSnapshot {
 	return { info: getGroupInfo(doc), members: listMembers(doc), items: readAllItems(doc) };
 }
+
+/**
+ * The state of the document as bytes (what it holds and what it deleted: its state vector and delete
+ * set): two documents that took the same updates, in any order, give the same bytes, so a view kept
+ * on disk can tell whether the document changed since it was derived.
+ */
+export function documentState(doc: Y.Doc): Uint8Array {
+	return Y.encodeSnapshot(Y.snapshot(doc));
+}

@@ -310,6 +310,58 @@ describe('GroupState views kept on disk', () => {
 		expect(later.tagCounts.find((t) => t.tag === 'late')?.count).toBe(1);
 	});
 
+	it('gives the search engine every item only when it does not hold this state of the group already', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const search = createLocalSearch();
+			const synced = vi.spyOn(search, 'sync');
+			const marked = vi.spyOn(search, 'mark');
+			const ann = group();
+			ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
+			const copy = () => {
+				const doc = new Y.Doc({ guid: ann.doc.guid });
+				Y.applyUpdate(doc, Y.encodeStateAsUpdate(ann.doc));
+				return doc;
+			};
+			// The first page gives every item, and once quiet tells the engine the group's state.
+			const first = new GroupState({ doc: copy() }, 'ann', search);
+			first.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect(marked).toHaveBeenCalledTimes(1);
+
+			// A later page on the group in the same state gives nothing and still finds the item.
+			const same = new GroupState({ doc: copy() }, 'ann', search);
+			same.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect((await same.search('quincunx')).size).toBe(1);
+
+			// One whose group changed since gives every item again.
+			ann.addItem({ url: 'https://example.org/r', title: 'About palimpsests' });
+			const later = new GroupState({ doc: copy() }, 'ann', search);
+			later.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(2);
+			expect((await later.search('palimpsest')).size).toBe(1);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('keeps the listing shown until a search is answered, rather than flashing an empty one', async () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes', tags: 'rare' });
+		ann.addItem({ url: 'https://example.org/r', title: 'Another page', tags: 'common' });
+		const all = ann.list({});
+		const tags = ann.relatedTags({ tags: ['common'] });
+		expect(ann.list({ text: 'quincunx' })).toBe(all); // asked, not answered yet
+		expect(ann.relatedTags({ text: 'quincunx' })).toBe(tags);
+		expect((await answered(ann, { text: 'quincunx' })).items.map((i) => i.title)).toEqual(['About quincunxes']);
+		expect(ann.relatedTags({ text: 'quincunx' })).toEqual([{ tag: 'rare', count: 1 }]);
+		expect((await answered(ann, { text: 'nothingatall' })).total).toBe(0);
+	});
+
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {
 		const ann = group();
 		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });

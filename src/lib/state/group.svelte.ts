@@ -46,6 +46,7 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
+	documentState,
 	visibleReplies,
 	listFlagged,
 	targetKey,
@@ -89,6 +90,9 @@ interface Snapshot {
 	byId: Map<string, Item>;
 }
 
+/** The search engine is told the document's state this long after the group went quiet (it costs a walk over the document). */
+const MARK_SEARCH_AFTER_MS = 1_500;
+
 /** Past this many changed items in one go (a first sync, an import), re-indexing everything is cheaper. */
 const REINDEX_ALL_ABOVE = 2_000;
 
@@ -125,6 +129,9 @@ export class GroupState {
 	/** Listings the search engine answered while the cover shows (it keeps the items with the index). */
 	#coverAnswers = new Map<string, ItemPage>();
 	#asking = new Set<string>();
+	/** The listing and narrowing tags last shown, kept on screen while a search's answer is on its way. */
+	#shown: ItemPage | null = null;
+	#shownTags: TagCount[] = [];
 	/** Bumped when an answer of the search engine arrives, so listings showing it are read again. */
 	#answers = $state(0);
 	/** Items changed since the snapshot the search index was last brought up to date with. */
@@ -137,6 +144,7 @@ export class GroupState {
 	#readMs = 0;
 	#acting = false;
 	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
+	#markTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Called around every action, so undo keeps each action a step of its own. */
 	onAction: (() => void) | null = null;
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
@@ -289,8 +297,10 @@ export class GroupState {
 		if (answer) return answer;
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
+			performance.mark?.('commonplace:search-asked');
 			this.#search.page(query).then(
 				(page) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					if (!this.#cover) return;
 					this.#coverAnswers.set(key, page);
@@ -306,19 +316,30 @@ export class GroupState {
 	#feedSearch(snapshot: Snapshot): void {
 		if (this.#searchSyncing) return;
 		if (!this.#searchSynced || this.#dirtyAll) {
+			// The first time, the engine may hold this very state of the document already (saved by
+			// the last page): then it need not be given every item again.
+			const state = this.#searchSynced || !this.#search.mayHold ? null : this.#searchState();
 			this.#searchSynced = true;
 			this.#searchSyncing = true;
 			this.#dirtyAll = false;
 			this.#dirty.clear();
 			this.#searchStamp++;
-			void this.#search
-				.sync(snapshot.items)
+			// Marks for anyone measuring (DevTools, benchmarks): whether the engine had to be given every item.
+			const giveAll = () => {
+				performance.mark?.('commonplace:search-given-all');
+				return this.#search.sync(snapshot.items);
+			};
+			const fed = state
+				? this.#search.holds(state).then((held) => (held ? void performance.mark?.('commonplace:search-held') : giveAll()))
+				: giveAll();
+			void fed
 				.catch(() => {})
 				.then(() => {
 					this.#searchSyncing = false;
 					// Answers given while it was taking every item are asked again.
 					this.#searchStamp++;
 					this.#answers++;
+					this.#markSearchSoon();
 				});
 			return;
 		}
@@ -333,6 +354,37 @@ export class GroupState {
 		this.#dirty.clear();
 		this.#search.update(items, gone);
 		this.#searchStamp++;
+		this.#markSearchSoon();
+	}
+
+	/**
+	 * The state of the document (and whether owners' hidden things are in), when the snapshot read
+	 * last is the document as it is now; null while a change is not in it yet.
+	 */
+	#searchState(): Uint8Array | null {
+		if (this.#pending.size > 0 || this.#pendingAll || this.#refreshTimer !== undefined || this.#snapshotVersion !== this.#version) return null;
+		const state = documentState(this.doc);
+		const key = new Uint8Array(state.length + 1);
+		key[0] = this.#owner ? 1 : 0;
+		key.set(state, 1);
+		return key;
+	}
+
+	/**
+	 * Once the group is quiet, the search engine is given what changed and told the document's state,
+	 * which it saves with its index: the next page to open the group in that state gives it nothing.
+	 */
+	#markSearchSoon(): void {
+		clearTimeout(this.#markTimer);
+		this.#markTimer = setTimeout(() => {
+			this.#markTimer = undefined;
+			if (!this.#searchSynced || this.#searchSyncing) return;
+			this.#feedSearch(this.#read());
+			if (this.#searchSyncing || this.#dirty.size > 0) return;
+			const state = this.#searchState();
+			if (state) this.#search.mark(state);
+			else this.#markSearchSoon();
+		}, MARK_SEARCH_AFTER_MS);
 	}
 
 	#refresh(): void {
@@ -345,11 +397,13 @@ export class GroupState {
 		this.#pending.clear();
 		this.#pendingAll = false;
 		this.#version++;
+		if (this.#searchSynced) this.#markSearchSoon();
 	}
 
 	destroy(): void {
 		this.#destroyed = true;
 		clearTimeout(this.#refreshTimer);
+		clearTimeout(this.#markTimer);
 		this.#off();
 		this.#search.close();
 	}
@@ -523,8 +577,9 @@ export class GroupState {
 	}
 
 	/**
-	 * One page of items, newest first; `text` is answered by the search engine, so a search shows no
-	 * items until its answer comes (a few ms), and then the page is read again.
+	 * One page of items, newest first; `text` is answered by the search engine, so until its answer
+	 * comes (a few ms) the listing shown before stays, rather than flashing an empty one and drawing
+	 * the page twice, and then the page is read again.
 	 */
 	list(query: ListQuery): ItemPage {
 		this.#version;
@@ -533,7 +588,8 @@ export class GroupState {
 		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		return queryItems(snapshot.items, { ...query, text }, ids);
+		if (ids === null) return this.#shown ?? queryItems([], query);
+		return (this.#shown = queryItems(snapshot.items, { ...query, text }, ids));
 	}
 
 	/**
@@ -549,8 +605,8 @@ export class GroupState {
 		if (this.#cover) return [];
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		const matching = filterItems(snapshot.items, { ...query, text }, ids);
-		return relatedTags(matching, chosen);
+		if (ids === null) return this.#shownTags;
+		return (this.#shownTags = relatedTags(filterItems(snapshot.items, { ...query, text }, ids), chosen));
 	}
 
 	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
@@ -560,8 +616,8 @@ export class GroupState {
 		return new Set(await this.#search.search(text));
 	}
 
-	/** The search engine's latest answer for `text`; asked again when changes went to it since. */
-	#searchIds(text: string, snapshot: Snapshot): Set<string> {
+	/** The search engine's latest answer for `text` (null before its first); asked again when changes went to it since. */
+	#searchIds(text: string, snapshot: Snapshot): Set<string> | null {
 		this.#feedSearch(snapshot);
 		const key = `text:${text}`;
 		const answer = this.#searchAnswers.get(key);
@@ -569,8 +625,10 @@ export class GroupState {
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
 			const stamp = this.#searchStamp;
+			performance.mark?.('commonplace:search-asked');
 			this.#search.search(text).then(
 				(ids) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					this.#searchAnswers.set(key, { stamp, ids: new Set(ids) });
 					if (this.#searchAnswers.size > 20) this.#searchAnswers.delete(this.#searchAnswers.keys().next().value!);
@@ -579,7 +637,7 @@ export class GroupState {
 				() => this.#asking.delete(key)
 			);
 		}
-		return answer?.ids ?? new Set();
+		return answer?.ids ?? null;
 	}
 
 	/** Runs one of this member's actions: its own undo step, shown at once however big the group. */
