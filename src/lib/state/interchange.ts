@@ -4,10 +4,9 @@
 // as one step to undo. Exports are written in the worker from what this browser stored.
 import * as Y from 'yjs';
 import { applyPlanInSteps, outlineGroup, type ExportFormat, type ImportPreview } from '$lib/interchange';
-import { yieldToPage } from '$lib/storage/slice-updates';
 import { connect, type Remote } from '$lib/workers/rpc';
 import type { handlers } from '$lib/workers/interchange.worker';
-import type { Workspace } from './workspace.svelte';
+import { nextPaint, type Workspace } from './workspace.svelte';
 
 type InterchangeWorker = Remote<typeof handlers>;
 
@@ -90,7 +89,8 @@ export class GroupInterchange {
 			const summary = await applyPlanInSteps(ws.session.doc, ws.group.actor, plan, {
 				owner: ws.role === 'owner',
 				signal,
-				pause: yieldToPage,
+				// A frame is drawn between two steps, so the bar moves and Cancel can be pressed.
+				pause: nextPaint,
 				onProgress: (progress) => onProgress?.(progress.done, progress.total)
 			});
 			const left = leftOut ? ` ${plural(leftOut, 'private bookmark was', 'private bookmarks were')} left out.` : '';

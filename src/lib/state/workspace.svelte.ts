@@ -283,7 +283,7 @@ export function getWorkspace(): Workspace | null {
 }
 
 /** Resolves after the next frame is painted (or soon, in a tab that is not painting). */
-function nextPaint(): Promise<void> {
+export function nextPaint(): Promise<void> {
 	return new Promise((resolve) => {
 		const done = () => setTimeout(resolve, 0);
 		const timer = setTimeout(done, 100);
