@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { readPosition, readQuote } from './annotations';
 import { getGroupInfo, listMembers } from './group';
-import { SEP, descriptionText, roots, splitKey } from './schema';
+import { SEP, descriptionText, key, roots, splitKey } from './schema';
 import type { GroupInfo, Highlight, Item, Member, Note, Reply, ReplyParentKind } from './types';
 
 function num(value: unknown): number {
@@ -263,6 +263,55 @@ export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Genera
 		item.updatedAt = updated;
 	}
 	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** What a bulk writer (an import) checks of one item, read by key: no pass over the whole group. */
+export interface ItemHead {
+	id: string;
+	url: string;
+	title: string;
+	site: string;
+	image: string;
+	favicon: string;
+	pageDetailsAt: number | null;
+	description: string;
+	deletedAt: number | null;
+	/** When this member saved the item, if they did. */
+	savedAt(memberId: string): number | undefined;
+	hasTag(tag: string): boolean;
+}
+
+export function readItemHead(doc: Y.Doc, itemId: string): ItemHead | null {
+	const r = roots(doc);
+	const entry = r.items.get(itemId) as { url?: unknown } | undefined;
+	if (entry === undefined) return null;
+	const get = (name: string) => r.fields.get(key(itemId, name));
+	return {
+		id: itemId,
+		url: str(entry?.url),
+		title: str(get('title')),
+		site: str(get('site')),
+		image: str(get('image')),
+		favicon: str(get('favicon')),
+		pageDetailsAt: numOrNull(get('pageDetailsAt')),
+		description: description(doc, itemId),
+		deletedAt: numOrNull(get('deletedAt')),
+		savedAt(memberId) {
+			const save = r.saves.get(key(itemId, memberId)) as { at?: unknown } | undefined;
+			return save === undefined ? undefined : num(save?.at);
+		},
+		hasTag: (tag) => r.tags.has(key(itemId, tag))
+	};
+}
+
+/** Every item's id, address and title, deleted ones included: a quick outline of the group. */
+export function readItemOutlines(doc: Y.Doc): [id: string, url: string, title: string][] {
+	const r = roots(doc);
+	const out: [string, string, string][] = [];
+	r.items.forEach((entry, id) => {
+		out.push([id, str((entry as { url?: unknown } | undefined)?.url), str(r.fields.get(key(id, 'title')))]);
+	});
+	return out;
 }
 
 export function getItem(doc: Y.Doc, itemId: string): Item | null {

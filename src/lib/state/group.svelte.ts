@@ -118,6 +118,9 @@ export class GroupState {
 	#version = $state(0);
 	#snapshot: Snapshot | null = null;
 	#snapshotVersion = -1;
+	#head: (Pick<Snapshot, 'info' | 'exists' | 'members'> & { version: number }) | null = null;
+	/** While above 0, changes are noted but the pages not refreshed (`holdRefresh`). */
+	#held = 0;
 	#derived = new Map<string, { version: number; value: unknown }>();
 	readonly #search: SearchService;
 	/** True once the search engine was given every item of the loaded document. */
@@ -177,6 +180,7 @@ export class GroupState {
 				else for (const id of changed) this.#pending.add(id);
 				if (this.#pending.size > REINDEX_ALL_ABOVE) this.#pendingAll = true;
 			}
+			if (this.#held > 0) return;
 			if (this.#acting || this.#readMs < SLOW_READ_MS) this.#refresh();
 			else this.#refreshTimer ??= setTimeout(() => this.#refresh(), Math.min(600, 2 * this.#readMs));
 		};
@@ -197,6 +201,21 @@ export class GroupState {
 
 	get owner(): boolean {
 		return this.#owner;
+	}
+
+	/**
+	 * Keeps the pages as they are while a long series of changes is written (an import, a step at a
+	 * time): reading a big group after each step would hold the page longer than the step. The
+	 * returned function shows everything at once.
+	 */
+	holdRefresh(): () => void {
+		this.#held++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			if (--this.#held === 0) this.#refresh();
+		};
 	}
 
 	/** Shows every change received so far at once (when the group has finished loading, say). */
@@ -425,6 +444,19 @@ export class GroupState {
 		return this.#snapshot;
 	}
 
+	/**
+	 * The group's info and members, read without the items: pages that show only these (the frame of
+	 * every page, the Import page) never read the whole group after a change.
+	 */
+	#readHead(): Pick<Snapshot, 'info' | 'exists' | 'members'> {
+		const version = this.#version;
+		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
+		if (this.#head?.version !== version) {
+			this.#head = { version, info: getGroupInfo(this.doc), exists: hasGroup(this.doc), members: listMembers(this.doc) };
+		}
+		return this.#head;
+	}
+
 	#memo<T>(name: string, compute: (s: Snapshot) => T): T {
 		const snapshot = this.#read();
 		const cached = this.#derived.get(name);
@@ -437,12 +469,12 @@ export class GroupState {
 	/** False until the group's data is here (a joined group waits for its first sync). */
 	get exists(): boolean {
 		this.#version;
-		return this.#cover ? this.#cover.exists : this.#read().exists;
+		return this.#cover ? this.#cover.exists : this.#readHead().exists;
 	}
 
 	get info(): GroupInfo {
 		this.#version;
-		return this.#cover ? this.#cover.info : this.#read().info;
+		return this.#cover ? this.#cover.info : this.#readHead().info;
 	}
 
 	get name(): string {
@@ -455,7 +487,7 @@ export class GroupState {
 
 	get members(): Member[] {
 		this.#version;
-		return this.#cover ? this.#cover.members : this.#read().members;
+		return this.#cover ? this.#cover.members : this.#readHead().members;
 	}
 
 	/** Every item, deleted ones included. */

@@ -301,7 +301,7 @@ async function relayCover(stored: StoredGroup): Promise<GroupCover | null> {
 }
 
 /** Resolves after the next frame is painted (or soon, in a tab that is not painting). */
-function nextPaint(): Promise<void> {
+export function nextPaint(): Promise<void> {
 	return new Promise((resolve) => {
 		const done = () => setTimeout(resolve, 0);
 		const timer = setTimeout(done, 100);
