@@ -129,7 +129,7 @@ export function createApiHandler(access: GroupAccess) {
 	 * a token refused there (a feed token, a single-use invite not yet exchanged) is refused here alike.
 	 */
 	async function reader(req: IncomingMessage, groupId: string, remoteAddress: string): Promise<MemberRole> {
-		const grant = access.authorizeSync({ groupId, token: bearer(req), create: false, createToken: null, remoteAddress });
+		const grant = await access.authorizeSync({ groupId, token: bearer(req), create: false, createToken: null, remoteAddress });
 		if (!grant.ok) {
 			if (grant.delayMs) await sleep(grant.delayMs);
 			throw refusalError(grant);
