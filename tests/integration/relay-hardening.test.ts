@@ -335,7 +335,7 @@ describe('a member coming back with offline edits to a group the relay is still 
 		await eventually(async () => expect((await relay.relay.loadGroupDoc(groupId))!.getText('big').length).toBe(1_100_000));
 		owner.provider.disconnect();
 		addItem(owner.doc, { memberId: 'owner' }, { url: 'https://example.org/offline', title: 'Offline' });
-		// The relay unloads the group, so the member's first ask is answered from storage while it loads again.
+		// The relay unloads the group, so the member's first ask comes while it loads again.
 		await eventually(() => relay.relay.roomsLoaded === 0);
 		const closes: number[] = [];
 		owner.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
@@ -348,7 +348,8 @@ describe('a member coming back with offline edits to a group the relay is still 
 		owner.provider.on('sync', typeOnSync);
 		owner.provider.connect();
 		await eventually(async () => expect(readAllItems((await relay.relay.loadGroupDoc(groupId))!).length).toBe(5));
-		expect(await metricsOf(relay)).toMatch(/relay_sync_answers_from_storage_total 1/);
+		// It holds the group, so it waited for the relay's doc and got only what it lacked, not the whole group from storage.
+		expect(await metricsOf(relay)).not.toMatch(/relay_sync_answers_from_storage_total [1-9]/);
 		expect(closes).toEqual([]);
 		expect(owner.provider.wsconnected).toBe(true);
 	});
