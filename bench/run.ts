@@ -2,7 +2,8 @@
 // then the big-group figures; prints one table and writes bench/results/<date>.json.
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
 // --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
-// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`).
+// --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`; the
+// browser part writes a Chromium trace of the offline opening there, `browser-offline-opening.json`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -130,6 +131,12 @@ function scenarioRows(scenario: Scenario, c: ScenarioResult, r: ScenarioResult):
 	return rows;
 }
 
+/** The four searches' in-page figures in one cell. */
+function inPage(browser: Extract<BrowserFigures, { measured: true }>, figure: 'pageMs' | 'engineMs'): string {
+	const { searchMs, secondSearchMs, reloadSearchMs, reloadSecondSearchMs } = browser.inPage;
+	return [searchMs, secondSearchMs, reloadSearchMs, reloadSecondSearchMs].map((t) => t[figure]).join(' / ');
+}
+
 function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | null, size = BIG_GROUP): Row[] {
 	const title = `Big group: ${size.items.toLocaleString('en')} items, ${size.highlights.toLocaleString('en')} highlights, ${size.notes.toLocaleString('en')} notes`;
 	const rows: Row[] = [{ label: title }];
@@ -152,16 +159,22 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 				{ label: '  browser: first open online, until up to date', commonplace: browser.firstSyncMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first open online, until the search index is saved', commonplace: browser.searchSavedMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first page of items from IndexedDB, network off', commonplace: browser.firstPageMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: first page offline, drawn by the app itself', commonplace: browser.firstLivePageMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: opening offline, the service worker has answered (navigation timing)', commonplace: browser.offlineResponseMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: opening offline, first contentful paint', commonplace: browser.offlineFirstPaintMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: first search, a word in one note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first search after a reload', commonplace: browser.reloadSearchMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: next search after a reload', commonplace: browser.reloadSecondSearchMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: the four searches timed in the page, Enter → list drawn (first, next, after a reload: first, next)', commonplace: inPage(browser, 'pageMs'), unit: 'ms', better: 'lower' },
+				{ label: '  browser: of which the search worker answering (asked → answer on the page)', commonplace: inPage(browser, 'engineMs'), unit: 'ms', better: 'lower' },
 				{ label: `  browser: import ${browser.importBookmarks.toLocaleString('en')} bookmarks (offline)`, commonplace: browser.importMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: longest main-thread task, first open online', commonplace: browser.longestTaskMs.firstOpenOnline, unit: 'ms', better: 'lower' },
 				{ label: '  browser: longest main-thread task, opening offline', commonplace: browser.longestTaskMs.offlineLoad, unit: 'ms', better: 'lower' },
 				{ label: '  browser: longest main-thread task, searching', commonplace: browser.longestTaskMs.search, unit: 'ms', better: 'lower' },
 				{ label: `  browser: longest main-thread task, importing`, commonplace: browser.longestTaskMs.import, unit: 'ms', better: 'lower' },
-				{ label: '  browser: JS heap of the tab, group open (CDP)', commonplace: browser.heapMiB, unit: 'MiB', better: 'lower' }
+				{ label: '  browser: JS heap of the tab, group open (CDP)', commonplace: browser.heapMiB, unit: 'MiB', better: 'lower' },
+				{ label: `  browser: JS heap of the tab and its ${browser.workers} workers, group open (CDP)`, commonplace: browser.heapMiB + browser.workersHeapMiB, unit: 'MiB', better: 'lower' }
 			);
 		} else {
 			rows.push(
@@ -255,7 +268,7 @@ async function main() {
 	if (prepared && wanted('big')) big = await measureBigGroup(prepared);
 	if (prepared && wanted('browser')) {
 		console.log('Big group in the browser ...');
-		browser = await measureBrowser(prepared);
+		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json') } : {});
 	}
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));

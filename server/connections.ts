@@ -234,7 +234,7 @@ export function acceptConnection(
 		metrics.messagesIn.add(1, MESSAGE_LABELS[message.type]);
 		const first = messagesHandled++ === 0;
 		// A first ask while the room loads is answered from storage, before the room's doc is built.
-		if (first && message.type === 'sync-step-1' && room.answersFromStorage(connection)) return;
+		if (first && message.type === 'sync-step-1' && room.answersFromStorage(connection, message.stateVector)) return;
 		// Nothing is answered before the room's doc is loaded (or while it is rebuilt); messages wait, in order.
 		const run = (): void => {
 			if (closing) return;

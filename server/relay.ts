@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import { createGroupAuth } from './auth/index.ts';
-import type { GroupAuth } from './auth/types.ts';
+import type { GroupAuth, SyncGrant, SyncVerdict } from './auth/types.ts';
 import { isClusterMember, resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
@@ -57,17 +57,19 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	// each costs memory from the start (ioredis and pg alone about 15 MiB) and time to start.
 	const cluster = isClusterMember(config) ? await (await import('./cluster/index.ts')).openClusterMember(config, log, metrics) : null;
 	const db = cluster ? null : openDatabase(config.dataDir, config.sqliteSynchronous);
-	const store =
-		cluster?.store ??
-		createSqliteStore(db!, {
-			compactionPauseMs: config.compactionPauseMs,
-			historyDays: config.historyDays,
-			onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
-		});
+	const sqliteStore = db
+		? createSqliteStore(db, {
+				compactionPauseMs: config.compactionPauseMs,
+				historyDays: config.historyDays,
+				onCompactionStart: (groupId) => log.debug('compaction started', { groupId })
+			})
+		: null;
+	const store = cluster?.store ?? sqliteStore!;
 	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
 	const history = createHistoryService(store, new HistoryThread());
-	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config);
+	// New groups are written by the SQLite store's writer thread, in the commits of the updates.
+	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config, sqliteStore && ((registration) => sqliteStore.registerGroup(registration)));
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
 	if (db && config.maxDatabaseBytes > 0) {
 		const pageSize = Number(db.pragma('page_size', { simple: true }));
@@ -114,6 +116,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	};
 
 	const loadGroupDoc = (groupId: string) => rooms.loadGroupDoc(groupId);
+	const openGroupDoc = (groupId: string) => rooms.openGroupDoc(groupId);
 	const onlineTokens = (groupId: string): Set<string> => new Set([...(rooms.get(groupId)?.peers ?? [])].map((peer) => peer.tokenId));
 
 	/** Groups deleted while this relay runs, so an upgrade authorised just before the deletion is closed. */
@@ -165,7 +168,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, openGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -207,16 +210,20 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		);
 	};
 
+	/** A storage error (a full disk) or any other failure refuses this one connection; the relay stays up. */
+	const upgradeFailed = (socket: Duplex, error: unknown): void => {
+		log.error('sync upgrade failed', { error: errorText(error) });
+		const refusal = isStorageError(error) ? storageRefusal(error) : { status: 500, reason: 'internal', message: 'The relay had a problem. Try again in a moment.' };
+		if (socket.writable) refuseUpgrade(socket, refusal.status, refusal.reason, refusal.message);
+		else socket.destroy();
+	};
+
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
 		try {
 			upgrade(req, socket, head);
 		} catch (error) {
-			// A storage error (a full disk) or any other failure refuses this one connection; the relay stays up.
-			log.error('sync upgrade failed', { error: errorText(error) });
-			const refusal = isStorageError(error) ? storageRefusal(error) : { status: 500, reason: 'internal', message: 'The relay had a problem. Try again in a moment.' };
-			if (socket.writable) refuseUpgrade(socket, refusal.status, refusal.reason, refusal.message);
-			else socket.destroy();
+			upgradeFailed(socket, error);
 		}
 	});
 
@@ -235,13 +242,25 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		if ((perAddress.get(remoteAddress) ?? 0) >= config.connectionsPerIp) {
 			return refuseUpgrade(socket, 429, 'too-many-connections', 'Too many connections from your address. Close some tabs and try again.');
 		}
-		const grant = auth.authorizeSync({
+		const verdict = auth.authorizeSync({
 			groupId,
 			token: url.searchParams.get('token'),
 			create: url.searchParams.get('create') === '1',
 			createToken: url.searchParams.get('createToken'),
 			remoteAddress
 		});
+		if (!(verdict instanceof Promise)) return admit(req, socket, head, groupId, remoteAddress, verdict);
+		// A new group: the connection is let in once the group and its owner's token are on disk.
+		verdict
+			.then((settled) => {
+				if (socket.destroyed) return;
+				if (closing) return refuseUpgrade(socket, 503, 'closing', 'The relay is shutting down. Try again in a moment.');
+				admit(req, socket, head, groupId, remoteAddress, settled);
+			})
+			.catch((error: unknown) => upgradeFailed(socket, error));
+	};
+
+	const admit = (req: IncomingMessage, socket: Duplex, head: Buffer, groupId: string, remoteAddress: string, grant: SyncVerdict): void => {
 		if (!grant.ok) {
 			log.info('sync refused', { groupId, status: grant.status, reason: grant.reason });
 			// Repeated bad tokens are answered slowly, which makes guessing expensive.
@@ -253,6 +272,11 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			return refuseUpgrade(socket, grant.status, grant.reason, grant.message);
 		}
 		if (grant.created) log.info('group created', { groupId });
+		accept(req, socket, head, remoteAddress, grant);
+	};
+
+	const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, remoteAddress: string, grant: SyncGrant): void => {
+		const { groupId } = grant;
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			if (closing) {
 				ws.close(CloseCode.goingAway, 'The relay is shutting down.');

@@ -40,6 +40,8 @@ export interface Peer {
 	readonly awarenessIds: Set<number>;
 	/** Changes in a row from this connection that built on changes the relay never received. */
 	unresolvedChanges: number;
+	/** Its allowance of presence bytes, kept by its room (on the connection: no map entry per member). */
+	awarenessBudget?: AwarenessBudget | null;
 	/** Sends a message; `onWritten` runs once it is handed to the operating system (or dropped). */
 	send(message: Uint8Array, onWritten?: () => void): void;
 	close(code: number, reason: string): void;
@@ -79,11 +81,15 @@ function asBuffer(message: Uint8Array): Buffer {
 	return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 /** Presence changes reach the members at most this often, each batch in one message. */
 const AWARENESS_FLUSH_MS = 50;
 
 /** A connection's allowance of presence bytes, and its latest presence waiting for allowance. */
-interface AwarenessBudget {
+export interface AwarenessBudget {
 	bytes: number;
 	refilledAt: number;
 	waiting: AwarenessEntry[] | null;
@@ -107,14 +113,14 @@ export class Room {
 	private applying: Uint8Array[] | null = null;
 	private unsubscribeFanout: () => void = () => {};
 	private readonly awarenessOwners = new Map<number, Peer>();
-	private readonly awarenessBudgets = new Map<Peer, AwarenessBudget>();
+	// Made when needed and dropped when empty: a room of idle members holds no empty collections.
 	/** Client ids whose presence changed since the last batch went out. */
-	private readonly awarenessChanged = new Set<number>();
+	private awarenessChanged: Set<number> | null = null;
 	/** Of those, the ones whose change came from this process's members (other processes hear of them). */
-	private readonly awarenessChangedHere = new Set<number>();
+	private awarenessChangedHere: Set<number> | null = null;
 	private awarenessTimer: NodeJS.Timeout | null = null;
 	/** Answers to sync step 1 waiting for the stores in flight, per connection, in order. */
-	private readonly waitingAnswers = new Map<Peer, { stateVector: Uint8Array | null; count: number }[]>();
+	private waitingAnswers: Map<Peer, { stateVector: Uint8Array | null; count: number }[]> | null = null;
 	private answersScheduled = false;
 	/** Stores of accepted updates not yet settled. */
 	private readonly inflight = new Set<Promise<void>>();
@@ -207,8 +213,11 @@ export class Room {
 	 * the doc is still being built from it: a big group reaches its first member without waiting for
 	 * the relay's own copy. Everything stored is on disk, and the client sent nothing before asking.
 	 */
-	answersFromStorage(peer: Peer): boolean {
+	answersFromStorage(peer: Peer, stateVector: Uint8Array): boolean {
 		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
+		// A client that already holds the group (it read it over HTTP, or from its own storage) waits
+		// for the doc and gets only what it lacks, not the whole group again.
+		if (!sameBytes(stateVector, EMPTY_STATE_VECTOR)) return false;
 		this.answeredFromStorage.add(peer);
 		this.onAsked?.();
 		return true;
@@ -260,12 +269,17 @@ export class Room {
 		if (this.loaded) this.greet(peer);
 	}
 
+	/** A room opened without a connection (read over HTTP) unloads once idle, like one its last member left. */
+	releaseWhenIdle(): void {
+		if (this.peers.size > 0 || this.closed || this.idleTimer) return;
+		this.idleTimer = setTimeout(() => this.unload(), this.deps.config.roomIdleMs);
+	}
+
 	leave(peer: Peer): void {
 		if (!this.peers.delete(peer)) return;
-		this.waitingAnswers.delete(peer);
-		const budget = this.awarenessBudgets.get(peer);
-		if (budget?.timer) clearTimeout(budget.timer);
-		this.awarenessBudgets.delete(peer);
+		this.waitingAnswers?.delete(peer);
+		if (peer.awarenessBudget?.timer) clearTimeout(peer.awarenessBudget.timer);
+		peer.awarenessBudget = null;
 		if (peer.awarenessIds.size > 0 && !this.closed) {
 			for (const id of peer.awarenessIds) this.awarenessOwners.delete(id);
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], peer);
@@ -317,13 +331,13 @@ export class Room {
 	 */
 	answerSync(peer: Peer, stateVector: Uint8Array | null, count = 1): void {
 		if (this.closed || !this.peers.has(peer)) return;
-		const waiting = this.waitingAnswers.get(peer);
+		const waiting = this.waitingAnswers?.get(peer);
 		if (this.inflight.size === 0 && !waiting && !this.#rebuilding) {
 			this.sendAnswers(peer, stateVector, count);
 			return;
 		}
 		if (waiting) waiting.push({ stateVector, count });
-		else this.waitingAnswers.set(peer, [{ stateVector, count }]);
+		else (this.waitingAnswers ??= new Map()).set(peer, [{ stateVector, count }]);
 		this.scheduleAnswers();
 	}
 
@@ -334,12 +348,15 @@ export class Room {
 			this.answersScheduled = false;
 			if (this.closed) return;
 			if (this.inflight.size > 0 || this.#rebuilding) return this.scheduleAnswers();
-			for (const [peer, answers] of [...this.waitingAnswers]) {
-				this.waitingAnswers.delete(peer);
+			const waiting = this.waitingAnswers;
+			if (!waiting) return;
+			for (const [peer, answers] of [...waiting]) {
+				waiting.delete(peer);
 				if (!this.peers.has(peer)) continue;
 				// The first answer brings the client up to date for all of them (one copy of the group, not one per ask).
 				answers.forEach((answer, i) => this.sendAnswers(peer, i === 0 ? answer.stateVector : null, answer.count));
 			}
+			if (waiting.size === 0 && this.waitingAnswers === waiting) this.waitingAnswers = null;
 		});
 	}
 
@@ -529,11 +546,11 @@ export class Room {
 	private awarenessBudgetOf(peer: Peer): AwarenessBudget {
 		const { config } = this.deps;
 		const burst = 2 * config.maxAwarenessBytes;
-		let budget = this.awarenessBudgets.get(peer);
+		let budget = peer.awarenessBudget;
 		const now = performance.now();
 		if (!budget) {
 			budget = { bytes: burst, refilledAt: now, waiting: null, waitingBytes: 0, timer: null };
-			this.awarenessBudgets.set(peer, budget);
+			peer.awarenessBudget = budget;
 		}
 		budget.bytes = Math.min(burst, budget.bytes + ((now - budget.refilledAt) / 1000) * config.awarenessBytesPerSecond);
 		budget.refilledAt = now;
@@ -599,19 +616,19 @@ export class Room {
 		origin: unknown
 	): void => {
 		for (const id of [...added, ...updated, ...removed]) {
-			this.awarenessChanged.add(id);
-			if (origin !== FANOUT) this.awarenessChangedHere.add(id);
+			(this.awarenessChanged ??= new Set()).add(id);
+			if (origin !== FANOUT) (this.awarenessChangedHere ??= new Set()).add(id);
 		}
-		if (this.awarenessTimer || this.awarenessChanged.size === 0) return;
+		if (this.awarenessTimer || !this.awarenessChanged) return;
 		this.awarenessTimer = setTimeout(() => this.flushAwareness(), AWARENESS_FLUSH_MS);
 	};
 
 	private flushAwareness(): void {
 		this.awarenessTimer = null;
-		const changed = [...this.awarenessChanged];
-		const here = [...this.awarenessChangedHere];
-		this.awarenessChanged.clear();
-		this.awarenessChangedHere.clear();
+		const changed = [...(this.awarenessChanged ?? [])];
+		const here = [...(this.awarenessChangedHere ?? [])];
+		this.awarenessChanged = null;
+		this.awarenessChangedHere = null;
 		if (this.closed || changed.length === 0) return;
 		if (here.length > 0) this.deps.fanout.publishAwareness(this.groupId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, here));
 		if (this.peers.size === 0) return;
@@ -687,8 +704,10 @@ export class Room {
 		this.idleTimer = null;
 		if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
 		this.awarenessTimer = null;
-		for (const budget of this.awarenessBudgets.values()) if (budget.timer) clearTimeout(budget.timer);
-		this.awarenessBudgets.clear();
+		for (const peer of this.peers) {
+			if (peer.awarenessBudget?.timer) clearTimeout(peer.awarenessBudget.timer);
+			peer.awarenessBudget = null;
+		}
 		for (const peer of [...this.peers]) peer.close(code, reason);
 		this.peers.clear();
 		this.awarenessOwners.clear();
@@ -751,6 +770,25 @@ export class Rooms {
 			for (const update of stored.updates) Y.applyUpdate(doc, update);
 		});
 		return doc;
+	}
+
+	/**
+	 * The group's live doc, its room loaded as a connection would load it: a device reads the group's
+	 * cover and whole state just before it connects, and then finds the room ready. The room unloads
+	 * when idle like any other. Null when it cannot be opened (its loading failed, or it closed).
+	 */
+	async openGroupDoc(groupId: string): Promise<Y.Doc | null> {
+		const room = this.open(groupId);
+		room.releaseWhenIdle();
+		try {
+			await room.ready;
+			if (room.rebuilding) await room.rebuilding;
+			// What is sent is what is stored, not a change still on its way to the disk.
+			await room.stored();
+		} catch {
+			return null;
+		}
+		return room.isLoaded ? room.doc : null;
 	}
 
 	closePeers(groupId: string, tokenId: string | null, code: number, reason: string): number {

@@ -28,6 +28,11 @@ export type BrowserFigures =
 			/** Navigation → the first item shown, online on a new device (may be before "Up to date"). */
 			firstOnlinePageMs: number;
 			firstPageMs: number;
+			/** The same until the app has drawn that page itself (after the first screen kept from last time, if shown). */
+			firstLivePageMs: number;
+			/** Of that opening, from the page's own clock: the service worker's answer in full, and the first paint with content. */
+			offlineResponseMs: number;
+			offlineFirstPaintMs: number;
 			searchWord: string;
 			searchMs: number;
 			secondSearchWord: string;
@@ -41,8 +46,13 @@ export type BrowserFigures =
 			importMs: number;
 			importBookmarks: number;
 			longestTaskMs: LongestTasks;
-			/** CDP Performance.getMetrics JSHeapUsedSize of the tab with the big group open (offline, after searching). */
+			/** The four searches timed in the page: Enter → the list drawn, and the search engine's share. */
+			inPage: Record<'searchMs' | 'secondSearchMs' | 'reloadSearchMs' | 'reloadSecondSearchMs', { pageMs: number; engineMs: number }>;
+			/** CDP Runtime.getHeapUsage of the tab with the big group open (offline, after searching), after a GC. */
 			heapMiB: number;
+			/** The same, summed over the tab's dedicated workers (search engine and others), and how many there were. */
+			workersHeapMiB: number;
+			workers: number;
 	  }
 	| { measured: false; reason: string };
 
@@ -128,7 +138,7 @@ async function storedBytes(page: Page, groupId: string): Promise<number> {
 	);
 }
 
-/** How many items the search index the app keeps in IndexedDB holds (0 when none is saved). */
+/** How many items the search index the app keeps in IndexedDB holds (0 when none is saved, or not the group's state yet). */
 async function savedSearchItems(page: Page, groupId: string): Promise<number> {
 	return page.evaluate(
 		(groupId) =>
@@ -139,7 +149,13 @@ async function savedSearchItems(page: Page, groupId: string): Promise<number> {
 					const db = open.result;
 					if (!db.objectStoreNames.contains('views')) return resolve(0);
 					const get = db.transaction('views').objectStore('views').get(`search:${groupId}`);
-					get.onsuccess = () => resolve(Object.keys((get.result as { prints?: object } | undefined)?.prints ?? {}).length);
+					get.onsuccess = () => {
+						// Since 2026-12-03 the index lists its item ids, and is complete with the group's
+						// state it holds (saved a moment after the group went quiet); before, a map of prints.
+						const saved = get.result as { ids?: string[]; state?: unknown; prints?: object } | undefined;
+						if (saved?.ids) resolve(saved.state instanceof Uint8Array ? saved.ids.length : 0);
+						else resolve(Object.keys(saved?.prints ?? {}).length);
+					};
 					get.onerror = () => resolve(0);
 				};
 			}),
@@ -152,17 +168,94 @@ async function searchIndexSaved(page: Page, groupId: string, items: number): Pro
 	await poll('The search index being saved in IndexedDB', async () => (await savedSearchItems(page, groupId)) >= items, 300_000);
 }
 
+/** A search as timed: from outside (Playwright sees the list) and inside the page, with the engine's share. */
+export interface SearchTiming {
+	/** Enter pressed → Playwright has seen the one item listed alone (includes its own round trips). */
+	ms: number;
+	/** Enter's keydown → the next frame after the page lists the one item alone, timed in the page. */
+	pageMs: number;
+	/** Of which: asking the search engine (in its worker) until its answer reached the page. */
+	engineMs: number;
+}
+
 /** Types a word in the search box and presses Enter; resolves when its one item is listed alone. */
-async function search(page: Page, word: string, itemId: string): Promise<number> {
+async function search(page: Page, word: string, itemId: string): Promise<SearchTiming> {
 	await page.locator('#search-input').fill(word);
+	// Timed in the page too: Playwright's own round trips to see the list cost tens of ms on a busy
+	// machine. (No named functions in here: the bench's TypeScript runner would wrap them in a helper
+	// the page lacks.)
+	await page.evaluate((itemId) => {
+		const w = window as unknown as { __searched?: Promise<{ pageMs: number; engineMs: number }> };
+		const input = document.getElementById('search-input')!;
+		let start = 0;
+		input.addEventListener('keydown', (event) => {
+			if (event.key === 'Enter') start = performance.now();
+		}, { capture: true, once: true });
+		w.__searched = new Promise((resolve) => {
+			const observer = new MutationObserver(() => {
+				if (!start || document.querySelector(`article.item[aria-labelledby="title-${itemId}"]`) === null) return;
+				if (!Array.from(document.querySelectorAll('.pager .count')).some((el) => /^\s*1 - 1 of 1\s*$/.test(el.textContent ?? ''))) return;
+				observer.disconnect();
+				requestAnimationFrame(() => {
+					const end = performance.now();
+					const asked = performance.getEntriesByName('commonplace:search-asked').filter((m) => m.startTime >= start && m.startTime <= end);
+					const answered = performance.getEntriesByName('commonplace:search-answered').filter((m) => m.startTime >= start && m.startTime <= end);
+					const askedAt = asked[0]?.startTime ?? start;
+					resolve({ pageMs: end - start, engineMs: (answered.at(-1)?.startTime ?? askedAt) - askedAt });
+				});
+			});
+			observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+		});
+	}, itemId);
 	const start = performance.now();
 	await page.locator('#search-input').press('Enter');
 	await page.locator(`article.item[aria-labelledby="title-${itemId}"]`).waitFor({ timeout: 120_000 });
 	await page.locator('.pager .count', { hasText: /^\s*1 - 1 of 1\s*$/ }).first().waitFor({ timeout: 120_000 });
-	return performance.now() - start;
+	const ms = performance.now() - start;
+	const inPage = await page.evaluate(() => (window as unknown as { __searched: Promise<{ pageMs: number; engineMs: number }> }).__searched);
+	return { ms, ...inPage };
 }
 
-async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup) {
+/**
+ * The JS heap of the tab and of each of its dedicated workers (the search engine's among them), after
+ * a garbage collection in each: CDP's Runtime.getHeapUsage, sent to the workers through the page's
+ * session (Target.setAutoAttach, not flattened, as Playwright keeps the flat sessions to itself).
+ */
+async function heapOfTab(context: BrowserContext, page: Page): Promise<{ pageMiB: number; workersMiB: number; workers: number }> {
+	const cdp = await context.newCDPSession(page);
+	try {
+		const sessions: string[] = [];
+		const waiting = new Map<number, (answer: { result?: { usedSize?: number } }) => void>();
+		cdp.on('Target.attachedToTarget', (event) => {
+			if (event.targetInfo.type === 'worker') sessions.push(event.sessionId);
+		});
+		cdp.on('Target.receivedMessageFromTarget', (event) => {
+			const answer = JSON.parse(event.message) as { id?: number; result?: { usedSize?: number } };
+			if (answer.id !== undefined) waiting.get(answer.id)?.(answer);
+		});
+		await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		let next = 0;
+		const inWorker = async (sessionId: string, method: string) => {
+			const id = ++next;
+			const answer = new Promise<{ result?: { usedSize?: number } }>((resolve) => waiting.set(id, resolve));
+			await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+			return Promise.race([answer, new Promise<{ result?: undefined }>((resolve) => setTimeout(() => resolve({}), 10_000))]);
+		};
+		let workerBytes = 0;
+		for (const sessionId of sessions) {
+			await inWorker(sessionId, 'HeapProfiler.collectGarbage');
+			workerBytes += (await inWorker(sessionId, 'Runtime.getHeapUsage')).result?.usedSize ?? 0;
+		}
+		await cdp.send('HeapProfiler.collectGarbage');
+		const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+		return { pageMiB: usedSize / 2 ** 20, workersMiB: workerBytes / 2 ** 20, workers: sessions.length };
+	} finally {
+		await cdp.detach();
+	}
+}
+
+async function measureIn(context: BrowserContext, relay: RunningServer, group: PreparedBigGroup, options: BrowserOptions) {
 	const phase = (name: string) => console.log(`  ${name} ...`);
 	const origin = `http://127.0.0.1:${relay.port}`;
 	await context.addInitScript(LONG_TASK_OBSERVER);
@@ -203,25 +296,30 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await context.setOffline(true);
 	phase('offline: first page and searches');
 	const offline = await context.newPage();
+	const browser = context.browser();
+	if (options.tracePath && browser) await browser.startTracing(offline, { path: options.tracePath, categories: TRACE_CATEGORIES });
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
 	const firstPageMs = performance.now() - start;
+	await offline.locator('#cover-markup').waitFor({ state: 'detached', timeout: 300_000 });
+	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
+	const firstLivePageMs = performance.now() - start;
+	const { offlineResponseMs, offlineFirstPaintMs } = await offline.evaluate(() => ({
+		offlineResponseMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? NaN,
+		offlineFirstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN
+	}));
 	// Until the whole group is open (the search box searches it) and the page is quiet.
 	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
 	const offlineLoadTask = await longestTask(offline);
+	if (options.tracePath && browser) await browser.stopTracing();
 
 	const searchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const secondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
 	let searchTask = await longestTask(offline);
 
-	const cdp = await context.newCDPSession(offline);
-	await cdp.send('Performance.enable');
-	await cdp.send('HeapProfiler.collectGarbage');
-	const { metrics } = await cdp.send('Performance.getMetrics');
-	const heapMiB = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
-	await cdp.detach();
+	const heap = await heapOfTab(context, offline);
 
 	// A reload (of the group's address, without the last search in it), once this page has saved
 	// what it derived (a reload in the first seconds finds the index as the last page left it):
@@ -253,17 +351,32 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		firstOnlinePageMs,
 		searchSavedMs,
 		firstPageMs,
+		firstLivePageMs,
+		offlineResponseMs,
+		offlineFirstPaintMs,
 		searchMs,
 		secondSearchMs,
 		reloadSearchMs,
 		reloadSecondSearchMs,
 		importMs,
-		heapMiB,
+		heap,
 		longestTaskMs: { firstOpenOnline: firstOpenOnlineTask, offlineLoad: offlineLoadTask, search: searchTask, import: importTask }
 	};
 }
 
-export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFigures> {
+export interface BrowserOptions {
+	/** Where to write a Chromium trace of the offline opening (navigation → the page quiet, the group open). */
+	tracePath?: string;
+}
+
+/** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading', 'disabled-by-default-v8.cpu_profiler'];
+
+function roundTiming(timing: SearchTiming): { pageMs: number; engineMs: number } {
+	return { pageMs: round(timing.pageMs), engineMs: round(timing.engineMs) };
+}
+
+export async function measureBrowser(group: PreparedBigGroup, options: BrowserOptions = {}): Promise<BrowserFigures> {
 	const missing = ['src/routes/g/[groupId]/+page.svelte', 'src/lib/sync/session.ts', 'src/service-worker.ts'].filter((f) => !existsSync(join(ROOT, f)));
 	if (missing.length) return { measured: false, reason: `the app is missing ${missing.join(', ')}` };
 	let app: ReturnType<typeof buildApp> | null = null;
@@ -276,7 +389,7 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 		console.log('  uploading the group, then opening it online once and offline ...');
 		await upload(relay, group.groupId, group.token, group.doc, group.size.items);
 		const context = await browser.newContext();
-		const figures = await measureIn(context, relay, group);
+		const figures = await measureIn(context, relay, group, options);
 		await context.close();
 		return {
 			measured: true,
@@ -284,12 +397,21 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 			firstOnlinePageMs: round(figures.firstOnlinePageMs),
 			searchSavedMs: round(figures.searchSavedMs),
 			firstPageMs: round(figures.firstPageMs),
+			firstLivePageMs: round(figures.firstLivePageMs),
+			offlineResponseMs: round(figures.offlineResponseMs),
+			offlineFirstPaintMs: round(figures.offlineFirstPaintMs),
 			searchWord: NEEDLE,
-			searchMs: round(figures.searchMs),
+			searchMs: round(figures.searchMs.ms),
 			secondSearchWord: SECOND_NEEDLE,
-			secondSearchMs: round(figures.secondSearchMs),
-			reloadSearchMs: round(figures.reloadSearchMs),
-			reloadSecondSearchMs: round(figures.reloadSecondSearchMs),
+			secondSearchMs: round(figures.secondSearchMs.ms),
+			reloadSearchMs: round(figures.reloadSearchMs.ms),
+			reloadSecondSearchMs: round(figures.reloadSecondSearchMs.ms),
+			inPage: {
+				searchMs: roundTiming(figures.searchMs),
+				secondSearchMs: roundTiming(figures.secondSearchMs),
+				reloadSearchMs: roundTiming(figures.reloadSearchMs),
+				reloadSecondSearchMs: roundTiming(figures.reloadSecondSearchMs)
+			},
 			importMs: round(figures.importMs),
 			importBookmarks: IMPORT_BOOKMARKS,
 			longestTaskMs: {
@@ -298,7 +420,9 @@ export async function measureBrowser(group: PreparedBigGroup): Promise<BrowserFi
 				search: round(figures.longestTaskMs.search),
 				import: round(figures.longestTaskMs.import)
 			},
-			heapMiB: round(figures.heapMiB)
+			heapMiB: round(figures.heap.pageMiB),
+			workersHeapMiB: round(figures.heap.workersMiB),
+			workers: figures.heap.workers
 		};
 	} catch (error) {
 		const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -5,9 +5,9 @@ import { resolveAuthConfig, type AuthConfig, type ResolvedAuthConfig } from './c
 import { mayCreate } from './creation';
 import { BadTokenLimiter, type LimiterVerdict } from './rate-limit';
 import { refusals } from './refusals';
-import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type TokenRecord, type TokenStoreApi } from './store';
+import { TokenStore, WHOLE_GROUP, type AccessChangeCause, type GroupRegistrar, type TokenRecord, type TokenStoreApi } from './store';
 import { deriveFeedToken, hashToken, isStrongToken, MAX_TOKEN_LENGTH, newToken, sameHash, sameSecret } from './tokens';
-import type { MemberRole, Refusal, SyncGrant, SyncRequest } from './types';
+import type { MemberRole, Refusal, SyncRequest, SyncVerdict } from './types';
 
 /** Group ids are what the app's `randomId` makes (hex), but any short URL-safe id is accepted. */
 const GROUP_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -49,11 +49,16 @@ export class GroupAccess {
 	readonly #listeners = new Set<RevokeListener>();
 	/** The last revocation the listeners were told of. */
 	#seenRevocation: number;
+	/** New groups being written, by id: other connections to them wait and are decided afresh. */
+	readonly #registering = new Map<string, Promise<SyncVerdict>>();
 
-	/** `source`: the relay's SQLite database, or a token store of its own (the cluster's PostgreSQL one). */
-	constructor(source: Database | TokenStoreApi, config: AuthConfig) {
+	/**
+	 * `source`: the relay's SQLite database, or a token store of its own (the cluster's PostgreSQL one).
+	 * `registrar`: with SQLite, where new groups are written (the storage's writer thread).
+	 */
+	constructor(source: Database | TokenStoreApi, config: AuthConfig, registrar: GroupRegistrar | null = null) {
 		this.config = resolveAuthConfig(config);
-		this.store = 'findByHash' in source ? source : new TokenStore(source);
+		this.store = 'findByHash' in source ? source : new TokenStore(source, registrar);
 		this.#limiter = new BadTokenLimiter({
 			slowAfter: this.config.badTokenSlowAfter,
 			limit: this.config.badTokenLimit,
@@ -63,7 +68,15 @@ export class GroupAccess {
 		this.#seenRevocation = this.store.lastRevocation();
 	}
 
-	authorizeSync(request: SyncRequest): SyncGrant | Refusal {
+	/**
+	 * Who may sync: decided at once for a known token; a new group (`create`) is registered first,
+	 * and the promise resolves once the group and its owner's token are on disk.
+	 */
+	authorizeSync(request: SyncRequest): SyncVerdict | Promise<SyncVerdict> {
+		return this.#authorizeSync(request, false);
+	}
+
+	#authorizeSync(request: SyncRequest, retried: boolean): SyncVerdict | Promise<SyncVerdict> {
 		const { groupId, token, create, remoteAddress } = request;
 		const refused = this.#precheck(groupId);
 		if (refused) return refused;
@@ -77,6 +90,12 @@ export class GroupAccess {
 			this.#seen(found);
 			return { ok: true, groupId, role: found.role, tokenId: found.id, memberName: memberNameOf(found), created: false };
 		}
+		// The group is being registered: once it is on disk, this token is its owner's or a wrong one.
+		const registering = this.#registering.get(groupId);
+		if (registering) {
+			const decide = () => this.#authorizeSync(request, retried);
+			return registering.then(decide, decide);
+		}
 		const blocked = this.#blocked(remoteAddress);
 		if (blocked) return blocked;
 
@@ -89,15 +108,32 @@ export class GroupAccess {
 		if (!isStrongToken(token)) {
 			return refusals.malformed('A new group needs a token of at least 22 random URL-safe characters.');
 		}
-		if (this.store.findByHash(hashToken(token))) {
+		const hash = hashToken(token);
+		if (this.store.findByHash(hash)) {
 			return refusals.malformed('This token already belongs to another group; make a new one for a new group.');
 		}
 		if (!mayCreate(this.config, request.createToken)) {
 			// A wrong creation token is a guess like a wrong member token; a missing one is not.
 			return request.createToken ? this.#fail(remoteAddress, refusals.creationClosed()) : refusals.creationClosed();
 		}
-		const owner = this.store.createGroup(groupId, hashToken(token));
-		return { ok: true, groupId, role: 'owner', tokenId: owner.id, memberName: '', created: true };
+		// Forgotten the moment it settles, so the connections that waited are decided on what is stored.
+		const settle = (): void => {
+			if (this.#registering.get(groupId) === registered) this.#registering.delete(groupId);
+		};
+		const registered = this.store.registerGroup(groupId, hash).then(
+			(owner): SyncVerdict | Promise<SyncVerdict> => {
+				settle();
+				if (owner) return { ok: true, groupId, role: 'owner', tokenId: owner.id, memberName: '', created: true };
+				// Someone else registered the id (another process) or the token first: decided as if it existed.
+				return retried ? refusals.groupExists() : this.#authorizeSync(request, true);
+			},
+			(error: unknown) => {
+				settle();
+				throw error;
+			}
+		);
+		this.#registering.set(groupId, registered);
+		return registered;
 	}
 
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal {

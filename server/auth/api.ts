@@ -1,13 +1,15 @@
 // The relay's HTTP API for members and owners, under /api/groups/<groupId>/: joining, invites,
-// members, feed links, the member's own role, exports, and deleting the group. JSON in and out; the token comes as
+// members, feed links, the member's own role, exports, the group's cover and whole state for a new
+// device, and deleting the group. JSON in and out (the whole state is bytes); the token comes as
 // `Authorization: Bearer`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
 import type { GroupAccess } from './access';
 import { MEMBER_ROLES } from './access';
 import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
-import { getGroupInfo, hasGroup } from '../../src/lib/model/index';
+import { getGroupInfo, hasGroup, readCover } from '../../src/lib/model/index';
 
 class ApiError extends Error {
 	constructor(
@@ -120,6 +122,19 @@ export function createApiHandler(access: GroupAccess) {
 			throw refusalError(result);
 		}
 		return result;
+	}
+
+	/**
+	 * Someone who may read the group's content, decided exactly as for a connection to its room, so
+	 * a token refused there (a feed token, a single-use invite not yet exchanged) is refused here alike.
+	 */
+	async function reader(req: IncomingMessage, groupId: string, remoteAddress: string): Promise<MemberRole> {
+		const grant = await access.authorizeSync({ groupId, token: bearer(req), create: false, createToken: null, remoteAddress });
+		if (!grant.ok) {
+			if (grant.delayMs) await sleep(grant.delayMs);
+			throw refusalError(grant);
+		}
+		return grant.role;
 	}
 
 	async function owner(req: IncomingMessage, groupId: string, remoteAddress: string): Promise<TokenRecord> {
@@ -255,6 +270,31 @@ export function createApiHandler(access: GroupAccess) {
 			await member(req, groupId, addr);
 			const answer = await ctx.history(groupId, rest.slice('history'.length), url.searchParams);
 			return sendJson(res, answer.status, answer.body);
+		}
+		if (rest === 'cover') {
+			// What a device that holds nothing of the group shows first: its first page and counts,
+			// read as this member reads the group (what owners hid is a placeholder for the others).
+			allow('GET');
+			const role = await reader(req, groupId, addr);
+			const doc = await ctx.openGroupDoc(groupId);
+			if (!doc || !hasGroup(doc)) throw new ApiError(404, 'The relay holds no content for this group yet.');
+			return sendJson(res, 200, readCover(doc, { owner: role === 'owner' }));
+		}
+		if (rest === 'state') {
+			// The whole group as one Yjs update, what the first sync would send, as a download of a
+			// known size: the app shows how much of it has arrived.
+			allow('GET');
+			await reader(req, groupId, addr);
+			const doc = await ctx.openGroupDoc(groupId);
+			if (!doc || !hasGroup(doc)) throw new ApiError(404, 'The relay holds no content for this group yet.');
+			const update = Y.encodeStateAsUpdate(doc);
+			res.writeHead(200, {
+				'content-type': 'application/octet-stream',
+				'cache-control': 'no-store',
+				'content-length': update.byteLength
+			});
+			res.end(Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+			return;
 		}
 		if (rest === 'export') {
 			allow('GET');

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { GroupAccess } from './access';
 import { createApiHandler } from './api';
 import type { AuthConfig } from './config';
-import type { TokenStoreApi } from './store';
+import type { GroupRegistrar, TokenStoreApi } from './store';
 import type { GroupAuth } from './types';
 
 export type { AuthConfig } from './config';
@@ -23,9 +23,10 @@ export interface RelayGroupAuth extends GroupAuth {
 /**
  * `config` is the relay's configuration (or any object with some AuthConfig fields): `host`,
  * `createToken`, `openCreation`, `publicBind` and the `badToken*` limits; defaults in `authDefaults`.
+ * `registrar` writes new groups off the event loop (the SQLite store's writer thread).
  */
-export function createGroupAuth(db: Database | TokenStoreApi, config: AuthConfig): RelayGroupAuth {
-	const access = new GroupAccess(db, config);
+export function createGroupAuth(db: Database | TokenStoreApi, config: AuthConfig, registrar: GroupRegistrar | null = null): RelayGroupAuth {
+	const access = new GroupAccess(db, config, registrar);
 	const handleApi = createApiHandler(access);
 	const unsubscribes: (() => void)[] = [];
 	// Revocations made by the operator CLI land in the shared database; pick them up within a second.

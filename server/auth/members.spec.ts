@@ -10,10 +10,10 @@ import type { Refusal, SyncGrant } from './types';
 describe.each(tokenBackendNames)('on %s', (backendName) => {
 	const backend = useTokenBackend(backendName);
 
-	function groupWithOwner() {
+	async function groupWithOwner() {
 		const access = new GroupAccess(backend.source(), { host: '127.0.0.1' });
 		const ownerToken = newToken();
-		const grant = access.authorizeSync({ groupId: 'g1', token: ownerToken, create: true, createToken: null, remoteAddress: '10.0.0.1' });
+		const grant = await access.authorizeSync({ groupId: 'g1', token: ownerToken, create: true, createToken: null, remoteAddress: '10.0.0.1' });
 		expect(grant.ok).toBe(true);
 		return { access, ownerToken, ownerId: (grant as SyncGrant).tokenId };
 	}
@@ -28,8 +28,8 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 	}
 
 	describe('a single-use invite', () => {
-		it('lets one browser join, refuses a second one in words, and keeps the first one’s own token working', () => {
-			const { access } = groupWithOwner();
+		it('lets one browser join, refuses a second one in words, and keeps the first one’s own token working', async () => {
+			const { access } = await groupWithOwner();
 			const invite = access.createInvite('g1', 'editor', 'Ana', 1);
 			// The link itself never syncs: joining exchanges it for the member's own token.
 			expect(sync(access, invite.token)).toMatchObject({ ok: false, reason: 'invite-not-joined', closeCode: 4407 });
@@ -53,8 +53,8 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 	});
 
 	describe('a multi-use invite', () => {
-		it('gives everyone who joins a token of their own, listed under the link they used', () => {
-			const { access } = groupWithOwner();
+		it('gives everyone who joins a token of their own, listed under the link they used', async () => {
+			const { access } = await groupWithOwner();
 			const invite = access.createInvite('g1', 'viewer', 'Reading club');
 			const bo = joinWith(access, invite.token, 'Bo') as IssuedToken;
 			const cy = joinWith(access, invite.token, 'Cy') as IssuedToken;
@@ -72,8 +72,8 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 			expect(sync(access, bo.token)).toMatchObject({ ok: true });
 		});
 
-		it('joining with a member’s own token keeps the token and only renames the member', () => {
-			const { access, ownerToken, ownerId } = groupWithOwner();
+		it('joining with a member’s own token keeps the token and only renames the member', async () => {
+			const { access, ownerToken, ownerId } = await groupWithOwner();
 			const again = joinWith(access, ownerToken, 'Olga') as IssuedToken;
 			expect(again).toMatchObject({ token: ownerToken, record: { id: ownerId } });
 			expect(listMembers(access, 'g1')).toEqual([expect.objectContaining({ id: ownerId, name: 'Olga', role: 'owner' })]);
@@ -81,8 +81,8 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 	});
 
 	describe('members', () => {
-		it('have a last-seen time, and the owner changes their role and removes them; listeners hear why', () => {
-			const { access } = groupWithOwner();
+		it('have a last-seen time, and the owner changes their role and removes them; listeners hear why', async () => {
+			const { access } = await groupWithOwner();
 			const heard: [string, string | null, string][] = [];
 			access.onRevoke((groupId, tokenId, cause) => heard.push([groupId, tokenId, cause]));
 			const ana = joinWith(access, access.createInvite('g1', 'editor', 'Ana', 1).token, 'Ana') as IssuedToken;
@@ -102,12 +102,12 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 		});
 
 		// Only SQLite has databases from before invites were kept apart; the cluster's schema began with them.
-		if (backendName === 'sqlite') it('are kept in an older database, whose tokens all stay members', () => {
+		if (backendName === 'sqlite') it('are kept in an older database, whose tokens all stay members', async () => {
 			(backend.source() as import('better-sqlite3').Database).exec(`CREATE TABLE auth_tokens (
 				id TEXT PRIMARY KEY, group_id TEXT NOT NULL, role TEXT NOT NULL, hash BLOB NOT NULL UNIQUE,
 				label TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, revoked_at INTEGER);
 				CREATE TABLE auth_revocations (seq INTEGER PRIMARY KEY AUTOINCREMENT, group_id TEXT NOT NULL, token_id TEXT NOT NULL);`);
-			const { access } = groupWithOwner();
+			const { access } = await groupWithOwner();
 			expect(listMembers(access, 'g1')).toEqual([expect.objectContaining({ name: 'Created the group', role: 'owner', invite: null })]);
 		});
 	});

@@ -1,7 +1,7 @@
 // The relay's record of groups and their tokens, in SQLite tables prefixed `auth_`.
 // Tokens are kept only as SHA-256 hashes; the feed token is derived, not stored.
 import { randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { AccessChangeCause, MemberRole } from './types';
 import { newTokenId } from './tokens';
 
@@ -156,6 +156,72 @@ export const toToken = (row: TokenRow): TokenRecord => ({
 	lastSeenAt: row.last_seen_at
 });
 
+/** A new group with its owner's token, as `writeNewGroup` stores them (on any connection, any thread). */
+export interface GroupRegistration {
+	groupId: string;
+	/** The operator's name for the group; null for groups a client created. */
+	name: string | null;
+	createdAt: number;
+	ownerTokenId: string;
+	ownerTokenHash: Uint8Array;
+	ownerLabel: string;
+}
+
+/**
+ * Writes registrations durably and resolves, for each, whether it was written (false: the id is
+ * taken or was deleted, or the token is another's). The SQLite relay's writer thread does it, in
+ * the same commit as the updates appended meanwhile, so the event loop never waits for the disk.
+ */
+export type GroupRegistrar = (registration: GroupRegistration) => Promise<boolean>;
+
+/** The statements `writeNewGroup` runs, prepared once per connection. */
+const registrationStatements = new WeakMap<Database, { deleted: Statement; group: Statement; token: Statement }>();
+
+/**
+ * Stores a new group and its owner's token on `db`, in one transaction (a savepoint inside the
+ * caller's). False, with nothing written, when the id is taken or was deleted or the token hash
+ * belongs to another token; any other failure (a full disk) throws.
+ */
+export function writeNewGroup(db: Database, registration: GroupRegistration): boolean {
+	let statements = registrationStatements.get(db);
+	if (!statements) {
+		statements = {
+			deleted: db.prepare('SELECT 1 FROM auth_deleted_groups WHERE group_id = ?'),
+			group: db.prepare('INSERT OR IGNORE INTO auth_groups (group_id, name, created_at) VALUES (?, ?, ?)'),
+			token: db.prepare(
+				"INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, 'owner', ?, ?, ?, 'member', NULL, NULL)"
+			)
+		};
+		registrationStatements.set(db, statements);
+	}
+	const { deleted, group, token } = statements;
+	const { groupId, name, createdAt, ownerTokenId, ownerTokenHash, ownerLabel } = registration;
+	try {
+		return db.transaction(() => {
+			if (deleted.get(groupId)) return false;
+			if (group.run(groupId, name, createdAt).changes !== 1) return false;
+			token.run(ownerTokenId, groupId, ownerTokenHash, ownerLabel, createdAt);
+			return true;
+			// Immediate: a read that became a write would fail at once (SQLITE_BUSY) when another
+			// connection committed meanwhile; inside the writer thread's batch it is a savepoint.
+		}).immediate();
+	} catch (error) {
+		// The hash is unique: this token is already another's (a race two registrations lost one of).
+		if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) return false;
+		throw error;
+	}
+}
+
+/** The owner's token of a group about to be registered, as it will be stored. */
+export function newOwnerToken(groupId: string, hash: Buffer, label: string, createdAt: number): TokenRecord {
+	return { id: newTokenId(), groupId, role: 'owner', hash, label, createdAt, revokedAt: null, kind: 'member', maxUses: null, usedAt: null, inviteId: null, lastSeenAt: null };
+}
+
+/** What `writeNewGroup` stores for a group and its owner's token. */
+export function registrationOf(owner: TokenRecord, name: string | null): GroupRegistration {
+	return { groupId: owner.groupId, name, createdAt: owner.createdAt, ownerTokenId: owner.id, ownerTokenHash: owner.hash, ownerLabel: owner.label };
+}
+
 /** How long members' "last seen" times wait to be written together. */
 const SEEN_FLUSH_MS = 1_000;
 
@@ -167,13 +233,24 @@ export class TokenStore {
 	readonly #seen = new Map<string, number>();
 	#seenTimer: NodeJS.Timeout | null = null;
 	readonly #secret: Buffer;
+	readonly #registrar: GroupRegistrar | null;
+	/** Prepared once: preparing a statement costs more than running it (every connection runs some). */
+	readonly #statements = new Map<string, Statement>();
 
-	constructor(db: Database) {
+	/** `registrar`: where new groups are written (the writer thread); without one, on `db` itself. */
+	constructor(db: Database, registrar: GroupRegistrar | null = null) {
 		this.#db = db;
+		this.#registrar = registrar;
 		db.exec(SCHEMA);
 		addMissingColumns(db);
 		db.prepare('INSERT OR IGNORE INTO auth_secret (id, secret) VALUES (1, ?)').run(randomBytes(32));
 		this.#secret = (db.prepare('SELECT secret FROM auth_secret WHERE id = 1').get() as { secret: Buffer }).secret;
+	}
+
+	#prepare(sql: string): Statement {
+		let statement = this.#statements.get(sql);
+		if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+		return statement;
 	}
 
 	/** The relay's own secret, from which feed tokens are derived. */
@@ -182,19 +259,30 @@ export class TokenStore {
 	}
 
 	group(groupId: string): GroupRecord | null {
-		const row = this.#db.prepare('SELECT * FROM auth_groups WHERE group_id = ?').get(groupId) as GroupRow | undefined;
+		const row = this.#prepare('SELECT * FROM auth_groups WHERE group_id = ?').get(groupId) as GroupRow | undefined;
 		return row ? toGroup(row) : null;
 	}
 
 	/** Registers a group with its first owner token; fails if the group exists. */
 	createGroup(groupId: string, ownerTokenHash: Buffer, options: { name?: string | null; now?: number; label?: string } = {}): TokenRecord {
-		const now = options.now ?? Date.now();
-		return this.#db.transaction(() => {
-			this.#db
-				.prepare('INSERT INTO auth_groups (group_id, name, created_at) VALUES (?, ?, ?)')
-				.run(groupId, options.name ?? null, now);
-			return this.addToken(groupId, 'owner', ownerTokenHash, options.label ?? 'Created the group', now);
-		})();
+		const owner = newOwnerToken(groupId, ownerTokenHash, options.label ?? 'Created the group', options.now ?? Date.now());
+		if (!writeNewGroup(this.#db, registrationOf(owner, options.name ?? null))) throw new Error(`The group ${groupId} already exists or was deleted.`);
+		return owner;
+	}
+
+	/**
+	 * Registers a group a client created, with its token as the owner's. Resolves once both are on
+	 * disk; null when the group exists (or was deleted) or the token is another's by then.
+	 */
+	registerGroup(groupId: string, ownerTokenHash: Buffer): Promise<TokenRecord | null> {
+		const owner = newOwnerToken(groupId, ownerTokenHash, 'Created the group', Date.now());
+		const registration = registrationOf(owner, null);
+		if (this.#registrar) return this.#registrar(registration).then((written) => (written ? owner : null));
+		try {
+			return Promise.resolve(writeNewGroup(this.#db, registration) ? owner : null);
+		} catch (error) {
+			return Promise.reject(error);
+		}
 	}
 
 	addToken(groupId: string, role: MemberRole, hash: Buffer, label: string, now: number | NewTokenOptions = {}): TokenRecord {
@@ -204,11 +292,17 @@ export class TokenStore {
 		const kind = options.kind ?? 'member';
 		const maxUses = kind === 'invite' ? (options.maxUses ?? null) : null;
 		const inviteId = options.inviteId ?? null;
-		this.#db
-			.prepare(
-				'INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-			)
-			.run(id, groupId, role, hash, label, createdAt, kind, maxUses, inviteId);
+		this.#prepare('INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+			id,
+			groupId,
+			role,
+			hash,
+			label,
+			createdAt,
+			kind,
+			maxUses,
+			inviteId
+		);
 		return { id, groupId, role, hash, label, createdAt, revokedAt: null, kind, maxUses, usedAt: null, inviteId, lastSeenAt: null };
 	}
 
@@ -218,22 +312,20 @@ export class TokenStore {
 	 */
 	redeemInvite(invite: TokenRecord, memberHash: Buffer, name: string, now = Date.now()): TokenRecord | null {
 		return this.#db.transaction(() => {
-			const spent = this.#db
-				.prepare(
-					`UPDATE auth_tokens SET used_at = COALESCE(used_at, ?)
-					 WHERE id = ? AND kind = 'invite' AND revoked_at IS NULL AND (max_uses IS NULL OR used_at IS NULL)`
-				)
-				.run(now, invite.id);
+			const spent = this.#prepare(
+				`UPDATE auth_tokens SET used_at = COALESCE(used_at, ?)
+				 WHERE id = ? AND kind = 'invite' AND revoked_at IS NULL AND (max_uses IS NULL OR used_at IS NULL)`
+			).run(now, invite.id);
 			if (spent.changes !== 1) return null;
 			const member = this.addToken(invite.groupId, invite.role, memberHash, name, { now, inviteId: invite.id });
-			this.#db.prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, member.id);
+			this.#prepare('UPDATE auth_tokens SET last_seen_at = ? WHERE id = ?').run(now, member.id);
 			return { ...member, lastSeenAt: now };
 		})();
 	}
 
 	/** Renames a member (their display name, as the owner sees it in the member list). */
 	rename(tokenId: string, name: string): void {
-		this.#db.prepare("UPDATE auth_tokens SET label = ? WHERE id = ? AND kind = 'member'").run(name, tokenId);
+		this.#prepare("UPDATE auth_tokens SET label = ? WHERE id = ? AND kind = 'member'").run(name, tokenId);
 	}
 
 	/** Remembers that this token's holder was just here. */
@@ -252,7 +344,7 @@ export class TokenStore {
 		if (this.#seen.size === 0 || !this.#db.open) return;
 		const seen = [...this.#seen];
 		this.#seen.clear();
-		const update = this.#db.prepare('UPDATE auth_tokens SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+		const update = this.#prepare('UPDATE auth_tokens SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
 		// Never waits for the write lock: a compaction's swap of a big group may hold it for seconds,
 		// and this runs on the event loop. When the lock is taken, the times are written a second later.
 		const waitMs = Number(this.#db.pragma('busy_timeout', { simple: true }));
@@ -274,9 +366,11 @@ export class TokenStore {
 	/** Changes an active member's role and logs the change; null when there is no such active member. */
 	setRole(groupId: string, tokenId: string, role: MemberRole): number | null {
 		return this.#db.transaction(() => {
-			const result = this.#db
-				.prepare("UPDATE auth_tokens SET role = ? WHERE group_id = ? AND id = ? AND kind = 'member' AND revoked_at IS NULL")
-				.run(role, groupId, tokenId);
+			const result = this.#prepare("UPDATE auth_tokens SET role = ? WHERE group_id = ? AND id = ? AND kind = 'member' AND revoked_at IS NULL").run(
+				role,
+				groupId,
+				tokenId
+			);
 			if (result.changes !== 1) return null;
 			return this.#logChange(groupId, tokenId, 'role');
 		})();
@@ -285,48 +379,38 @@ export class TokenStore {
 	/** The group's active tokens of one kind, oldest first. */
 	activeOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
 		this.flushSeen();
-		const rows = this.#db
-			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
-			.all(groupId, kind) as TokenRow[];
+		const rows = this.#prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? AND revoked_at IS NULL ORDER BY created_at, rowid').all(groupId, kind) as TokenRow[];
 		return rows.map(toToken);
 	}
 
 	/** The group's tokens of one kind, revoked ones too, oldest first. */
 	allOfKind(groupId: string, kind: TokenKind): TokenRecord[] {
 		this.flushSeen();
-		const rows = this.#db
-			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? ORDER BY created_at, rowid')
-			.all(groupId, kind) as TokenRow[];
+		const rows = this.#prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND kind = ? ORDER BY created_at, rowid').all(groupId, kind) as TokenRow[];
 		return rows.map(toToken);
 	}
 
 	#logChange(groupId: string, tokenId: string, cause: AccessChangeCause): number {
 		return Number(
-			this.#db
-				.prepare('INSERT INTO auth_revocations (group_id, token_id, cause) VALUES (?, ?, ?)')
-				.run(groupId, tokenId, cause).lastInsertRowid
+			this.#prepare('INSERT INTO auth_revocations (group_id, token_id, cause) VALUES (?, ?, ?)').run(groupId, tokenId, cause).lastInsertRowid
 		);
 	}
 
 	/** The token with this hash, revoked or not. */
 	findByHash(hash: Buffer): TokenRecord | null {
-		const row = this.#db.prepare('SELECT * FROM auth_tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+		const row = this.#prepare('SELECT * FROM auth_tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
 		return row ? toToken(row) : null;
 	}
 
 	token(groupId: string, tokenId: string): TokenRecord | null {
 		this.flushSeen();
-		const row = this.#db
-			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND id = ?')
-			.get(groupId, tokenId) as TokenRow | undefined;
+		const row = this.#prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND id = ?').get(groupId, tokenId) as TokenRow | undefined;
 		return row ? toToken(row) : null;
 	}
 
 	activeTokens(groupId: string): TokenRecord[] {
 		this.flushSeen();
-		const rows = this.#db
-			.prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND revoked_at IS NULL ORDER BY created_at, rowid')
-			.all(groupId) as TokenRow[];
+		const rows = this.#prepare('SELECT * FROM auth_tokens WHERE group_id = ? AND revoked_at IS NULL ORDER BY created_at, rowid').all(groupId) as TokenRow[];
 		return rows.map(toToken);
 	}
 
@@ -336,9 +420,7 @@ export class TokenStore {
 	 */
 	revoke(groupId: string, tokenId: string, now = Date.now(), cause: AccessChangeCause = 'revoked'): number | null {
 		return this.#db.transaction(() => {
-			const result = this.#db
-				.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL')
-				.run(now, groupId, tokenId);
+			const result = this.#prepare('UPDATE auth_tokens SET revoked_at = ? WHERE group_id = ? AND id = ? AND revoked_at IS NULL').run(now, groupId, tokenId);
 			if (result.changes !== 1) return null;
 			return this.#logChange(groupId, tokenId, cause);
 		})();
@@ -346,13 +428,13 @@ export class TokenStore {
 
 	/** The sequence number of the latest revocation, 0 when there is none. */
 	lastRevocation(): number {
-		const row = this.#db.prepare('SELECT MAX(seq) AS seq FROM auth_revocations').get() as { seq: number | null };
+		const row = this.#prepare('SELECT MAX(seq) AS seq FROM auth_revocations').get() as { seq: number | null };
 		return row.seq ?? 0;
 	}
 
 	revocationsAfter(seq: number): { seq: number; groupId: string; tokenId: string; cause: AccessChangeCause }[] {
 		return (
-			this.#db.prepare('SELECT seq, group_id, token_id, cause FROM auth_revocations WHERE seq > ? ORDER BY seq').all(seq) as {
+			this.#prepare('SELECT seq, group_id, token_id, cause FROM auth_revocations WHERE seq > ? ORDER BY seq').all(seq) as {
 				seq: number;
 				group_id: string;
 				token_id: string;
@@ -369,17 +451,17 @@ export class TokenStore {
 	deleteGroup(groupId: string, now = Date.now()): boolean {
 		return this.#db.transaction(() => {
 			if (!this.group(groupId)) return false;
-			this.#db.prepare('DELETE FROM auth_tokens WHERE group_id = ?').run(groupId);
-			this.#db.prepare('DELETE FROM auth_groups WHERE group_id = ?').run(groupId);
-			this.#db.prepare('INSERT OR REPLACE INTO auth_deleted_groups (group_id, deleted_at) VALUES (?, ?)').run(groupId, now);
-			this.#db.prepare('INSERT INTO auth_revocations (group_id, token_id) VALUES (?, ?)').run(groupId, WHOLE_GROUP);
+			this.#prepare('DELETE FROM auth_tokens WHERE group_id = ?').run(groupId);
+			this.#prepare('DELETE FROM auth_groups WHERE group_id = ?').run(groupId);
+			this.#prepare('INSERT OR REPLACE INTO auth_deleted_groups (group_id, deleted_at) VALUES (?, ?)').run(groupId, now);
+			this.#prepare('INSERT INTO auth_revocations (group_id, token_id) VALUES (?, ?)').run(groupId, WHOLE_GROUP);
 			return true;
 		})();
 	}
 
 	/** When the group was deleted by its owner, or null when it never was. */
 	deletedAt(groupId: string): number | null {
-		const row = this.#db.prepare('SELECT deleted_at FROM auth_deleted_groups WHERE group_id = ?').get(groupId) as
+		const row = this.#prepare('SELECT deleted_at FROM auth_deleted_groups WHERE group_id = ?').get(groupId) as
 			| { deleted_at: number }
 			| undefined;
 		return row ? row.deleted_at : null;
@@ -387,17 +469,14 @@ export class TokenStore {
 
 	/** Replaces the group's feed token by bumping its generation; returns the new generation. */
 	rotateFeed(groupId: string): number {
-		const row = this.#db
-			.prepare('UPDATE auth_groups SET feed_generation = feed_generation + 1 WHERE group_id = ? RETURNING feed_generation')
-			.get(groupId) as { feed_generation: number } | undefined;
+		const row = this.#prepare('UPDATE auth_groups SET feed_generation = feed_generation + 1 WHERE group_id = ? RETURNING feed_generation').get(groupId) as { feed_generation: number } | undefined;
 		if (!row) throw new Error(`Unknown group ${groupId}`);
 		return row.feed_generation;
 	}
 
 	listGroups(): GroupSummary[] {
-		const groups = (this.#db.prepare('SELECT * FROM auth_groups ORDER BY created_at, group_id').all() as GroupRow[]).map(toGroup);
-		const counts = this.#db
-			.prepare(
+		const groups = (this.#prepare('SELECT * FROM auth_groups ORDER BY created_at, group_id').all() as GroupRow[]).map(toGroup);
+		const counts = this.#prepare(
 				`SELECT group_id, role, revoked_at IS NOT NULL AS revoked, COUNT(*) AS n
 				 FROM auth_tokens GROUP BY group_id, role, revoked`
 			)

@@ -36,6 +36,9 @@ export interface SyncGrant {
 	created: boolean;
 }
 
+/** Access control's answer to a connection: in, with a role, or a named refusal. */
+export type SyncVerdict = SyncGrant | Refusal;
+
 export interface SyncRequest {
 	groupId: string;
 	token: string | null;
@@ -49,6 +52,11 @@ export interface SyncRequest {
 export interface ApiContext {
 	/** The group's current document: the live room's, or read from storage; null when unknown. */
 	loadGroupDoc(groupId: string): Promise<Y.Doc | null>;
+	/**
+	 * The group's live doc, its room loaded as a connection would load it (a device about to connect
+	 * reads it first); null when the room cannot be opened.
+	 */
+	openGroupDoc(groupId: string): Promise<Y.Doc | null>;
 	remoteAddress: string;
 	/**
 	 * Removes everything the relay holds of a deleted group besides its tokens: closes its live
@@ -65,7 +73,11 @@ export interface ApiContext {
 export type AccessChangeCause = 'revoked' | 'removed' | 'role';
 
 export interface GroupAuth {
-	authorizeSync(request: SyncRequest): SyncGrant | Refusal;
+	/**
+	 * Decided at once for a known token. A new group's first connection gets a promise instead, which
+	 * resolves once the group and its owner's token are on disk: only then may it be let in.
+	 */
+	authorizeSync(request: SyncRequest): SyncVerdict | Promise<SyncVerdict>;
 	authorizeFeed(groupId: string, token: string | null, remoteAddress: string): { ok: true } | Refusal;
 	/**
 	 * Calls `listener` whenever a token is revoked, a member removed or their role changed, or a

@@ -4,7 +4,7 @@
 import type { AccessChangeCause, MemberRole } from '../auth/types.ts';
 import { WHOLE_GROUP, toGroup, toToken, type GroupRow, type TokenRow, type GroupRecord, type GroupSummary, type NewTokenOptions, type TokenKind, type TokenRecord, type TokenStoreApi } from '../auth/store.ts';
 import { newTokenId } from '../auth/tokens.ts';
-import type { SyncSql } from './sync-sql.ts';
+import { SqlError, type SyncSql } from './sync-sql.ts';
 
 export class PostgresTokenStore implements TokenStoreApi {
 	readonly #sql: SyncSql;
@@ -32,6 +32,17 @@ export class PostgresTokenStore implements TokenStoreApi {
 			this.#sql.query('INSERT INTO auth_groups (group_id, name, created_at) VALUES ($1, $2, $3)', [groupId, options.name ?? null, now]);
 			return this.addToken(groupId, 'owner', ownerTokenHash, options.label ?? 'Created the group', now);
 		});
+	}
+
+	/** Committed before it resolves (PostgreSQL is the only copy); null when the group or the token exists. */
+	async registerGroup(groupId: string, ownerTokenHash: Buffer): Promise<TokenRecord | null> {
+		try {
+			return this.createGroup(groupId, ownerTokenHash);
+		} catch (error) {
+			// unique_violation: another process registered the id (or the token) first.
+			if (error instanceof SqlError && error.code === '23505') return null;
+			throw error;
+		}
 	}
 
 	addToken(groupId: string, role: MemberRole, hash: Buffer, label: string, now: number | NewTokenOptions = {}): TokenRecord {

@@ -81,7 +81,7 @@ export function createPageInfoHandler(deps: PageInfoDeps) {
 			send(res, headers, 400, { error: 'This group id is not valid.' });
 			return true;
 		}
-		const grant = auth.authorizeSync({ groupId, token: bearer(req), create: false, createToken: null, remoteAddress });
+		const grant = await auth.authorizeSync({ groupId, token: bearer(req), create: false, createToken: null, remoteAddress });
 		if (!grant.ok) {
 			if (grant.delayMs) await new Promise((resolve) => setTimeout(resolve, grant.delayMs));
 			const extra: Record<string, string> = grant.status === 401 ? { 'www-authenticate': 'Bearer' } : {};

@@ -2,12 +2,14 @@
 // log of the updates accepted since. Writes run on a worker thread with its own connection, so the
 // event loop never waits for the disk: the updates that arrive while one commit is syncing go in the
 // next, in one transaction (group commit), and each promise resolves only once its row is committed.
+// New groups' access rows (the group and its owner's token) go in the same commits.
 // Compaction runs on a second thread, so folding a big group never stops the others.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.ts';
 import type { PackedHistory } from '../../src/lib/history/packed.ts';
+import type { GroupRegistration } from '../auth/store.ts';
 import { StoreThread, type StoreWorkerData } from './store-thread.ts';
 import type { RoomStore, StoredSize, UpdateAuthor } from './types.ts';
 
@@ -41,6 +43,21 @@ interface PendingAppend {
 	reject(error: unknown): void;
 }
 
+interface PendingRegistration {
+	registration: GroupRegistration;
+	resolve(written: boolean): void;
+	reject(error: unknown): void;
+}
+
+/** The SQLite store also writes new groups' access rows, in the same commits as the updates. */
+export interface SqliteRoomStore extends RoomStore {
+	/**
+	 * Writes a new group and its owner's token (see `writeNewGroup`) in the writer thread's next
+	 * commit; resolves once it is on disk, with false when the id or the token was taken.
+	 */
+	registerGroup(registration: GroupRegistration): Promise<boolean>;
+}
+
 /** Databases made before updates carried their author get the columns; their older rows stay authorless. */
 function addAuthorColumns(db: Database.Database): void {
 	const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(group_updates)').all().map((column) => column.name));
@@ -55,7 +72,7 @@ function addAuthorColumns(db: Database.Database): void {
 	}).immediate();
 }
 
-export function createSqliteStore(db: Database.Database, options: SqliteStoreOptions = {}): RoomStore {
+export function createSqliteStore(db: Database.Database, options: SqliteStoreOptions = {}): SqliteRoomStore {
 	db.exec(`
 		CREATE TABLE IF NOT EXISTS group_snapshots (
 			group_id TEXT PRIMARY KEY,
@@ -122,30 +139,39 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		return size;
 	};
 
-	let waiting: PendingAppend[] | null = null;
+	let waiting: { appends: PendingAppend[]; registrations: PendingRegistration[] } | null = null;
+	const queue = (): { appends: PendingAppend[]; registrations: PendingRegistration[] } => {
+		if (!waiting) {
+			waiting = { appends: [], registrations: [] };
+			setImmediate(flush);
+		}
+		return waiting;
+	};
 	// Runs once per turn of the event loop, after every socket read in it was handled: one message to
 	// the thread for all of them (a microtask per read cost a message each, and the thread a wake-up).
 	// The thread puts every batch that arrived while it was syncing the disk into its next commit.
 	const flush = (): void => {
-		const batch = waiting ?? [];
+		const { appends, registrations } = waiting ?? { appends: [], registrations: [] };
 		waiting = null;
-		writer.call({
+		writer.call<boolean[]>({
 			op: 'append',
-			groupIds: batch.map((item) => item.groupId),
-			updates: batch.map((item) => item.update),
-			authors: batch.map((item) => item.author)
+			groupIds: appends.map((item) => item.groupId),
+			updates: appends.map((item) => item.update),
+			authors: appends.map((item) => item.author),
+			registrations: registrations.map((item) => item.registration)
 		}).then(
-			() => {
-				for (const item of batch) {
+			(written) => {
+				for (const item of appends) {
 					const size = sizeOf(item.groupId);
 					size.logUpdates += 1;
 					size.logBytes += item.update.length;
 					size.totalBytes += item.update.length;
 					item.resolve({ ...size });
 				}
+				registrations.forEach((item, i) => item.resolve(written[i]));
 			},
 			(error: unknown) => {
-				for (const item of batch) item.reject(error);
+				for (const item of [...appends, ...registrations]) item.reject(error);
 			}
 		);
 	};
@@ -153,7 +179,11 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 	return {
 		async load(groupId) {
 			const { snapshot, rows } = readGroup.deferred(groupId);
-			if (!snapshot && rows.length === 0) return null;
+			if (!snapshot && rows.length === 0) {
+				// A new group: its first append need not count its rows.
+				sizes.set(groupId, { logUpdates: 0, logBytes: 0, totalBytes: 0 });
+				return null;
+			}
 			const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot.body)] : [];
 			let logBytes = 0;
 			for (const row of rows) {
@@ -168,11 +198,12 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 			// Counted before the insert, so the cached size never includes a row twice.
 			sizeOf(groupId);
 			return new Promise<StoredSize>((resolve, reject) => {
-				if (!waiting) {
-					waiting = [];
-					setImmediate(flush);
-				}
-				waiting.push({ groupId, update, author: author ?? null, resolve, reject });
+				queue().appends.push({ groupId, update, author: author ?? null, resolve, reject });
+			});
+		},
+		registerGroup(registration) {
+			return new Promise<boolean>((resolve, reject) => {
+				queue().registrations.push({ registration, resolve, reject });
 			});
 		},
 		async compact(groupId) {

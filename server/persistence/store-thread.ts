@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { GroupRegistration } from '../auth/store.ts';
 import type { HistorySince, UpdateAuthor } from './types.ts';
 
 export interface StoreWorkerData {
@@ -17,7 +18,7 @@ export interface StoreWorkerData {
 }
 
 export type StoreRequest =
-	| { op: 'append'; id: number; groupIds: string[]; updates: Uint8Array[]; authors: (UpdateAuthor | null)[] }
+	| { op: 'append'; id: number; groupIds: string[]; updates: Uint8Array[]; authors: (UpdateAuthor | null)[]; registrations: GroupRegistration[] }
 	| { op: 'compact'; id: number; groupId: string }
 	| { op: 'history'; id: number; groupId: string; since?: HistorySince }
 	| { op: 'remove'; id: number; groupId: string };

@@ -1,14 +1,16 @@
 // The SQLite store's worker thread, with its own connection to the database: commits batches of
-// appended updates (one transaction, one fsync, while the event loop keeps serving) or compacts a
-// group's log into a new snapshot. Messages are handled one at a time, in the order they arrive.
+// appended updates and new groups' access rows (one transaction, one fsync, while the event loop
+// keeps serving) or compacts a group's log into a new snapshot. Messages are handled one at a time,
+// in the order they arrive.
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import { writeNewGroup } from '../auth/store.ts';
 import { packHistory, packedBuffers, type HistoryExtent, type PackedHistory } from '../../src/lib/history/packed.ts';
 import { foldUpdates } from './compaction.ts';
 import { foldThrough } from './history-policy.ts';
 import type { StoreRequest, StoreReply, StoreWorkerData } from './store-thread.ts';
-import type { HistorySince, LoggedUpdate, StoredHistory, UpdateAuthor } from './types.ts';
+import type { HistorySince, LoggedUpdate, StoredHistory } from './types.ts';
 
 interface LogRow {
 	seq: number;
@@ -81,12 +83,16 @@ const deleteLogThrough = db.prepare<[string, number]>('DELETE FROM group_updates
 const deleteSnapshot = db.prepare<[string]>('DELETE FROM group_snapshots WHERE group_id = ?');
 const deleteLog = db.prepare<[string]>('DELETE FROM group_updates WHERE group_id = ?');
 
-const insertBatch = db.transaction((groupIds: string[], updates: Uint8Array[], authors: (UpdateAuthor | null)[]) => {
-	for (let i = 0; i < groupIds.length; i++) {
-		const author = authors[i];
-		insertUpdate.run(groupIds[i], updates[i], author?.tokenId ?? null, author?.name ?? null, author?.at ?? null);
-	}
-});
+/** Each request's updates, then its registrations; answers, per request, which groups were written. */
+const insertBatch = db.transaction((requests: Extract<StoreRequest, { op: 'append' }>[]) =>
+	requests.map(({ groupIds, updates, authors, registrations }) => {
+		for (let i = 0; i < groupIds.length; i++) {
+			const author = authors[i];
+			insertUpdate.run(groupIds[i], updates[i], author?.tokenId ?? null, author?.name ?? null, author?.at ?? null);
+		}
+		return registrations.map((registration) => writeNewGroup(db, registration));
+	})
+);
 const readGroup = db.transaction((groupId: string) => ({ snapshot: selectSnapshot.get(groupId), rows: selectLog.all(groupId) }));
 const removeGroup = db.transaction((groupId: string) => {
 	deleteLog.run(groupId);
@@ -231,19 +237,16 @@ function fail(id: number, error: unknown): void {
 	post({ id, ok: false, error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } });
 }
 
-/** Appends that arrived together go in one transaction: one fsync for all of them. */
+/** Appends (and registrations) that arrived together go in one transaction: one fsync for all of them. */
 function appendAll(requests: Extract<StoreRequest, { op: 'append' }>[]): void {
+	let written: boolean[][];
 	try {
-		insertBatch.immediate(
-			requests.flatMap((request) => request.groupIds),
-			requests.flatMap((request) => request.updates),
-			requests.flatMap((request) => request.authors)
-		);
+		written = insertBatch.immediate(requests);
 	} catch (error) {
 		for (const request of requests) fail(request.id, error);
 		return;
 	}
-	for (const request of requests) post({ id: request.id, ok: true, value: null });
+	requests.forEach((request, i) => post({ id: request.id, ok: true, value: written[i] }));
 }
 
 type Message = StoreRequest | { op: 'close' };

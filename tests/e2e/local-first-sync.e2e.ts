@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startTestRelay, type TestRelay } from '../helpers/relay';
 import { memberIdOf, rememberGroup, tokenOf } from '../helpers/registry';
+import { serviceWorkerReady } from '../helpers/workspace-page';
 
 const buildDir = inject('buildDir');
 const dataDir = mkdtempSync(join(tmpdir(), 'commonplace-local-first-'));
@@ -48,32 +49,6 @@ function status(page: Page) {
 /** Polls the status bar until it says `text`. */
 async function statusSays(page: Page, text: RegExp, timeout = 20_000): Promise<void> {
 	await page.locator('.sync-status .label', { hasText: text }).waitFor({ timeout });
-}
-
-/** Waits until the service worker controls the page, so the app shell and assets are cached. */
-async function serviceWorkerReady(page: Page): Promise<void> {
-	// Polled from here: the app's CSP forbids the eval that page.waitForFunction relies on.
-	const deadline = Date.now() + 20_000;
-	let reloaded = false;
-	while (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
-		// A page whose navigation began while the worker was activating is not claimed; browsers hand
-		// it to the worker at its next load, as they would for a member.
-		const active = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
-		if (active && !reloaded) {
-			reloaded = true;
-			await page.reload();
-			await statusSays(page, /^Up to date$/);
-			continue;
-		}
-		if (Date.now() > deadline) {
-			const state = await page.evaluate(async () => {
-				const reg = await navigator.serviceWorker.getRegistration();
-				return JSON.stringify({ url: location.href, reg: !!reg, active: reg?.active?.state, installing: reg?.installing?.state });
-			});
-			throw new Error(`The service worker never took control of the page: ${state}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
 }
 
 async function createGroup(page: Page, name: string): Promise<string> {

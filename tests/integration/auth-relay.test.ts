@@ -137,6 +137,25 @@ describe('refusals before the upgrade', () => {
 		// The owner presenting `create` again is simply let in.
 		expect((await upgrade(syncUrl(relay, groupId, { token: ownerToken, create: '1' }))).status).toBe(101);
 	});
+
+	it('first connections of one new group at the same moment: one token becomes the owner’s, another is refused 403, a guess 401', async () => {
+		const relay = await relayFor();
+		const groupId = `g${newToken().slice(0, 8)}`;
+		const ownerToken = newToken();
+		// Sent together, so they reach the relay while the group is still being written.
+		const [first, again, other, guess] = await Promise.all([
+			upgrade(syncUrl(relay, groupId, { token: ownerToken, create: '1' })),
+			upgrade(syncUrl(relay, groupId, { token: ownerToken, create: '1' })),
+			upgrade(syncUrl(relay, groupId, { token: newToken(), create: '1' })),
+			upgrade(syncUrl(relay, groupId, { token: newToken() }))
+		]);
+		expect([first.status, again.status]).toEqual([101, 101]);
+		expect(other).toMatchObject({ status: 403, body: { error: 'group-exists' } });
+		expect(guess).toMatchObject({ status: 401, body: { error: 'bad-token' } });
+		const members = await api(relay, 'GET', `/api/groups/${groupId}/members`, { token: ownerToken });
+		expect(members.body).toHaveLength(1);
+		expect(members.body[0]).toMatchObject({ role: 'owner' });
+	});
 });
 
 describe('a viewer', () => {

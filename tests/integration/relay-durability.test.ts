@@ -1,15 +1,17 @@
 // Durability: the relay runs as a child process while a member streams updates to ten readers; it is
 // killed with SIGKILL at random moments (and in the middle of a compaction), and every update any
-// reader had received must be in the database when the relay is dead; and a compaction that holds the
-// write lock for long makes updates wait, never fail. In cluster mode the one process killed is a
+// reader had received must be in the database when the relay is dead; a group whose first connection
+// was accepted is stored with its owner's token, however soon the kill; and a compaction that holds
+// the write lock for long makes updates wait, never fail. In cluster mode the one process killed is a
 // cluster member, and the database is the cluster's PostgreSQL.
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { randomId } from '../../src/lib/model/index.ts';
-import { connectMember, eventually, newToken, spawnRelay, storedGroupRows, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
+import { connectMember, eventually, newToken, spawnRelay, storedGroupRows, storedRowCounts, type SpawnedRelay, type TestMember } from '../helpers/relay.ts';
 
 const ROUNDS = 20;
 const READERS = 3;
@@ -99,6 +101,65 @@ describe('durability under kill -9', () => {
 		expect((await storedValues(groupId)).size).toBe(counter);
 		expect(checked).toBeGreaterThan(ROUNDS * READERS);
 	}, 120_000);
+});
+
+/** A raw sync connection: resolves with the socket once the relay accepted it (101), or with its HTTP refusal. */
+function upgrade(url: string): Promise<{ ws: WebSocket } | { status: number; error: string }> {
+	return new Promise((resolve, reject) => {
+		const ws = new WebSocket(url);
+		ws.once('open', () => resolve({ ws }));
+		ws.once('unexpected-response', (_req, res) => {
+			let text = '';
+			res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, error: (JSON.parse(text) as { error: string }).error }));
+		});
+		ws.once('error', reject);
+	});
+}
+
+describe('new groups registered just before a kill -9', () => {
+	it('are stored with their owner token once their first connection is accepted; a wrong token is still refused after the restart', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'commonplace-register-kill-'));
+		const sockets: WebSocket[] = [];
+		let spawned = await spawnRelay({ dataDir: dir });
+		try {
+			// Many first connections of new groups at once; the relay is killed as soon as the fifth is let in.
+			const groups = Array.from({ length: 40 }, () => ({ groupId: randomId(), token: newToken() }));
+			const accepted: typeof groups = [];
+			let killed: Promise<number | null> | null = null;
+			const fifth = new Promise<void>((resolve) => {
+				for (const group of groups) {
+					upgrade(`${spawned.wsUrl}/${group.groupId}?token=${group.token}&create=1`).then(
+						(result) => {
+							if (!('ws' in result) || killed) return;
+							sockets.push(result.ws);
+							accepted.push(group);
+							if (accepted.length === 5) resolve();
+						},
+						() => {}
+					);
+				}
+			});
+			await fifth;
+			killed = spawned.kill('SIGKILL');
+			expect(await killed).toBe(null);
+			for (const { groupId } of accepted) {
+				expect(await storedRowCounts(dir, groupId, ['auth_groups', 'auth_tokens']), `group ${groupId} was accepted but not stored`).toEqual({ auth_groups: 1, auth_tokens: 1 });
+			}
+
+			spawned = await spawnRelay({ dataDir: dir });
+			const [{ groupId, token }] = accepted;
+			const owner = connectMember(spawned.wsUrl, groupId, { token });
+			members.push(owner);
+			await eventually(() => owner.provider.synced);
+			expect(await upgrade(`${spawned.wsUrl}/${groupId}?token=${newToken()}`)).toEqual({ status: 401, error: 'bad-token' });
+			expect(await upgrade(`${spawned.wsUrl}/${groupId}?token=${newToken()}&create=1`)).toEqual({ status: 403, error: 'group-exists' });
+		} finally {
+			for (const ws of sockets) ws.terminate();
+			await spawned.kill('SIGKILL');
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}, 60_000);
 });
 
 describe('a compaction that holds the write lock for long', () => {

@@ -11,7 +11,40 @@ function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promi
 	return { fetch, calls };
 }
 
+/** A response whose body arrives in `chunks`, declaring `length` bytes. */
+function streamed(chunks: Uint8Array[], length: number): Response {
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			for (const chunk of chunks) controller.enqueue(chunk);
+			controller.close();
+		}
+	});
+	return new Response(body, { headers: { 'content-length': String(length) } });
+}
+
 describe('relayApi', () => {
+	it('downloads the whole state, telling how many of the announced bytes have arrived', async () => {
+		const bytes = Uint8Array.from({ length: 1_000 }, (_, i) => i % 251);
+		const chunks = [bytes.subarray(0, 300), bytes.subarray(300, 700), bytes.subarray(700)];
+		const { fetch, calls } = fakeFetch(() => streamed(chunks, bytes.length));
+		const heard: [number, number | null][] = [];
+		const got = await relayApi('g', 't', { fetch }).state((received, total) => heard.push([received, total]));
+		expect(got).toEqual(bytes);
+		expect(calls[0].url).toBe('/api/groups/g/state');
+		expect(heard).toEqual([
+			[0, 1_000],
+			[300, 1_000],
+			[700, 1_000],
+			[1_000, 1_000]
+		]);
+	});
+
+	it('gives up on a download cut short, and passes a refusal on in the relay’s words', async () => {
+		const cut = fakeFetch(() => streamed([new Uint8Array(10)], 20));
+		await expect(relayApi('g', 't', { fetch: cut.fetch }).state()).rejects.toMatchObject({ status: 0 });
+		const refused = fakeFetch(() => Response.json({ error: 'This invite link has been revoked.', closeCode: 4402 }, { status: 401 }));
+		await expect(relayApi('g', 't', { fetch: refused.fetch }).state()).rejects.toMatchObject({ status: 401, closeCode: 4402 });
+	});
 	it('sends the token as a bearer header to the group’s API', async () => {
 		const { fetch, calls } = fakeFetch(() => Response.json({ groupId: 'g 1', role: 'viewer', inviteId: 'i' }));
 		const api = relayApi('g 1', 'tok', { origin: 'http://relay.test/', fetch });

@@ -1,7 +1,7 @@
 // A small client for the relay's HTTP API of one group (joining, invites, members, feed links, the
-// member's role, deletion),
+// member's role, the cover and whole state a new device reads first, deletion),
 // authenticated with the member's token. Errors carry the relay's own words.
-import type { ItemVersion, Role } from '$lib/model';
+import type { GroupCover, ItemVersion, Role } from '$lib/model';
 import type { TimelinePage } from '$lib/history/timeline';
 
 export interface Invite {
@@ -94,7 +94,7 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 	const base = `${origin}/api/groups/${encodeURIComponent(groupId)}`;
 	const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-	async function request(method: string, path: string, body?: unknown): Promise<Response> {
+	async function request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
 		const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		let response: Response;
@@ -103,7 +103,8 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 				method,
 				headers,
 				body: body === undefined ? undefined : JSON.stringify(body),
-				cache: 'no-store'
+				cache: 'no-store',
+				signal
 			});
 		} catch {
 			throw new RelayApiError('The relay cannot be reached. Check your connection and try again.', 0);
@@ -153,6 +154,31 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 		/** The item as it was right after the timeline entry `entryId`. */
 		itemVersion: async (itemId: string, entryId: number): Promise<ItemVersion> =>
 			(await json<{ version: ItemVersion }>('GET', `history/items/${encodeURIComponent(itemId)}/at/${entryId}`)).version,
+		/** The group's first page and counts as the relay reads them for this member (a new device shows it first). */
+		cover: () => json<GroupCover>('GET', 'cover'),
+		/**
+		 * The whole group as one Yjs update, as the relay holds it; `progress` hears the bytes received
+		 * so far and the size the relay announced (null when a proxy hid it).
+		 */
+		state: async (progress?: (received: number, total: number | null) => void): Promise<Uint8Array> => {
+			// A download that stops moving is given up, so opening the group never waits on it for ever.
+			const stalled = new AbortController();
+			let timer = setTimeout(() => stalled.abort(), STALL_MS);
+			const moved = (received: number, total: number | null) => {
+				clearTimeout(timer);
+				timer = setTimeout(() => stalled.abort(), STALL_MS);
+				progress?.(received, total);
+			};
+			try {
+				const response = await request('GET', 'state', undefined, stalled.signal);
+				return await readAll(response, moved);
+			} catch (error) {
+				if (error instanceof RelayApiError && !stalled.signal.aborted) throw error;
+				throw new RelayApiError('The connection to the relay broke while the group arrived. It is sent again on the next try.', 0);
+			} finally {
+				clearTimeout(timer);
+			}
+		},
 		/** The group exported by the relay, as a file to save. */
 		exportFile: async (format: 'json' | 'html' | 'jsonld' | 'csv'): Promise<{ blob: Blob; filename: string }> => {
 			const response = await request('GET', `export?format=${format}`);
@@ -161,6 +187,34 @@ export function relayApi(groupId: string, token: string, options: RelayApiOption
 			return { blob: await response.blob(), filename };
 		}
 	};
+}
+
+/** How long a download may go without a byte before it is given up. */
+const STALL_MS = 30_000;
+
+/** A response's body in one array, reporting as it arrives. */
+async function readAll(response: Response, progress?: (received: number, total: number | null) => void): Promise<Uint8Array> {
+	const declared = Number(response.headers.get('content-length'));
+	const total = Number.isSafeInteger(declared) && declared > 0 ? declared : null;
+	const reader = response.body?.getReader();
+	if (!reader) return new Uint8Array(await response.arrayBuffer());
+	let buffer = new Uint8Array(total ?? 1 << 20);
+	let received = 0;
+	progress?.(0, total);
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		if (received + value.length > buffer.length) {
+			const grown = new Uint8Array(Math.max(buffer.length * 2, received + value.length));
+			grown.set(buffer.subarray(0, received));
+			buffer = grown;
+		}
+		buffer.set(value, received);
+		received += value.length;
+		progress?.(received, total);
+	}
+	if (total !== null && received !== total) throw new Error(`received ${received} of ${total} bytes`);
+	return received === buffer.length ? buffer : buffer.slice(0, received);
 }
 
 function pageQuery(page: { before?: number | null; limit?: number }): string {

@@ -1,8 +1,8 @@
 // Import, export and feeds for a group, shared by the app and the relay: pure TypeScript over the model.
 export { exportGroup, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportedFile } from './export/index';
-export { importFile, planImport, applyImport, checkImportSize, type ImportedFile } from './import/index';
-export { applyPlan } from './import/apply';
-export { previewImport, withoutPrivate, type ImportPreview } from './import/preview';
+export { importFile, planImport, applyImport, assertImportable, checkImportSize, type ImportedFile } from './import/index';
+export { applyPlan, applyPlanInSteps, PlanApplier, type SteppedSummary, type StepOptions } from './import/apply';
+export { previewImport, previewAgainst, outlineGroup, withoutPrivate, type GroupOutline, type ImportPreview } from './import/preview';
 export {
 	ImportError,
 	MAX_IMPORT_BYTES,

@@ -112,4 +112,15 @@ describe('mentions', () => {
 		expect(out.querySelector('span.mention')).toBeNull();
 		expect(out.textContent).toContain('@ben');
 	});
+
+	it('renders a note drawn again from what it kept, and a mention afresh with the current name', () => {
+		const text = 'Read **this** twice';
+		const first = renderMarkdown(text);
+		expect(renderMarkdown(text)).toBe(first);
+		expect(renderMarkdown(text)).toBe(renderMarkdownFully(text));
+		expect(renderInlineMarkdown(text)).toBe(renderMarkdownFully(text, true));
+		const note = 'Ask @[Ben](member:b1) **now**';
+		expect(dom(renderMarkdown(note, () => 'Ben')).textContent).toContain('@Ben');
+		expect(dom(renderMarkdown(note, () => 'Benoît')).textContent).toContain('@Benoît');
+	});
 });

@@ -100,16 +100,34 @@ function isPlain(text: string): boolean {
 	return PLAIN.test(text) && !text.includes('  ') && !/\s$/.test(text) && !/^\d+[.)]/.test(text) && !/www\./i.test(text);
 }
 
+/**
+ * The last notes rendered, by text: a page drawn again (the group read behind its cover, a change
+ * elsewhere in the group) shows the same notes, which need not be parsed and sanitised again. A
+ * note with a mention is not kept, as the member's name may change.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 1_000;
+
+function remembered(key: string, text: string, render: () => string): string {
+	if (text.includes('@[')) return render();
+	const found = rendered.get(key);
+	if (found !== undefined) return found;
+	const html = render();
+	if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value as string);
+	rendered.set(key, html);
+	return html;
+}
+
 /** A note or reply as block HTML (paragraphs, lists, quotes). */
 export function renderMarkdown(text: string, names?: MentionNames): string {
 	if (isPlain(text)) return `<p>${text}</p>\n`;
-	return purifier().sanitize(markdownHtml(text, false, names), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR });
+	return remembered(`b${text}`, text, () => purifier().sanitize(markdownHtml(text, false, names), { ALLOWED_TAGS: BLOCK_TAGS, ALLOWED_ATTR }));
 }
 
 /** A short note (on a highlight) as inline HTML, to sit on the line after the passage. */
 export function renderInlineMarkdown(text: string, names?: MentionNames): string {
 	if (isPlain(text)) return text;
-	return purifier().sanitize(markdownHtml(text, true, names), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR });
+	return remembered(`i${text}`, text, () => purifier().sanitize(markdownHtml(text, true, names), { ALLOWED_TAGS: INLINE_TAGS, ALLOWED_ATTR }));
 }
 
 /** The full path, parsing and sanitising, for tests to compare the plain-sentence shortcut with. */

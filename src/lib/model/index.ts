@@ -31,3 +31,4 @@ export * from './threads';
 export * from './read';
 export * from './queries';
 export * from './version';
+export * from './cover';

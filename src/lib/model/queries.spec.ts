@@ -3,7 +3,7 @@ import { addHighlight, addNote, deleteNote } from './annotations';
 import { createGroup, setMemberProfile } from './group';
 import { addItem, countView, deleteItem } from './items';
 import { countMembers, listItems, listTrash, memberCounts, paginate, queryItems, queryTags, relatedTags, tagCounts } from './queries';
-import { readAllItems } from './read';
+import { readAllItems, readAllItemsInSteps } from './read';
 import { newDoc, testActor } from './testing';
 
 function group(count: number) {
@@ -185,5 +185,27 @@ describe('counts and trash', () => {
 	it('paginates any list', () => {
 		expect(paginate([1, 2, 3], 2, 10)).toEqual({ items: [1, 2, 3], total: 3, page: 1, perPage: 10, pageCount: 1, from: 1, to: 3 });
 		expect(paginate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 2, 10)).toMatchObject({ items: [11], from: 11, to: 11, pageCount: 2 });
+	});
+});
+
+describe('readAllItemsInSteps', () => {
+	it('reads the same items as readAllItems, pausing after every so many entries', () => {
+		const { doc, ana, ids } = group(40);
+		for (const id of ids.slice(0, 10)) {
+			ana.tick();
+			addHighlight(doc, ana, id, { exact: `passage of ${id}` });
+			addNote(doc, ana, id, { text: `note on ${id}` });
+		}
+		deleteItem(doc, ana, ids[3]);
+		const steps = readAllItemsInSteps(doc, 7);
+		let pauses = 0;
+		let step = steps.next();
+		while (!step.done) {
+			pauses++;
+			step = steps.next();
+		}
+		expect(pauses).toBeGreaterThan(10);
+		expect(step.value).toEqual(readAllItems(doc));
+		expect(step.value.find((item) => item.id === ids[0])?.notes).toHaveLength(1);
 	});
 });

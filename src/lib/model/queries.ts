@@ -209,6 +209,10 @@ export function listTrash(doc: Y.Doc): TrashEntry[] {
  * the owners' last decision; most recently flagged first, targets no longer in the group left out.
  */
 export function listFlagged(doc: Y.Doc): FlaggedEntry[] {
+	const flags = readFlags(doc);
+	const hidden = readHidden(doc);
+	// Most groups have nothing flagged: then the items, highlights and notes need not be read at all.
+	if (flags.length === 0 && hidden.size === 0) return [];
 	const members = new Map(listMembers(doc).map((m) => [m.id, m.name]));
 	const nameOf = (id: string) => members.get(id) ?? null;
 	const labels = new Map<string, { itemId: string; label: string }>();
@@ -222,7 +226,6 @@ export function listFlagged(doc: Y.Doc): FlaggedEntry[] {
 	for (const h of readAllHighlights(doc)) if (titles.has(h.itemId)) labels.set(`highlight${SEP_KEY}${h.id}`, { itemId: h.itemId, label: `“${clip(h.exact)}”${on(h.itemId)}` });
 	for (const n of readAllNotes(doc)) if (titles.has(n.itemId)) labels.set(`note${SEP_KEY}${n.id}`, { itemId: n.itemId, label: `${clip(plainMentions(n.text, nameOf))}${on(n.itemId)}` });
 	for (const r of readAllReplies(doc)) if (titles.has(r.itemId)) labels.set(`reply${SEP_KEY}${r.id}`, { itemId: r.itemId, label: `Reply: ${clip(plainMentions(r.text, nameOf))}${on(r.itemId)}` });
-	const hidden = readHidden(doc);
 	const out = new Map<string, FlaggedEntry>();
 	const entryFor = (kind: FlaggedEntry['kind'], id: string): FlaggedEntry | null => {
 		const k = targetKey({ kind, id });
@@ -236,7 +239,7 @@ export function listFlagged(doc: Y.Doc): FlaggedEntry[] {
 		}
 		return entry;
 	};
-	for (const f of readFlags(doc)) entryFor(f.kind, f.id)?.flags.push(f);
+	for (const f of flags) entryFor(f.kind, f.id)?.flags.push(f);
 	for (const k of hidden.keys()) {
 		const [kind, id] = k.split(SEP_KEY);
 		entryFor(kind as FlaggedEntry['kind'], id);

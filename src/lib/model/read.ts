@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import { readPosition, readQuote } from './annotations';
 import { getGroupInfo, listMembers } from './group';
-import { SEP, descriptionText, roots, splitKey } from './schema';
+import { SEP, descriptionText, key, roots, splitKey } from './schema';
 import type { GroupInfo, Highlight, Item, Member, Note, Reply, ReplyParentKind } from './types';
 
 function num(value: unknown): number {
@@ -131,9 +131,25 @@ function description(doc: Y.Doc, itemId: string): string {
 
 /** All items, deleted ones included, ordered by id (the same on every peer); one pass over each root map. */
 export function readAllItems(doc: Y.Doc): Item[] {
+	const steps = readAllItemsInSteps(doc, Infinity);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+/**
+ * `readAllItems` a part at a time: pauses after every `entriesPerStep` entries read, so a big group
+ * can be read between other work (`next()` until done; the document must not change meanwhile,
+ * or the read starts again).
+ */
+export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Generator<void, Item[], void> {
 	const r = roots(doc);
 	const byId = new Map<string, Item>();
-	r.items.forEach((entry, id) => {
+	let read = 0;
+	const pause = () => ++read % entriesPerStep === 0;
+	for (const [id, entry] of r.items) {
+		if (pause()) yield;
 		byId.set(id, {
 			id,
 			url: str(entry?.url),
@@ -156,12 +172,13 @@ export function readAllItems(doc: Y.Doc): Item[] {
 			deletedAt: null,
 			deletedBy: null
 		});
-	});
+	}
 	const editedAt = new Map<string, number>();
-	r.fields.forEach((value, k) => {
+	for (const [k, value] of r.fields) {
+		if (pause()) yield;
 		const [itemId, name] = splitKey(k);
 		const item = byId.get(itemId);
-		if (!item) return;
+		if (!item) continue;
 		switch (name) {
 			case 'title':
 				item.title = str(value);
@@ -188,39 +205,46 @@ export function readAllItems(doc: Y.Doc): Item[] {
 				item.deletedBy = strOrNull(value);
 				break;
 		}
-	});
-	r.saves.forEach((save, k) => {
+	}
+	for (const [k, save] of r.saves) {
+		if (pause()) yield;
 		const [itemId, memberId] = splitKey(k);
 		byId.get(itemId)?.savedBy.push({ memberId, at: num(save?.at) });
-	});
-	r.tags.forEach((_entry, k) => {
+	}
+	for (const k of r.tags.keys()) {
+		if (pause()) yield;
 		const [itemId, tag] = splitKey(k);
 		const item = byId.get(itemId);
 		if (item && !item.tags.includes(tag)) item.tags.push(tag);
-	});
-	r.views.forEach((count, k) => {
+	}
+	for (const [k, count] of r.views) {
+		if (pause()) yield;
 		const [itemId, memberId] = splitKey(k);
 		const item = byId.get(itemId);
-		if (!item) return;
+		if (!item) continue;
 		item.views += num(count);
 		item.viewsByMember[memberId] = (item.viewsByMember[memberId] ?? 0) + num(count);
-	});
-	r.highlights.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.highlights) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.highlights.push(readHighlight(id, entry));
-	});
-	r.notes.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.notes) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.notes.push(readNote(id, entry));
-	});
-	r.replies.forEach((entry, id) => {
-		if (!(entry instanceof Y.Map)) return;
+	}
+	for (const [id, entry] of r.replies) {
+		if (pause()) yield;
+		if (!(entry instanceof Y.Map)) continue;
 		const item = byId.get(str(entry.get('itemId')));
 		if (item && !isDeletedEntry(entry)) item.replies.push(readReply(id, entry));
-	});
+	}
 	for (const item of byId.values()) {
+		if (pause()) yield;
 		// A reply shows only while the note or highlight its thread starts at does.
 		if (item.replies.length) {
 			const threads = new Set([...item.notes.map((n) => `note:${n.id}`), ...item.highlights.map((h) => `highlight:${h.id}`)]);
@@ -241,6 +265,55 @@ export function readAllItems(doc: Y.Doc): Item[] {
 	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** What a bulk writer (an import) checks of one item, read by key: no pass over the whole group. */
+export interface ItemHead {
+	id: string;
+	url: string;
+	title: string;
+	site: string;
+	image: string;
+	favicon: string;
+	pageDetailsAt: number | null;
+	description: string;
+	deletedAt: number | null;
+	/** When this member saved the item, if they did. */
+	savedAt(memberId: string): number | undefined;
+	hasTag(tag: string): boolean;
+}
+
+export function readItemHead(doc: Y.Doc, itemId: string): ItemHead | null {
+	const r = roots(doc);
+	const entry = r.items.get(itemId) as { url?: unknown } | undefined;
+	if (entry === undefined) return null;
+	const get = (name: string) => r.fields.get(key(itemId, name));
+	return {
+		id: itemId,
+		url: str(entry?.url),
+		title: str(get('title')),
+		site: str(get('site')),
+		image: str(get('image')),
+		favicon: str(get('favicon')),
+		pageDetailsAt: numOrNull(get('pageDetailsAt')),
+		description: description(doc, itemId),
+		deletedAt: numOrNull(get('deletedAt')),
+		savedAt(memberId) {
+			const save = r.saves.get(key(itemId, memberId)) as { at?: unknown } | undefined;
+			return save === undefined ? undefined : num(save?.at);
+		},
+		hasTag: (tag) => r.tags.has(key(itemId, tag))
+	};
+}
+
+/** Every item's id, address and title, deleted ones included: a quick outline of the group. */
+export function readItemOutlines(doc: Y.Doc): [id: string, url: string, title: string][] {
+	const r = roots(doc);
+	const out: [string, string, string][] = [];
+	r.items.forEach((entry, id) => {
+		out.push([id, str((entry as { url?: unknown } | undefined)?.url), str(r.fields.get(key(id, 'title')))]);
+	});
+	return out;
+}
+
 export function getItem(doc: Y.Doc, itemId: string): Item | null {
 	if (!roots(doc).items.has(itemId)) return null;
 	return readAllItems(doc).find((item) => item.id === itemId) ?? null;
@@ -255,4 +328,13 @@ export interface GroupSnapshot {
 
 export function readGroup(doc: Y.Doc): GroupSnapshot {
 	return { info: getGroupInfo(doc), members: listMembers(doc), items: readAllItems(doc) };
+}
+
+/**
+ * The state of the document as bytes (what it holds and what it deleted: its state vector and delete
+ * set): two documents that took the same updates, in any order, give the same bytes, so a view kept
+ * on disk can tell whether the document changed since it was derived.
+ */
+export function documentState(doc: Y.Doc): Uint8Array {
+	return Y.encodeSnapshot(Y.snapshot(doc));
 }

@@ -21,7 +21,7 @@ describe('SearchEngine', () => {
 		engine.syncStart();
 		engine.syncItems(readAllItems(doc));
 		expect(engine.syncEnd()).toBe(3);
-		const saved = JSON.parse(JSON.stringify(engine.save()));
+		const saved = structuredClone(engine.save());
 
 		// Meanwhile: one item renamed, one deleted, one added.
 		editItem(doc, actor, ids[0], { title: 'About omega' });
@@ -58,10 +58,29 @@ describe('SearchEngine', () => {
 		expect((await engine.page({})).total).toBe(1);
 	});
 
+	it('keeps the state of the document it was told it holds, until a change comes', () => {
+		const { doc } = groupWith(['Quincunx', 'Other']);
+		const engine = new SearchEngine(createMemoryItemStore());
+		engine.syncItems(readAllItems(doc));
+		engine.syncEnd();
+		const state = new Uint8Array([1, 2, 3]);
+		expect(engine.holds(state)).toBe(false);
+		engine.mark(state);
+		const later = new SearchEngine(createMemoryItemStore());
+		expect(later.load(structuredClone(engine.save()))).toBe(true);
+		expect(later.holds(new Uint8Array([1, 2, 3]))).toBe(true);
+		expect(later.holds(new Uint8Array([1, 2, 4]))).toBe(false);
+		later.update(readAllItems(doc).slice(0, 1), []);
+		expect(later.holds(state)).toBe(false);
+		const again = new SearchEngine(createMemoryItemStore());
+		again.load(structuredClone(later.save()));
+		expect(again.holds(state)).toBe(false);
+	});
+
 	it('refuses a saved form it cannot read, and is built from the items instead', () => {
 		const { doc } = groupWith(['Quincunx']);
 		const engine = new SearchEngine(createMemoryItemStore());
-		expect(engine.load({ index: '{not json', prints: {}, stored: {} })).toBe(false);
+		expect(engine.load({ index: '{not json', prints: {}, stored: {} } as never)).toBe(false);
 		expect(engine.ready).toBe(false);
 		engine.syncItems(readAllItems(doc));
 		engine.syncEnd();

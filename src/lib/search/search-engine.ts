@@ -18,6 +18,14 @@ export interface ItemStore {
 /** The engine as kept on disk: the index with each item's fingerprint, and one of each whole stored item. */
 export interface SavedSearchState extends SavedSearchIndex {
 	stored: Record<string, number>;
+	/** The state of the document the engine held every change of (see `mark`), or null when not known. */
+	state?: Uint8Array | null;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 /** FNV-1a of an item as stored, to tell which items changed since they were written. */
@@ -41,6 +49,8 @@ export class SearchEngine {
 	/** With no index yet, the items are gathered and indexed in one go at the end (much quicker). */
 	#gathered: Item[] | null = null;
 	#writes: Promise<unknown> = Promise.resolve();
+	/** The state of the document the engine holds every change of, as the page last said; null after any change since. */
+	#state: Uint8Array | null = null;
 	/** True while the engine holds what it had not saved yet. */
 	changed = false;
 
@@ -52,7 +62,28 @@ export class SearchEngine {
 	load(saved: SavedSearchState): boolean {
 		if (!this.#index.load(saved)) return false;
 		this.#stored = new Map(Object.entries(saved.stored ?? {}));
+		this.#state = saved.state instanceof Uint8Array ? saved.state : null;
 		return true;
+	}
+
+	/**
+	 * True when the engine holds every change of the document in exactly `state` (what it loaded was
+	 * saved then, and nothing came since): the page need not give it every item again.
+	 */
+	holds(state: Uint8Array): boolean {
+		return this.ready && this.#state !== null && sameBytes(this.#state, state);
+	}
+
+	/** True while the engine knows which state of the document it holds (see `mark`). */
+	get marked(): boolean {
+		return this.#state !== null;
+	}
+
+	/** The page has given the engine every change up to `state` of the document (kept with the next save). */
+	mark(state: Uint8Array): void {
+		if (this.#state && sameBytes(this.#state, state)) return;
+		this.#state = state;
+		this.changed = true;
 	}
 
 	/** True once the engine holds the group (loaded from disk or given every item). */
@@ -62,6 +93,7 @@ export class SearchEngine {
 
 	/** Starts taking every item anew (after the document is loaded): parts with `syncItems`, then `syncEnd`. */
 	syncStart(): void {
+		this.#state = null;
 		this.#seen = new Set();
 		if (this.#index.ready) {
 			this.#reconciling = this.#index.reconcile();
@@ -99,6 +131,7 @@ export class SearchEngine {
 
 	/** Items that changed (deleted ones are dropped) and ids of items that are gone. */
 	update(items: Item[], gone: string[]): void {
+		this.#state = null;
 		const byId = new Map(items.map((item) => [item.id, item]));
 		this.#keep(items.filter((item) => item.deletedAt === null));
 		this.#drop([...items.filter((item) => item.deletedAt !== null).map((item) => item.id), ...gone]);
@@ -123,7 +156,7 @@ export class SearchEngine {
 	/** The index and the fingerprints, as kept on disk (the items are in the store already). */
 	save(): SavedSearchState {
 		this.changed = false;
-		return { ...this.#index.save(), stored: Object.fromEntries(this.#stored) };
+		return { ...this.#index.save(), stored: Object.fromEntries(this.#stored), state: this.#state };
 	}
 
 	/** Resolves once every item given so far is in the store. */

@@ -1,55 +1,27 @@
-// Full-text search over a group's items with MiniSearch: built once (or restored from its saved
-// form), then kept current item by item as the document changes, so typing a query never rebuilds it.
-import MiniSearch, { type Options } from 'minisearch';
+// Full-text search over a group's items: each word of every searchable field maps to the items
+// holding it, kept current item by item as the document changes and saved as a few flat arrays, so
+// a saved index is read from IndexedDB and answers in milliseconds, with no parsing or rebuilding.
+// Its answers are those MiniSearch gave with the options the app used (words folded, every word of
+// the query required, prefixes, typos forgiven in longer words); the app lists items by its own
+// order, never by score, so only the set of items matters.
 import type { Item } from '$lib/model';
 
-interface SearchDocument {
-	id: string;
-	title: string;
-	url: string;
-	site: string;
-	description: string;
-	tags: string;
-	highlights: string;
-	notes: string;
-}
-
-const FIELDS = ['title', 'url', 'site', 'description', 'tags', 'highlights', 'notes'] as const;
-
-function toDocument(item: Item): SearchDocument {
-	return {
-		id: item.id,
-		title: item.title,
-		url: item.url,
-		site: item.site,
-		description: item.description,
-		tags: item.tags.join(' '),
-		highlights: item.highlights.map((h) => `${h.exact}\n${h.note}`).join('\n'),
-		// Replies are searched with the notes they answer, as `searchableText` does.
-		notes: [...item.notes.map((n) => n.text), ...(item.replies ?? []).map((r) => r.text)].join('\n')
-	};
-}
-
-/** A cheap fingerprint (FNV-1a) of what an item gives the index, to tell which items changed since it was saved. */
-function fingerprint(doc: SearchDocument): number {
-	let hash = 0x811c9dc5;
-	for (const field of FIELDS) {
-		const value = doc[field];
-		for (let i = 0; i < value.length; i++) {
-			hash ^= value.charCodeAt(i);
-			hash = Math.imul(hash, 0x01000193);
-		}
-		hash ^= 0x1f;
-		hash = Math.imul(hash, 0x01000193);
-	}
-	return hash >>> 0;
-}
-
-/** The index in a form to keep on disk, with each item's fingerprint when it was indexed. */
+/** The index in a form to keep on disk: the words, the items holding each, and each item's fingerprint. */
 export interface SavedSearchIndex {
-	index: string;
-	prints: Record<string, number>;
+	/** Item ids, by item number. */
+	ids: string[];
+	/** What each item gave the index when it was indexed (see `fingerprint`), by item number. */
+	prints: Uint32Array;
+	/** Every word, sorted. */
+	terms: string[];
+	/** The item numbers holding `terms[i]` are `postings[offsets[i]] .. postings[offsets[i + 1] - 1]`, ascending. */
+	offsets: Uint32Array;
+	postings: Uint32Array;
 }
+
+/** Words are cut at spaces and punctuation, as MiniSearch cuts them. */
+const SEPARATORS = /[\n\r\p{Z}\p{P}]+/u;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Accents and case are ignored: "remunerer" finds "Rémunérer". */
 function fold(term: string): string {
@@ -58,62 +30,125 @@ function fold(term: string): string {
 	return term.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** The distinct folded words of `text`. */
+export function wordsOf(text: string): string[] {
+	const words = new Set<string>();
+	for (const token of text.split(SEPARATORS)) {
+		const word = fold(token);
+		if (word) words.add(word);
+	}
+	return [...words];
+}
+
+/** Everything searchable on an item, one field a line: title, URL, site, description, tags, highlights and their notes, notes and replies. */
+function searchedText(item: Item): string {
+	const parts = [item.title, item.url, item.site, item.description, item.tags.join(' ')];
+	for (const h of item.highlights) parts.push(h.exact, h.note);
+	for (const n of item.notes) parts.push(n.text);
+	for (const r of item.replies ?? []) parts.push(r.text);
+	return parts.join('\n');
+}
+
+/** A cheap fingerprint (FNV-1a) of what an item gives the index, to tell which items changed since it was saved. */
+function fingerprint(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return hash >>> 0;
+}
+
+/** Typos are forgiven in longer words only, so "2013" never finds "2014": one in five letters, at most 6. */
+function typosAllowed(word: string): number {
+	if (word.length < 5 || /\d/.test(word)) return 0;
+	return Math.min(6, Math.round(word.length * 0.2));
+}
+
+/** Whether `a` and `b` are at most `max` edits apart (insertions, deletions, substitutions). */
+function withinEdits(a: string, b: string, max: number): boolean {
+	if (Math.abs(a.length - b.length) > max) return false;
+	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+	let current = new Array<number>(b.length + 1);
+	for (let i = 1; i <= a.length; i++) {
+		current[0] = i;
+		let best = i;
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+			current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+			if (current[j] < best) best = current[j];
+		}
+		if (best > max) return false;
+		[previous, current] = [current, previous];
+	}
+	return previous[b.length] <= max;
+}
+
+/** Item numbers holding a word: a view of the saved arrays until the word gets another item. */
+type Posting = Uint32Array | number[];
 
 export class SearchIndex {
-	#index = SearchIndex.#create();
+	/** Item id by item number; null once the item was dropped or indexed again under a new number. */
+	#ids: (string | null)[] = [];
+	#prints: number[] = [];
+	#numberOf = new Map<string, number>();
+	#postings = new Map<string, Posting>();
+	/** The words in order, for prefixes; null when a word came since. */
+	#sorted: string[] | null = [];
+	#dropped = 0;
 	#ready = false;
-	#prints = new Map<string, number>();
 
-	static #options(): Options<SearchDocument> {
-		return {
-			fields: [...FIELDS],
-			storeFields: [],
-			processTerm: (term) => fold(term) || null,
-			// Typos are forgiven in longer words only, so "2013" never finds "2014".
-			searchOptions: {
-				boost: { title: 3, tags: 2 },
-				prefix: true,
-				fuzzy: (term) => (term.length >= 5 && !/\d/.test(term) ? 0.2 : false),
-				combineWith: 'AND'
-			}
-		};
-	}
-
-	static #create(): MiniSearch<SearchDocument> {
-		return new MiniSearch<SearchDocument>(SearchIndex.#options());
-	}
-
-	/** True once the index holds every item (it is built on the first search). */
+	/** True once the index holds every item (built, or loaded from its saved form). */
 	get ready(): boolean {
 		return this.#ready;
 	}
 
+	get size(): number {
+		return this.#numberOf.size;
+	}
+
 	/** Indexes every live item from scratch. */
 	rebuild(items: Iterable<Item>): void {
-		this.#index = SearchIndex.#create();
-		this.#prints = new Map();
-		const docs: SearchDocument[] = [];
-		for (const item of items) {
-			if (item.deletedAt !== null) continue;
-			const doc = toDocument(item);
-			docs.push(doc);
-			this.#prints.set(doc.id, fingerprint(doc));
-		}
-		this.#index.addAll(docs);
+		this.#clear();
+		for (const item of items) if (item.deletedAt === null) this.#add(item.id, searchedText(item));
 		this.#ready = true;
 	}
 
 	/** Takes a saved index instead of building one; false when it cannot be read (build instead). */
 	load(saved: SavedSearchIndex): boolean {
-		try {
-			this.#index = MiniSearch.loadJSON<SearchDocument>(saved.index, SearchIndex.#options());
-		} catch {
-			return false;
-		}
-		this.#prints = new Map(Object.entries(saved.prints));
+		const { ids, prints, terms, offsets, postings } = saved ?? ({} as Partial<SavedSearchIndex>);
+		if (!Array.isArray(ids) || !Array.isArray(terms) || !(prints instanceof Uint32Array) || !(offsets instanceof Uint32Array) || !(postings instanceof Uint32Array)) return false;
+		if (prints.length !== ids.length || offsets.length !== terms.length + 1 || offsets[terms.length] !== postings.length) return false;
+		this.#clear();
+		this.#ids = ids;
+		this.#prints = Array.from(prints);
+		for (let n = 0; n < ids.length; n++) this.#numberOf.set(ids[n], n);
+		for (let i = 0; i < terms.length; i++) this.#postings.set(terms[i], postings.subarray(offsets[i], offsets[i + 1]));
+		this.#sorted = terms;
 		this.#ready = true;
 		return true;
+	}
+
+	/** The index as kept on disk: dropped items left out, item numbers made consecutive again. */
+	save(): SavedSearchIndex {
+		const renumber = new Int32Array(this.#ids.length).fill(-1);
+		const ids: string[] = [];
+		const prints: number[] = [];
+		this.#ids.forEach((id, n) => {
+			if (id === null) return;
+			renumber[n] = ids.length;
+			ids.push(id);
+			prints.push(this.#prints[n]);
+		});
+		const terms = this.#words();
+		const offsets = new Uint32Array(terms.length + 1);
+		const kept: number[] = [];
+		terms.forEach((term, i) => {
+			for (const n of this.#postings.get(term)!) if (renumber[n] >= 0) kept.push(renumber[n]);
+			offsets[i + 1] = kept.length;
+		});
+		// A word all of whose items went stays with no items: harmless, and gone at the next rebuild.
+		return { ids, prints: Uint32Array.from(prints), terms, offsets, postings: Uint32Array.from(kept) };
 	}
 
 	/**
@@ -129,65 +164,133 @@ export class SearchIndex {
 				for (const item of items) {
 					if (item.deletedAt !== null) continue;
 					live.add(item.id);
-					const doc = toDocument(item);
-					const print = fingerprint(doc);
-					if (this.#prints.get(item.id) === print && this.#index.has(item.id)) continue;
-					if (this.#index.has(item.id)) this.#index.discard(item.id);
-					this.#index.add(doc);
-					this.#prints.set(item.id, print);
+					const text = searchedText(item);
+					const n = this.#numberOf.get(item.id);
+					if (n !== undefined && this.#prints[n] === fingerprint(text)) continue;
+					this.#drop(item.id);
+					this.#add(item.id, text);
 					changed++;
 				}
 				return changed;
 			},
 			end: () => {
-				for (const id of [...this.#prints.keys()]) {
+				for (const id of [...this.#numberOf.keys()]) {
 					if (live.has(id)) continue;
-					if (this.#index.has(id)) this.#index.discard(id);
-					this.#prints.delete(id);
+					this.#drop(id);
 					changed++;
 				}
+				this.#compactIfWasteful();
 				this.#ready = true;
 				return changed;
 			}
 		};
 	}
 
-	/** A saved index, brought up to date with `items` (see `load` and `reconcile`). */
-	restore(saved: SavedSearchIndex, items: Iterable<Item>): number | false {
-		if (!this.load(saved)) return false;
-		const pass = this.reconcile();
-		pass.add(items);
-		return pass.end();
-	}
-
-	/** The index as kept on disk. */
-	save(): SavedSearchIndex {
-		return { index: JSON.stringify(this.#index), prints: Object.fromEntries(this.#prints) };
-	}
-
 	/** Brings the given items up to date; `lookup` returns null for an item that is gone or deleted. */
 	update(ids: Iterable<string>, lookup: (id: string) => Item | null | undefined): void {
 		if (!this.#ready) return;
 		for (const id of ids) {
-			if (this.#index.has(id)) this.#index.discard(id);
-			this.#prints.delete(id);
+			this.#drop(id);
 			const item = lookup(id);
-			if (item && item.deletedAt === null) {
-				const doc = toDocument(item);
-				this.#index.add(doc);
-				this.#prints.set(id, fingerprint(doc));
+			if (item && item.deletedAt === null) this.#add(id, searchedText(item));
+		}
+		this.#compactIfWasteful();
+	}
+
+	/** Ids of the items matching every word of `query` (a word may be the start of a longer one, or one typo off). */
+	search(query: string): Set<string> {
+		const words = wordsOf(query);
+		if (words.length === 0) return new Set();
+		// How many of the words so far each item holds: an item stays in the running only while it
+		// holds every one (a word's prefixes and typos may list it several times).
+		const held = new Uint32Array(this.#ids.length);
+		for (let w = 0; w < words.length; w++) {
+			let any = false;
+			for (const term of this.#termsFor(words[w])) {
+				const posting = this.#postings.get(term)!;
+				for (let i = 0; i < posting.length; i++) {
+					const n = posting[i];
+					if (held[n] === w) {
+						held[n] = w + 1;
+						any = true;
+					}
+				}
 			}
+			if (!any) return new Set();
+		}
+		const found = new Set<string>();
+		for (let n = 0; n < held.length; n++) {
+			const id = this.#ids[n];
+			if (held[n] === words.length && id !== null) found.add(id);
+		}
+		return found;
+	}
+
+	/** The indexed words a query word finds: itself, the words it starts, and those a few typos off. */
+	#termsFor(word: string): string[] {
+		const words = this.#words();
+		const found: string[] = [];
+		// The words starting with `word` sit together in sorted order, `word` itself first.
+		let low = 0;
+		let high = words.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			if (words[mid] < word) low = mid + 1;
+			else high = mid;
+		}
+		for (let i = low; i < words.length && words[i].startsWith(word); i++) found.push(words[i]);
+		const typos = typosAllowed(word);
+		if (typos > 0) {
+			for (const term of words) {
+				if (!term.startsWith(word) && withinEdits(word, term, typos)) found.push(term);
+			}
+		}
+		return found;
+	}
+
+	#words(): string[] {
+		return (this.#sorted ??= [...this.#postings.keys()].sort());
+	}
+
+	#add(id: string, text: string): void {
+		const n = this.#ids.length;
+		this.#ids.push(id);
+		this.#prints.push(fingerprint(text));
+		this.#numberOf.set(id, n);
+		for (const word of wordsOf(text)) {
+			let posting = this.#postings.get(word);
+			if (posting === undefined) {
+				this.#postings.set(word, [n]);
+				this.#sorted = null;
+				continue;
+			}
+			// Item numbers only grow, so pushing keeps each list in order.
+			if (!Array.isArray(posting)) this.#postings.set(word, (posting = Array.from(posting)));
+			posting.push(n);
 		}
 	}
 
-	get size(): number {
-		return this.#index.documentCount;
+	#drop(id: string): void {
+		const n = this.#numberOf.get(id);
+		if (n === undefined) return;
+		this.#numberOf.delete(id);
+		this.#ids[n] = null;
+		this.#dropped++;
 	}
 
-	/** Ids of the items matching every word of `query` (words may be the start of a word). */
-	search(query: string): Set<string> {
-		const q = query.trim();
-		if (!q) return new Set();
-		return new Set(this.#index.search(q).map((r) => r.id as string));
+	/** Dropped items stay in the lists until they are a quarter of them (searches skip them). */
+	#compactIfWasteful(): void {
+		if (this.#dropped < 1_000 || this.#dropped * 4 < this.#ids.length) return;
+		this.load(this.save());
+	}
+
+	#clear(): void {
+		this.#ids = [];
+		this.#prints = [];
+		this.#numberOf = new Map();
+		this.#postings = new Map();
+		this.#sorted = [];
+		this.#dropped = 0;
+		this.#ready = false;
 	}
 }

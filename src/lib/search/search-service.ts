@@ -10,6 +10,15 @@ export interface SearchService {
 	update(items: Item[], gone: string[]): void;
 	/** Every item of the loaded document, so the engine drops or re-indexes what changed since it was saved. */
 	sync(items: readonly Item[]): Promise<void>;
+	/**
+	 * Whether the engine loaded what it saved when the document was in exactly this state (see
+	 * `documentState`), with nothing changed since: then `sync` is not needed.
+	 */
+	holds(state: Uint8Array): Promise<boolean>;
+	/** False when `holds` cannot be true (nothing was kept or told), so `sync` need not wait to ask it. */
+	readonly mayHold: boolean;
+	/** The engine has been given every change up to this state of the document (kept with what it saves). */
+	mark(state: Uint8Array): void;
 	/** Ids of the live items matching every word of `text`. */
 	search(text: string): Promise<string[]>;
 	/** A listing answered from the items kept with the index (before the document is loaded). */
@@ -44,6 +53,9 @@ export function createWorkerSearch(groupId: string, after: Promise<unknown> = Pr
 			}
 			await call('syncEnd');
 		},
+		holds: (state) => call('holds', state),
+		mayHold: true,
+		mark: (state) => quiet(call('mark', state)),
 		search: (text) => call('search', text),
 		page: (query) => call('page', query),
 		close() {
@@ -64,6 +76,11 @@ export function createLocalSearch(): SearchService {
 			engine.syncItems([...items]);
 			engine.syncEnd();
 		},
+		holds: async (state) => engine.holds(state),
+		get mayHold() {
+			return engine.marked;
+		},
+		mark: (state) => engine.mark(state),
 		search: async (text) => engine.search(text),
 		page: (query) => engine.page(query),
 		close() {}

@@ -26,7 +26,7 @@ async function save(): Promise<void> {
 	if (!engine.changed || !groupId || !engine.ready) return;
 	const state = engine.save();
 	await engine.written();
-	await views.saveSearch(groupId, { version: 2, ...state });
+	await views.saveSearch(groupId, { version: 3, ...state });
 }
 
 export const handlers = {
@@ -47,6 +47,11 @@ export const handlers = {
 		const changed = engine.syncEnd();
 		saveLater(SAVE_AFTER_SYNC_MS);
 		return changed;
+	},
+	holds: (state: Uint8Array) => engine.holds(state),
+	mark(state: Uint8Array): void {
+		engine.mark(state);
+		saveLater(SAVE_AFTER_SYNC_MS);
 	},
 	search: (text: string) => engine.search(text),
 	page: (query: ListQuery) => engine.page(query),

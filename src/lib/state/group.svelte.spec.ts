@@ -2,7 +2,7 @@
 // index follows edits and deletions without a rebuild.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { createGroup, editNote, type Actor, type ItemPage, type ListQuery } from '$lib/model';
+import { createGroup, editNote, readCover, type Actor, type ItemPage, type ListQuery } from '$lib/model';
 import { createLocalSearch } from '$lib/search/search-service';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
@@ -259,11 +259,13 @@ describe('UndoState', () => {
 });
 
 describe('GroupState views kept on disk', () => {
-	it('shows the first page and the counts from the cover before the document is loaded, then reads the document', () => {
+	it('shows the first page and the counts from the cover before the document is loaded, then reads the document', async () => {
 		const ann = group();
 		for (let i = 0; i < 30; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: i % 2 ? 'odd' : 'even' });
 		const cover = JSON.parse(JSON.stringify(ann.cover()));
 		expect(cover.newest).toHaveLength(30);
+		// The relay computes a new device's cover with the same model code, from the document alone.
+		expect(readCover(ann.doc, { owner: false })).toEqual(ann.cover());
 
 		// A fresh page: the document is still being read from storage.
 		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
@@ -280,11 +282,84 @@ describe('GroupState views kept on disk', () => {
 		expect(later.list({ tags: ['odd'] }).items).toEqual([]);
 
 		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
-		later.docLoaded();
+		await later.docLoaded();
 		expect(later.showingCover).toBe(false);
 		expect(later.list({ tags: ['odd'], perPage: 50 }).total).toBe(15);
 		later.showCover(cover); // too late: ignored
 		expect(later.showingCover).toBe(false);
+	});
+
+	it('keeps the cover while it reads the document behind it, and shows what changed during that read', async () => {
+		const ann = group();
+		for (let i = 0; i < 1_500; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: 'read' });
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(ann.cover());
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		const loaded = later.docLoaded();
+		expect(later.showingCover).toBe(true);
+		// Another member's item arrives while the items are read.
+		const bob = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'bob');
+		Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(later.doc));
+		const before = Y.encodeStateVector(bob.doc);
+		bob.addItem({ url: 'https://example.org/late', title: 'Arrived while reading', tags: 'late' });
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(bob.doc, before));
+		await loaded;
+		expect(later.showingCover).toBe(false);
+		expect(later.liveItemCount).toBe(1_501);
+		expect(later.list({ page: 1, perPage: 10 }).items[0].title).toBe('Arrived while reading');
+		expect(later.tagCounts.find((t) => t.tag === 'late')?.count).toBe(1);
+	});
+
+	it('gives the search engine every item only when it does not hold this state of the group already', async () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			const search = createLocalSearch();
+			const synced = vi.spyOn(search, 'sync');
+			const marked = vi.spyOn(search, 'mark');
+			const ann = group();
+			ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
+			const copy = () => {
+				const doc = new Y.Doc({ guid: ann.doc.guid });
+				Y.applyUpdate(doc, Y.encodeStateAsUpdate(ann.doc));
+				return doc;
+			};
+			// The first page gives every item, and once quiet tells the engine the group's state.
+			const first = new GroupState({ doc: copy() }, 'ann', search);
+			first.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect(marked).toHaveBeenCalledTimes(1);
+
+			// A later page on the group in the same state gives nothing and still finds the item.
+			const same = new GroupState({ doc: copy() }, 'ann', search);
+			same.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(1);
+			expect((await same.search('quincunx')).size).toBe(1);
+
+			// One whose group changed since gives every item again.
+			ann.addItem({ url: 'https://example.org/r', title: 'About palimpsests' });
+			const later = new GroupState({ doc: copy() }, 'ann', search);
+			later.prepareSearch();
+			await vi.advanceTimersByTimeAsync(2_000);
+			expect(synced).toHaveBeenCalledTimes(2);
+			expect((await later.search('palimpsest')).size).toBe(1);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('keeps the listing shown until a search is answered, rather than flashing an empty one', async () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes', tags: 'rare' });
+		ann.addItem({ url: 'https://example.org/r', title: 'Another page', tags: 'common' });
+		const all = ann.list({});
+		const tags = ann.relatedTags({ tags: ['common'] });
+		expect(ann.list({ text: 'quincunx' })).toBe(all); // asked, not answered yet
+		expect(ann.relatedTags({ text: 'quincunx' })).toBe(tags);
+		expect((await answered(ann, { text: 'quincunx' })).items.map((i) => i.title)).toEqual(['About quincunxes']);
+		expect(ann.relatedTags({ text: 'quincunx' })).toEqual([{ tag: 'rare', count: 1 }]);
+		expect((await answered(ann, { text: 'nothingatall' })).total).toBe(0);
 	});
 
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {

@@ -20,18 +20,15 @@ import {
 	editItem,
 	editNote,
 	fillPageDetails,
-	getGroupInfo,
-	hasGroup,
 	itemIdForUrl,
 	legacyItemIdForUrl,
 	LIMITS,
 	ModelError,
 	parseTagList,
-	listMembers,
 	listTrash,
 	queryItems,
 	queryTags,
-	readAllItems,
+	readAllItemsInSteps,
 	renameGroup,
 	restoreHighlight,
 	restoreItem,
@@ -49,7 +46,10 @@ import {
 	setHidden,
 	readFlags,
 	readHidden,
-	visibleItems,
+	documentState,
+	getGroupInfo,
+	hasGroup,
+	listMembers,
 	visibleReplies,
 	listFlagged,
 	targetKey,
@@ -75,11 +75,14 @@ import {
 	type TagCount,
 	type TrashEntry,
 	DEFAULT_PAGE_SIZE,
-	PAGE_SIZES
+	coverOf,
+	readGroupAs,
+	liveItemCount,
+	lastActivity,
+	type GroupCover
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
-import type { GroupCover } from '$lib/storage/group-views';
 import { changedItemIds } from './changes';
 
 interface Snapshot {
@@ -89,6 +92,9 @@ interface Snapshot {
 	items: Item[];
 	byId: Map<string, Item>;
 }
+
+/** The search engine is told the document's state this long after the group went quiet (it costs a walk over the document). */
+const MARK_SEARCH_AFTER_MS = 1_500;
 
 /** Past this many changed items in one go (a first sync, an import), re-indexing everything is cheaper. */
 const REINDEX_ALL_ABOVE = 2_000;
@@ -100,6 +106,12 @@ const REINDEX_ALL_ABOVE = 2_000;
  */
 const SLOW_READ_MS = 40;
 
+/** Reading every item behind the cover: this many entries between looks at the clock, this long per task. */
+const READ_STEP_ENTRIES = 500;
+const READ_SLICE_MS = 8;
+/** Reads begun again because the document changed meanwhile, before one read in a single task. */
+const READ_ATTEMPTS = 3;
+
 export class GroupState {
 	readonly doc: Y.Doc;
 	/** The origin of this member's edits; undo tracks exactly this object. */
@@ -109,6 +121,9 @@ export class GroupState {
 	#version = $state(0);
 	#snapshot: Snapshot | null = null;
 	#snapshotVersion = -1;
+	#head: (Pick<Snapshot, 'info' | 'exists' | 'members'> & { version: number }) | null = null;
+	/** While above 0, changes are noted but the pages not refreshed (`holdRefresh`). */
+	#held = 0;
 	#derived = new Map<string, { version: number; value: unknown }>();
 	readonly #search: SearchService;
 	/** True once the search engine was given every item of the loaded document. */
@@ -120,6 +135,9 @@ export class GroupState {
 	/** Listings the search engine answered while the cover shows (it keeps the items with the index). */
 	#coverAnswers = new Map<string, ItemPage>();
 	#asking = new Set<string>();
+	/** The listing and narrowing tags last shown, kept on screen while a search's answer is on its way. */
+	#shown: ItemPage | null = null;
+	#shownTags: TagCount[] = [];
 	/** Bumped when an answer of the search engine arrives, so listings showing it are read again. */
 	#answers = $state(0);
 	/** Items changed since the snapshot the search index was last brought up to date with. */
@@ -132,11 +150,17 @@ export class GroupState {
 	#readMs = 0;
 	#acting = false;
 	#refreshTimer: ReturnType<typeof setTimeout> | undefined;
+	#markTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Called around every action, so undo keeps each action a step of its own. */
 	onAction: (() => void) | null = null;
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
+	/** Every item as read behind the cover, for the next snapshot; dropped when the document changes. */
+	#readAhead: Item[] | null = null;
+	/** Counts the document's transactions, so a read spread over tasks knows it is still current. */
+	#transactions = 0;
+	#destroyed = false;
 	/** Owners read everything; everyone else reads what owners hid as placeholders (`visibleItems`). */
 	#owner = false;
 
@@ -151,12 +175,15 @@ export class GroupState {
 		this.#viewer = bookkeepingOrigin(this.actor);
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
+			this.#transactions++;
+			this.#readAhead = null;
 			if (!this.#pendingAll) {
 				const changed = changedItemIds(this.doc, tr);
 				if (changed === 'all') this.#pendingAll = true;
 				else for (const id of changed) this.#pending.add(id);
 				if (this.#pending.size > REINDEX_ALL_ABOVE) this.#pendingAll = true;
 			}
+			if (this.#held > 0) return;
 			if (this.#acting || this.#readMs < SLOW_READ_MS) this.#refresh();
 			else this.#refreshTimer ??= setTimeout(() => this.#refresh(), Math.min(600, 2 * this.#readMs));
 		};
@@ -179,6 +206,21 @@ export class GroupState {
 		return this.#owner;
 	}
 
+	/**
+	 * Keeps the pages as they are while a long series of changes is written (an import, a step at a
+	 * time): reading a big group after each step would hold the page longer than the step. The
+	 * returned function shows everything at once.
+	 */
+	holdRefresh(): () => void {
+		this.#held++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			if (--this.#held === 0) this.#refresh();
+		};
+	}
+
 	/** Shows every change received so far at once (when the group has finished loading, say). */
 	flush(): void {
 		if (this.#refreshTimer !== undefined) this.#refresh();
@@ -194,15 +236,42 @@ export class GroupState {
 		this.#version++;
 	}
 
-	/** The document is loaded: from now on everything is read from it. */
-	docLoaded(): void {
+	/**
+	 * The document is loaded: from now on everything is read from it. While the cover shows, the
+	 * document's items are first read a part at a time (a big group takes most of a second to read,
+	 * which in one task would hold the page), then the pages change over to them; resolves then.
+	 */
+	async docLoaded(): Promise<void> {
 		if (this.#docLoaded) return;
 		this.#docLoaded = true;
-		if (this.#cover) {
-			this.#cover = null;
-			this.#coverAnswers.clear();
-			this.#refresh();
-		} else this.flush();
+		if (!this.#cover) return this.flush();
+		await this.#readBehindCover();
+		if (this.#destroyed) return;
+		this.#cover = null;
+		this.#coverAnswers.clear();
+		this.#refresh();
+	}
+
+	async #readBehindCover(): Promise<void> {
+		for (let attempt = 0; attempt < READ_ATTEMPTS && !this.#destroyed; attempt++) {
+			const seen = this.#transactions;
+			const steps = readAllItemsInSteps(this.doc, READ_STEP_ENTRIES);
+			let sliceEnd = performance.now() + READ_SLICE_MS;
+			let step = steps.next();
+			while (!step.done) {
+				if (performance.now() > sliceEnd) {
+					await yieldToPage();
+					if (this.#transactions !== seen || this.#destroyed) break;
+					sliceEnd = performance.now() + READ_SLICE_MS;
+				}
+				step = steps.next();
+			}
+			if (step.done && this.#transactions === seen) {
+				this.#readAhead = step.value;
+				return;
+			}
+		}
+		// Changed on every attempt (a sync in full flow): the next snapshot reads it in one go.
 	}
 
 	/** True while the pages show the cover, before the document is loaded. */
@@ -213,24 +282,17 @@ export class GroupState {
 
 	/** The cover to keep on disk for the next opening: the first page and the counts, as now. */
 	cover(): GroupCover {
-		const snapshot = this.#read();
-		const largest = PAGE_SIZES[PAGE_SIZES.length - 1];
-		return {
-			version: 1,
-			info: snapshot.info,
-			exists: snapshot.exists,
-			members: snapshot.members,
+		return coverOf(this.#read(), {
 			liveItemCount: this.liveItemCount,
 			lastActivity: this.lastActivity,
 			tagCounts: this.tagCounts,
-			memberCounts: this.memberCounts,
-			newest: queryItems(snapshot.items, { sort: 'newest', page: 1, perPage: largest }).items
-		};
+			memberCounts: this.memberCounts
+		});
 	}
 
 	/** Gives the search engine what changed (everything, the first time), so the next search is quick. */
 	prepareSearch(): void {
-		if (!this.#docLoaded && this.#cover) return;
+		if (this.#cover) return;
 		this.#feedSearch(this.#read());
 	}
 
@@ -257,8 +319,10 @@ export class GroupState {
 		if (answer) return answer;
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
+			performance.mark?.('commonplace:search-asked');
 			this.#search.page(query).then(
 				(page) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					if (!this.#cover) return;
 					this.#coverAnswers.set(key, page);
@@ -274,19 +338,30 @@ export class GroupState {
 	#feedSearch(snapshot: Snapshot): void {
 		if (this.#searchSyncing) return;
 		if (!this.#searchSynced || this.#dirtyAll) {
+			// The first time, the engine may hold this very state of the document already (saved by
+			// the last page): then it need not be given every item again.
+			const state = this.#searchSynced || !this.#search.mayHold ? null : this.#searchState();
 			this.#searchSynced = true;
 			this.#searchSyncing = true;
 			this.#dirtyAll = false;
 			this.#dirty.clear();
 			this.#searchStamp++;
-			void this.#search
-				.sync(snapshot.items)
+			// Marks for anyone measuring (DevTools, benchmarks): whether the engine had to be given every item.
+			const giveAll = () => {
+				performance.mark?.('commonplace:search-given-all');
+				return this.#search.sync(snapshot.items);
+			};
+			const fed = state
+				? this.#search.holds(state).then((held) => (held ? void performance.mark?.('commonplace:search-held') : giveAll()))
+				: giveAll();
+			void fed
 				.catch(() => {})
 				.then(() => {
 					this.#searchSyncing = false;
 					// Answers given while it was taking every item are asked again.
 					this.#searchStamp++;
 					this.#answers++;
+					this.#markSearchSoon();
 				});
 			return;
 		}
@@ -301,6 +376,37 @@ export class GroupState {
 		this.#dirty.clear();
 		this.#search.update(items, gone);
 		this.#searchStamp++;
+		this.#markSearchSoon();
+	}
+
+	/**
+	 * The state of the document (and whether owners' hidden things are in), when the snapshot read
+	 * last is the document as it is now; null while a change is not in it yet.
+	 */
+	#searchState(): Uint8Array | null {
+		if (this.#pending.size > 0 || this.#pendingAll || this.#refreshTimer !== undefined || this.#snapshotVersion !== this.#version) return null;
+		const state = documentState(this.doc);
+		const key = new Uint8Array(state.length + 1);
+		key[0] = this.#owner ? 1 : 0;
+		key.set(state, 1);
+		return key;
+	}
+
+	/**
+	 * Once the group is quiet, the search engine is given what changed and told the document's state,
+	 * which it saves with its index: the next page to open the group in that state gives it nothing.
+	 */
+	#markSearchSoon(): void {
+		clearTimeout(this.#markTimer);
+		this.#markTimer = setTimeout(() => {
+			this.#markTimer = undefined;
+			if (!this.#searchSynced || this.#searchSyncing) return;
+			this.#feedSearch(this.#read());
+			if (this.#searchSyncing || this.#dirty.size > 0) return;
+			const state = this.#searchState();
+			if (state) this.#search.mark(state);
+			else this.#markSearchSoon();
+		}, MARK_SEARCH_AFTER_MS);
 	}
 
 	#refresh(): void {
@@ -313,10 +419,13 @@ export class GroupState {
 		this.#pending.clear();
 		this.#pendingAll = false;
 		this.#version++;
+		if (this.#searchSynced) this.#markSearchSoon();
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		clearTimeout(this.#refreshTimer);
+		clearTimeout(this.#markTimer);
 		this.#off();
 		this.#search.close();
 	}
@@ -330,18 +439,25 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const all = readAllItems(this.doc);
-		const items = this.#owner ? all : visibleItems(all, readHidden(this.doc));
-		this.#snapshot = {
-			info: getGroupInfo(this.doc),
-			exists: hasGroup(this.doc),
-			members: listMembers(this.doc),
-			items,
-			byId: new Map(items.map((item) => [item.id, item]))
-		};
+		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#readAhead ?? undefined);
+		this.#readAhead = null;
+		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
 		return this.#snapshot;
+	}
+
+	/**
+	 * The group's info and members, read without the items: pages that show only these (the frame of
+	 * every page, the Import page) never read the whole group after a change.
+	 */
+	#readHead(): Pick<Snapshot, 'info' | 'exists' | 'members'> {
+		const version = this.#version;
+		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
+		if (this.#head?.version !== version) {
+			this.#head = { version, info: getGroupInfo(this.doc), exists: hasGroup(this.doc), members: listMembers(this.doc) };
+		}
+		return this.#head;
 	}
 
 	#memo<T>(name: string, compute: (s: Snapshot) => T): T {
@@ -356,12 +472,12 @@ export class GroupState {
 	/** False until the group's data is here (a joined group waits for its first sync). */
 	get exists(): boolean {
 		this.#version;
-		return this.#cover ? this.#cover.exists : this.#read().exists;
+		return this.#cover ? this.#cover.exists : this.#readHead().exists;
 	}
 
 	get info(): GroupInfo {
 		this.#version;
-		return this.#cover ? this.#cover.info : this.#read().info;
+		return this.#cover ? this.#cover.info : this.#readHead().info;
 	}
 
 	get name(): string {
@@ -374,7 +490,7 @@ export class GroupState {
 
 	get members(): Member[] {
 		this.#version;
-		return this.#cover ? this.#cover.members : this.#read().members;
+		return this.#cover ? this.#cover.members : this.#readHead().members;
 	}
 
 	/** Every item, deleted ones included. */
@@ -384,13 +500,13 @@ export class GroupState {
 
 	get liveItemCount(): number {
 		if (this.#cover) return this.#cover.liveItemCount;
-		return this.#memo('liveCount', (s) => s.items.filter((i) => i.deletedAt === null).length);
+		return this.#memo('liveCount', (s) => liveItemCount(s.items));
 	}
 
 	/** When anything in the group last changed that carries a time. */
 	get lastActivity(): number {
 		if (this.#cover) return this.#cover.lastActivity;
-		return this.#memo('lastActivity', (s) => s.items.reduce((max, i) => Math.max(max, i.updatedAt), s.info.createdAt));
+		return this.#memo('lastActivity', (s) => lastActivity(s.info, s.items));
 	}
 
 	get tagCounts(): TagCount[] {
@@ -496,8 +612,9 @@ export class GroupState {
 	}
 
 	/**
-	 * One page of items, newest first; `text` is answered by the search engine, so a search shows no
-	 * items until its answer comes (a few ms), and then the page is read again.
+	 * One page of items, newest first; `text` is answered by the search engine, so until its answer
+	 * comes (a few ms) the listing shown before stays, rather than flashing an empty one and drawing
+	 * the page twice, and then the page is read again.
 	 */
 	list(query: ListQuery): ItemPage {
 		this.#version;
@@ -506,7 +623,8 @@ export class GroupState {
 		const snapshot = this.#read();
 		const text = query.text?.trim();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		return queryItems(snapshot.items, { ...query, text }, ids);
+		if (ids === null) return this.#shown ?? queryItems([], query);
+		return (this.#shown = queryItems(snapshot.items, { ...query, text }, ids));
 	}
 
 	/**
@@ -522,18 +640,19 @@ export class GroupState {
 		if (this.#cover) return [];
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
-		const matching = filterItems(snapshot.items, { ...query, text }, ids);
-		return relatedTags(matching, chosen);
+		if (ids === null) return this.#shownTags;
+		return (this.#shownTags = relatedTags(filterItems(snapshot.items, { ...query, text }, ids), chosen));
 	}
 
 	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
 	async search(text: string): Promise<Set<string>> {
-		if (this.#docLoaded || !this.#cover) this.#feedSearch(this.#read());
+		// While the cover shows (the document being read behind it) the engine answers from what it saved.
+		if (!this.#cover) this.#feedSearch(this.#read());
 		return new Set(await this.#search.search(text));
 	}
 
-	/** The search engine's latest answer for `text`; asked again when changes went to it since. */
-	#searchIds(text: string, snapshot: Snapshot): Set<string> {
+	/** The search engine's latest answer for `text` (null before its first); asked again when changes went to it since. */
+	#searchIds(text: string, snapshot: Snapshot): Set<string> | null {
 		this.#feedSearch(snapshot);
 		const key = `text:${text}`;
 		const answer = this.#searchAnswers.get(key);
@@ -541,8 +660,10 @@ export class GroupState {
 		if (!this.#asking.has(key)) {
 			this.#asking.add(key);
 			const stamp = this.#searchStamp;
+			performance.mark?.('commonplace:search-asked');
 			this.#search.search(text).then(
 				(ids) => {
+					performance.mark?.('commonplace:search-answered');
 					this.#asking.delete(key);
 					this.#searchAnswers.set(key, { stamp, ids: new Set(ids) });
 					if (this.#searchAnswers.size > 20) this.#searchAnswers.delete(this.#searchAnswers.keys().next().value!);
@@ -551,7 +672,7 @@ export class GroupState {
 				() => this.#asking.delete(key)
 			);
 		}
-		return answer?.ids ?? new Set();
+		return answer?.ids ?? null;
 	}
 
 	/** Runs one of this member's actions: its own undo step, shown at once however big the group. */
@@ -721,4 +842,11 @@ export class GroupState {
 	setProfile(profile: { name: string; color: string }): void {
 		setMemberProfile(this.doc, this.#viewer, profile);
 	}
+}
+
+/** Lets the page draw and handle input before the next part of a long job. */
+function yieldToPage(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (typeof scheduler?.yield === 'function') return scheduler.yield();
+	return new Promise((resolve) => setTimeout(resolve, 0));
 }

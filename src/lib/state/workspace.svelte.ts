@@ -6,7 +6,7 @@ import type { GroupSession, Presence, SyncStatus } from '$lib/sync/types';
 import { openGroupSession } from '$lib/sync/session';
 import { watchPeople } from '$lib/sync/presence';
 import { requestPersistentStorage } from '$lib/storage/persist';
-import { createIdbGroupViews, type GroupViews } from '$lib/storage/group-views';
+import { createIdbGroupViews, type GroupCover, type GroupViews } from '$lib/storage/group-views';
 import { createWorkerSearch, type SearchService } from '$lib/search/search-service';
 import { relayApi } from '$lib/api/relay-api';
 import { getGroup, patchGroup, saveGroup } from '$lib/storage/registry';
@@ -87,15 +87,16 @@ export class Workspace {
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);
 		});
+		// Loaded once the pages read the document (behind the cover, a big group takes a moment).
 		session.loaded.then(
-			() => {
-				this.group.docLoaded();
+			async () => {
+				await this.group.docLoaded();
 				this.#loaded = true;
 				this.#remember();
 				this.#prepareSearchSoon(0);
 			},
-			() => {
-				this.group.docLoaded();
+			async () => {
+				await this.group.docLoaded();
 				this.#loaded = true;
 			}
 		);
@@ -239,9 +240,13 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	requestPersistentStorage();
 	const views = createIdbGroupViews();
 	// The cover (first page and counts, kept from last time) is shown before the group is read from
-	// storage, and painted before that read and its applying hold the page.
-	let showCover: (cover: Awaited<ReturnType<GroupViews['loadCover']>>) => Promise<void> = async () => {};
-	const coverShown = views.loadCover(stored.groupId).then((cover) => showCover(cover));
+	// storage, and painted before that read and its applying hold the page. A device that has none
+	// (it never opened the group) asks the relay for it, and shows it while the group arrives.
+	let showCover: (cover: GroupCover | null) => Promise<void> = async () => {};
+	const coverShown = views
+		.loadCover(stored.groupId)
+		.then(async (cover) => cover ?? (stored.unregistered ? null : await relayCover(stored)))
+		.then((cover) => showCover(cover));
 	const session = openGroupSession({
 		loadAfter: coverShown,
 		groupId: stored.groupId,
@@ -250,9 +255,9 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 		profile,
 		onRegistered: () => void patchGroup(stored.groupId, { unregistered: false }).catch(() => {})
 	});
-	// The search engine, in a worker, reads its saved index as the page opens: it answers searches
-	// typed before the group is read from storage.
-	const search = createWorkerSearch(stored.groupId, coverShown) ?? undefined;
+	// The search engine, in a worker, reads its saved index at once (a few ms: flat arrays, nothing
+	// to parse), so it answers a search typed as soon as the cover shows, before the group is read.
+	const search = createWorkerSearch(stored.groupId) ?? undefined;
 	const workspace = new Workspace(stored, profile, session, views, search);
 	showCover = async (cover) => {
 		performance.mark?.('commonplace:cover-read');
@@ -282,8 +287,21 @@ export function getWorkspace(): Workspace | null {
 	return get ? get() : null;
 }
 
+/** How long a device with nothing of the group waits for the relay's cover before reading storage anyway. */
+const RELAY_COVER_WAIT_MS = 5_000;
+
+/** The group's cover as the relay reads it for this member; null offline, refused, or slow. */
+async function relayCover(stored: StoredGroup): Promise<GroupCover | null> {
+	if (typeof navigator !== 'undefined' && navigator.onLine === false) return null;
+	const asked = relayApi(stored.groupId, stored.token)
+		.cover()
+		.then((cover) => (cover?.version === 1 ? cover : null))
+		.catch(() => null);
+	return Promise.race([asked, new Promise<null>((resolve) => setTimeout(() => resolve(null), RELAY_COVER_WAIT_MS))]);
+}
+
 /** Resolves after the next frame is painted (or soon, in a tab that is not painting). */
-function nextPaint(): Promise<void> {
+export function nextPaint(): Promise<void> {
 	return new Promise((resolve) => {
 		const done = () => setTimeout(resolve, 0);
 		const timer = setTimeout(done, 100);

@@ -127,4 +127,59 @@ describe('loading a large group', () => {
 		expect(readAllItems(doc)).toEqual(readAllItems(source));
 		persistence.destroy();
 	});
+
+	it('takes a group that nothing stores from elsewhere, applies it in slices telling how far, and stores it once, settled', async () => {
+		const backing = createMemoryBacking();
+		const source = new Y.Doc();
+		const actor = { memberId: 'ann' };
+		createGroup(source, actor, { name: 'Downloaded' });
+		for (let i = 0; i < 200; i++) addItem(source, actor, { url: `https://example.org/${i}`, title: `Page ${i}` });
+		const whole = Y.encodeStateAsUpdate(source);
+
+		const doc = new Y.Doc({ guid: 'g1' });
+		const applied: [number, number][] = [];
+		const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(backing), {
+			isLocal: (origin) => origin !== RELAY,
+			slice: async (update) => splitUpdate(update, 100),
+			sliceAboveBytes: 1_000,
+			applied: (done, of) => applied.push([done, of]),
+			initial: async () => whole
+		});
+		await persistence.loaded;
+		expect(readAllItems(doc)).toEqual(readAllItems(source));
+		expect(applied.length).toBeGreaterThan(3);
+		expect(applied.at(-1)).toEqual([applied.length, applied.length]);
+		await persistence.flushed();
+		const stored = await createMemoryUpdateLog(backing).load('g1');
+		expect(stored.map((s) => s.waiting)).toEqual([false]);
+		expect(stored[0].update).toEqual(whole);
+		expect(persistence.state.waiting).toBe(0);
+		persistence.destroy();
+
+		// The next opening reads storage, and asks elsewhere for nothing.
+		const again = new Y.Doc({ guid: 'g1' });
+		let asked = 0;
+		const reopened = persistGroup(again, 'g1', createMemoryUpdateLog(backing), {
+			isLocal: (origin) => origin !== RELAY,
+			initial: async () => (asked++, null)
+		});
+		await reopened.loaded;
+		expect(asked).toBe(0);
+		expect(readAllItems(again)).toEqual(readAllItems(source));
+		reopened.destroy();
+	});
+
+	it('opens an empty group when the download fails, for the relay\'s first sync to fill', async () => {
+		const doc = new Y.Doc({ guid: 'g1' });
+		const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(createMemoryBacking()), {
+			isLocal: (origin) => origin !== RELAY,
+			initial: async () => {
+				throw new Error('offline');
+			}
+		});
+		await persistence.loaded;
+		expect(readAllItems(doc)).toEqual([]);
+		expect(persistence.state.error).toBeNull();
+		persistence.destroy();
+	});
 });

@@ -55,6 +55,14 @@ export interface PersistenceOptions {
 	/** Only updates larger than this are sliced. */
 	sliceAboveBytes?: number;
 	pause?: () => Promise<void>;
+	/** Hears how many slices of the large updates are applied, of how many, as they are. */
+	applied?: (slices: number, of: number) => void;
+	/**
+	 * Where the group comes from when nothing is stored (a device that never held it: the relay's
+	 * whole state, downloaded). What it gives is stored settled and applied like a stored update;
+	 * null or a failure leaves the doc empty, for the relay's first sync to fill.
+	 */
+	initial?: () => Promise<Uint8Array | null>;
 }
 
 export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, options: PersistenceOptions): GroupPersistence {
@@ -120,6 +128,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	const loaded = enqueue(async () => {
 		await options.loadAfter?.catch(() => {});
 		const stored = await log.load(groupId);
+		if (stored.length === 0 && options.initial) return loadInitial(options.initial);
 		await applyStored(stored.map((s) => s.update));
 		for (const s of stored) {
 			if (s.waiting) changes.push({ seq: ++seq, update: s.update, key: s.key });
@@ -130,17 +139,38 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 	});
 	loaded.catch(fail);
 
+	// The group from elsewhere, written to the log while it is applied; kept in the queue if the write fails.
+	async function loadInitial(initial: () => Promise<Uint8Array | null>): Promise<void> {
+		const update = await initial().catch(() => null);
+		if (!update || destroyed) return;
+		const written = log.append(groupId, [{ update, waiting: false }]).then(
+			() => {
+				settledEntries++;
+				baseBytes = update.length;
+			},
+			() => {
+				queue.push({ update, change: null });
+				schedule();
+			}
+		);
+		await applyStored([update]);
+		await written;
+	}
+
 	// Small entries in one transaction; a large one (a whole group) slice by slice, pausing between.
 	async function applyStored(updates: Uint8Array[]): Promise<void> {
 		const slice = options.slice;
 		const above = options.sliceAboveBytes ?? 512 * 1024;
 		const small = slice ? updates.filter((u) => u.length <= above) : updates;
 		const large = slice ? updates.filter((u) => u.length > above) : [];
-		for (const update of large) {
-			const slices = await slice!(update);
+		const cut = await Promise.all(large.map((update) => slice!(update)));
+		const total = cut.reduce((n, slices) => n + slices.length, 0);
+		let applied = 0;
+		for (const slices of cut) {
 			for (const part of slices) {
 				if (destroyed) return;
 				Y.applyUpdate(doc, part, origin);
+				options.applied?.(++applied, total);
 				await options.pause?.();
 			}
 		}

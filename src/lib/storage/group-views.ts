@@ -3,32 +3,20 @@
 // and the search engine (its serialized index and the live items). Both are derived from the document and rewritten as it changes;
 // losing them costs time, never data. On IndexedDB (database `commonplace-views`), or in memory.
 import { createStore, del, delMany, get, getMany, set, setMany, type UseStore } from 'idb-keyval';
-import type { GroupInfo, Item, Member, MemberCount, TagCount } from '$lib/model';
+import type { GroupCover, Item } from '$lib/model';
 import type { ItemStore, SavedSearchState } from '$lib/search/search-engine';
 
-/** What the group page shows before the document is loaded. */
-export interface GroupCover {
-	/** Bumped when the shape changes; an older cover is ignored. */
-	version: 1;
-	info: GroupInfo;
-	exists: boolean;
-	members: Member[];
-	liveItemCount: number;
-	lastActivity: number;
-	tagCounts: TagCount[];
-	memberCounts: MemberCount[];
-	/** The newest live items, enough for the largest first page. */
-	newest: Item[];
-}
+/** What the group page shows before the document is loaded (computed by the model, `cover.ts`). */
+export type { GroupCover };
 
 /**
- * The search engine as its worker keeps it (search/search-engine.ts): the index as MiniSearch
- * serializes it, a fingerprint of what each item held when indexed and when stored (the items
- * themselves are in `createIdbItemStore`, one record each).
+ * The search engine as its worker keeps it (search/search-engine.ts): the index as flat arrays (its
+ * words and the items holding each), a fingerprint of what each item held when indexed and when
+ * stored (the items themselves are in `createIdbItemStore`, one record each).
  */
 export interface SavedSearch extends SavedSearchState {
-	/** 2 since the items are kept beside the index; an older one is ignored. */
-	version: 2;
+	/** 3 since the index is kept as arrays rather than MiniSearch's JSON; an older one is ignored. */
+	version: 3;
 }
 
 export interface GroupViews {
@@ -62,7 +50,7 @@ export function createIdbGroupViews(): GroupViews {
 	return {
 		loadCover: (groupId) => read<GroupCover>(`cover:${groupId}`, 1),
 		saveCover: (groupId, cover) => write(`cover:${groupId}`, cover),
-		loadSearch: (groupId) => read<SavedSearch>(`search:${groupId}`, 2),
+		loadSearch: (groupId) => read<SavedSearch>(`search:${groupId}`, 3),
 		saveSearch: (groupId, search) => write(`search:${groupId}`, search),
 		async remove(groupId) {
 			await Promise.all([del(`cover:${groupId}`, store()), del(`search:${groupId}`, store())]).catch(() => {});
@@ -99,16 +87,16 @@ function removeStoredItems(groupId: string): Promise<void> {
 
 /** The in-memory twin, for unit tests (copies in and out, like IndexedDB). */
 export function createMemoryGroupViews(): GroupViews {
-	const values = new Map<string, string>();
+	const values = new Map<string, unknown>();
 	const read = async <T>(key: string): Promise<T | null> => {
 		const value = values.get(key);
-		return value === undefined ? null : (JSON.parse(value) as T);
+		return value === undefined ? null : (structuredClone(value) as T);
 	};
 	return {
 		loadCover: (groupId) => read<GroupCover>(`cover:${groupId}`),
-		saveCover: async (groupId, cover) => void values.set(`cover:${groupId}`, JSON.stringify(cover)),
+		saveCover: async (groupId, cover) => void values.set(`cover:${groupId}`, structuredClone(cover)),
 		loadSearch: (groupId) => read<SavedSearch>(`search:${groupId}`),
-		saveSearch: async (groupId, search) => void values.set(`search:${groupId}`, JSON.stringify(search)),
+		saveSearch: async (groupId, search) => void values.set(`search:${groupId}`, structuredClone(search)),
 		async remove(groupId) {
 			values.delete(`cover:${groupId}`);
 			values.delete(`search:${groupId}`);

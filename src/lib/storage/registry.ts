@@ -1,6 +1,7 @@
 // What this browser remembers outside the group documents: the groups it holds (with their tokens)
 // and the member profile used in all of them. IndexedDB through idb-keyval, one custom store.
 import { createIdbGroupViews } from './group-views';
+import { removeCoverMarkup } from './cover-markup';
 import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import type { Profile, StoredGroup } from './types';
@@ -38,11 +39,12 @@ export async function saveGroup(group: StoredGroup): Promise<void> {
 	await set(GROUP_PREFIX + group.groupId, { ...group }, registryStore());
 }
 
-/** Forgets the group in this browser: its token and its stored updates. */
+/** Forgets the group in this browser: its token, its stored updates and its views. */
 export async function removeGroup(groupId: string): Promise<void> {
 	await del(GROUP_PREFIX + groupId, registryStore());
 	await createIdbUpdateLog().remove(groupId);
 	await createIdbGroupViews().remove(groupId);
+	await removeCoverMarkup(groupId);
 }
 
 /** Changes one stored group in place; does nothing if this browser does not hold it. */

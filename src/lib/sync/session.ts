@@ -1,7 +1,7 @@
 // A group's live session, composed of parts with one job each: the Y.Doc loaded from browser storage
-// first (storage/group-persistence), then kept in step with this browser's other tabs (tab-channel)
-// and the relay (relay-connection), local changes confirmed (confirmations), a status in words
-// (status), and presence.
+// first (storage/group-persistence; downloaded from the relay on a device that holds nothing of it),
+// then kept in step with this browser's other tabs (tab-channel) and the relay (relay-connection),
+// local changes confirmed (confirmations), a status in words (status), and presence.
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { isBookkeeping, isWritable } from '$lib/model';
@@ -12,7 +12,7 @@ import type { UpdateLog } from '$lib/storage/update-log';
 import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
 import { persistGroup } from '$lib/storage/group-persistence';
 import { createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
-import type { GroupSession, Presence, SyncStatus } from './types';
+import type { GroupSession, LoadProgress, Presence, SyncStatus } from './types';
 import { RelayConnection, type OpenSocket } from './relay-connection';
 import { joinTabs, type TabChannel } from './tab-channel';
 import { confirmChanges } from './confirmations';
@@ -71,6 +71,14 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		openSocket: opts.openSocket
 	});
 	let tabs: TabChannel | null = null;
+	let progress: LoadProgress | null = null;
+	const report = (next: LoadProgress) => {
+		// The status changes once per percent (per MiB while the size is unknown), not once per chunk or slice.
+		const mark = (p: LoadProgress) => (p.total ? Math.floor((100 * p.done) / p.total) : Math.floor(p.done / 2 ** 20));
+		if (progress && progress.step === next.step && progress.total === next.total && mark(progress) === mark(next)) return;
+		progress = next;
+		update();
+	};
 	const persistence = persistGroup(doc, groupId, opts.log ?? createIdbUpdateLog(), {
 		// What came from the relay or another tab is stored settled; the rest waits for the relay.
 		isLocal: (origin) => origin !== connection.origin && origin !== tabs?.origin,
@@ -80,7 +88,18 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		// A big group is applied slice by slice, cut in a worker, so the page keeps drawing meanwhile.
 		slice: createWorkerSlicer() ?? undefined,
 		sliceAboveBytes: SLICE_ABOVE_BYTES,
-		pause: yieldToPage
+		pause: yieldToPage,
+		applied: (done, total) => report({ step: 'applying', done, total }),
+		// A device that holds nothing of a group the relay has downloads it first, showing how much has
+		// arrived, and applies it in slices; the connection then brings only what changed since.
+		initial:
+			opts.create
+				? undefined
+				: async () => {
+						if (!browserOnline()) return null;
+						report({ step: 'receiving', done: 0, total: null });
+						return relayApi(groupId, token, { origin: apiOrigin(opts.relayUrl) }).state((done, total) => report({ step: 'receiving', done, total }));
+					}
 	});
 	const stopConfirming = confirmChanges(persistence, connection);
 
@@ -97,6 +116,7 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		const refusedWith = connection.state.refusedWith;
 		const next = computeStatus({
 			loaded: loadedDone,
+			progress,
 			pending: persistence.state.waiting,
 			refusal: diagnosed ?? (refusedWith === null ? null : refusalFor(refusedWith)),
 			storageError: persistence.state.error,

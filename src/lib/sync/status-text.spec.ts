@@ -17,6 +17,13 @@ describe('describeStatus', () => {
 		expect(describeStatus({ kind: 'synced' })).toEqual({ label: 'Up to date', tone: 'ok' });
 	});
 
+	it('says how much of the group has arrived and been opened, when that is known', () => {
+		expect(describeStatus({ kind: 'loading' }).label).toBe('Opening…');
+		expect(describeStatus({ kind: 'loading', progress: { step: 'receiving', done: 450, total: 1_000 } }).label).toBe('Receiving the group… 45%');
+		expect(describeStatus({ kind: 'loading', progress: { step: 'receiving', done: 450, total: null } }).label).toBe('Receiving the group…');
+		expect(describeStatus({ kind: 'loading', progress: { step: 'applying', done: 3, total: 4 } }).label).toBe('Opening the group… 75%');
+	});
+
 	it('puts errors in words and keeps the explanation', () => {
 		const text = describeStatus({ kind: 'error', reason: 'storage', message: 'Browser storage is full.', pending: 2 });
 		expect(text.label).toBe('Not saved in this browser (2 changes waiting)');

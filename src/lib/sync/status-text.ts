@@ -14,8 +14,12 @@ function changes(n: number): string {
 
 export function describeStatus(status: SyncStatus): StatusText {
 	switch (status.kind) {
-		case 'loading':
-			return { label: 'Opening…', tone: 'busy' };
+		case 'loading': {
+			const progress = status.progress;
+			if (!progress) return { label: 'Opening…', tone: 'busy' };
+			const percent = progress.total ? ` ${Math.floor((100 * progress.done) / progress.total)}%` : '';
+			return { label: progress.step === 'receiving' ? `Receiving the group…${percent}` : `Opening the group…${percent}`, tone: 'busy' };
+		}
 		case 'connecting':
 			return { label: status.pending > 0 ? `Connecting… — ${changes(status.pending)}` : 'Connecting…', tone: 'busy' };
 		case 'syncing':

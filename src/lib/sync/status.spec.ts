@@ -28,6 +28,9 @@ describe('computeStatus', () => {
 
 	it('puts loading, refusals, storage and schema trouble first, keeping the count', () => {
 		expect(computeStatus({ ...base, loaded: false })).toEqual({ kind: 'loading' });
+		const progress = { step: 'receiving', done: 1, total: 2 } as const;
+		expect(computeStatus({ ...base, loaded: false, progress })).toEqual({ kind: 'loading', progress });
+		expect(computeStatus({ ...base, loaded: true, progress })).toEqual({ kind: 'synced' });
 		expect(computeStatus({ ...base, pending: 3, refusal: { reason: 'revoked', message: 'Revoked.' } })).toEqual({ kind: 'error', reason: 'revoked', message: 'Revoked.', pending: 3 });
 		expect(computeStatus({ ...base, storageError: { message: 'Full.' } })).toMatchObject({ kind: 'error', reason: 'storage', message: 'Full.' });
 		expect(computeStatus({ ...base, writable: false })).toMatchObject({ kind: 'error', reason: 'schema' });

@@ -2,10 +2,12 @@
 // refusal, the schema, the browser being online, and the changes still waiting.
 import type { ConnectionState } from './relay-connection';
 import { SCHEMA_MESSAGE, STORAGE_MESSAGE, type Refusal } from './refusals';
-import type { SyncStatus } from './types';
+import type { LoadProgress, SyncStatus } from './types';
 
 export interface StatusParts {
 	loaded: boolean;
+	/** While not loaded: how far the group has arrived and been applied, when that is being told. */
+	progress?: LoadProgress | null;
 	pending: number;
 	refusal: Refusal | null;
 	storageError: { message: string } | null;
@@ -16,7 +18,7 @@ export interface StatusParts {
 
 export function computeStatus(parts: StatusParts): SyncStatus {
 	const { pending, connection } = parts;
-	if (!parts.loaded) return { kind: 'loading' };
+	if (!parts.loaded) return parts.progress ? { kind: 'loading', progress: parts.progress } : { kind: 'loading' };
 	if (parts.refusal) return { kind: 'error', ...parts.refusal, pending };
 	if (parts.storageError) return { kind: 'error', reason: 'storage', message: parts.storageError.message || STORAGE_MESSAGE, pending };
 	if (!parts.writable) return { kind: 'error', reason: 'schema', message: SCHEMA_MESSAGE, pending };

@@ -14,8 +14,16 @@ export type SyncErrorReason =
 	| 'schema'
 	| 'relay';
 
+/** How far opening a group has come: the relay's copy arriving (bytes), then being applied (slices). */
+export interface LoadProgress {
+	step: 'receiving' | 'applying';
+	done: number;
+	/** Null while the size is unknown (a proxy hid it). */
+	total: number | null;
+}
+
 export type SyncStatus =
-	| { kind: 'loading' }
+	| { kind: 'loading'; progress?: LoadProgress }
 	| { kind: 'offline'; pending: number }
 	| { kind: 'connecting'; pending: number }
 	| { kind: 'syncing'; pending: number }

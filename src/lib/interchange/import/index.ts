@@ -68,11 +68,16 @@ export function importFile(doc: Y.Doc, actor: Actor, file: ImportedFile, onProgr
 
 /** The second half of importFile, for callers that show a step between checking and saving. */
 export function applyImport(doc: Y.Doc, actor: Actor, plan: ImportPlan, fileName: string, onProgress?: ProgressListener, options: ImportOptions = {}): ImportSummary {
+	assertImportable(plan, fileName);
+	return applyPlan(doc, actor, plan, onProgress, options);
+}
+
+/** Refuses a plan of which every entry was skipped, naming the first reason. */
+export function assertImportable(plan: ImportPlan, fileName: string): void {
 	if (plan.items.length === 0 && plan.skipped.length > 0) {
 		const first = plan.skipped[0];
 		throw new ImportError('empty', `Nothing in "${fileName}" could be imported (${first.where}: ${first.reason.replace(/\.$/, '')}).`);
 	}
-	return applyPlan(doc, actor, plan, onProgress, options);
 }
 
 export { ImportError, MAX_IMPORT_BYTES };

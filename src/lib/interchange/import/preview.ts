@@ -2,8 +2,22 @@
 // private (which the member may leave out of the shared group), and which entries become one item
 // because their addresses are one page once normalised.
 import type * as Y from 'yjs';
-import { legacyItemIdForUrl, listMembers, readAllItems } from '../../model/index';
+import { legacyItemIdForUrl, listMembers, readItemOutlines } from '../../model/index';
 import type { ImportPlan, PlannedMerge } from './types';
+
+/**
+ * What a preview needs to know of the group, small enough to send to a worker: each item's id,
+ * address and title, and each member's id and name.
+ */
+export interface GroupOutline {
+	items: [id: string, url: string, title: string][];
+	members: [id: string, name: string][];
+}
+
+/** Read by key, without a pass over every field of the group: a few ms for 10,000 items. */
+export function outlineGroup(doc: Y.Doc): GroupOutline {
+	return { items: readItemOutlines(doc), members: listMembers(doc).map((m) => [m.id, m.name]) };
+}
 
 export interface ImportPreview {
 	format: string;
@@ -19,10 +33,14 @@ export interface ImportPreview {
 }
 
 export function previewImport(doc: Y.Doc, plan: ImportPlan): ImportPreview {
-	const existing = new Map(readAllItems(doc).map((item) => [item.id, item]));
-	const members = listMembers(doc);
-	const known = new Set(members.map((m) => m.id));
-	const names = new Set(members.map((m) => m.name));
+	return previewAgainst(outlineGroup(doc), plan);
+}
+
+/** The preview against the group's outline (in a worker, away from the document). */
+export function previewAgainst(group: GroupOutline, plan: ImportPlan): ImportPreview {
+	const existing = new Map(group.items.map(([id, url, title]) => [id, { url, title }]));
+	const known = new Set(group.members.map(([id]) => id));
+	const names = new Set(group.members.map(([, name]) => name));
 	const merges: ImportPreview['merges'] = plan.merges.map((merge) => ({ ...merge, withGroup: false }));
 	for (const entry of plan.items) {
 		const legacy = legacyItemIdForUrl(entry.url);

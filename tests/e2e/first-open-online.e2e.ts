@@ -1,0 +1,118 @@
+// Opening a group on a browser that has never held it: the first page shows from the relay's cover
+// while the whole group downloads under a progress bar, editing waits for it, and then the group is
+// whole, kept in this browser, and syncs live both ways.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import * as Y from 'yjs';
+import type { Browser, Route } from 'playwright-core';
+import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model';
+import { launchBrowser } from '../helpers/browser';
+import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
+import { rememberGroup } from '../helpers/registry';
+import { groupTab, statusSays } from '../helpers/workspace-page';
+
+let relay: TestRelay;
+let browser: Browser;
+
+beforeAll(async () => {
+	relay = await startTestRelay({ staticDir: inject('buildDir') });
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await relay?.stop();
+});
+
+const ITEMS = 300;
+
+/** A group of `ITEMS` items with long descriptions: large enough to be applied in slices. */
+function bigGroup(groupId: string): Y.Doc {
+	const doc = new Y.Doc({ guid: groupId });
+	const actor = { memberId: 'ann' };
+	createGroup(doc, actor, { name: 'Arrives from the relay', member: { name: 'Ann', color: '#3366cc' } });
+	let clock = Date.UTC(2025, 0, 1);
+	const dated = { ...actor, now: () => (clock += 1_000) };
+	for (let i = 0; i < ITEMS; i++) {
+		addItem(doc, dated, { url: `https://example.org/${i}`, title: `Page number ${i}`, description: `Words of page ${i}. `.repeat(120) });
+	}
+	return doc;
+}
+
+describe('a group opened online on a new device', () => {
+	it('shows its first page at once and a progress bar while the rest arrives, then the whole group, live', async () => {
+		const groupId = randomId();
+		const token = newToken();
+		const doc = bigGroup(groupId);
+		expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(600 * 1024);
+		const ann = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
+		await eventually(async () => {
+			const held = await relay.relay.loadGroupDoc(groupId);
+			return held !== null && readAllItems(held).length === ITEMS;
+		}, 20_000);
+
+		const context = await browser.newContext();
+		try {
+			const page = await context.newPage();
+			await page.goto(`${relay.url}/`);
+			await page.locator('#group-name').waitFor();
+			await rememberGroup(page, groupId, token, 'editor');
+
+			// The download is held until the first page and the progress bar have been seen.
+			let release = () => {};
+			const held = new Promise<void>((resolve) => (release = resolve));
+			let downloads = 0;
+			await page.route('**/api/groups/*/state', async (route: Route) => {
+				downloads++;
+				await held;
+				await route.continue();
+			});
+			await page.goto(`${relay.url}/g/${groupId}`);
+			await page.locator('article.item h2').first().waitFor({ timeout: 20_000 });
+			expect(await page.locator('article.item h2').first().textContent()).toContain(`Page number ${ITEMS - 1}`);
+			await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor();
+			const arriving = page.getByRole('status').filter({ hasText: 'Receiving the group from the relay' });
+			await arriving.waitFor();
+			expect(await arriving.locator('progress').count()).toBe(1);
+			await expect.poll(() => arriving.textContent()).toContain('Adding and editing open once all of it is here.');
+			// Editing waits for the whole group: writing into a part of it could make again what it does not see yet.
+			expect(await groupTab(page, 'Add an item').count()).toBe(0);
+			expect(downloads).toBe(1);
+
+			release();
+			await statusSays(page, /Up to date/, 30_000);
+			await arriving.waitFor({ state: 'detached' });
+			await groupTab(page, 'Add an item').waitFor();
+			await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor();
+
+			// Kept in this browser: the group's update log holds it.
+			const stored = await page.evaluate(
+				(groupId) =>
+					new Promise<number>((resolve, reject) => {
+						const open = indexedDB.open('commonplace-updates');
+						open.onerror = () => reject(open.error);
+						open.onsuccess = () => {
+							const get = open.result.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
+							get.onsuccess = () => resolve((get.result as { update: Uint8Array }[]).reduce((n, row) => n + row.update.byteLength, 0));
+							get.onerror = () => reject(get.error);
+						};
+					}),
+				groupId
+			);
+			expect(stored).toBeGreaterThan(600 * 1024);
+
+			// Live both ways: Ann's new item appears here, and one saved here reaches Ann.
+			addItem(doc, { memberId: 'ann' }, { url: 'https://example.org/live', title: 'Added while you watched' });
+			await page.locator('article.item h2', { hasText: 'Added while you watched' }).waitFor({ timeout: 20_000 });
+			await groupTab(page, 'Add an item').click();
+			await page.locator('#new-url').fill('https://example.org/from-the-new-device');
+			await page.locator('#new-title').fill('Saved on the new device');
+			await page.getByRole('button', { name: 'Save item' }).click();
+			await eventually(() => readAllItems(doc).some((item) => item.title === 'Saved on the new device'), 20_000);
+			// The whole group came once, over HTTP; the connection brought only what changed.
+			expect(downloads).toBe(1);
+		} finally {
+			await context.close();
+			ann.destroy();
+		}
+	});
+});
