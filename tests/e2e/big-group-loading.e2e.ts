@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import * as Y from 'yjs';
 import type { Browser } from 'playwright-core';
-import { addItem, createGroup, randomId } from '../../src/lib/model';
+import { randomId } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
+import { groupOfLongItems } from '../helpers/big-group';
 
 let relay: TestRelay;
 let browser: Browser;
@@ -23,24 +24,11 @@ afterAll(async () => {
 
 const ITEMS = 300;
 
-/** A group of `ITEMS` items with long descriptions: well over the size that is applied in slices. */
-function bigGroup(): Y.Doc {
-	const doc = new Y.Doc();
-	const actor = { memberId: 'ann' };
-	createGroup(doc, actor, { name: 'A big group' });
-	let clock = Date.UTC(2025, 0, 1);
-	const dated = { ...actor, now: () => (clock += 1_000) };
-	for (let i = 0; i < ITEMS; i++) {
-		addItem(doc, dated, { url: `https://example.org/${i}`, title: `Page number ${i}`, description: `Words of page ${i}. `.repeat(120) });
-	}
-	return doc;
-}
-
 describe('a big group in browser storage', () => {
 	it('is read in slices cut in a worker, and every item is there', async () => {
 		const groupId = randomId();
 		const token = newToken();
-		const doc = bigGroup();
+		const doc = groupOfLongItems(ITEMS, { name: 'A big group' });
 		const update = Y.encodeStateAsUpdate(doc);
 		expect(update.length).toBeGreaterThan(600 * 1024);
 		// The relay holds the group too, so the page finds nothing new there.

@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import * as Y from 'yjs';
 import type { Browser, Route } from 'playwright-core';
-import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model';
+import { addItem, randomId, readAllItems } from '../../src/lib/model';
 import { launchBrowser } from '../helpers/browser';
 import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
+import { groupOfLongItems } from '../helpers/big-group';
 import { groupTab, statusSays } from '../helpers/workspace-page';
 
 let relay: TestRelay;
@@ -25,24 +26,11 @@ afterAll(async () => {
 
 const ITEMS = 300;
 
-/** A group of `ITEMS` items with long descriptions: large enough to be applied in slices. */
-function bigGroup(groupId: string): Y.Doc {
-	const doc = new Y.Doc({ guid: groupId });
-	const actor = { memberId: 'ann' };
-	createGroup(doc, actor, { name: 'Arrives from the relay', member: { name: 'Ann', color: '#3366cc' } });
-	let clock = Date.UTC(2025, 0, 1);
-	const dated = { ...actor, now: () => (clock += 1_000) };
-	for (let i = 0; i < ITEMS; i++) {
-		addItem(doc, dated, { url: `https://example.org/${i}`, title: `Page number ${i}`, description: `Words of page ${i}. `.repeat(120) });
-	}
-	return doc;
-}
-
 describe('a group opened online on a new device', () => {
 	it('shows its first page at once and a progress bar while the rest arrives, then the whole group, live', async () => {
 		const groupId = randomId();
 		const token = newToken();
-		const doc = bigGroup(groupId);
+		const doc = groupOfLongItems(ITEMS, { name: 'Arrives from the relay', member: { name: 'Ann', color: '#3366cc' } }, groupId);
 		expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(600 * 1024);
 		const ann = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
 		await eventually(async () => {

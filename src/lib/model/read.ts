@@ -266,16 +266,7 @@ export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Genera
 }
 
 /** What a bulk writer (an import) checks of one item, read by key: no pass over the whole group. */
-export interface ItemHead {
-	id: string;
-	url: string;
-	title: string;
-	site: string;
-	image: string;
-	favicon: string;
-	pageDetailsAt: number | null;
-	description: string;
-	deletedAt: number | null;
+export interface ItemHead extends Pick<Item, 'id' | 'url' | 'title' | 'site' | 'image' | 'favicon' | 'pageDetailsAt' | 'description' | 'deletedAt'> {
 	/** When this member saved the item, if they did. */
 	savedAt(memberId: string): number | undefined;
 	hasTag(tag: string): boolean;

@@ -289,6 +289,21 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(false);
 	});
 
+	it('lets the waiting side switch in the same step as the cover goes, so no moment shows neither', async () => {
+		const ann = group();
+		for (let i = 0; i < 1_500; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}` });
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(ann.cover());
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		const seen: boolean[] = [];
+		await later.docLoaded(() => seen.push(later.showingCover));
+		expect(seen).toEqual([true]);
+		expect(later.showingCover).toBe(false);
+		// Asked again once loaded, it switches at once.
+		await later.docLoaded(() => seen.push(later.showingCover));
+		expect(seen).toEqual([true, false]);
+	});
+
 	it('keeps the cover while it reads the document behind it, and shows what changed during that read', async () => {
 		const ann = group();
 		for (let i = 0; i < 1_500; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: 'read' });

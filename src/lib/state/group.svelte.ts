@@ -240,13 +240,19 @@ export class GroupState {
 	 * The document is loaded: from now on everything is read from it. While the cover shows, the
 	 * document's items are first read a part at a time (a big group takes most of a second to read,
 	 * which in one task would hold the page), then the pages change over to them; resolves then.
+	 * `switching` runs in the same step as the change-over, so whoever waits for it (the workspace's
+	 * `loaded`) never lets the pages see a moment with neither the cover nor the document.
 	 */
-	async docLoaded(): Promise<void> {
-		if (this.#docLoaded) return;
+	async docLoaded(switching: () => void = () => {}): Promise<void> {
+		if (this.#docLoaded) return switching();
 		this.#docLoaded = true;
-		if (!this.#cover) return this.flush();
+		if (!this.#cover) {
+			switching();
+			return this.flush();
+		}
 		await this.#readBehindCover();
 		if (this.#destroyed) return;
+		switching();
 		this.#cover = null;
 		this.#coverAnswers.clear();
 		this.#refresh();

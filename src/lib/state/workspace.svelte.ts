@@ -90,14 +90,12 @@ export class Workspace {
 		// Loaded once the pages read the document (behind the cover, a big group takes a moment).
 		session.loaded.then(
 			async () => {
-				await this.group.docLoaded();
-				this.#loaded = true;
+				await this.group.docLoaded(() => (this.#loaded = true));
 				this.#remember();
 				this.#prepareSearchSoon(0);
 			},
 			async () => {
-				await this.group.docLoaded();
-				this.#loaded = true;
+				await this.group.docLoaded(() => (this.#loaded = true));
 			}
 		);
 		this.#cleanups.push(() => clearTimeout(this.#prepareTimer));
