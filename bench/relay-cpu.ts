@@ -7,8 +7,9 @@
 // `RUNS=N` pairs; `NODE_ARGS` are node flags for the relay (`--cpu-prof --cpu-prof-dir=DIR`).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as encoding from 'lib0/encoding';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { encodeUpdate } from '../server/protocol.ts';
+import { openSocket } from './raw-socket.ts';
 import * as Y from 'yjs';
 import { addNote, addItem, createGroup, randomId } from '../src/lib/model/index.ts';
 import { startCommonplace, startReference, type RunningServer } from './servers';
@@ -18,22 +19,6 @@ const READERS = 2;
 const RATE = Number(process.env.RATE ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 12);
 const RUNS = Number(process.env.RUNS ?? 1);
-
-function syncMessage(step: number, update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, 0);
-	encoding.writeVarUint(encoder, step);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
-function open(url: string): Promise<WebSocket> {
-	return new Promise((resolve, reject) => {
-		const socket = new WebSocket(url);
-		socket.once('open', () => resolve(socket));
-		socket.once('error', reject);
-	});
-}
 
 /** CPU seconds of each thread of the process, by thread name and id. */
 function threadSeconds(pid: number): Map<string, number> {
@@ -68,15 +53,15 @@ async function run(kind: 'commonplace' | 'reference'): Promise<{ server: string;
 			createGroup(doc, actor, { name: `Group ${g}` });
 			const { itemId } = addItem(doc, actor, { url: `https://example.org/${g}`, title: 'A page' });
 			const query = (first: boolean) => new URLSearchParams(server.params(token, first)).toString();
-			const writer = await open(`${server.providerUrl}/${groupId}?${query(true)}`);
-			writer.send(syncMessage(2, Y.encodeStateAsUpdate(doc)));
+			const writer = await openSocket(`${server.providerUrl}/${groupId}?${query(true)}`);
+			writer.send(encodeUpdate(Y.encodeStateAsUpdate(doc)));
 			const updates: Uint8Array[] = [];
-			doc.on('update', (update: Uint8Array) => updates.push(syncMessage(2, update)));
+			doc.on('update', (update: Uint8Array) => updates.push(encodeUpdate(update)));
 			for (let i = 0; i < (RATE / GROUPS) * SECONDS; i++) addNote(doc, actor, itemId, { text: `note ${i} ${'x'.repeat(40)}` });
 			writers.push({ socket: writer, updates });
 			sockets.push(writer);
 			for (let r = 0; r < READERS; r++) {
-				const reader = await open(`${server.providerUrl}/${groupId}?${query(false)}`);
+				const reader = await openSocket(`${server.providerUrl}/${groupId}?${query(false)}`);
 				reader.on('message', (data: Buffer) => {
 					if (data[0] === 0 && data[1] === 2) received++;
 				});

@@ -3,8 +3,9 @@
 // across 100 groups. The relay runs as a child process; clients are raw WebSockets so the bench
 // measures the relay, not Yjs in the clients.
 import { readFileSync } from 'node:fs';
-import * as encoding from 'lib0/encoding';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { encodeUpdate } from '../server/protocol.ts';
+import { openSocket } from './raw-socket.ts';
 import * as Y from 'yjs';
 import { createGroup, randomId } from '../src/lib/model/index.ts';
 import { newToken, spawnRelay, type SpawnedRelay } from '../tests/helpers/relay.ts';
@@ -13,23 +14,6 @@ const UPDATES = Number(process.env.UPDATES ?? 5_000);
 const READERS = 10;
 const GROUPS = 100;
 const CONNECTIONS_PER_GROUP = 10;
-
-function updateMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, 0);
-	encoding.writeVarUint(encoder, 2);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
-function open(url: string): Promise<WebSocket> {
-	return new Promise((resolve, reject) => {
-		const socket = new WebSocket(url);
-		socket.once('open', () => resolve(socket));
-		socket.once('error', reject);
-		socket.once('unexpected-response', (_req, res) => reject(new Error(`refused with HTTP ${res.statusCode}`)));
-	});
-}
 
 function rssMiB(pid: number): number {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -45,12 +29,12 @@ async function throughput(synchronous: 'full' | 'normal'): Promise<number> {
 	try {
 		const groupId = randomId();
 		const token = newToken();
-		const writer = await open(`${relay.wsUrl}/${groupId}?token=${token}&create=1`);
-		const readers = await Promise.all(Array.from({ length: READERS }, () => open(`${relay.wsUrl}/${groupId}?token=${token}`)));
+		const writer = await openSocket(`${relay.wsUrl}/${groupId}?token=${token}&create=1`);
+		const readers = await Promise.all(Array.from({ length: READERS }, () => openSocket(`${relay.wsUrl}/${groupId}?token=${token}`)));
 		// The updates a member typing in a note would send: one small insertion each.
 		const doc = new Y.Doc();
 		const messages: Uint8Array[] = [];
-		doc.on('update', (update: Uint8Array) => messages.push(updateMessage(update)));
+		doc.on('update', (update: Uint8Array) => messages.push(encodeUpdate(update)));
 		const text = doc.getText('note');
 		for (let i = 0; i < UPDATES; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
 
@@ -87,13 +71,13 @@ async function idleMemory(): Promise<{ before: number; after: number }> {
 		for (let g = 0; g < GROUPS; g++) {
 			const groupId = randomId();
 			const token = newToken();
-			const first = await open(`${relay.wsUrl}/${groupId}?token=${token}&create=1`);
+			const first = await openSocket(`${relay.wsUrl}/${groupId}?token=${token}&create=1`);
 			sockets.push(first);
 			// Each group holds a small document, as a freshly made group does.
 			const doc = new Y.Doc();
 			createGroup(doc, { memberId: `member-${g}` }, { name: `Group ${g}`, member: { name: 'Someone', color: '#3366cc' } });
-			first.send(updateMessage(Y.encodeStateAsUpdate(doc)));
-			for (let c = 1; c < CONNECTIONS_PER_GROUP; c++) sockets.push(await open(`${relay.wsUrl}/${groupId}?token=${token}`));
+			first.send(encodeUpdate(Y.encodeStateAsUpdate(doc)));
+			for (let c = 1; c < CONNECTIONS_PER_GROUP; c++) sockets.push(await openSocket(`${relay.wsUrl}/${groupId}?token=${token}`));
 		}
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
 		return { before, after: rssMiB(pid) };

@@ -1,26 +1,14 @@
 // A big group stored in this browser as one large update (as the relay sends a whole group) is read
 // a slice at a time, cut in a worker, and ends whole: every item listed, the newest first.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Browser } from 'playwright-core';
 import { randomId } from '../../src/lib/model';
-import { launchBrowser } from '../helpers/browser';
-import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
 import { groupOfLongItems } from '../helpers/big-group';
 
-let relay: TestRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.stop();
-});
+const e2e = browsersOnRelay();
 
 const ITEMS = 300;
 
@@ -32,12 +20,11 @@ describe('a big group in browser storage', () => {
 		const update = Y.encodeStateAsUpdate(doc);
 		expect(update.length).toBeGreaterThan(600 * 1024);
 		// The relay holds the group too, so the page finds nothing new there.
-		const uploader = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
+		const uploader = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
 		await eventually(() => uploader.provider.synced);
 
-		const context = await browser.newContext();
-		const page = await context.newPage();
-		await page.goto(`${relay.url}/`);
+		const page = await e2e.person();
+		await page.goto(`${e2e.relay.url}/`);
 		await page.locator('#group-name').waitFor();
 		await rememberGroup(page, groupId, token, 'owner');
 		// The group as the app stores it: one settled entry in its update log.
@@ -60,12 +47,11 @@ describe('a big group in browser storage', () => {
 
 		const workers: string[] = [];
 		page.on('worker', (worker) => workers.push(worker.url()));
-		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor({ timeout: 60_000 });
 		await page.locator('article.item').first().waitFor();
 		expect(await page.locator('article.item h2').first().textContent()).toContain(`Page number ${ITEMS - 1}`);
 		expect(workers.some((url) => url.includes('slice.worker'))).toBe(true);
-		await context.close();
 		uploader.destroy();
 	});
 });

@@ -1,28 +1,17 @@
 // Opening a group on a browser that has never held it: the first page shows from the relay's cover
 // while the whole group downloads under a progress bar, editing waits for it, and then the group is
 // whole, kept in this browser, and syncs live both ways.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Browser, Route } from 'playwright-core';
+import type { Route } from 'playwright-core';
 import { addItem, randomId, readAllItems } from '../../src/lib/model';
-import { launchBrowser } from '../helpers/browser';
-import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
 import { groupOfLongItems } from '../helpers/big-group';
 import { groupTab, statusSays } from '../helpers/workspace-page';
 
-let relay: TestRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.stop();
-});
+const e2e = browsersOnRelay();
 
 const ITEMS = 300;
 
@@ -32,16 +21,15 @@ describe('a group opened online on a new device', () => {
 		const token = newToken();
 		const doc = groupOfLongItems(ITEMS, { name: 'Arrives from the relay', member: { name: 'Ann', color: '#3366cc' } }, groupId);
 		expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(600 * 1024);
-		const ann = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
+		const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
 		await eventually(async () => {
-			const held = await relay.relay.loadGroupDoc(groupId);
+			const held = await e2e.relay.relay.loadGroupDoc(groupId);
 			return held !== null && readAllItems(held).length === ITEMS;
 		}, 20_000);
 
-		const context = await browser.newContext();
+		const page = await e2e.person();
 		try {
-			const page = await context.newPage();
-			await page.goto(`${relay.url}/`);
+			await page.goto(`${e2e.relay.url}/`);
 			await page.locator('#group-name').waitFor();
 			await rememberGroup(page, groupId, token, 'editor');
 
@@ -54,7 +42,7 @@ describe('a group opened online on a new device', () => {
 				await held;
 				await route.continue();
 			});
-			await page.goto(`${relay.url}/g/${groupId}`);
+			await page.goto(`${e2e.relay.url}/g/${groupId}`);
 			await page.locator('article.item h2').first().waitFor({ timeout: 20_000 });
 			expect(await page.locator('article.item h2').first().textContent()).toContain(`Page number ${ITEMS - 1}`);
 			await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor();
@@ -99,7 +87,6 @@ describe('a group opened online on a new device', () => {
 			// The whole group came once, over HTTP; the connection brought only what changed.
 			expect(downloads).toBe(1);
 		} finally {
-			await context.close();
 			ann.destroy();
 		}
 	});

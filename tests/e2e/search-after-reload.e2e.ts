@@ -2,27 +2,16 @@
 // engine answers from the index it saved last time (before the group is read from storage), with
 // the right item, for a word, its start and a typo, and the next search as well; and it finds what
 // is added after the reload, though the page gave it no item when it opened.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addItem, addNote, createGroup, randomId } from '../../src/lib/model';
-import { launchBrowser } from '../helpers/browser';
-import { connectMember, eventually, newToken, startTestRelay, type TestRelay } from '../helpers/relay';
+import { browsersOnRelay } from '../helpers/browsers-on-relay';
+import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
 import { serviceWorkerReady, statusSays } from '../helpers/workspace-page';
 
-let relay: TestRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-	relay = await startTestRelay({ staticDir: inject('buildDir') });
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await relay?.stop();
-});
+const e2e = browsersOnRelay();
 
 const ITEMS = 150;
 
@@ -78,15 +67,15 @@ describe('search after a reload, offline', () => {
 		const groupId = randomId();
 		const token = newToken();
 		const { doc, rare, other } = group();
-		const uploader = connectMember(relay.wsUrl, groupId, { token, create: true, doc });
+		const uploader = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
 		await eventually(() => uploader.provider.synced);
 
-		const context = await browser.newContext();
-		const page = await context.newPage();
-		await page.goto(`${relay.url}/`);
+		const page = await e2e.person();
+		const context = page.context();
+		await page.goto(`${e2e.relay.url}/`);
 		await page.locator('#group-name').waitFor();
 		await rememberGroup(page, groupId, token);
-		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor({ timeout: 30_000 });
 		await serviceWorkerReady(page);
 		await statusSays(page, /^Up to date$/);
@@ -99,7 +88,7 @@ describe('search after a reload, offline', () => {
 		uploader.provider.destroy();
 
 		await context.setOffline(true);
-		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('article.item').first().waitFor({ timeout: 30_000 });
 		// Typed as soon as the first item shows: the group may still be reading from storage.
 		expect(await searchFor(page, 'quincunxial')).toEqual([`title-${rare}`]);
@@ -112,15 +101,14 @@ describe('search after a reload, offline', () => {
 		expect(await page.evaluate(() => performance.getEntriesByName('commonplace:search-given-all').length)).toBe(0);
 
 		// What is added after the reload is found too.
-		await page.goto(`${relay.url}/g/${groupId}/new`);
+		await page.goto(`${e2e.relay.url}/g/${groupId}/new`);
 		await page.locator('#new-url').fill('https://example.org/added-offline');
 		await page.locator('#new-title').fill('Added while offline: zanzibarpills');
 		await page.getByRole('button', { name: 'Save item' }).click();
 		await page.waitForURL(/\/i\/[^/]+$/);
 		const added = new URL(page.url()).pathname.split('/')[4];
-		await page.goto(`${relay.url}/g/${groupId}`);
+		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('article.item').first().waitFor({ timeout: 30_000 });
 		expect(await searchFor(page, 'zanzibar')).toEqual([`title-${added}`]);
-		await context.close();
 	});
 });
