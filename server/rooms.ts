@@ -81,8 +81,20 @@ function asBuffer(message: Uint8Array): Buffer {
 	return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+/**
+ * A live room's doc once it holds only what is stored: loaded, not being rebuilt (a rebuild may hold
+ * part of a change that was never stored), no change still on its way to the disk. Null when it
+ * cannot get there (its loading failed, or it closed).
+ */
+async function settledDoc(room: Room): Promise<Y.Doc | null> {
+	try {
+		await room.ready;
+		if (room.rebuilding) await room.rebuilding;
+		await room.stored();
+	} catch {
+		return null;
+	}
+	return room.isLoaded ? room.doc : null;
 }
 
 /** Presence changes reach the members at most this often, each batch in one message. */
@@ -217,7 +229,7 @@ export class Room {
 		if (this.loaded || this.closed || !this.answeredFromStorage || !this.peers.has(peer)) return false;
 		// A client that already holds the group (it read it over HTTP, or from its own storage) waits
 		// for the doc and gets only what it lacks, not the whole group again.
-		if (!sameBytes(stateVector, EMPTY_STATE_VECTOR)) return false;
+		if (!asBuffer(stateVector).equals(EMPTY_STATE_VECTOR)) return false;
 		this.answeredFromStorage.add(peer);
 		this.onAsked?.();
 		return true;
@@ -751,18 +763,8 @@ export class Rooms {
 	/** The group's current doc: the live room's, or a fresh copy from storage; null when nothing is stored. */
 	async loadGroupDoc(groupId: string): Promise<Y.Doc | null> {
 		const room = this.rooms.get(groupId);
-		if (room) {
-			try {
-				await room.ready;
-				// A doc being rebuilt may hold part of a change that was never stored.
-				if (room.rebuilding) await room.rebuilding;
-				// Feeds and exports show what is stored, not a change still on its way to the disk.
-				await room.stored();
-				if (room.isLoaded) return room.doc;
-			} catch {
-				// Fall through to storage.
-			}
-		}
+		const live = room ? await settledDoc(room) : null;
+		if (live) return live;
 		const stored = await this.deps.store.load(groupId);
 		if (!stored) return null;
 		const doc = new Y.Doc({ guid: groupId });
@@ -780,15 +782,7 @@ export class Rooms {
 	async openGroupDoc(groupId: string): Promise<Y.Doc | null> {
 		const room = this.open(groupId);
 		room.releaseWhenIdle();
-		try {
-			await room.ready;
-			if (room.rebuilding) await room.rebuilding;
-			// What is sent is what is stored, not a change still on its way to the disk.
-			await room.stored();
-		} catch {
-			return null;
-		}
-		return room.isLoaded ? room.doc : null;
+		return settledDoc(room);
 	}
 
 	closePeers(groupId: string, tokenId: string | null, code: number, reason: string): number {

@@ -1,7 +1,7 @@
 // Import, export and feeds for a group, shared by the app and the relay: pure TypeScript over the model.
 export { exportGroup, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportedFile } from './export/index';
 export { importFile, planImport, applyImport, assertImportable, checkImportSize, type ImportedFile } from './import/index';
-export { applyPlan, applyPlanInSteps, PlanApplier, type SteppedSummary, type StepOptions } from './import/apply';
+export { applyPlan, applyPlanInSteps, PlanApplier, plural, type SteppedSummary, type StepOptions } from './import/apply';
 export { previewImport, previewAgainst, outlineGroup, withoutPrivate, type GroupOutline, type ImportPreview } from './import/preview';
 export {
 	ImportError,

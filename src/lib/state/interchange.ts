@@ -3,9 +3,11 @@
 // applied here, where the document lives, a short step at a time with the page drawn between steps,
 // as one step to undo. Exports are written in the worker from what this browser stored.
 import * as Y from 'yjs';
-import { applyPlanInSteps, outlineGroup, type ExportFormat, type ImportPreview } from '$lib/interchange';
+import { applyPlanInSteps, outlineGroup, plural, type ExportFormat, type ImportPreview } from '$lib/interchange';
 import { connect, type Remote } from '$lib/workers/rpc';
 import type { handlers } from '$lib/workers/interchange.worker';
+import type { LocalFirstSession } from '$lib/sync/session';
+import type { GroupSession } from '$lib/sync/types';
 import { nextPaint, type Workspace } from './workspace.svelte';
 
 type InterchangeWorker = Remote<typeof handlers>;
@@ -45,8 +47,6 @@ async function cancellable<T>(worker: InterchangeWorker, signal: AbortSignal | u
 		signal?.removeEventListener('abort', onAbort);
 	}
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 export class GroupInterchange {
 	readonly #workspace: Workspace;
@@ -119,7 +119,8 @@ export class GroupInterchange {
 
 	/** The group's file in `format`, written in a worker; Cancelled when `signal` aborts. */
 	async export(format: ExportFormat, signal?: AbortSignal): Promise<{ blob: Blob; filename: string }> {
-		const session = this.#workspace.session as { flushed?: () => Promise<void>; groupId: string; doc: Y.Doc };
+		// Sessions kept in browser storage can say when every change is written there (tests' twins cannot).
+		const session: GroupSession & Partial<Pick<LocalFirstSession, 'flushed'>> = this.#workspace.session;
 		const worker = startWorker();
 		try {
 			// What this browser stored is the group, once every change is written; where that fails,

@@ -19,7 +19,7 @@ import {
 } from '$lib/interchange';
 
 /** The file read and checked, kept here until the member imports it or chooses another. */
-let pending: { plan: ImportPlan; fileName: string } | null = null;
+let pending: { plan: ImportPlan } | null = null;
 
 export const handlers = {
 	/** Reads and checks the file; the preview says what importing it would do to the group. */
@@ -28,7 +28,7 @@ export const handlers = {
 		checkImportSize(file.size);
 		const plan = planImport({ name: file.name, text: await file.text() });
 		assertImportable(plan, file.name);
-		pending = { plan, fileName: file.name };
+		pending = { plan };
 		return previewAgainst(group, plan);
 	},
 	/** The checked plan to apply, with or without the bookmarks the file marks private. */

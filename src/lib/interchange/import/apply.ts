@@ -31,7 +31,8 @@ export interface ImportOptions {
 	owner?: boolean;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** "1 item", "1,204 items": counts in the words of import summaries. */
+export function plural(n: number, one: string, many = `${one}s`): string {
 	return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
