@@ -7,6 +7,7 @@ import { browsersOnRelay } from '../helpers/browsers-on-relay';
 import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
 import { groupOfLongItems } from '../helpers/big-group';
+import { groupTab } from '../helpers/workspace-page';
 
 const e2e = browsersOnRelay();
 
@@ -48,6 +49,9 @@ describe('a big group in browser storage', () => {
 		const workers: string[] = [];
 		page.on('worker', (worker) => workers.push(worker.url()));
 		await page.goto(`${e2e.relay.url}/g/${groupId}`);
+		// The relay's cover may show the first page before the stored group is read: editing opens
+		// only once it is read whole.
+		await groupTab(page, 'Add an item').waitFor({ timeout: 60_000 });
 		await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor({ timeout: 60_000 });
 		await page.locator('article.item').first().waitFor();
 		expect(await page.locator('article.item h2').first().textContent()).toContain(`Page number ${ITEMS - 1}`);
