@@ -2,8 +2,7 @@
 // online, the first page of items rendered from IndexedDB with the network off, searches before and
 // after a reload, importing 10,000 bookmarks, the longest main-thread task of each phase and the
 // tab's memory.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../tests/helpers/browser';
@@ -12,6 +11,7 @@ import { BIG_GROUP_RELAY_ENV, upload, type PreparedBigGroup } from '../big-group
 import { startCommonplace, type RunningServer } from '../servers';
 import { round } from '../stats';
 import { rememberGroup } from '../../tests/helpers/registry';
+import { buildAppInto, type AppBuild } from '../../tests/helpers/app-build';
 
 /** The longest main-thread task (PerformanceObserver 'longtask', 50 ms and over) of each phase; 0 when none. */
 export interface LongestTasks {
@@ -89,27 +89,6 @@ function bookmarksFile(count: number): string {
 const IMPORT_BOOKMARKS = 10_000;
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Builds the app into a folder of this run, inside node_modules so kit's generated files resolve. */
-function buildApp(): { buildDir: string; remove(): void } {
-	const cache = join(ROOT, 'node_modules', '.cache');
-	mkdirSync(cache, { recursive: true });
-	const work = mkdtempSync(join(cache, 'commonplace-bench-'));
-	const buildDir = join(work, 'build');
-	try {
-		// Quiet unless it fails: kit warns that tsconfig.json extends the default kit folder, not this one.
-		execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
-			cwd: ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			env: { ...process.env, BUILD_DIR: buildDir, KIT_OUT_DIR: join(work, 'kit') }
-		});
-	} catch (error) {
-		rmSync(work, { recursive: true, force: true });
-		const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-		throw new Error(`the app did not build: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
-	}
-	return { buildDir, remove: () => rmSync(work, { recursive: true, force: true }) };
-}
 
 async function poll(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -379,12 +358,12 @@ function roundTiming(timing: SearchTiming): { pageMs: number; engineMs: number }
 export async function measureBrowser(group: PreparedBigGroup, options: BrowserOptions = {}): Promise<BrowserFigures> {
 	const missing = ['src/routes/g/[groupId]/+page.svelte', 'src/lib/sync/session.ts', 'src/service-worker.ts'].filter((f) => !existsSync(join(ROOT, f)));
 	if (missing.length) return { measured: false, reason: `the app is missing ${missing.join(', ')}` };
-	let app: ReturnType<typeof buildApp> | null = null;
+	let app: AppBuild | null = null;
 	let relay: RunningServer | null = null;
 	const browser = await launchBrowser();
 	try {
 		console.log('  building the app ...');
-		app = buildApp();
+		app = buildAppInto('commonplace-bench-', 'error');
 		relay = await startCommonplace({ env: { ...BIG_GROUP_RELAY_ENV, STATIC_DIR: app.buildDir, BUILD: 'false' } });
 		console.log('  uploading the group, then opening it online once and offline ...');
 		await upload(relay, group.groupId, group.token, group.doc, group.size.items);

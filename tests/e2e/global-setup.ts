@@ -1,9 +1,8 @@
 // Builds the app into a folder of this run before the browser tests, so they test the current code
 // and parallel runs never overwrite each other's build. Tests read the folder with inject('buildDir').
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { buildAppInto } from '../helpers/app-build';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -15,15 +14,7 @@ export default function setup(project: TestProject): () => void {
 	if (!existsSync('/usr/bin/chromium')) {
 		throw new Error('Chromium is missing: install it with `apt-get install -y chromium` (browser tests never skip).');
 	}
-	// Inside node_modules so the generated kit files still resolve the project's packages.
-	const cache = join(process.cwd(), 'node_modules', '.cache');
-	mkdirSync(cache, { recursive: true });
-	const work = mkdtempSync(join(cache, 'commonplace-e2e-'));
-	const buildDir = join(work, 'build');
-	execSync('npx vite build --logLevel warn', {
-		stdio: 'inherit',
-		env: { ...process.env, BUILD_DIR: buildDir, KIT_OUT_DIR: join(work, 'kit') }
-	});
-	project.provide('buildDir', buildDir);
-	return () => rmSync(work, { recursive: true, force: true });
+	const app = buildAppInto('commonplace-e2e-', 'warn');
+	project.provide('buildDir', app.buildDir);
+	return app.remove;
 }
