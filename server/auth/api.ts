@@ -10,6 +10,7 @@ import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup, readCover } from '../../src/lib/model/index';
+import { readOncePerChange } from './derived';
 
 class ApiError extends Error {
 	constructor(
@@ -256,7 +257,8 @@ export function createApiHandler(access: GroupAccess) {
 		}
 		if (rest === 'feed') {
 			allow('GET');
-			await member(req, groupId, addr);
+			// The feed's token reads the group, so it goes to those who may read it, not to a link.
+			await reader(req, groupId, addr);
 			return sendJson(res, 200, feedLinks(groupId, access.feedToken(groupId)!));
 		}
 		if (rest === 'feed/rotate') {
@@ -267,7 +269,7 @@ export function createApiHandler(access: GroupAccess) {
 		if ((rest === 'history' || rest.startsWith('history/')) && ctx.history) {
 			allow('GET');
 			// Viewers too: reading the group's past is reading the group.
-			await member(req, groupId, addr);
+			await reader(req, groupId, addr);
 			const answer = await ctx.history(groupId, rest.slice('history'.length), url.searchParams);
 			return sendJson(res, answer.status, answer.body);
 		}
@@ -278,7 +280,8 @@ export function createApiHandler(access: GroupAccess) {
 			const role = await reader(req, groupId, addr);
 			const doc = await ctx.openGroupDoc(groupId);
 			if (!doc || !hasGroup(doc)) throw new ApiError(404, 'The relay holds no content for this group yet.');
-			return sendJson(res, 200, readCover(doc, { owner: role === 'owner' }));
+			const isOwner = role === 'owner';
+			return sendJson(res, 200, readOncePerChange(doc, isOwner ? 'cover:owner' : 'cover', () => readCover(doc, { owner: isOwner })));
 		}
 		if (rest === 'state') {
 			// The whole group as one Yjs update, what the first sync would send, as a download of a
@@ -298,7 +301,7 @@ export function createApiHandler(access: GroupAccess) {
 		}
 		if (rest === 'export') {
 			allow('GET');
-			await member(req, groupId, addr);
+			await reader(req, groupId, addr);
 			const format = url.searchParams.get('format') ?? 'json';
 			const doc = await ctx.loadGroupDoc(groupId);
 			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');

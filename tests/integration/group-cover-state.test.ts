@@ -108,7 +108,7 @@ describe('a group read over HTTP before connecting', () => {
 		await eventually(() => readAllItems(copy).some((item) => item.title === 'After the download'));
 	});
 
-	it('refuses exactly as a connection would: no token, a wrong one, the feed token, a revoked link, a deleted group', async () => {
+	it('refuses exactly as a connection would: no token, a wrong one, the feed token, a revoked link, a deleted group (and so do the export, the history and the feed links)', async () => {
 		const relay = await relayFor();
 		const { base, ownerToken, invite } = await groupOnRelay(relay);
 		const feed = (await call(relay, 'GET', `${base}/feed`, ownerToken)) as { rss: string };
@@ -117,7 +117,7 @@ describe('a group read over HTTP before connecting', () => {
 		await call(relay, 'DELETE', `${base}/invites/${revoked.id}`, ownerToken);
 		const single = (await call(relay, 'POST', `${base}/invites`, ownerToken, { role: 'editor', single: true })) as { token: string };
 
-		for (const path of ['cover', 'state']) {
+		for (const path of ['cover', 'state', 'export', 'history', 'feed']) {
 			const refusal = async (token?: string) => {
 				const res = await get(relay, `${base}/${path}`, token);
 				return { status: res.status, ...((await res.json()) as { error: string; closeCode?: number }) };
@@ -131,8 +131,11 @@ describe('a group read over HTTP before connecting', () => {
 			const wrongMethod = await fetch(`${relay.url}${base}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}` } });
 			expect(wrongMethod.status).toBe(405);
 		}
+		// Once exchanged, the link's member reads all of it.
+		const joined = (await call(relay, 'POST', `${base}/join`, single.token, { name: 'Ana' })) as { token: string };
+		for (const path of ['cover', 'state', 'export', 'history', 'feed']) expect((await get(relay, `${base}/${path}`, joined.token)).status).toBe(200);
 		await call(relay, 'DELETE', base, ownerToken);
-		for (const path of ['cover', 'state']) {
+		for (const path of ['cover', 'state', 'export', 'history', 'feed']) {
 			const res = await get(relay, `${base}/${path}`, ownerToken);
 			expect(res.status).toBe(410);
 			expect(((await res.json()) as { closeCode: number }).closeCode).toBe(4410);
