@@ -290,7 +290,7 @@ export function createApiHandler(access: GroupAccess) {
 			await reader(req, groupId, addr);
 			const doc = await ctx.openGroupDoc(groupId);
 			if (!doc || !hasGroup(doc)) throw new ApiError(404, 'The relay holds no content for this group yet.');
-			const update = Y.encodeStateAsUpdate(doc);
+			const update = readOncePerChange(doc, 'state', () => Y.encodeStateAsUpdate(doc));
 			res.writeHead(200, {
 				'content-type': 'application/octet-stream',
 				'cache-control': 'no-store',

@@ -1,6 +1,8 @@
-// What the API reads from a group's whole doc (its cover), kept until the doc next changes: a member
-// who asks again and again, or a team's devices opening the group one after the other, cost one full
-// read of a big group between two changes, not one each.
+// What the API reads from a group's whole doc (its cover, its whole state as one update), kept until
+// the doc next changes: a member who asks again and again, or a team's devices opening the group one
+// after the other, cost one full read of a big group between two changes, not one each (for the
+// benchmark's big group, 0.5–0.9 s for the cover and 1.25 s for the state, each holding the event
+// loop), and requests at the same time share one copy.
 import type * as Y from 'yjs';
 
 const kept = new WeakMap<Y.Doc, Map<string, unknown>>();

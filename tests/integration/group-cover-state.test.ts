@@ -87,6 +87,12 @@ describe('a group read over HTTP before connecting', () => {
 			expect(cover.newest[0].notes[0].text).toBe('');
 			expect(JSON.stringify(cover)).not.toContain('took back');
 		}
+
+		// Asked again after a change, it holds the change: what the relay read is kept only until then.
+		addItem(doc, owner, { url: 'https://example.org/later', title: 'Added later' });
+		const newest = async (token: string) => ((await (await get(relay, `${base}/cover`, token)).json()) as GroupCover).newest[0].title;
+		await eventually(async () => (await newest(viewer.token)) === 'Added later');
+		expect(await newest(ownerToken)).toBe('Added later');
 	});
 
 	it('gives its whole state as a download of a known size, to a viewer too, holding what the relay holds', async () => {
@@ -106,6 +112,10 @@ describe('a group read over HTTP before connecting', () => {
 		await eventually(() => late.provider.synced);
 		addItem(doc, owner, { url: 'https://example.org/after', title: 'After the download' });
 		await eventually(() => readAllItems(copy).some((item) => item.title === 'After the download'));
+		// A second download holds it too.
+		const again = new Y.Doc();
+		Y.applyUpdate(again, new Uint8Array(await (await get(relay, `${base}/state`, viewer.token)).arrayBuffer()));
+		expect(readAllItems(again).map((item) => item.title)).toContain('After the download');
 	});
 
 	it('refuses exactly as a connection would: no token, a wrong one, the feed token, a revoked link, a deleted group (and so do the export, the history and the feed links)', async () => {
