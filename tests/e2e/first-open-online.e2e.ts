@@ -90,4 +90,36 @@ describe('a group opened online on a new device', () => {
 			ann.destroy();
 		}
 	});
+
+	it('with a token the relay does not accept, says so at once and asks the relay only once', async () => {
+		const groupId = randomId();
+		const token = newToken();
+		const doc = groupOfLongItems(3, { name: 'Not for this link', member: { name: 'Ann', color: '#3366cc' } }, groupId);
+		const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
+		await eventually(async () => (await e2e.relay.relay.loadGroupDoc(groupId)) !== null, 20_000);
+
+		const page = await e2e.person();
+		try {
+			await page.goto(`${e2e.relay.url}/`);
+			await page.locator('#group-name').waitFor();
+			await rememberGroup(page, groupId, newToken(), 'editor');
+			// Every ask with a bad token counts towards the relay slowing down and then blocking this address.
+			const asked: string[] = [];
+			page.on('request', (request) => {
+				const path = new URL(request.url()).pathname;
+				if (path.startsWith('/api/') || path.startsWith('/sync/')) asked.push(path.replace(groupId, '<group>'));
+			});
+			page.on('websocket', (socket) => asked.push(new URL(socket.url()).pathname.replace(groupId, '<group>')));
+			await page.goto(`${e2e.relay.url}/g/${groupId}`);
+			// In the relay's own words, with what it means for this browser.
+			await page.locator('.sync-status', { hasText: 'This link is not valid for this group.' }).waitFor({ timeout: 20_000 });
+			await page.getByText('Nothing of this group is in this browser yet, and it cannot arrive until the problem above is solved.').waitFor();
+			// Long enough for a download, a connection and its retries to have started.
+			await page.waitForTimeout(3_000);
+			expect(asked).toEqual(['/api/groups/<group>/cover']);
+			expect(await page.locator('article.item').count()).toBe(0);
+		} finally {
+			ann.destroy();
+		}
+	});
 });

@@ -241,12 +241,14 @@ export function openWorkspace(stored: StoredGroup, profile: Profile): Workspace 
 	// storage, and painted before that read and its applying hold the page. A device that has none
 	// (it never opened the group) asks the relay for it, and shows it while the group arrives.
 	let showCover: (cover: GroupCover | null) => Promise<void> = async () => {};
+	let coverRefused: unknown = null;
 	const coverShown = views
 		.loadCover(stored.groupId)
-		.then(async (cover) => cover ?? (stored.unregistered ? null : await relayCover(stored)))
+		.then(async (cover) => cover ?? (stored.unregistered ? null : await relayCover(stored, (error) => (coverRefused = error))))
 		.then((cover) => showCover(cover));
 	const session = openGroupSession({
 		loadAfter: coverShown,
+		refusedBefore: () => coverRefused,
 		groupId: stored.groupId,
 		token: stored.token,
 		create: stored.unregistered,
@@ -288,13 +290,16 @@ export function getWorkspace(): Workspace | null {
 /** How long a device with nothing of the group waits for the relay's cover before reading storage anyway. */
 const RELAY_COVER_WAIT_MS = 5_000;
 
-/** The group's cover as the relay reads it for this member; null offline, refused, or slow. */
-async function relayCover(stored: StoredGroup): Promise<GroupCover | null> {
+/** The group's cover as the relay reads it for this member; null offline, refused (told to `refused`), or slow. */
+async function relayCover(stored: StoredGroup, refused: (error: unknown) => void): Promise<GroupCover | null> {
 	if (typeof navigator !== 'undefined' && navigator.onLine === false) return null;
 	const asked = relayApi(stored.groupId, stored.token)
 		.cover()
 		.then((cover) => (cover?.version === 1 ? cover : null))
-		.catch(() => null);
+		.catch((error: unknown) => {
+			refused(error);
+			return null;
+		});
 	return Promise.race([asked, new Promise<null>((resolve) => setTimeout(() => resolve(null), RELAY_COVER_WAIT_MS))]);
 }
 

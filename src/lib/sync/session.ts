@@ -35,6 +35,12 @@ export interface OpenGroupSessionOptions {
 	onRegistered?: () => void;
 	/** Reading the group from storage waits for this (the page shows the group's cover first). */
 	loadAfter?: Promise<unknown>;
+	/**
+	 * What the relay's API answered, once `loadAfter` has resolved, when it was already asked with this
+	 * token (for the group's cover) and refused it: the session then neither downloads the group nor
+	 * connects, and says why at once, instead of asking again with a token the relay counts as bad.
+	 */
+	refusedBefore?: () => unknown;
 }
 
 /** The session's extra surface, beyond the shared GroupSession contract. */
@@ -96,7 +102,7 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 			opts.create
 				? undefined
 				: async () => {
-						if (!browserOnline()) return null;
+						if (!browserOnline() || earlyRefusal()) return null;
 						report({ step: 'receiving', done: 0, total: null });
 						return relayApi(groupId, token, { origin: apiOrigin(opts.relayUrl) }).state((done, total) => report({ step: 'receiving', done, total }));
 					}
@@ -110,6 +116,10 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 	let registered = !opts.create;
 	/** A refusal the relay's API explained (the socket itself only says it never opened). */
 	let diagnosed: Refusal | null = null;
+	const earlyRefusal = () => {
+		const error = opts.refusedBefore?.();
+		return error ? refusalOfApiError(error, !registered) : null;
+	};
 
 	const update = () => {
 		if (destroyed) return;
@@ -182,6 +192,11 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		loadedDone = true;
 		if (!destroyed) {
 			tabs = joinTabs(`commonplace:${relayUrl}/${groupId}`, doc, awareness, (origin) => origin === connection.origin);
+			const early = earlyRefusal();
+			if (early) {
+				diagnosed = early.refusal;
+				connection.refuse(early.code);
+			}
 			connection.connect();
 		}
 		update();
@@ -235,16 +250,21 @@ async function diagnoseRefusal(groupId: string, token: string, origin: string, c
 		await relayApi(groupId, token, { origin }).me();
 		return null;
 	} catch (error) {
-		if (!(error instanceof RelayApiError) || error.offline) return null;
-		if (creating && error.status === 401) {
-			// The group is not on the relay yet, so the API cannot know this token; the relay refused to create it.
-			return {
-				code: CloseCode.forbidden,
-				refusal: { reason: 'forbidden', message: 'The relay did not accept this new group. It may need a creation token; ask its operator.' }
-			};
-		}
-		const code = error.closeCode ?? (error.status === 410 ? CloseCode.groupDeleted : error.status === 429 ? CloseCode.rateLimited : null);
-		const known = code === null ? null : refusalFor(code);
-		return known && code !== null ? { code, refusal: { ...known, message: error.message || known.message } } : null;
+		return refusalOfApiError(error, creating);
 	}
+}
+
+/** A refusal of the token or group by the relay's API, as a close code and words; null for any other error. */
+function refusalOfApiError(error: unknown, creating: boolean): { code: number; refusal: Refusal } | null {
+	if (!(error instanceof RelayApiError) || error.offline) return null;
+	if (creating && error.status === 401) {
+		// The group is not on the relay yet, so the API cannot know this token; the relay refused to create it.
+		return {
+			code: CloseCode.forbidden,
+			refusal: { reason: 'forbidden', message: 'The relay did not accept this new group. It may need a creation token; ask its operator.' }
+		};
+	}
+	const code = error.closeCode ?? (error.status === 410 ? CloseCode.groupDeleted : error.status === 429 ? CloseCode.rateLimited : null);
+	const known = code === null ? null : refusalFor(code);
+	return known && code !== null ? { code, refusal: { ...known, message: error.message || known.message } } : null;
 }
