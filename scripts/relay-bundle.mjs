@@ -11,6 +11,7 @@ const ENTRIES = {
 	main: 'server/main.ts',
 	'store-worker': 'server/persistence/store-worker.ts',
 	'history-worker': 'server/history/history-worker.ts',
+	'export-worker': 'server/exports/export-worker.ts',
 	// The cluster's synchronous PostgreSQL queries (server/cluster/sync-sql.ts) run on this thread.
 	'sync-sql-worker': 'server/cluster/sync-sql-worker.mjs',
 	'demo-sample': 'src/lib/demo/sample.ts'

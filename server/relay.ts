@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import { createGroupAuth } from './auth/index.ts';
-import type { GroupAuth, SyncGrant, SyncVerdict } from './auth/types.ts';
+import type { ApiContext, GroupAuth, SyncGrant, SyncVerdict } from './auth/types.ts';
 import { isClusterMember, resolveConfig, type RelayConfig } from './config.ts';
 import { acceptConnection, frameLimit, type Connection } from './connections.ts';
 import { createLocalFanout } from './fanout.ts';
@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createSqliteStore, openDatabase } from './persistence/sqlite.ts';
 import { createHistoryService } from './history/api.ts';
 import { HistoryThread } from './history/thread.ts';
+import { ExportThread } from './exports/thread.ts';
 import { CloseCode } from './protocol.ts';
 import { Rooms } from './rooms.ts';
 import { isStorageError, storageRefusal } from './storage-errors.ts';
@@ -68,6 +69,9 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 	const fanout = cluster?.fanout ?? createLocalFanout();
 	const rooms = new Rooms({ config, store, fanout, metrics, log });
 	const history = createHistoryService(store, new HistoryThread());
+	// Exports are written on a thread of their own, from what is stored, started by the first one.
+	const exports = new ExportThread();
+	const exportGroup: ApiContext['exportGroup'] = (groupId, format) => exports.export(store, groupId, format);
 	// New groups are written by the SQLite store's writer thread, in the commits of the updates.
 	const auth: GroupAuth = createGroupAuth(cluster?.tokens ?? db!, config, sqliteStore && ((registration) => sqliteStore.registerGroup(registration)));
 	// Set once the schema exists: SQLite never lowers the limit below the pages already used.
@@ -168,7 +172,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 		}
 		if (url.pathname.startsWith('/api/')) {
 			if (await handlePageInfo(req, res, url, remoteAddress)) return;
-			if (await auth.handleApi(req, res, url, { loadGroupDoc, openGroupDoc, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
+			if (await auth.handleApi(req, res, url, { loadGroupDoc, openGroupDoc, exportGroup, forgetGroup, remoteAddress, onlineTokens, history: history.answer })) return;
 			sendJson(req, res, 404, { error: 'not-found', message: 'There is nothing at this address of the relay API.' });
 			return;
 		}
@@ -358,6 +362,7 @@ export async function startRelay(overrides: Partial<RelayConfig> = {}): Promise<
 			auth.close();
 			fanout.close();
 			await history.close();
+			await exports.close();
 			await store.close();
 			db?.close();
 			await cluster?.close();

@@ -11,6 +11,7 @@ import type { ApiContext, MemberRole, Refusal } from './types';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup, readCover } from '../../src/lib/model/index';
 import { readOncePerChange } from './derived';
+import { isExportFormat } from '../../src/lib/interchange/export/formats';
 
 class ApiError extends Error {
 	constructor(
@@ -303,19 +304,17 @@ export function createApiHandler(access: GroupAccess) {
 			allow('GET');
 			await reader(req, groupId, addr);
 			const format = url.searchParams.get('format') ?? 'json';
-			const doc = await ctx.loadGroupDoc(groupId);
-			if (!doc) throw new ApiError(404, 'The relay holds no content for this group yet.');
-			// The interchange formats (and their parsers) load on the first export, not with the relay.
-			const { exportGroupFile } = await import('./export');
-			const file = exportGroupFile(doc, format);
+			if (!isExportFormat(format)) throw new ApiError(400, 'Choose an export format: json, html, jsonld or csv.');
+			const file = await ctx.exportGroup(groupId, format);
+			if (!file) throw new ApiError(404, 'The relay holds no content for this group yet.');
 			if (!file.ok) throw new ApiError(file.status, file.error);
 			res.writeHead(200, {
 				'content-type': file.contentType,
 				'content-disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
 				'cache-control': 'no-store',
-				'content-length': Buffer.byteLength(file.body)
+				'content-length': file.body.byteLength
 			});
-			res.end(file.body);
+			res.end(Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength));
 			return;
 		}
 		throw new ApiError(404, 'There is no such API address.');

@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as Y from 'yjs';
 import type { RefusalCode } from '../../src/lib/rules/index';
+import type { ExportFormat } from '../../src/lib/interchange/export/formats';
+import type { ExportFile } from '../exports/thread';
 
 export type MemberRole = 'owner' | 'editor' | 'viewer';
 export type TokenRole = MemberRole | 'feed';
@@ -57,6 +59,8 @@ export interface ApiContext {
 	 * reads it first); null when the room cannot be opened.
 	 */
 	openGroupDoc(groupId: string): Promise<Y.Doc | null>;
+	/** The group's export file, from what is stored; null when nothing of the group is. */
+	exportGroup(groupId: string, format: ExportFormat): Promise<ExportFile | null>;
 	remoteAddress: string;
 	/**
 	 * Removes everything the relay holds of a deleted group besides its tokens: closes its live

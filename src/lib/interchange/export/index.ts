@@ -7,9 +7,9 @@ import { exportCsv } from './csv';
 import { exportNetscape } from './netscape';
 import { exportWebAnnotation } from './web-annotation';
 
-export type ExportFormat = 'json' | 'html' | 'jsonld' | 'csv';
+import type { ExportFormat } from './formats';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'html', 'jsonld', 'csv'];
+export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from './formats';
 
 export interface ExportedFile {
 	body: string;
@@ -27,10 +27,6 @@ const FORMATS: Record<ExportFormat, { write(doc: Y.Doc): string; contentType: st
 	},
 	csv: { write: exportCsv, contentType: 'text/csv; charset=utf-8; header=present', suffix: 'items.csv' }
 };
-
-export function isExportFormat(value: unknown): value is ExportFormat {
-	return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
-}
 
 /** A file name from the group's name, safe on every system: "tic-travail-2026-11-28-backup.json". */
 function fileStem(doc: Y.Doc): string {

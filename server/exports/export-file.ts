@@ -1,8 +1,8 @@
-// Renders a group's export file for the HTTP API with the app's interchange module.
+// Renders a group's export file for the HTTP API with the app's interchange module (on the export thread).
 import type * as Y from 'yjs';
-import { exportGroup, isExportFormat } from '../../src/lib/interchange/index';
+import { exportGroup, isExportFormat } from '../../src/lib/interchange/index.ts';
 
-type ExportResult =
+export type ExportResult =
 	| { ok: true; body: string; contentType: string; filename: string }
 	| { ok: false; status: number; error: string };
 
