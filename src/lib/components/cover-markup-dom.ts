@@ -24,7 +24,8 @@ export function captureCoverMarkup(groupId: string, page: Element): CoverMarkup 
 	for (const part of holder.querySelectorAll(LIVE_PARTS)) part.remove();
 	for (const element of holder.querySelectorAll('*')) for (const name of LINKING_ATTRIBUTES) element.removeAttribute(name);
 	purifier ??= DOMPurify(window);
-	const html = purifier.sanitize(holder.innerHTML, { FORBID_TAGS: ['style', 'form'], KEEP_CONTENT: true });
+	// `elementtiming` is kept so the first item's paint is timed from the kept screen too.
+	const html = purifier.sanitize(holder.innerHTML, { FORBID_TAGS: ['style', 'form'], ADD_ATTR: ['elementtiming'], KEEP_CONTENT: true });
 	const stylesheets = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')]
 		.map((link) => new URL(link.href, location.href))
 		.filter((url) => url.origin === location.origin)

@@ -28,7 +28,9 @@ import {
 	listTrash,
 	queryItems,
 	queryTags,
+	readAllItems,
 	readAllItemsInSteps,
+	rereadItems,
 	renameGroup,
 	restoreHighlight,
 	restoreItem,
@@ -83,7 +85,7 @@ import {
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
-import { changedItemIds } from './changes';
+import { changedItemIds, type ChangedItems } from './changes';
 
 interface Snapshot {
 	info: GroupInfo;
@@ -105,6 +107,12 @@ const REINDEX_ALL_ABOVE = 2_000;
  * most every few reads' worth of time instead of on every keystroke.
  */
 const SLOW_READ_MS = 40;
+
+/**
+ * Past this many items changed since the last read, the whole group is read again rather than those
+ * (reading a few of them still passes over every highlight and note).
+ */
+const REREAD_AT_MOST = 2_000;
 
 /** Reading every item behind the cover: this many entries between looks at the clock, this long per task. */
 const READ_STEP_ENTRIES = 500;
@@ -156,8 +164,12 @@ export class GroupState {
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
-	/** Every item as read behind the cover, for the next snapshot; dropped when the document changes. */
-	#readAhead: Item[] | null = null;
+	/**
+	 * Every item as last read from the document (before what owners hid is concealed), by id, and
+	 * the items changed since: the next snapshot reads only those again. 'all' when it cannot tell.
+	 */
+	#raw: Item[] | null = null;
+	#rawChanged: Set<string> | 'all' = 'all';
 	/** Counts the document's transactions, so a read spread over tasks knows it is still current. */
 	#transactions = 0;
 	#destroyed = false;
@@ -176,9 +188,16 @@ export class GroupState {
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
 			this.#transactions++;
-			this.#readAhead = null;
+			let found: ChangedItems | null = null;
+			const changedIds = () => (found ??= changedItemIds(this.doc, tr));
+			if (this.#rawChanged !== 'all') {
+				const changed = changedIds();
+				if (changed === 'all') this.#rawChanged = 'all';
+				else for (const id of changed) this.#rawChanged.add(id);
+				if (this.#rawChanged !== 'all' && this.#rawChanged.size > REREAD_AT_MOST) this.#rawChanged = 'all';
+			}
 			if (!this.#pendingAll) {
-				const changed = changedItemIds(this.doc, tr);
+				const changed = changedIds();
 				if (changed === 'all') this.#pendingAll = true;
 				else for (const id of changed) this.#pending.add(id);
 				if (this.#pending.size > REINDEX_ALL_ABOVE) this.#pendingAll = true;
@@ -251,6 +270,8 @@ export class GroupState {
 			return this.flush();
 		}
 		await this.#readBehindCover();
+		// The change-over draws the page again: a task of its own, not the end of the read's last one.
+		await yieldToPage();
 		if (this.#destroyed) return;
 		switching();
 		this.#cover = null;
@@ -273,7 +294,8 @@ export class GroupState {
 				step = steps.next();
 			}
 			if (step.done && this.#transactions === seen) {
-				this.#readAhead = step.value;
+				this.#raw = this.#cover ? keepShown(step.value, this.#cover.newest) : step.value;
+				this.#rawChanged = new Set();
 				return;
 			}
 		}
@@ -445,12 +467,19 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#readAhead ?? undefined);
-		this.#readAhead = null;
+		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#rawItems());
 		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
 		return this.#snapshot;
+	}
+
+	/** Every item as the document holds it now: only what changed since the last read is read again. */
+	#rawItems(): Item[] {
+		const changed = this.#rawChanged;
+		this.#raw = this.#raw === null || changed === 'all' ? readAllItems(this.doc) : rereadItems(this.doc, this.#raw, changed);
+		this.#rawChanged = new Set();
+		return this.#raw;
 	}
 
 	/**
@@ -848,6 +877,37 @@ export class GroupState {
 	setProfile(profile: { name: string; color: string }): void {
 		setMemberProfile(this.doc, this.#viewer, profile);
 	}
+}
+
+/**
+ * `items` (sorted by id) with those the cover shows replaced by the cover's own objects where they
+ * read the same: the listing then hands the page the very objects it drew, so the change-over from
+ * the cover to the document draws none of its rows again.
+ */
+function keepShown(items: Item[], shown: readonly Item[]): Item[] {
+	for (const item of shown) {
+		let lo = 0;
+		let hi = items.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (items[mid].id < item.id) lo = mid + 1;
+			else hi = mid;
+		}
+		if (lo < items.length && items[lo].id === item.id && sameData(items[lo], item)) items[lo] = item;
+	}
+	return items;
+}
+
+/** Whether two plain values (as read from the document, or cloned from storage) hold the same data. */
+function sameData(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+	const keys = Object.keys(a);
+	if (keys.length !== Object.keys(b).length) return false;
+	for (const k of keys) {
+		if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+	}
+	return true;
 }
 
 /** Lets the page draw and handle input before the next part of a long job. */
