@@ -261,6 +261,8 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 
 	// Online once: the group arrives from the relay and the app keeps it in IndexedDB.
 	phase('first open online');
+	const browser = context.browser();
+	if (options.onlineTracePath && browser) await browser.startTracing(page, { path: options.onlineTracePath, categories: TRACE_CATEGORIES });
 	let start = performance.now();
 	await page.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await page.locator('article.item').first().waitFor({ timeout: 300_000 });
@@ -281,6 +283,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		300_000
 	);
 	const firstOpenOnlineTask = await longestTask(page);
+	if (options.onlineTracePath && browser) await browser.stopTracing();
 	// The search index is derived from the group and saved a moment later, like the group itself.
 	await searchIndexSaved(page, group.groupId, group.size.items);
 	const searchSavedMs = performance.now() - start;
@@ -291,7 +294,6 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await context.setOffline(true);
 	phase('offline: first page and searches');
 	const offline = await context.newPage();
-	const browser = context.browser();
 	if (options.tracePath && browser) await browser.startTracing(offline, { path: options.tracePath, categories: TRACE_CATEGORIES });
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
@@ -364,6 +366,8 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 export interface BrowserOptions {
 	/** Where to write a Chromium trace of the offline opening (navigation → the page quiet, the group open). */
 	tracePath?: string;
+	/** The same of the first open online (navigation → the group stored in IndexedDB). */
+	onlineTracePath?: string;
 }
 
 /** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */

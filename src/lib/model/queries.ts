@@ -193,16 +193,21 @@ export function tagCounts(doc: Y.Doc): TagCount[] {
 	return countTags(readAllItems(doc));
 }
 
-/** Members with how many live items each saved, most first. */
-export function countMembers(members: readonly Member[], items: readonly Item[]): MemberCount[] {
+/** Members with how many live items each saved, most first (`counts`: `savedCounts(items)`, when known). */
+export function countMembers(members: readonly Member[], items: readonly Item[], counts: ReadonlyMap<string, number> = savedCounts(items)): MemberCount[] {
+	return members
+		.map((m) => ({ ...m, items: counts.get(m.id) ?? 0 }))
+		.sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+}
+
+/** How many live items each member saved, by member id. */
+export function savedCounts(items: readonly Item[]): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const item of items) {
 		if (item.deletedAt !== null) continue;
 		for (const save of item.savedBy) counts.set(save.memberId, (counts.get(save.memberId) ?? 0) + 1);
 	}
-	return members
-		.map((m) => ({ ...m, items: counts.get(m.id) ?? 0 }))
-		.sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+	return counts;
 }
 
 export function memberCounts(doc: Y.Doc): MemberCount[] {

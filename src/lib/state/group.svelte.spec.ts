@@ -495,6 +495,12 @@ describe('GroupState conversations and moderation', () => {
 			expect(bob.item(ids[0]), `${what}: an item nothing changed is not read again`).toBe(untouched);
 		}
 		expect(bob.item(ids[1])?.notes.map((n) => n.text)).toEqual(['']);
+		// A change that touches no item leaves the counts over the items as they were.
+		const tags = bob.tagCounts;
+		ann.setProfile({ name: 'Ann C.', color: '#113355' });
+		send(ann, bob);
+		expect(bob.tagCounts).toBe(tags);
+		expect(bob.memberCounts.find((m) => m.id === 'ann')).toMatchObject({ name: 'Ann C.', items: 5 });
 		// Made an owner, the member reads what was hidden, without reading the group again.
 		bob.setOwner(true);
 		expect(bob.items).toEqual(whole());

@@ -10,6 +10,8 @@ import {
 	bookkeepingOrigin,
 	countMembers,
 	countTags,
+	savedCounts,
+	visibleItems,
 	countView,
 	filterItems,
 	relatedTags,
@@ -78,7 +80,6 @@ import {
 	type TrashEntry,
 	DEFAULT_PAGE_SIZE,
 	coverOf,
-	readGroupAs,
 	liveItemCount,
 	lastActivity,
 	type GroupCover
@@ -133,6 +134,10 @@ export class GroupState {
 	/** While above 0, changes are noted but the pages not refreshed (`holdRefresh`). */
 	#held = 0;
 	#derived = new Map<string, { version: number; value: unknown }>();
+	/** Views of the items alone, kept while the snapshot's items are the same array (a member's profile changed, say). */
+	#overItems = new Map<string, { items: Item[]; value: unknown }>();
+	/** What a member who is not an owner reads of the items, and of which items and owners' decisions. */
+	#visible: { raw: Item[]; hidden: string; items: Item[] } | null = null;
 	readonly #search: SearchService;
 	/** True once the search engine was given every item of the loaded document. */
 	#searchSynced = false;
@@ -467,8 +472,15 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#rawItems());
-		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
+		const items = this.#readableItems();
+		const previous = this.#snapshot;
+		this.#snapshot = {
+			info: getGroupInfo(this.doc),
+			exists: hasGroup(this.doc),
+			members: listMembers(this.doc),
+			items,
+			byId: previous?.items === items ? previous.byId : new Map(items.map((item) => [item.id, item]))
+		};
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
 		return this.#snapshot;
@@ -477,9 +489,33 @@ export class GroupState {
 	/** Every item as the document holds it now: only what changed since the last read is read again. */
 	#rawItems(): Item[] {
 		const changed = this.#rawChanged;
+		if (this.#raw !== null && changed !== 'all' && changed.size === 0) return this.#raw;
 		this.#raw = this.#raw === null || changed === 'all' ? readAllItems(this.doc) : rereadItems(this.doc, this.#raw, changed);
 		this.#rawChanged = new Set();
 		return this.#raw;
+	}
+
+	/**
+	 * The items as this member may read them (as `readGroupAs` gives them): the same array as long
+	 * as neither the items nor the owners' decisions changed.
+	 */
+	#readableItems(): Item[] {
+		const raw = this.#rawItems();
+		if (this.#owner) return raw;
+		const hidden = readHidden(this.doc);
+		const key = hidden.size ? JSON.stringify([...hidden]) : '';
+		if (this.#visible?.raw !== raw || this.#visible.hidden !== key) this.#visible = { raw, hidden: key, items: visibleItems(raw, hidden) };
+		return this.#visible.items;
+	}
+
+	/** A view of the items alone, computed again only when they changed. */
+	#overItemsMemo<T>(name: string, compute: (items: Item[]) => T): T {
+		const { items } = this.#read();
+		const cached = this.#overItems.get(name);
+		if (cached && cached.items === items) return cached.value as T;
+		const value = compute(items);
+		this.#overItems.set(name, { items, value });
+		return value;
 	}
 
 	/**
@@ -535,7 +571,7 @@ export class GroupState {
 
 	get liveItemCount(): number {
 		if (this.#cover) return this.#cover.liveItemCount;
-		return this.#memo('liveCount', (s) => liveItemCount(s.items));
+		return this.#overItemsMemo('liveCount', liveItemCount);
 	}
 
 	/** When anything in the group last changed that carries a time. */
@@ -547,13 +583,13 @@ export class GroupState {
 	get tagCounts(): TagCount[] {
 		this.#version;
 		if (this.#cover) return this.#cover.tagCounts;
-		return this.#memo('tags', (s) => countTags(s.items));
+		return this.#overItemsMemo('tags', countTags);
 	}
 
 	get memberCounts(): MemberCount[] {
 		this.#version;
 		if (this.#cover) return this.#cover.memberCounts;
-		return this.#memo('members', (s) => countMembers(s.members, s.items));
+		return this.#memo('members', (s) => countMembers(s.members, s.items, this.#overItemsMemo('saved', savedCounts)));
 	}
 
 	get trash(): TrashEntry[] {

@@ -169,7 +169,14 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		for (const slices of cut) {
 			for (const part of slices) {
 				if (destroyed) return;
-				Y.applyUpdate(doc, part, origin);
+				// What is applied here is stored already: without a listener (none other is there while the
+				// group loads), Yjs does not encode each slice again for the 'update' event.
+				doc.off('update', onUpdate);
+				try {
+					Y.applyUpdate(doc, part, origin);
+				} finally {
+					doc.on('update', onUpdate);
+				}
 				options.applied?.(++applied, total);
 				await options.pause?.();
 			}
