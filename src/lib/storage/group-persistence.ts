@@ -1,8 +1,7 @@
 // Keeps one group's Y.Doc in an UpdateLog: loads it first, appends every update (local changes
 // flagged "waiting" until the relay confirms them), and compacts the log when it grows.
 import * as Y from 'yjs';
-import { StorageError, type UpdateKey, type UpdateLog } from './update-log';
-import type { LoadedUpdate } from './slice-updates';
+import { StorageError, type LoadedUpdate, type UpdateKey, type UpdateLog } from './update-log';
 
 export interface PersistenceState {
 	/** Local changes (stored or still queued) that the relay has not confirmed holding. */

@@ -1,7 +1,7 @@
 // The page's side of slicing: large updates are cut in a worker, then applied one slice per task.
 import { connect, transfer, type Remote } from '$lib/workers/rpc';
 import type { handlers } from './slice.worker';
-import type { UpdateKey } from './update-log';
+import type { LoadedUpdate } from './update-log';
 
 /** Updates above this size are applied in slices; smaller ones whole (their cost is a frame or two). */
 export const SLICE_ABOVE_BYTES = 512 * 1024;
@@ -32,14 +32,6 @@ export function createWorkerSlicer(): Slicer | null {
 			}
 		}
 	};
-}
-
-/** One stored entry of a group as the worker read it: its bytes whole, or in slices when large. */
-export interface LoadedUpdate {
-	key: UpdateKey;
-	waiting: boolean;
-	bytes: number;
-	slices: Uint8Array[];
 }
 
 export type SlicedLoader = (groupId: string) => Promise<LoadedUpdate[]>;

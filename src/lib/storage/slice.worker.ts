@@ -3,7 +3,7 @@
 import { serve, transfer } from '$lib/workers/rpc';
 import { createIdbUpdateLog } from './idb-update-log';
 import { splitUpdate } from './split-update';
-import type { LoadedUpdate } from './slice-updates';
+import type { LoadedUpdate } from './update-log';
 
 export const handlers = {
 	slice(update: Uint8Array, maxStructs: number): Uint8Array[] {
