@@ -336,6 +336,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.locator('input[type="file"]:not([disabled])').waitFor({ state: 'attached', timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
 	await longestTask(offline);
+	if (options.importTracePath && browser) await browser.startTracing(offline, { path: options.importTracePath, categories: TRACE_CATEGORIES });
 	// From choosing the file, through its preview and the click on Import, to the summary.
 	start = performance.now();
 	await offline.locator('input[type="file"]').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarksFile(IMPORT_BOOKMARKS)) });
@@ -343,6 +344,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
 	const importMs = performance.now() - start;
 	const importTask = await longestTask(offline);
+	if (options.importTracePath && browser) await browser.stopTracing();
 	await offline.close();
 	return {
 		firstSyncMs,
@@ -368,6 +370,8 @@ export interface BrowserOptions {
 	tracePath?: string;
 	/** The same of the first open online (navigation → the group stored in IndexedDB). */
 	onlineTracePath?: string;
+	/** The same of the import (choosing the file → the summary). */
+	importTracePath?: string;
 }
 
 /** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
