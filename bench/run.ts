@@ -3,7 +3,8 @@
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
 // --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
 // --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`; the
-// browser part writes a Chromium trace of the offline opening there, `browser-offline-opening.json`).
+// browser part writes Chromium traces of the offline opening, the first open online and the import
+// there, `browser-offline-opening.json`, `browser-first-open-online.json`, `browser-import.json`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -162,6 +163,7 @@ function bigGroupRows(big: BigGroupFigures | null, browser: BrowserFigures | nul
 				{ label: '  browser: first page offline, drawn by the app itself', commonplace: browser.firstLivePageMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: opening offline, the service worker has answered (navigation timing)', commonplace: browser.offlineResponseMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: opening offline, first contentful paint', commonplace: browser.offlineFirstPaintMs, unit: 'ms', better: 'lower' },
+				{ label: '  browser: first page offline, first item painted (in the page, from navigation: Element Timing)', commonplace: browser.offlineFirstItemPaintMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: first search, a word in one note ("${browser.searchWord}")`, commonplace: browser.searchMs, unit: 'ms', better: 'lower' },
 				{ label: `  browser: next search, another word ("${browser.secondSearchWord}")`, commonplace: browser.secondSearchMs, unit: 'ms', better: 'lower' },
 				{ label: '  browser: first search after a reload', commonplace: browser.reloadSearchMs, unit: 'ms', better: 'lower' },
@@ -268,7 +270,7 @@ async function main() {
 	if (prepared && wanted('big')) big = await measureBigGroup(prepared);
 	if (prepared && wanted('browser')) {
 		console.log('Big group in the browser ...');
-		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json') } : {});
+		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json'), onlineTracePath: join(profileDir, 'browser-first-open-online.json'), importTracePath: join(profileDir, 'browser-import.json') } : {});
 	}
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));

@@ -33,6 +33,8 @@ export type BrowserFigures =
 			/** Of that opening, from the page's own clock: the service worker's answer in full, and the first paint with content. */
 			offlineResponseMs: number;
 			offlineFirstPaintMs: number;
+			/** The same clock: the first item's title painted (Element Timing), from the kept first screen or the app. */
+			offlineFirstItemPaintMs: number;
 			searchWord: string;
 			searchMs: number;
 			secondSearchWord: string;
@@ -56,13 +58,27 @@ export type BrowserFigures =
 	  }
 	| { measured: false; reason: string };
 
-/** Records every long task of the page in `window.__longTasks`, from before the app's first script. */
+/**
+ * Records every long task of the page in `window.__longTasks`, from before the app's first script,
+ * and when the first item's title was first painted (Element Timing: the listing marks it
+ * `elementtiming="first-item"`, in the kept first screen and in the app's own drawing alike).
+ */
 const LONG_TASK_OBSERVER = `
 	window.__longTasks = [];
+	window.__firstItemPainted = NaN;
 	try {
 		new PerformanceObserver((list) => {
 			for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
 		}).observe({ type: 'longtask', buffered: true });
+	} catch {}
+	try {
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) {
+				if (entry.identifier !== 'first-item') continue;
+				const at = entry.renderTime || entry.loadTime;
+				if (!(at >= window.__firstItemPainted)) window.__firstItemPainted = at;
+			}
+		}).observe({ type: 'element', buffered: true });
 	} catch {}
 `;
 
@@ -245,6 +261,8 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 
 	// Online once: the group arrives from the relay and the app keeps it in IndexedDB.
 	phase('first open online');
+	const browser = context.browser();
+	if (options.onlineTracePath && browser) await browser.startTracing(page, { path: options.onlineTracePath, categories: TRACE_CATEGORIES });
 	let start = performance.now();
 	await page.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await page.locator('article.item').first().waitFor({ timeout: 300_000 });
@@ -265,6 +283,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		300_000
 	);
 	const firstOpenOnlineTask = await longestTask(page);
+	if (options.onlineTracePath && browser) await browser.stopTracing();
 	// The search index is derived from the group and saved a moment later, like the group itself.
 	await searchIndexSaved(page, group.groupId, group.size.items);
 	const searchSavedMs = performance.now() - start;
@@ -275,7 +294,6 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await context.setOffline(true);
 	phase('offline: first page and searches');
 	const offline = await context.newPage();
-	const browser = context.browser();
 	if (options.tracePath && browser) await browser.startTracing(offline, { path: options.tracePath, categories: TRACE_CATEGORIES });
 	start = performance.now();
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
@@ -284,9 +302,10 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.locator('#cover-markup').waitFor({ state: 'detached', timeout: 300_000 });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
 	const firstLivePageMs = performance.now() - start;
-	const { offlineResponseMs, offlineFirstPaintMs } = await offline.evaluate(() => ({
+	const { offlineResponseMs, offlineFirstPaintMs, offlineFirstItemPaintMs } = await offline.evaluate(() => ({
 		offlineResponseMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? NaN,
-		offlineFirstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN
+		offlineFirstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+		offlineFirstItemPaintMs: (window as unknown as { __firstItemPainted?: number }).__firstItemPainted ?? NaN
 	}));
 	// Until the whole group is open (the search box searches it) and the page is quiet.
 	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
@@ -317,6 +336,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.locator('input[type="file"]:not([disabled])').waitFor({ state: 'attached', timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
 	await longestTask(offline);
+	if (options.importTracePath && browser) await browser.startTracing(offline, { path: options.importTracePath, categories: TRACE_CATEGORIES });
 	// From choosing the file, through its preview and the click on Import, to the summary.
 	start = performance.now();
 	await offline.locator('input[type="file"]').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarksFile(IMPORT_BOOKMARKS)) });
@@ -324,6 +344,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
 	const importMs = performance.now() - start;
 	const importTask = await longestTask(offline);
+	if (options.importTracePath && browser) await browser.stopTracing();
 	await offline.close();
 	return {
 		firstSyncMs,
@@ -333,6 +354,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		firstLivePageMs,
 		offlineResponseMs,
 		offlineFirstPaintMs,
+		offlineFirstItemPaintMs,
 		searchMs,
 		secondSearchMs,
 		reloadSearchMs,
@@ -346,6 +368,10 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 export interface BrowserOptions {
 	/** Where to write a Chromium trace of the offline opening (navigation → the page quiet, the group open). */
 	tracePath?: string;
+	/** The same of the first open online (navigation → the group stored in IndexedDB). */
+	onlineTracePath?: string;
+	/** The same of the import (choosing the file → the summary). */
+	importTracePath?: string;
 }
 
 /** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
@@ -379,6 +405,7 @@ export async function measureBrowser(group: PreparedBigGroup, options: BrowserOp
 			firstLivePageMs: round(figures.firstLivePageMs),
 			offlineResponseMs: round(figures.offlineResponseMs),
 			offlineFirstPaintMs: round(figures.offlineFirstPaintMs),
+			offlineFirstItemPaintMs: round(figures.offlineFirstItemPaintMs),
 			searchWord: NEEDLE,
 			searchMs: round(figures.searchMs.ms),
 			secondSearchWord: SECOND_NEEDLE,

@@ -3,8 +3,17 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
+/** Times already formatted: a listing draws the same few dozen again whenever the group changes. */
+const formatted = new Map<number, string>();
+
 export function formatWhen(ms: number): string {
-	return ms > 0 ? dateTime.format(ms) : 'an unknown time';
+	if (!(ms > 0)) return 'an unknown time';
+	let text = formatted.get(ms);
+	if (text === undefined) {
+		if (formatted.size >= 5_000) formatted.clear();
+		formatted.set(ms, (text = dateTime.format(ms)));
+	}
+	return text;
 }
 
 export function formatDay(ms: number): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addHighlight, addNote, deleteNote } from './annotations';
 import { createGroup, setMemberProfile } from './group';
 import { addItem, countView, deleteItem } from './items';
-import { countMembers, listItems, listTrash, memberCounts, paginate, queryItems, queryTags, relatedTags, tagCounts } from './queries';
+import { countMembers, filterItems, listItems, listTrash, memberCounts, paginate, queryItems, queryTags, relatedTags, tagCounts } from './queries';
 import { readAllItems, readAllItemsInSteps } from './read';
 import { newDoc, testActor } from './testing';
 
@@ -180,6 +180,26 @@ describe('counts and trash', () => {
 			['item', ids[1]],
 			['note', noteId]
 		]);
+	});
+
+	it('gives every page of every order as sorting the whole listing would, picking out the first pages only', () => {
+		const { doc, ana, ids } = group(300);
+		// Equal times and views, so the orders' ties are broken as the whole sort breaks them.
+		for (const [i, id] of ids.entries()) {
+			if (i % 5 === 0) countView(doc, ana, id);
+			if (i % 7 === 0) addNote(doc, ana, id, { text: `note ${i}` });
+		}
+		deleteItem(doc, ana, ids[10]);
+		const items = readAllItems(doc).reverse();
+		for (const sort of ['newest', 'oldest', 'views', 'annotated'] as const) {
+			for (const query of [{}, { tags: ['odd'] }]) {
+				for (const [page, perPage] of [[1, 20], [2, 20], [1, 10], [3, 50], [15, 20], [1, 100], [99, 20]]) {
+					const whole = paginate(filterItems(items, { ...query, sort }), page, perPage);
+					expect(queryItems(items, { ...query, sort, page, perPage }), `${sort} ${JSON.stringify(query)} page ${page} of ${perPage}`).toEqual(whole);
+				}
+			}
+		}
+		expect(queryItems(items, { text: 'nothing like it' })).toEqual(paginate([], 1, 20));
 	});
 
 	it('paginates any list', () => {

@@ -69,8 +69,13 @@ export function queryTags(query: Pick<ListQuery, 'tag' | 'tags'>): string[] {
 
 /** Live (or, with `trash`, deleted) items matching every filter of the query, in its sort order, not paged. */
 export function filterItems(items: readonly Item[], query: ListQuery = {}, ids?: ReadonlySet<string>): Item[] {
+	return matchingItems(items, query, ids).sort(sortComparator(query.sort));
+}
+
+/** The items `filterItems` gives, in the order of `items`. */
+function matchingItems(items: readonly Item[], query: ListQuery, ids?: ReadonlySet<string>): Item[] {
 	const tags = queryTags(query);
-	const matching = items.filter(
+	return items.filter(
 		(item) =>
 			(query.trash ? item.deletedAt !== null : item.deletedAt === null) &&
 			tags.every((tag) => item.tags.includes(tag)) &&
@@ -78,7 +83,6 @@ export function filterItems(items: readonly Item[], query: ListQuery = {}, ids?:
 			(!query.mentions || mentionsMember(item, query.mentions)) &&
 			(ids ? ids.has(item.id) : !query.text || matchesText(item, query.text))
 	);
-	return matching.sort(sortComparator(query.sort));
 }
 
 /** Lower-cased text of everything searchable on an item: title, URL, site, description, tags, highlights, notes. */
@@ -124,7 +128,41 @@ export function paginate<T>(all: readonly T[], page: unknown, perPage: unknown):
 
 /** Filters and pages items already read from a group; `ids`, when given, is a search result to keep. */
 export function queryItems(items: readonly Item[], query: ListQuery = {}, ids?: ReadonlySet<string>): ItemPage {
-	return paginate(filterItems(items, query, ids), query.page ?? 1, query.perPage ?? DEFAULT_PAGE_SIZE);
+	const matching = matchingItems(items, query, ids);
+	const compare = sortComparator(query.sort);
+	// The first pages need only their items in order, not all of them: sorting 10,000 items for
+	// the first 20 takes most of the time of a listing.
+	const { page, perPage, pageCount } = paginate(matching, query.page ?? 1, query.perPage ?? DEFAULT_PAGE_SIZE);
+	const end = Math.min(matching.length, page * perPage);
+	if (end > PARTIAL_SORT_UP_TO || end * 4 > matching.length) return paginate(matching.sort(compare), page, perPage);
+	const start = (page - 1) * perPage;
+	const pageItems = first(matching, end, compare).slice(start);
+	return { items: pageItems, total: matching.length, page, perPage, pageCount, from: pageItems.length ? start + 1 : 0, to: start + pageItems.length };
+}
+
+/** Up to this many items, the first ones of a listing are picked out instead of sorting all of it. */
+const PARTIAL_SORT_UP_TO = 500;
+
+/**
+ * The first `count` of `all` in `compare`'s order, in that order: what `[...all].sort(compare)`
+ * would begin with (equal items keep their order, as that sort keeps it).
+ */
+function first<T>(all: readonly T[], count: number, compare: (a: T, b: T) => number): T[] {
+	const best: T[] = [];
+	if (count <= 0) return best;
+	for (const x of all) {
+		if (best.length === count && compare(x, best[count - 1]) >= 0) continue;
+		let lo = 0;
+		let hi = best.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (compare(best[mid], x) <= 0) lo = mid + 1;
+			else hi = mid;
+		}
+		best.splice(lo, 0, x);
+		if (best.length > count) best.pop();
+	}
+	return best;
 }
 
 export function listItems(doc: Y.Doc, query: ListQuery = {}): ItemPage {
@@ -155,16 +193,21 @@ export function tagCounts(doc: Y.Doc): TagCount[] {
 	return countTags(readAllItems(doc));
 }
 
-/** Members with how many live items each saved, most first. */
-export function countMembers(members: readonly Member[], items: readonly Item[]): MemberCount[] {
+/** Members with how many live items each saved, most first (`counts`: `savedCounts(items)`, when known). */
+export function countMembers(members: readonly Member[], items: readonly Item[], counts: ReadonlyMap<string, number> = savedCounts(items)): MemberCount[] {
+	return members
+		.map((m) => ({ ...m, items: counts.get(m.id) ?? 0 }))
+		.sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+}
+
+/** How many live items each member saved, by member id. */
+export function savedCounts(items: readonly Item[]): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const item of items) {
 		if (item.deletedAt !== null) continue;
 		for (const save of item.savedBy) counts.set(save.memberId, (counts.get(save.memberId) ?? 0) + 1);
 	}
-	return members
-		.map((m) => ({ ...m, items: counts.get(m.id) ?? 0 }))
-		.sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+	return counts;
 }
 
 export function memberCounts(doc: Y.Doc): MemberCount[] {

@@ -131,7 +131,10 @@ function description(doc: Y.Doc, itemId: string): string {
 
 /** All items, deleted ones included, ordered by id (the same on every peer); one pass over each root map. */
 export function readAllItems(doc: Y.Doc): Item[] {
-	const steps = readAllItemsInSteps(doc, Infinity);
+	return finish(readAllItemsInSteps(doc, Infinity));
+}
+
+function finish(steps: Generator<void, Item[], void>): Item[] {
 	for (;;) {
 		const step = steps.next();
 		if (step.done) return step.value;
@@ -139,16 +142,38 @@ export function readAllItems(doc: Y.Doc): Item[] {
 }
 
 /**
+ * `items` (every item, as `readAllItems` read them earlier) with the items `changed` since read
+ * again: the same as `readAllItems` now, when nothing else changed, for a fraction of its time.
+ * A new array; the items that did not change are the same objects.
+ */
+export function rereadItems(doc: Y.Doc, items: readonly Item[], changed: ReadonlySet<string>): Item[] {
+	if (changed.size === 0) return [...items];
+	const fresh = new Map(finish(readAllItemsInSteps(doc, Infinity, changed)).map((item) => [item.id, item]));
+	const out: Item[] = [];
+	for (const item of items) {
+		if (!changed.has(item.id)) out.push(item);
+		else if (fresh.has(item.id)) {
+			out.push(fresh.get(item.id)!);
+			fresh.delete(item.id);
+		}
+	}
+	if (fresh.size === 0) return out;
+	// New items, in the order `readAllItems` gives.
+	return out.concat([...fresh.values()]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * `readAllItems` a part at a time: pauses after every `entriesPerStep` entries read, so a big group
  * can be read between other work (`next()` until done; the document must not change meanwhile,
- * or the read starts again).
+ * or the read starts again). With `only`, reads just the items with those ids (the ones there).
  */
-export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Generator<void, Item[], void> {
+export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number, only?: ReadonlySet<string>): Generator<void, Item[], void> {
 	const r = roots(doc);
 	const byId = new Map<string, Item>();
 	let read = 0;
 	const pause = () => ++read % entriesPerStep === 0;
-	for (const [id, entry] of r.items) {
+	const entries: Iterable<[string, { url?: unknown } | undefined]> = only ? [...only].filter((id) => r.items.has(id)).map((id) => [id, r.items.get(id)]) : r.items;
+	for (const [id, entry] of entries) {
 		if (pause()) yield;
 		byId.set(id, {
 			id,
@@ -173,9 +198,16 @@ export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Genera
 			deletedBy: null
 		});
 	}
+	// Keys start with their item's id: with `only`, other items' keys are passed over without splitting them.
+	const mine = (k: string) => {
+		if (!only) return true;
+		const cut = k.indexOf(SEP);
+		return byId.has(cut < 0 ? k : k.slice(0, cut));
+	};
 	const editedAt = new Map<string, number>();
 	for (const [k, value] of r.fields) {
 		if (pause()) yield;
+		if (!mine(k)) continue;
 		const [itemId, name] = splitKey(k);
 		const item = byId.get(itemId);
 		if (!item) continue;
@@ -208,17 +240,20 @@ export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Genera
 	}
 	for (const [k, save] of r.saves) {
 		if (pause()) yield;
+		if (!mine(k)) continue;
 		const [itemId, memberId] = splitKey(k);
 		byId.get(itemId)?.savedBy.push({ memberId, at: num(save?.at) });
 	}
 	for (const k of r.tags.keys()) {
 		if (pause()) yield;
+		if (!mine(k)) continue;
 		const [itemId, tag] = splitKey(k);
 		const item = byId.get(itemId);
 		if (item && !item.tags.includes(tag)) item.tags.push(tag);
 	}
 	for (const [k, count] of r.views) {
 		if (pause()) yield;
+		if (!mine(k)) continue;
 		const [itemId, memberId] = splitKey(k);
 		const item = byId.get(itemId);
 		if (!item) continue;
@@ -262,7 +297,11 @@ export function* readAllItemsInSteps(doc: Y.Doc, entriesPerStep: number): Genera
 		for (const reply of item.replies) updated = Math.max(updated, reply.createdAt, reply.editedAt ?? 0);
 		item.updatedAt = updated;
 	}
-	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	// The built-in order of strings (by UTF-16 code units, as `<` compares them), without a
+	// comparator called from the sort: several times quicker at 10,000 items.
+	const ids = [...byId.keys()].sort();
+	if (pause()) yield;
+	return ids.map((id) => byId.get(id)!);
 }
 
 /** What a bulk writer (an import) checks of one item, read by key: no pass over the whole group. */

@@ -75,7 +75,14 @@ export function visibleItem(item: Item, hidden: Hidden, how: Concealment = 'plac
 		if (!isHidden(hidden, { kind: 'note', id: n.id })) notes.push(n);
 		else if (how === 'placeholder') notes.push({ ...n, text: '' });
 	}
-	return { ...item, highlights, notes, replies: visibleReplies(item.replies, hidden, how) };
+	const replies = visibleReplies(item.replies, hidden, how);
+	// Nothing of it hidden: the item as it is, so a view that compares items sees it unchanged.
+	if (same(highlights, item.highlights) && same(notes, item.notes) && same(replies, item.replies)) return item;
+	return { ...item, highlights, notes, replies };
+}
+
+function same<T>(a: readonly T[], b: readonly T[]): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Items as a member who is not an owner reads them (see `visibleItem`). */

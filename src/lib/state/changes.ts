@@ -38,9 +38,11 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 		}
 		if (annotations.has(type)) {
 			for (const k of keys) {
-				const entry = k === null ? undefined : (type as unknown as Y.Map<unknown>).get(k);
-				const itemId = entry instanceof Y.Map ? entry.get('itemId') : undefined;
+				if (k === null) continue;
+				const entry = (type as unknown as Y.Map<unknown>).get(k);
+				const itemId = entry instanceof Y.Map ? entry.get('itemId') : removedEntryItemId(type, k);
 				if (typeof itemId === 'string') out.add(itemId);
+				else if (entry === undefined) return 'all';
 			}
 			continue;
 		}
@@ -58,6 +60,16 @@ export function changedItemIds(doc: Y.Doc, tr: Y.Transaction): ChangedItems {
 		out.add(itemId);
 	}
 	return out;
+}
+
+/**
+ * The item of an annotation the transaction took out of its map (an undone addition): until the
+ * transaction is over, the removed entry still holds what it held.
+ */
+function removedEntryItemId(type: AnyType, k: string): unknown {
+	const content = type._map.get(k)?.content;
+	if (!(content instanceof Y.ContentType)) return undefined;
+	return content.type._map.get('itemId')?.content.getContent()[0];
 }
 
 /** The item a nested type belongs to: a highlight's, note's or reply's map or text, or a description text. */

@@ -2,7 +2,7 @@
 // index follows edits and deletions without a rebuild.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { createGroup, editNote, readCover, type Actor, type ItemPage, type ListQuery } from '$lib/model';
+import { createGroup, editNote, readCover, readGroupAs, type Actor, type ItemPage, type ListQuery } from '$lib/model';
 import { createLocalSearch } from '$lib/search/search-service';
 import { GroupState } from './group.svelte';
 import { UndoState } from './undo.svelte';
@@ -289,6 +289,23 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(false);
 	});
 
+	it('hands the pages the cover’s own items where the document reads them the same, so the change-over draws no row again', async () => {
+		const ann = group();
+		const ids = Array.from({ length: 30 }, (_, i) => ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}`, tags: 'kept' }).itemId);
+		ann.addNote(ids[29], 'A note on the newest');
+		const cover = JSON.parse(JSON.stringify(ann.cover()));
+		ann.editItem(ids[28], { title: 'Renamed since the cover was kept' });
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(cover);
+		const shown = later.list({ page: 1, perPage: 20 }).items;
+		Y.applyUpdate(later.doc, Y.encodeStateAsUpdate(ann.doc));
+		await later.docLoaded();
+		const read = later.list({ page: 1, perPage: 20 }).items;
+		expect(read).toEqual(ann.list({ page: 1, perPage: 20 }).items);
+		expect(read.map((item, i) => item === shown[i])).toEqual(shown.map((item) => item.id !== ids[28]));
+		expect(later.item(ids[28])?.title).toBe('Renamed since the cover was kept');
+	});
+
 	it('lets the waiting side switch in the same step as the cover goes, so no moment shows neither', async () => {
 		const ann = group();
 		for (let i = 0; i < 1_500; i++) ann.addItem({ url: `https://example.org/${i}`, title: `Page ${i}` });
@@ -445,4 +462,49 @@ describe('GroupState conversations and moderation', () => {
 		expect((await answered(bob, { text: 'quokka' })).total).toBe(1);
 	});
 
+	it('reads again only the items a change touched, and reads them as a whole read would', () => {
+		const ann = group();
+		const bob = peer(ann);
+		// What a whole read of Bob's copy gives now, as Bob may read it.
+		const whole = () => readGroupAs(bob.doc, { owner: bob.owner }).items;
+		const ids = ['a', 'b', 'c', 'd'].map((name) => ann.addItem({ url: `https://example.org/${name}`, title: name.toUpperCase(), tags: 'one, two' }).itemId);
+		const noteId = ann.addNote(ids[1], 'A note');
+		const highlightId = ann.addHighlight(ids[2], { exact: 'a passage', note: 'on it' });
+		send(ann, bob);
+		expect(bob.items).toEqual(whole());
+		const untouched = bob.item(ids[0]);
+
+		const steps: [string, () => void][] = [
+			['a new item', () => ann.addItem({ url: 'https://example.org/0', title: 'First by id?' })],
+			['tags', () => ann.setTags(ids[1], 'three')],
+			['a title', () => ann.editItem(ids[2], { title: 'Renamed' })],
+			['a description', () => ann.editText({ kind: 'description', id: ids[3] }, 'Some words')],
+			['a note edited', () => ann.editNote(noteId, 'An edited note')],
+			['a highlight deleted', () => ann.deleteHighlight(highlightId)],
+			['a reply', () => ann.addReply({ kind: 'note', id: noteId }, 'An answer')],
+			['a view', () => ann.countView(ids[3])],
+			['an item deleted', () => ann.deleteItem(ids[3])],
+			['an item restored', () => ann.restoreItem(ids[3])],
+			['a note hidden', () => ann.setHidden({ kind: 'note', id: noteId }, true)],
+			['a member', () => ann.setProfile({ name: 'Ann B.', color: '#113355' })]
+		];
+		for (const [what, step] of steps) {
+			step();
+			send(ann, bob);
+			expect(bob.items, what).toEqual(whole());
+			expect(bob.item(ids[0]), `${what}: an item nothing changed is not read again`).toBe(untouched);
+		}
+		expect(bob.item(ids[1])?.notes.map((n) => n.text)).toEqual(['']);
+		// A change that touches no item leaves the counts over the items as they were.
+		const tags = bob.tagCounts;
+		ann.setProfile({ name: 'Ann C.', color: '#113355' });
+		send(ann, bob);
+		expect(bob.tagCounts).toBe(tags);
+		expect(bob.memberCounts.find((m) => m.id === 'ann')).toMatchObject({ name: 'Ann C.', items: 5 });
+		// Made an owner, the member reads what was hidden, without reading the group again.
+		bob.setOwner(true);
+		expect(bob.items).toEqual(whole());
+		expect(bob.item(ids[1])?.notes.map((n) => n.text)).toEqual(['An edited note']);
+		expect(bob.item(ids[0])).toBe(untouched);
+	});
 });

@@ -10,6 +10,8 @@ import {
 	bookkeepingOrigin,
 	countMembers,
 	countTags,
+	savedCounts,
+	visibleItems,
 	countView,
 	filterItems,
 	relatedTags,
@@ -28,7 +30,9 @@ import {
 	listTrash,
 	queryItems,
 	queryTags,
+	readAllItems,
 	readAllItemsInSteps,
+	rereadItems,
 	renameGroup,
 	restoreHighlight,
 	restoreItem,
@@ -76,14 +80,13 @@ import {
 	type TrashEntry,
 	DEFAULT_PAGE_SIZE,
 	coverOf,
-	readGroupAs,
 	liveItemCount,
 	lastActivity,
 	type GroupCover
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
-import { changedItemIds } from './changes';
+import { changedItemIds, type ChangedItems } from './changes';
 
 interface Snapshot {
 	info: GroupInfo;
@@ -106,6 +109,12 @@ const REINDEX_ALL_ABOVE = 2_000;
  */
 const SLOW_READ_MS = 40;
 
+/**
+ * Past this many items changed since the last read, the whole group is read again rather than those
+ * (reading a few of them still passes over every highlight and note).
+ */
+const REREAD_AT_MOST = 2_000;
+
 /** Reading every item behind the cover: this many entries between looks at the clock, this long per task. */
 const READ_STEP_ENTRIES = 500;
 const READ_SLICE_MS = 8;
@@ -125,6 +134,10 @@ export class GroupState {
 	/** While above 0, changes are noted but the pages not refreshed (`holdRefresh`). */
 	#held = 0;
 	#derived = new Map<string, { version: number; value: unknown }>();
+	/** Views of the items alone, kept while the snapshot's items are the same array (a member's profile changed, say). */
+	#overItems = new Map<string, { items: Item[]; value: unknown }>();
+	/** What a member who is not an owner reads of the items, and of which items and owners' decisions. */
+	#visible: { raw: Item[]; hidden: string; items: Item[] } | null = null;
 	readonly #search: SearchService;
 	/** True once the search engine was given every item of the loaded document. */
 	#searchSynced = false;
@@ -156,8 +169,12 @@ export class GroupState {
 	/** What the pages show until the document is loaded (see `showCover`); null once it is. */
 	#cover: GroupCover | null = null;
 	#docLoaded = false;
-	/** Every item as read behind the cover, for the next snapshot; dropped when the document changes. */
-	#readAhead: Item[] | null = null;
+	/**
+	 * Every item as last read from the document (before what owners hid is concealed), by id, and
+	 * the items changed since: the next snapshot reads only those again. 'all' when it cannot tell.
+	 */
+	#raw: Item[] | null = null;
+	#rawChanged: Set<string> | 'all' = 'all';
 	/** Counts the document's transactions, so a read spread over tasks knows it is still current. */
 	#transactions = 0;
 	#destroyed = false;
@@ -176,9 +193,16 @@ export class GroupState {
 		const onTransaction = (tr: Y.Transaction) => {
 			if (tr.changed.size === 0) return;
 			this.#transactions++;
-			this.#readAhead = null;
+			let found: ChangedItems | null = null;
+			const changedIds = () => (found ??= changedItemIds(this.doc, tr));
+			if (this.#rawChanged !== 'all') {
+				const changed = changedIds();
+				if (changed === 'all') this.#rawChanged = 'all';
+				else for (const id of changed) this.#rawChanged.add(id);
+				if (this.#rawChanged !== 'all' && this.#rawChanged.size > REREAD_AT_MOST) this.#rawChanged = 'all';
+			}
 			if (!this.#pendingAll) {
-				const changed = changedItemIds(this.doc, tr);
+				const changed = changedIds();
 				if (changed === 'all') this.#pendingAll = true;
 				else for (const id of changed) this.#pending.add(id);
 				if (this.#pending.size > REINDEX_ALL_ABOVE) this.#pendingAll = true;
@@ -251,6 +275,8 @@ export class GroupState {
 			return this.flush();
 		}
 		await this.#readBehindCover();
+		// The change-over draws the page again: a task of its own, not the end of the read's last one.
+		await yieldToPage();
 		if (this.#destroyed) return;
 		switching();
 		this.#cover = null;
@@ -273,7 +299,8 @@ export class GroupState {
 				step = steps.next();
 			}
 			if (step.done && this.#transactions === seen) {
-				this.#readAhead = step.value;
+				this.#raw = this.#cover ? keepShown(step.value, this.#cover.newest) : step.value;
+				this.#rawChanged = new Set();
 				return;
 			}
 		}
@@ -445,12 +472,50 @@ export class GroupState {
 		const version = this.#version;
 		if (this.#snapshot && this.#snapshotVersion === version) return this.#snapshot;
 		const started = performance.now();
-		const reading = readGroupAs(this.doc, { owner: this.#owner }, this.#readAhead ?? undefined);
-		this.#readAhead = null;
-		this.#snapshot = { ...reading, byId: new Map(reading.items.map((item) => [item.id, item])) };
+		const items = this.#readableItems();
+		const previous = this.#snapshot;
+		this.#snapshot = {
+			info: getGroupInfo(this.doc),
+			exists: hasGroup(this.doc),
+			members: listMembers(this.doc),
+			items,
+			byId: previous?.items === items ? previous.byId : new Map(items.map((item) => [item.id, item]))
+		};
 		this.#snapshotVersion = version;
 		this.#readMs = performance.now() - started;
 		return this.#snapshot;
+	}
+
+	/** Every item as the document holds it now: only what changed since the last read is read again. */
+	#rawItems(): Item[] {
+		const changed = this.#rawChanged;
+		if (this.#raw !== null && changed !== 'all' && changed.size === 0) return this.#raw;
+		this.#raw = this.#raw === null || changed === 'all' ? readAllItems(this.doc) : rereadItems(this.doc, this.#raw, changed);
+		this.#rawChanged = new Set();
+		return this.#raw;
+	}
+
+	/**
+	 * The items as this member may read them (as `readGroupAs` gives them): the same array as long
+	 * as neither the items nor the owners' decisions changed.
+	 */
+	#readableItems(): Item[] {
+		const raw = this.#rawItems();
+		if (this.#owner) return raw;
+		const hidden = readHidden(this.doc);
+		const key = hidden.size ? JSON.stringify([...hidden]) : '';
+		if (this.#visible?.raw !== raw || this.#visible.hidden !== key) this.#visible = { raw, hidden: key, items: visibleItems(raw, hidden) };
+		return this.#visible.items;
+	}
+
+	/** A view of the items alone, computed again only when they changed. */
+	#overItemsMemo<T>(name: string, compute: (items: Item[]) => T): T {
+		const { items } = this.#read();
+		const cached = this.#overItems.get(name);
+		if (cached && cached.items === items) return cached.value as T;
+		const value = compute(items);
+		this.#overItems.set(name, { items, value });
+		return value;
 	}
 
 	/**
@@ -506,7 +571,7 @@ export class GroupState {
 
 	get liveItemCount(): number {
 		if (this.#cover) return this.#cover.liveItemCount;
-		return this.#memo('liveCount', (s) => liveItemCount(s.items));
+		return this.#overItemsMemo('liveCount', liveItemCount);
 	}
 
 	/** When anything in the group last changed that carries a time. */
@@ -518,13 +583,13 @@ export class GroupState {
 	get tagCounts(): TagCount[] {
 		this.#version;
 		if (this.#cover) return this.#cover.tagCounts;
-		return this.#memo('tags', (s) => countTags(s.items));
+		return this.#overItemsMemo('tags', countTags);
 	}
 
 	get memberCounts(): MemberCount[] {
 		this.#version;
 		if (this.#cover) return this.#cover.memberCounts;
-		return this.#memo('members', (s) => countMembers(s.members, s.items));
+		return this.#memo('members', (s) => countMembers(s.members, s.items, this.#overItemsMemo('saved', savedCounts)));
 	}
 
 	get trash(): TrashEntry[] {
@@ -848,6 +913,37 @@ export class GroupState {
 	setProfile(profile: { name: string; color: string }): void {
 		setMemberProfile(this.doc, this.#viewer, profile);
 	}
+}
+
+/**
+ * `items` (sorted by id) with those the cover shows replaced by the cover's own objects where they
+ * read the same: the listing then hands the page the very objects it drew, so the change-over from
+ * the cover to the document draws none of its rows again.
+ */
+function keepShown(items: Item[], shown: readonly Item[]): Item[] {
+	for (const item of shown) {
+		let lo = 0;
+		let hi = items.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (items[mid].id < item.id) lo = mid + 1;
+			else hi = mid;
+		}
+		if (lo < items.length && items[lo].id === item.id && sameData(items[lo], item)) items[lo] = item;
+	}
+	return items;
+}
+
+/** Whether two plain values (as read from the document, or cloned from storage) hold the same data. */
+function sameData(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+	const keys = Object.keys(a);
+	if (keys.length !== Object.keys(b).length) return false;
+	for (const k of keys) {
+		if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+	}
+	return true;
 }
 
 /** Lets the page draw and handle input before the next part of a long job. */

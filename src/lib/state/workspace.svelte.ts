@@ -79,10 +79,16 @@ export class Workspace {
 				if (!this.group.showingCover && this.group.exists) this.#keepName();
 			}, 500);
 		};
-		session.doc.on('update', onUpdate);
+		// Heard once the group is read from storage (then remembered at once, below): while a big group
+		// loads, a listener would have Yjs encode every slice applied again, for nothing.
+		let listening = true;
+		void session.loaded.then(() => {
+			if (listening) session.doc.on('update', onUpdate);
+		});
 		const onPageHide = () => this.#remember();
 		globalThis.addEventListener?.('pagehide', onPageHide);
 		this.#cleanups.push(() => {
+			listening = false;
 			session.doc.off('update', onUpdate);
 			globalThis.removeEventListener?.('pagehide', onPageHide);
 			clearTimeout(summaryTimer);

@@ -128,6 +128,39 @@ describe('loading a large group', () => {
 		persistence.destroy();
 	});
 
+	it('applies what a loader read elsewhere in slices, counts its waiting entries, and reads the log itself when the loader fails', async () => {
+		const backing = createMemoryBacking();
+		const source = new Y.Doc();
+		const actor = { memberId: 'ann' };
+		createGroup(source, actor, { name: 'Big' });
+		for (let i = 0; i < 200; i++) addItem(source, actor, { url: `https://example.org/${i}`, title: `Page ${i}` });
+		const log = createMemoryUpdateLog(backing);
+		await log.append('g1', [{ update: Y.encodeStateAsUpdate(source), waiting: false }]);
+		const before = Y.encodeStateVector(source);
+		addNote(source, actor, addItem(source, actor, { url: 'https://example.org/offline' }).itemId, { text: 'written offline' });
+		await log.append('g1', [{ update: Y.encodeStateAsUpdate(source, before), waiting: true }]);
+		// What the worker gives: the same entries, the large one in slices.
+		const loader = async (groupId: string) =>
+			(await createMemoryUpdateLog(backing).load(groupId)).map(({ key, waiting, update }) => ({ key, waiting, bytes: update.length, slices: update.length > 1_000 ? splitUpdate(update, 100) : [update] }));
+
+		for (const loadSliced of [loader, async () => Promise.reject(new Error('no worker'))]) {
+			const doc = new Y.Doc({ guid: 'g1' });
+			let pauses = 0;
+			const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(backing), {
+				isLocal: (origin) => origin !== RELAY,
+				slice: async (update) => splitUpdate(update, 100),
+				sliceAboveBytes: 1_000,
+				loadSliced,
+				pause: async () => void pauses++
+			});
+			await persistence.loaded;
+			expect(pauses).toBeGreaterThan(3);
+			expect(readAllItems(doc)).toEqual(readAllItems(source));
+			expect(persistence.state.waiting).toBe(1);
+			persistence.destroy();
+		}
+	});
+
 	it('takes a group that nothing stores from elsewhere, applies it in slices telling how far, and stores it once, settled', async () => {
 		const backing = createMemoryBacking();
 		const source = new Y.Doc();

@@ -1,7 +1,7 @@
 // Keeps one group's Y.Doc in an UpdateLog: loads it first, appends every update (local changes
 // flagged "waiting" until the relay confirms them), and compacts the log when it grows.
 import * as Y from 'yjs';
-import { StorageError, type UpdateKey, type UpdateLog } from './update-log';
+import { StorageError, type LoadedUpdate, type UpdateKey, type UpdateLog } from './update-log';
 
 export interface PersistenceState {
 	/** Local changes (stored or still queued) that the relay has not confirmed holding. */
@@ -25,7 +25,6 @@ export interface GroupPersistence {
 
 interface LocalChange {
 	seq: number;
-	update: Uint8Array;
 	key: UpdateKey | null;
 }
 
@@ -54,6 +53,11 @@ export interface PersistenceOptions {
 	slice?: (update: Uint8Array) => Promise<Uint8Array[]>;
 	/** Only updates larger than this are sliced. */
 	sliceAboveBytes?: number;
+	/**
+	 * Reads the stored entries elsewhere (a worker reading the same log), large ones already in
+	 * slices: the page then never holds a whole stored group. On failure the log is read here.
+	 */
+	loadSliced?: (groupId: string) => Promise<LoadedUpdate[]>;
 	pause?: () => Promise<void>;
 	/** Hears how many slices of the large updates are applied, of how many, as they are. */
 	applied?: (slices: number, of: number) => void;
@@ -98,7 +102,7 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		if (updateOrigin === origin) return;
 		let change: LocalChange | null = null;
 		if (options.isLocal(updateOrigin) && !options.isBookkeeping?.(updateOrigin)) {
-			change = { seq: ++seq, update, key: null };
+			change = { seq: ++seq, key: null };
 			changes.push(change);
 		}
 		queue.push({ update, change });
@@ -127,13 +131,14 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 
 	const loaded = enqueue(async () => {
 		await options.loadAfter?.catch(() => {});
-		const stored = await log.load(groupId);
+		const sliced = options.loadSliced ? await options.loadSliced(groupId).catch(() => null) : null;
+		const stored = sliced ?? (await log.load(groupId)).map(({ key, waiting, update }) => ({ key, waiting, bytes: update.length, slices: [update] }));
 		if (stored.length === 0 && options.initial) return loadInitial(options.initial);
-		await applyStored(stored.map((s) => s.update));
+		await applyStored(stored.map((s) => s.slices), sliced !== null);
 		for (const s of stored) {
-			if (s.waiting) changes.push({ seq: ++seq, update: s.update, key: s.key });
+			if (s.waiting) changes.push({ seq: ++seq, key: s.key });
 			else settledEntries++;
-			if (!s.waiting) baseBytes = Math.max(baseBytes, s.update.length);
+			if (!s.waiting) baseBytes = Math.max(baseBytes, s.bytes);
 		}
 		emit();
 	});
@@ -153,23 +158,32 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 				schedule();
 			}
 		);
-		await applyStored([update]);
+		await applyStored([[update]], false);
 		await written;
 	}
 
 	// Small entries in one transaction; a large one (a whole group) slice by slice, pausing between.
-	async function applyStored(updates: Uint8Array[]): Promise<void> {
+	// Each entry comes whole, or already in slices (`sliced`: read by `loadSliced`).
+	async function applyStored(entries: Uint8Array[][], sliced: boolean): Promise<void> {
 		const slice = options.slice;
 		const above = options.sliceAboveBytes ?? 512 * 1024;
-		const small = slice ? updates.filter((u) => u.length <= above) : updates;
-		const large = slice ? updates.filter((u) => u.length > above) : [];
-		const cut = await Promise.all(large.map((update) => slice!(update)));
+		const isLarge = (parts: Uint8Array[]) => (sliced ? parts.length > 1 || parts[0].length > above : slice !== undefined && parts[0].length > above);
+		const small = entries.filter((parts) => !isLarge(parts)).map((parts) => parts[0]);
+		const large = entries.filter(isLarge);
+		const cut = sliced ? large : await Promise.all(large.map(([update]) => slice!(update)));
 		const total = cut.reduce((n, slices) => n + slices.length, 0);
 		let applied = 0;
 		for (const slices of cut) {
 			for (const part of slices) {
 				if (destroyed) return;
-				Y.applyUpdate(doc, part, origin);
+				// What is applied here is stored already: without a listener (none other is there while the
+				// group loads), Yjs does not encode each slice again for the 'update' event.
+				doc.off('update', onUpdate);
+				try {
+					Y.applyUpdate(doc, part, origin);
+				} finally {
+					doc.on('update', onUpdate);
+				}
 				options.applied?.(++applied, total);
 				await options.pause?.();
 			}

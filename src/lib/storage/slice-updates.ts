@@ -1,6 +1,7 @@
 // The page's side of slicing: large updates are cut in a worker, then applied one slice per task.
 import { connect, transfer, type Remote } from '$lib/workers/rpc';
 import type { handlers } from './slice.worker';
+import type { LoadedUpdate } from './update-log';
 
 /** Updates above this size are applied in slices; smaller ones whole (their cost is a frame or two). */
 export const SLICE_ABOVE_BYTES = 512 * 1024;
@@ -29,6 +30,25 @@ export function createWorkerSlicer(): Slicer | null {
 				remote?.close();
 				remote = null;
 			}
+		}
+	};
+}
+
+export type SlicedLoader = (groupId: string) => Promise<LoadedUpdate[]>;
+
+/**
+ * Reads a group's stored updates (the default IndexedDB log) in a dedicated worker, slicing those
+ * over `aboveBytes`: reading 30 MB out of IndexedDB and handing it to the worker again took the page's
+ * thread a few hundred ms, and left the page's heap to collect it. Null where there are no workers.
+ */
+export function createWorkerLoader(aboveBytes = SLICE_ABOVE_BYTES): SlicedLoader | null {
+	if (typeof Worker === 'undefined') return null;
+	return async (groupId) => {
+		const remote = connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
+		try {
+			return await remote.call('load', groupId, aboveBytes, STRUCTS_PER_SLICE);
+		} finally {
+			remote.close();
 		}
 	};
 }

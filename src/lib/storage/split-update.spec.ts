@@ -54,6 +54,26 @@ describe('splitUpdate', () => {
 		expect(Y.encodeStateAsUpdate(target)).toEqual(update);
 	});
 
+	it('applies a large delete set in slices of its own, after every struct', () => {
+		const source = busyGroup();
+		const update = Y.encodeStateAsUpdate(source);
+		const ranges = [...Y.decodeUpdate(update).ds.clients.values()].reduce((n, items) => n + items.length, 0);
+		expect(ranges).toBeGreaterThanOrEqual(20);
+		const slices = splitUpdate(update, 8);
+		const deleting = slices.filter((slice) => Y.decodeUpdate(slice).ds.clients.size > 0);
+		expect(deleting.length).toBeGreaterThanOrEqual(Math.ceil(ranges / 8));
+		for (const slice of deleting) {
+			const { structs, ds } = Y.decodeUpdate(slice);
+			expect(structs).toEqual([]);
+			expect([...ds.clients.values()].reduce((n, items) => n + items.length, 0)).toBeLessThanOrEqual(8);
+		}
+		expect(slices.indexOf(deleting[0])).toBeGreaterThan(slices.findLastIndex((slice) => Y.decodeUpdate(slice).structs.length > 0));
+		const target = new Y.Doc({ gc: false });
+		for (const slice of slices) Y.applyUpdate(target, slice);
+		expect(target.getText('typing').toString()).toBe(source.getText('typing').toString());
+		expect(Y.encodeStateAsUpdate(target)).toEqual(update);
+	});
+
 	it('keeps a small update whole', () => {
 		const update = Y.encodeStateAsUpdate(busyGroup());
 		expect(splitUpdate(update, 1_000_000)).toEqual([update]);

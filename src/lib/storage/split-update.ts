@@ -2,8 +2,9 @@
 // sequence of smaller updates that, applied in order, give the same document. Applying a 30 MB
 // update is one task of seconds; applying its slices with a pause between lets the page draw and
 // answer the keyboard meanwhile. Structs are never cut: a slice ends between two of them, and each
-// slice holds one contiguous run per client, as the update format requires. The delete set goes in
-// the last slice, so nothing is deleted before it exists.
+// slice holds one contiguous run per client, as the update format requires. The delete set comes
+// after every struct, so nothing is deleted before it exists, in slices of its own as long as the
+// struct slices (applying a delete set finds every deleted range among the structs).
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 
@@ -46,12 +47,42 @@ export function splitUpdate(update: Uint8Array, maxStructs: number): Uint8Array[
 		count++;
 		last = struct;
 	}
-	flush(true);
+	flush(false);
+	for (const part of splitDeleteSet(ds, maxStructs)) {
+		const encoder = new Y.UpdateEncoderV1();
+		encoding.writeVarUint(encoder.restEncoder, 0);
+		writeDeleteSet(encoder, part);
+		slices.push(encoder.toUint8Array());
+	}
 	return slices;
 }
 
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+
+/** The delete set in parts of at most `maxRanges` deleted ranges each (none when it is empty). */
+function splitDeleteSet(ds: DeleteSet, maxRanges: number): DeleteSet[] {
+	const parts: DeleteSet[] = [];
+	let part = Y.createDeleteSet();
+	let ranges = 0;
+	for (const [client, items] of ds.clients) {
+		for (let start = 0; start < items.length; ) {
+			if (ranges >= maxRanges) {
+				parts.push(part);
+				part = Y.createDeleteSet();
+				ranges = 0;
+			}
+			const taken = items.slice(start, start + maxRanges - ranges);
+			part.clients.set(client, [...(part.clients.get(client) ?? []), ...taken]);
+			ranges += taken.length;
+			start += taken.length;
+		}
+	}
+	if (ranges > 0) parts.push(part);
+	return parts;
+}
+
 /** The delete set as Yjs writes it (clients in descending order). */
-function writeDeleteSet(encoder: Y.UpdateEncoderV1, ds: ReturnType<typeof Y.decodeUpdate>['ds']): void {
+function writeDeleteSet(encoder: Y.UpdateEncoderV1, ds: DeleteSet): void {
 	const clients = [...ds.clients.entries()].sort((a, b) => b[0] - a[0]);
 	encoding.writeVarUint(encoder.restEncoder, clients.length);
 	for (const [client, items] of clients) {

@@ -14,6 +14,14 @@ export interface StoredUpdate extends UpdateEntry {
 	key: UpdateKey;
 }
 
+/** A stored entry as read elsewhere (the slice worker): its bytes whole, or in slices when large. */
+export interface LoadedUpdate {
+	key: UpdateKey;
+	waiting: boolean;
+	bytes: number;
+	slices: Uint8Array[];
+}
+
 export interface UpdateLog {
 	/** Every stored entry of the group, in key order. */
 	load(groupId: string): Promise<StoredUpdate[]>;

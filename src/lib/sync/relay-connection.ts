@@ -76,6 +76,7 @@ export class RelayConnection {
 	/** Whether the app wants to be connected (connect() called, not disconnected or destroyed). */
 	#wanted = false;
 	#destroyed = false;
+	#listening = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The relay asked for what it lacks; our answer, with every change made offline, has been sent. */
 	#relayAsked = false;
@@ -115,7 +116,6 @@ export class RelayConnection {
 			if (!added.includes(own) && !updated.includes(own) && !removed.includes(own)) return;
 			this.#sendAwareness([own]);
 		};
-		this.#doc.on('update', this.#onDocUpdate);
 		this.#awareness.on('update', this.#onAwarenessUpdate);
 	}
 
@@ -153,6 +153,12 @@ export class RelayConnection {
 
 	connect(): void {
 		if (this.#destroyed) return;
+		// Heard from the first connect on (before, nothing is sent: the connection's exchange carries
+		// it), so a group applied from storage before connecting has Yjs encode no 'update' for it.
+		if (!this.#listening) {
+			this.#listening = true;
+			this.#doc.on('update', this.#onDocUpdate);
+		}
 		this.#wanted = true;
 		if (this.#state.refusedWith !== null) return;
 		this.#open();

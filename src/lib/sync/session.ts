@@ -11,7 +11,7 @@ import type { Profile } from '$lib/storage/types';
 import type { UpdateLog } from '$lib/storage/update-log';
 import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
 import { persistGroup } from '$lib/storage/group-persistence';
-import { createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
+import { createWorkerLoader, createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
 import type { GroupSession, LoadProgress, Presence, SyncStatus } from './types';
 import { RelayConnection, type OpenSocket } from './relay-connection';
 import { joinTabs, type TabChannel } from './tab-channel';
@@ -94,6 +94,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		// A big group is applied slice by slice, cut in a worker, so the page keeps drawing meanwhile.
 		slice: createWorkerSlicer() ?? undefined,
 		sliceAboveBytes: SLICE_ABOVE_BYTES,
+		// The stored group is read in that worker too (from the default log in IndexedDB).
+		loadSliced: opts.log ? undefined : (createWorkerLoader() ?? undefined),
 		pause: yieldToPage,
 		applied: (done, total) => report({ step: 'applying', done, total }),
 		// A device that holds nothing of a group the relay has downloads it first, showing how much has
