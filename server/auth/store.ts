@@ -174,8 +174,31 @@ export interface GroupRegistration {
  */
 export type GroupRegistrar = (registration: GroupRegistration) => Promise<boolean>;
 
-/** The statements `writeNewGroup` runs, prepared once per connection. */
-const registrationStatements = new WeakMap<Database, { deleted: Statement; group: Statement; token: Statement }>();
+/**
+ * What `writeNewGroup` runs, made once per connection: its statements and the transaction around
+ * them (making a better-sqlite3 transaction function costs more than running these statements).
+ */
+const registrationWriters = new WeakMap<Database, (registration: GroupRegistration) => boolean>();
+
+function registrationWriter(db: Database): (registration: GroupRegistration) => boolean {
+	let write = registrationWriters.get(db);
+	if (write) return write;
+	const deleted = db.prepare('SELECT 1 FROM auth_deleted_groups WHERE group_id = ?');
+	const group = db.prepare('INSERT OR IGNORE INTO auth_groups (group_id, name, created_at) VALUES (?, ?, ?)');
+	const token = db.prepare(
+		"INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, 'owner', ?, ?, ?, 'member', NULL, NULL)"
+	);
+	// Immediate: a read that became a write would fail at once (SQLITE_BUSY) when another
+	// connection committed meanwhile; inside the writer thread's batch it is a savepoint.
+	write = db.transaction(({ groupId, name, createdAt, ownerTokenId, ownerTokenHash, ownerLabel }: GroupRegistration): boolean => {
+		if (deleted.get(groupId)) return false;
+		if (group.run(groupId, name, createdAt).changes !== 1) return false;
+		token.run(ownerTokenId, groupId, ownerTokenHash, ownerLabel, createdAt);
+		return true;
+	}).immediate;
+	registrationWriters.set(db, write);
+	return write;
+}
 
 /**
  * Stores a new group and its owner's token on `db`, in one transaction (a savepoint inside the
@@ -183,28 +206,8 @@ const registrationStatements = new WeakMap<Database, { deleted: Statement; group
  * belongs to another token; any other failure (a full disk) throws.
  */
 export function writeNewGroup(db: Database, registration: GroupRegistration): boolean {
-	let statements = registrationStatements.get(db);
-	if (!statements) {
-		statements = {
-			deleted: db.prepare('SELECT 1 FROM auth_deleted_groups WHERE group_id = ?'),
-			group: db.prepare('INSERT OR IGNORE INTO auth_groups (group_id, name, created_at) VALUES (?, ?, ?)'),
-			token: db.prepare(
-				"INSERT INTO auth_tokens (id, group_id, role, hash, label, created_at, kind, max_uses, invite_id) VALUES (?, ?, 'owner', ?, ?, ?, 'member', NULL, NULL)"
-			)
-		};
-		registrationStatements.set(db, statements);
-	}
-	const { deleted, group, token } = statements;
-	const { groupId, name, createdAt, ownerTokenId, ownerTokenHash, ownerLabel } = registration;
 	try {
-		return db.transaction(() => {
-			if (deleted.get(groupId)) return false;
-			if (group.run(groupId, name, createdAt).changes !== 1) return false;
-			token.run(ownerTokenId, groupId, ownerTokenHash, ownerLabel, createdAt);
-			return true;
-			// Immediate: a read that became a write would fail at once (SQLITE_BUSY) when another
-			// connection committed meanwhile; inside the writer thread's batch it is a savepoint.
-		}).immediate();
+		return registrationWriter(db)(registration);
 	} catch (error) {
 		// The hash is unique: this token is already another's (a race two registrations lost one of).
 		if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) return false;
