@@ -49,6 +49,15 @@ describe.each(tokenBackendNames)('on %s', (backendName) => {
 			expect(sync(access, { token: intruder })).toMatchObject({ ok: false, closeCode: 4401 });
 		});
 
+		it('refuses to make another group\'s token the owner of a new group', async () => {
+			const access = makeAccess();
+			const owner = newToken();
+			await create(access, { token: owner });
+			expect(await create(access, { groupId: 'g2', token: owner })).toMatchObject({ ok: false, status: 400, closeCode: 4400 });
+			expect(access.store.group('g2')).toBeNull();
+			expect(sync(access, { token: owner })).toMatchObject({ ok: true, role: 'owner' });
+		});
+
 		it('refuses to create with a weak token', async () => {
 			const access = makeAccess();
 			expect(await create(access, { token: 'short' })).toMatchObject({ ok: false, closeCode: 4400 });

@@ -82,7 +82,8 @@ export class GroupAccess {
 		if (refused) return refused;
 		if (!token) return refusals.missingToken();
 
-		const found = this.#find(groupId, token);
+		const held = this.#lookup(token);
+		const found = held && this.#ofGroup(held, groupId);
 		if (found) {
 			if (found.revokedAt !== null) return revokedRefusal(found);
 			const unusable = unusableInvite(found);
@@ -108,10 +109,11 @@ export class GroupAccess {
 		if (!isStrongToken(token)) {
 			return refusals.malformed('A new group needs a token of at least 22 random URL-safe characters.');
 		}
-		const hash = hashToken(token);
-		if (this.store.findByHash(hash)) {
+		// Looked up above (no need to hash and look it up again): another group's token is not made this one's.
+		if (held?.record) {
 			return refusals.malformed('This token already belongs to another group; make a new one for a new group.');
 		}
+		const hash = held?.hash ?? hashToken(token);
 		if (!mayCreate(this.config, request.createToken)) {
 			// A wrong creation token is a guess like a wrong member token; a missing one is not.
 			return request.createToken ? this.#fail(remoteAddress, refusals.creationClosed()) : refusals.creationClosed();
@@ -246,9 +248,18 @@ export class GroupAccess {
 	 * the stored hash is then compared once more in constant time.
 	 */
 	#find(groupId: string, token: string): TokenRecord | null {
+		const held = this.#lookup(token);
+		return held && this.#ofGroup(held, groupId);
+	}
+
+	/** The token's hash and the token stored with it (of any group); null for a token too long to hash. */
+	#lookup(token: string): { hash: Buffer; record: TokenRecord | null } | null {
 		if (token.length > MAX_TOKEN_LENGTH) return null;
 		const hash = hashToken(token);
-		const record = this.store.findByHash(hash);
+		return { hash, record: this.store.findByHash(hash) };
+	}
+
+	#ofGroup({ hash, record }: { hash: Buffer; record: TokenRecord | null }, groupId: string): TokenRecord | null {
 		if (!record || record.groupId !== groupId || !sameHash(record.hash, hash)) return null;
 		return record;
 	}
