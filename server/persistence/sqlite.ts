@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.ts';
 import type { PackedHistory } from '../../src/lib/history/packed.ts';
 import type { GroupRegistration } from '../auth/store.ts';
-import { StoreThread, type StoreWorkerData } from './store-thread.ts';
+import { startWriterThread, StoreThread, type StoreWorkerData } from './store-thread.ts';
 import type { RoomStore, StoredSize, UpdateAuthor } from './types.ts';
 
 export const DATABASE_FILE = 'commonplace.sqlite';
@@ -123,7 +123,7 @@ export function createSqliteStore(db: Database.Database, options: SqliteStoreOpt
 		compactionPauseMs: options.compactionPauseMs ?? 0,
 		historyDays: options.historyDays ?? 30
 	});
-	const writer = new StoreThread(workerData);
+	const writer = new StoreThread(workerData, undefined, startWriterThread);
 	const compactor = new StoreThread(workerData, options.onCompactionStart);
 
 	// Sizes are cached so an append costs one INSERT, not a count.
