@@ -6,6 +6,7 @@ import type * as Y from 'yjs';
 import { renderFeed, type FeedFormat } from '../src/lib/interchange/feeds';
 import { ModelError } from '../src/lib/model/index';
 import type { GroupAuth } from './auth/types';
+import { keptUntilChange } from './kept-until-change';
 
 export interface FeedContext {
 	auth: GroupAuth;
@@ -24,27 +25,6 @@ interface CachedFeed {
 }
 
 const CACHE_ENTRIES_PER_GROUP = 64;
-const feedCaches = new WeakMap<Y.Doc, Map<string, CachedFeed>>();
-/** When this relay last saw the group change, by its own clock (an undo, or a writer's wrong clock, still moves the feed's date). */
-const changeSeenAt = new WeakMap<Y.Doc, number>();
-
-/**
- * Rendered feeds of a group's document, dropped on its next change: feed readers poll, and reading a
- * big group on every poll would cost far more than answering from memory.
- */
-function feedCache(doc: Y.Doc): Map<string, CachedFeed> {
-	let cache = feedCaches.get(doc);
-	if (!cache) {
-		const entries = new Map<string, CachedFeed>();
-		doc.on('update', () => {
-			entries.clear();
-			changeSeenAt.set(doc, Date.now());
-		});
-		feedCaches.set(doc, entries);
-		cache = entries;
-	}
-	return cache;
-}
 
 const FEED_PATH = /^\/feeds\/([^/]+)\.(rss|atom|opml)$/;
 
@@ -110,10 +90,12 @@ export async function handleFeedRequest(
 		limit: url.searchParams.get('limit'),
 		token
 	};
-	// Only an OPML file carries the token, so only its cache entries depend on it.
-	const key = JSON.stringify([format, options.origin, options.tag, options.member, options.limit, format === 'opml' ? token : null]);
-	const cache = feedCache(doc);
-	let cached = cache.get(key);
+	// Only an OPML file carries the token, so only its cache entries depend on it. Rendered feeds
+	// are dropped on the group's next change: feed readers poll, and reading a big group on every
+	// poll would cost far more than answering from memory.
+	const key = `feed:${JSON.stringify([format, options.origin, options.tag, options.member, options.limit, format === 'opml' ? token : null])}`;
+	const kept = keptUntilChange(doc);
+	let cached = kept.values.get(key) as CachedFeed | undefined;
 	if (!cached) {
 		let feed;
 		try {
@@ -131,10 +113,11 @@ export async function handleFeedRequest(
 			contentType: feed.contentType,
 			etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
 			// The group's last change as recorded in it, or as this relay saw it, whichever is later.
-			lastModified: Math.max(feed.lastModified, changeSeenAt.get(doc) ?? 0)
+			// (An undo, or a writer's wrong clock, still moves the feed's date.)
+			lastModified: Math.max(feed.lastModified, kept.changedAt ?? 0)
 		};
-		if (cache.size >= CACHE_ENTRIES_PER_GROUP) cache.clear();
-		cache.set(key, cached);
+		if (kept.values.size >= CACHE_ENTRIES_PER_GROUP) kept.values.clear();
+		kept.values.set(key, cached);
 	}
 	const { etag, body } = cached;
 	// HTTP dates have one-second precision; round down so If-Modified-Since compares like for like.

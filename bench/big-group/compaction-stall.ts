@@ -17,7 +17,8 @@ export interface CompactionStall {
 	smallGroup: { delivered: number; p99Ms: number; maxMs: number };
 }
 
-async function metric(port: number, name: string): Promise<number> {
+/** A figure the relay reports on /metrics (0 when it reports none). */
+export async function metric(port: number, name: string): Promise<number> {
 	const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 	const line = text.split('\n').find((l) => l.startsWith(`${name} `));
 	return line ? Number(line.split(' ')[1]) : 0;

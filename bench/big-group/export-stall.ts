@@ -4,12 +4,10 @@
 import { BIG_GROUP_RELAY_ENV, prepareBigGroup, upload } from './relay-figures';
 import { startCommonplace } from '../servers';
 import { clock } from '../load/group-clients';
+import { metric } from './compaction-stall';
 
-async function stallMs(port: number): Promise<number> {
-	const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-	const line = text.split('\n').find((l) => l.startsWith('relay_event_loop_delay_max_seconds '));
-	return line ? Number(line.split(' ')[1]) * 1000 : NaN;
-}
+/** The longest stall since the last scrape, in ms (the monitor resets on each scrape). */
+const stallMs = async (port: number) => (await metric(port, 'relay_event_loop_delay_max_seconds')) * 1000;
 
 const group = await prepareBigGroup();
 const relay = await startCommonplace({ env: BIG_GROUP_RELAY_ENV });

@@ -10,7 +10,7 @@ import type { TokenRecord } from './store';
 import type { ApiContext, MemberRole, Refusal } from './types';
 import { changeRole, joinGroup, listInviteLinks, listMembers, removeMember, type InviteEntry } from './members';
 import { getGroupInfo, hasGroup, readCover } from '../../src/lib/model/index';
-import { readOncePerChange } from './derived';
+import { readOncePerChange } from '../kept-until-change';
 import { isExportFormat } from '../../src/lib/interchange/export/formats';
 
 class ApiError extends Error {

@@ -4,12 +4,11 @@
 import type { ExportFormat } from '../../src/lib/interchange/export/formats.ts';
 import { StoreThread, startModuleWorker } from '../persistence/store-thread.ts';
 import type { RoomStore } from '../persistence/types.ts';
-import type { ExportResult } from './export-file.ts';
 
 export type ExportRequest = { op: 'export'; id: number; updates: Uint8Array[]; format: ExportFormat };
 
 /** An export file as the thread hands it over: its body UTF-8 encoded. */
-export type ExportFile = { ok: true; body: Uint8Array; contentType: string; filename: string } | Extract<ExportResult, { ok: false }>;
+export type ExportFile = { ok: true; body: Uint8Array; contentType: string; filename: string } | { ok: false; status: number; error: string };
 
 export class ExportThread {
 	readonly #thread = new StoreThread<null, ExportRequest>(

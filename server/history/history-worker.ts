@@ -1,13 +1,13 @@
 // The history thread: replays a group's history and builds timelines and versions, so a big
 // group's replay never holds the relay's event loop. One request at a time, in order. The last few
 // groups' replays are kept (TimelineCache), so a group read again replays only what came since.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { TimelineCache } from '../../src/lib/history/cache.ts';
 import { unpackHistory } from '../../src/lib/history/packed.ts';
 import { versionAt } from '../../src/lib/history/timeline.ts';
+import { answerRequests } from '../persistence/answer-requests.ts';
 import type { HistoryRequest, HistoryWorkerData } from './thread.ts';
 
-const port = parentPort as MessagePort;
 const cache = new TimelineCache((workerData as HistoryWorkerData).cachedGroups);
 
 function handle(message: HistoryRequest): unknown {
@@ -26,14 +26,4 @@ function handle(message: HistoryRequest): unknown {
 	}
 }
 
-port.on('message', (message: HistoryRequest | { op: 'close' }) => {
-	if (message.op === 'close') {
-		port.close();
-		return;
-	}
-	try {
-		port.postMessage({ id: message.id, ok: true, value: handle(message) });
-	} catch (error) {
-		port.postMessage({ id: message.id, ok: false, error: { message: String((error as Error)?.message ?? error) } });
-	}
-});
+answerRequests(handle);

@@ -86,6 +86,7 @@ import {
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
+import { yieldToPage } from '$lib/storage/slice-updates';
 import { changedItemIds, type ChangedItems } from './changes';
 
 interface Snapshot {
@@ -946,9 +947,3 @@ function sameData(a: unknown, b: unknown): boolean {
 	return true;
 }
 
-/** Lets the page draw and handle input before the next part of a long job. */
-function yieldToPage(): Promise<void> {
-	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-	if (typeof scheduler?.yield === 'function') return scheduler.yield();
-	return new Promise((resolve) => setTimeout(resolve, 0));
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addItem, createGroup, deleteItem, readCover } from '../../src/lib/model/index';
-import { readOncePerChange } from './derived';
+import { addItem, createGroup, deleteItem, readCover } from '../src/lib/model/index';
+import { readOncePerChange } from './kept-until-change';
 
 const owner = { memberId: 'owner' };
 
