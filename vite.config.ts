@@ -5,6 +5,8 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	// Workers are ES modules, so they share chunks with the page.
 	worker: { format: 'es' },
+	// Profiles of the benchmark (`npm run bench -- --profile=DIR`) build the app unminified, so traces name its functions.
+	build: { minify: process.env.COMMONPLACE_UNMINIFIED !== '1' },
 	test: {
 		reporters: ['default', './tests/helpers/summary-reporter.ts'],
 		projects: [

@@ -3,8 +3,9 @@
 // Flags: --quick (small scale, for trying the benchmark; results go to <date>-quick.json),
 // --only=a,b,c,d,big,browser,anchoring,cluster,history (run some parts only; cluster needs PostgreSQL and Redis), --repeat=N (runs of each load scenario, default 2),
 // --profile=DIR (both servers write a V8 CPU profile of each run into DIR: `node --cpu-prof`; the
-// browser part writes Chromium traces of the offline opening, the first open online and the import
-// there, `browser-offline-opening.json`, `browser-first-open-online.json`, `browser-import.json`).
+// browser part builds the app unminified and writes Chromium traces of the offline opening, the first
+// open online, a reload with its two searches and the import there, `browser-offline-opening.json`,
+// `browser-first-open-online.json`, `browser-reload-search.json`, `browser-import.json`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -270,7 +271,7 @@ async function main() {
 	if (prepared && wanted('big')) big = await measureBigGroup(prepared);
 	if (prepared && wanted('browser')) {
 		console.log('Big group in the browser ...');
-		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json'), onlineTracePath: join(profileDir, 'browser-first-open-online.json'), importTracePath: join(profileDir, 'browser-import.json') } : {});
+		browser = await measureBrowser(prepared, profileDir ? { tracePath: join(profileDir, 'browser-offline-opening.json'), onlineTracePath: join(profileDir, 'browser-first-open-online.json'), importTracePath: join(profileDir, 'browser-import.json'), reloadSearchTracePath: join(profileDir, 'browser-reload-search.json') } : {});
 	}
 	prepared?.doc.destroy();
 	if (big || browser) rows.push(...bigGroupRows(big, browser, size));

@@ -125,7 +125,7 @@ async function storedBytes(page: Page, groupId: string): Promise<number> {
 					const db = open.result;
 					if (!db.objectStoreNames.contains('updates')) return resolve(0);
 					const get = db.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
-					get.onsuccess = () => resolve((get.result as { update: Uint8Array }[]).reduce((n, row) => n + row.update.byteLength, 0));
+					get.onsuccess = () => resolve((get.result as { update: Uint8Array | Blob }[]).reduce((n, row) => n + (row.update instanceof Blob ? row.update.size : row.update.byteLength), 0));
 					get.onerror = () => reject(get.error);
 				};
 			}),
@@ -323,11 +323,13 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	// what it derived (a reload in the first seconds finds the index as the last page left it):
 	// the first search of a fresh page, then the next.
 	await searchIndexSaved(offline, group.groupId, group.size.items);
+	if (options.reloadSearchTracePath && browser) await browser.startTracing(offline, { path: options.reloadSearchTracePath, categories: TRACE_CATEGORIES });
 	await offline.goto(`${origin}/g/${group.groupId}`, { waitUntil: 'commit' });
 	await offline.locator('article.item').first().waitFor({ timeout: 300_000 });
 	await longestTask(offline);
 	const reloadSearchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const reloadSecondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
+	if (options.reloadSearchTracePath && browser) await browser.stopTracing();
 	searchTask = Math.max(searchTask, await longestTask(offline));
 
 	// Import 10,000 bookmarks into the big group, offline, from the group's import panel.
@@ -365,6 +367,11 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	};
 }
 
+/** Traced runs build the app unminified, so the traces name its functions. */
+function tracing(options: BrowserOptions): boolean {
+	return Boolean(options.tracePath || options.onlineTracePath || options.importTracePath || options.reloadSearchTracePath);
+}
+
 export interface BrowserOptions {
 	/** Where to write a Chromium trace of the offline opening (navigation → the page quiet, the group open). */
 	tracePath?: string;
@@ -372,6 +379,8 @@ export interface BrowserOptions {
 	onlineTracePath?: string;
 	/** The same of the import (choosing the file → the summary). */
 	importTracePath?: string;
+	/** Where to write a Chromium trace of the reload and its two searches. */
+	reloadSearchTracePath?: string;
 }
 
 /** What a trace needs to show where the main thread's time went: tasks, scripts, parsing, painting, V8 samples. */
@@ -389,7 +398,7 @@ export async function measureBrowser(group: PreparedBigGroup, options: BrowserOp
 	const browser = await launchBrowser();
 	try {
 		console.log('  building the app ...');
-		app = buildAppInto('commonplace-bench-', 'error');
+		app = buildAppInto('commonplace-bench-', 'error', { minify: !tracing(options) });
 		relay = await startCommonplace({ env: { ...BIG_GROUP_RELAY_ENV, STATIC_DIR: app.buildDir, BUILD: 'false' } });
 		console.log('  uploading the group, then opening it online once and offline ...');
 		await upload(relay, group.groupId, group.token, group.doc, group.size.items);

@@ -68,7 +68,7 @@ describe('a group opened online on a new device', () => {
 						open.onerror = () => reject(open.error);
 						open.onsuccess = () => {
 							const get = open.result.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
-							get.onsuccess = () => resolve((get.result as { update: Uint8Array }[]).reduce((n, row) => n + row.update.byteLength, 0));
+							get.onsuccess = () => resolve((get.result as { update: Uint8Array | Blob }[]).reduce((n, row) => n + (row.update instanceof Blob ? row.update.size : row.update.byteLength), 0));
 							get.onerror = () => reject(get.error);
 						};
 					}),

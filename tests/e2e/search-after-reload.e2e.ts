@@ -54,10 +54,14 @@ function savedSearch(page: Page, groupId: string): Promise<{ items: number; stat
 	);
 }
 
-/** Searches from the search box and waits until the listing shows exactly one item. */
-async function searchFor(page: Page, text: string): Promise<string[]> {
+/**
+ * Searches from the search box and waits until the listing shows exactly one item, `expected`
+ * (the listing shown before stays until the answer comes, and may be one item too).
+ */
+async function searchFor(page: Page, text: string, expected: string): Promise<string[]> {
 	await page.getByLabel('Search this group').fill(text);
 	await page.getByLabel('Search this group').press('Enter');
+	await page.locator(`article.item[aria-labelledby="title-${expected}"]`).waitFor({ timeout: 30_000 });
 	await page.locator('.pager .count', { hasText: /^\s*1 - 1 of 1\s*$/ }).first().waitFor({ timeout: 30_000 });
 	return page.locator('article.item').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-labelledby') ?? ''));
 }
@@ -91,9 +95,16 @@ describe('search after a reload, offline', () => {
 		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('article.item').first().waitFor({ timeout: 30_000 });
 		// Typed as soon as the first item shows: the group may still be reading from storage.
-		expect(await searchFor(page, 'quincunxial')).toEqual([`title-${rare}`]);
-		expect(await searchFor(page, 'palimpsest')).toEqual([`title-${other}`]);
-		expect(await searchFor(page, 'quincunxeal')).toEqual([`title-${rare}`]);
+		expect(await searchFor(page, 'quincunxial', rare)).toEqual([`title-${rare}`]);
+		expect(await searchFor(page, 'palimpsest', other)).toEqual([`title-${other}`]);
+		expect(await searchFor(page, 'quincunxeal', rare)).toEqual([`title-${rare}`]);
+		// The address follows the answer, one history entry a search: back shows the search before.
+		await page.waitForURL(/[?&]q=quincunxeal$/, { timeout: 10_000 });
+		await page.goBack();
+		await page.waitForURL(/[?&]q=palimpsest$/, { timeout: 10_000 });
+		await page.locator(`article.item[aria-labelledby="title-${other}"]`).waitFor({ timeout: 30_000 });
+		await page.goForward();
+		await page.waitForURL(/[?&]q=quincunxeal$/, { timeout: 10_000 });
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('matching “quincunxeal”');
 		await statusSays(page, /^Offline/, 30_000);
 		// The group is as the engine saved it: the page gave it no item.
@@ -109,6 +120,6 @@ describe('search after a reload, offline', () => {
 		const added = new URL(page.url()).pathname.split('/')[4];
 		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('article.item').first().waitFor({ timeout: 30_000 });
-		expect(await searchFor(page, 'zanzibar')).toEqual([`title-${added}`]);
+		expect(await searchFor(page, 'zanzibar', added)).toEqual([`title-${added}`]);
 	});
 });

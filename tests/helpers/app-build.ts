@@ -12,7 +12,7 @@ export interface AppBuild {
 	remove(): void;
 }
 
-export function buildAppInto(prefix: string, logLevel: 'warn' | 'error'): AppBuild {
+export function buildAppInto(prefix: string, logLevel: 'warn' | 'error', { minify = true } = {}): AppBuild {
 	// tsconfig.json extends the default kit folder, which a fresh clone does not have yet.
 	if (!existsSync(join(ROOT, '.svelte-kit', 'tsconfig.json'))) {
 		execFileSync('npx', ['svelte-kit', 'sync'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +26,7 @@ export function buildAppInto(prefix: string, logLevel: 'warn' | 'error'): AppBui
 		execFileSync('npx', ['vite', 'build', '--logLevel', logLevel], {
 			cwd: ROOT,
 			stdio: ['ignore', logLevel === 'warn' ? 'inherit' : 'pipe', 'pipe'],
-			env: { ...process.env, BUILD_DIR: buildDir, KIT_OUT_DIR: join(work, 'kit') }
+			env: { ...process.env, BUILD_DIR: buildDir, KIT_OUT_DIR: join(work, 'kit'), ...(minify ? {} : { COMMONPLACE_UNMINIFIED: '1' }) }
 		});
 	} catch (error) {
 		remove();

@@ -122,6 +122,13 @@ const READ_SLICE_MS = 8;
 /** Reads begun again because the document changed meanwhile, before one read in a single task. */
 const READ_ATTEMPTS = 3;
 
+/** Whether the cover itself answers a listing: the unfiltered first page, newest first, as long as the cover holds it. */
+function coverAnswers(query: ListQuery, cover: GroupCover): boolean {
+	const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.mentions && !query.trash;
+	const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
+	return plain && (query.page ?? 1) === 1 && (query.sort ?? 'newest') === 'newest' && !(perPage > cover.newest.length && cover.newest.length < cover.liveItemCount);
+}
+
 export class GroupState {
 	readonly doc: Y.Doc;
 	/** The origin of this member's edits; undo tracks exactly this object. */
@@ -335,14 +342,28 @@ export class GroupState {
 	 * any other (a search, a tag) from the search engine, which keeps the items saved with its index.
 	 */
 	#coverPage(query: ListQuery, cover: GroupCover): ItemPage {
-		const plain = !query.text?.trim() && queryTags(query).length === 0 && !query.member && !query.mentions && !query.trash;
 		const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
-		if (!plain || (query.page ?? 1) !== 1 || (query.sort ?? 'newest') !== 'newest' || (perPage > cover.newest.length && cover.newest.length < cover.liveItemCount)) {
-			return this.#engineListing(query) ?? { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
+		if (!coverAnswers(query, cover)) {
+			// Until the engine answers, the listing shown stays (no empty list drawn in between).
+			const answer = this.#engineListing(query);
+			if (answer) return (this.#shown = answer);
+			return this.#shown ?? { items: [], total: 0, page: 1, perPage, pageCount: 0, from: 0, to: 0 };
 		}
 		const items = cover.newest.slice(0, perPage);
 		const total = cover.liveItemCount;
-		return { items, total, page: 1, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)), from: items.length ? 1 : 0, to: items.length };
+		return (this.#shown = { items, total, page: 1, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)), from: items.length ? 1 : 0, to: items.length });
+	}
+
+	/**
+	 * False while `list(query)` shows the listing kept from before, the answer to `query` still on its
+	 * way from the search engine (reading it makes a reaction wait for the answer).
+	 */
+	isAnswered(query: ListQuery): boolean {
+		this.#version;
+		this.#answers;
+		if (this.#cover) return coverAnswers(query, this.#cover) || this.#coverAnswers.has(`page:${JSON.stringify(query)}`);
+		const text = query.text?.trim();
+		return !text || this.#searchAnswers.has(`text:${text}`);
 	}
 
 	/** The search engine's answer to a listing, or null until it has come (then the page is read again). */

@@ -1,11 +1,16 @@
 // The group update log on IndexedDB (idb-keyval's store plumbing, key ranges for one group).
 // Every call rejects with a StorageError on any failure, so sync can show it as status.
+// Large entries (a group downloaded whole, a compacted group) are kept as Blobs: IndexedDB hands a
+// Blob back at once and its bytes are read through the browser's blob store, so reading a 27 MiB
+// group no longer holds up every other read of the origin's IndexedDB (the search worker's items
+// among them) for the 60–80 ms it takes, and writing one copies the bytes once, not on every clone.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { randomId } from '$lib/model';
 import { StorageError, type StoredUpdate, type UpdateEntry, type UpdateKey, type UpdateLog } from './update-log';
 
 interface Row {
-	update: Uint8Array;
+	/** A Blob above BLOB_ABOVE_BYTES; rows written before Blobs were used hold bytes whatever their size. */
+	update: Uint8Array | Blob;
 	waiting: boolean;
 	/** Only in a writer's settle mark (key `[groupId, writer, 0]`): its entries up to here are settled. */
 	settledUpTo?: number;
@@ -13,6 +18,9 @@ interface Row {
 
 /** Entries are numbered from 1, so seq 0 is each writer's settle mark. */
 const MARK = 0;
+
+/** Entries larger than this are stored as a Blob (see the top of this file). */
+export const BLOB_ABOVE_BYTES = 64 * 1024;
 
 let sharedStore: UseStore | null = null;
 
@@ -36,8 +44,8 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 
 	return {
 		load(groupId) {
-			return guard('read the group from browser storage', () =>
-				store('readonly', async (os) => {
+			return guard('read the group from browser storage', async () => {
+				const rows = await store('readonly', async (os) => {
 					const [keys, rows] = await Promise.all([
 						promisifyRequest(os.getAllKeys(range(groupId))),
 						promisifyRequest(os.getAll(range(groupId)))
@@ -47,7 +55,7 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 						const k = key as UpdateKey;
 						if (k[2] === MARK) settledUpTo.set(k[1], (rows[i] as Row).settledUpTo ?? 0);
 					});
-					const entries: StoredUpdate[] = [];
+					const entries: (Omit<StoredUpdate, 'update'> & Pick<Row, 'update'>)[] = [];
 					keys.forEach((key, i) => {
 						const k = key as UpdateKey;
 						if (k[2] === MARK) return;
@@ -55,8 +63,10 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 						entries.push({ key: k, update: row.update, waiting: row.waiting && k[2] > (settledUpTo.get(k[1]) ?? 0) });
 					});
 					return entries;
-				})
-			);
+				});
+				// A Blob stays readable after its transaction, so the bytes are read once it has ended.
+				return Promise.all(rows.map(async (row): Promise<StoredUpdate> => ({ ...row, update: await bytesOf(row.update) })));
+			});
 		},
 		append(groupId, entries) {
 			return guard('save a change in browser storage', () =>
@@ -109,7 +119,12 @@ export function createIdbUpdateLog(options: { dbName?: string; writer?: string }
 }
 
 function toRow(entry: UpdateEntry): Row {
-	return { update: entry.update, waiting: entry.waiting };
+	const update = entry.update.byteLength > BLOB_ABOVE_BYTES ? new Blob([entry.update as Uint8Array<ArrayBuffer>]) : entry.update;
+	return { update, waiting: entry.waiting };
+}
+
+async function bytesOf(update: Uint8Array | Blob): Promise<Uint8Array> {
+	return update instanceof Blob ? new Uint8Array(await update.arrayBuffer()) : update;
 }
 
 function toStorageError(what: string, cause: unknown): StorageError {

@@ -64,6 +64,19 @@ export const updateLogContract: ContractCase[] = [
 		}
 	},
 	{
+		name: 'a large entry (a group downloaded whole) loads back byte for byte, beside small ones',
+		async run(newStorage) {
+			const log = (await newStorage())();
+			const large = new Uint8Array(300_000).map((_, i) => (i * 31 + 7) & 255);
+			await log.append('g1', [{ update: bytes(1), waiting: false }, { update: large, waiting: true }]);
+			large[0] = 0;
+			const loaded = await log.load('g1');
+			check(loaded.length === 2 && loaded[1].update instanceof Uint8Array, 'the large entry loads as Uint8Array');
+			check(loaded[1].update.length === 300_000 && loaded[1].update.every((v, i) => v === ((i * 31 + 7) & 255)), 'the large entry is intact and a copy of what was appended');
+			check(loaded[1].waiting === true && equalBytes(loaded[0].update, bytes(1)), 'flags and the small entry intact');
+		}
+	},
+	{
 		name: 'groups are kept apart, and removing one leaves the others',
 		async run(newStorage) {
 			const log = (await newStorage())();
