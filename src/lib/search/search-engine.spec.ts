@@ -82,6 +82,15 @@ describe('SearchEngine', () => {
 		const engine = new SearchEngine(createMemoryItemStore());
 		expect(engine.load({ index: '{not json', prints: {}, stored: {} } as never)).toBe(false);
 		expect(engine.ready).toBe(false);
+		// One saved before the stored items' fingerprints were kept as two arrays.
+		const built = new SearchEngine(createMemoryItemStore());
+		built.syncItems(readAllItems(doc));
+		built.syncEnd();
+		const { storedIds, storedPrints, ...index } = built.save();
+		expect(storedIds).toHaveLength(1);
+		expect(engine.load({ ...index, stored: Object.fromEntries(storedIds.map((id, i) => [id, storedPrints[i]])) } as never)).toBe(false);
+		expect(engine.ready).toBe(false);
+		expect(new SearchEngine(createMemoryItemStore()).load(structuredClone(built.save()))).toBe(true);
 		engine.syncItems(readAllItems(doc));
 		engine.syncEnd();
 		expect(engine.search('quincunx')).toHaveLength(1);

@@ -17,7 +17,9 @@ export interface ItemStore {
 
 /** The engine as kept on disk: the index with each item's fingerprint, and one of each whole stored item. */
 export interface SavedSearchState extends SavedSearchIndex {
-	stored: Record<string, number>;
+	/** The items in the store, and what each looked like when written (an object of 10,000 keys took IndexedDB 15–40 ms to read back; two arrays take 1). */
+	storedIds: string[];
+	storedPrints: Uint32Array;
 	/** The state of the document the engine held every change of (see `mark`), or null when not known. */
 	state?: Uint8Array | null;
 }
@@ -60,8 +62,10 @@ export class SearchEngine {
 
 	/** Takes what was saved last time; false when it cannot be read (the engine stays empty). */
 	load(saved: SavedSearchState): boolean {
+		const { storedIds, storedPrints } = saved ?? ({} as Partial<SavedSearchState>);
+		if (!Array.isArray(storedIds) || !(storedPrints instanceof Uint32Array) || storedIds.length !== storedPrints.length) return false;
 		if (!this.#index.load(saved)) return false;
-		this.#stored = new Map(Object.entries(saved.stored ?? {}));
+		this.#stored = new Map(storedIds.map((id, i) => [id, storedPrints[i]]));
 		this.#state = saved.state instanceof Uint8Array ? saved.state : null;
 		return true;
 	}
@@ -156,7 +160,7 @@ export class SearchEngine {
 	/** The index and the fingerprints, as kept on disk (the items are in the store already). */
 	save(): SavedSearchState {
 		this.changed = false;
-		return { ...this.#index.save(), stored: Object.fromEntries(this.#stored), state: this.#state };
+		return { ...this.#index.save(), storedIds: [...this.#stored.keys()], storedPrints: Uint32Array.from(this.#stored.values()), state: this.#state };
 	}
 
 	/** Resolves once every item given so far is in the store. */

@@ -26,7 +26,7 @@ async function save(): Promise<void> {
 	if (!engine.changed || !groupId || !engine.ready) return;
 	const state = engine.save();
 	await engine.written();
-	await views.saveSearch(groupId, { version: 3, ...state });
+	await views.saveSearch(groupId, { version: 4, ...state });
 }
 
 export const handlers = {

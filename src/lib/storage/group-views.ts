@@ -15,8 +15,8 @@ export type { GroupCover };
  * stored (the items themselves are in `createIdbItemStore`, one record each).
  */
 export interface SavedSearch extends SavedSearchState {
-	/** 3 since the index is kept as arrays rather than MiniSearch's JSON; an older one is ignored. */
-	version: 3;
+	/** 4 since the stored items' fingerprints are kept as two arrays (3: as an object; before, MiniSearch's JSON); an older one is ignored. */
+	version: 4;
 }
 
 export interface GroupViews {
@@ -50,7 +50,7 @@ export function createIdbGroupViews(): GroupViews {
 	return {
 		loadCover: (groupId) => read<GroupCover>(`cover:${groupId}`, 1),
 		saveCover: (groupId, cover) => write(`cover:${groupId}`, cover),
-		loadSearch: (groupId) => read<SavedSearch>(`search:${groupId}`, 3),
+		loadSearch: (groupId) => read<SavedSearch>(`search:${groupId}`, 4),
 		saveSearch: (groupId, search) => write(`search:${groupId}`, search),
 		async remove(groupId) {
 			await Promise.all([del(`cover:${groupId}`, store()), del(`search:${groupId}`, store())]).catch(() => {});
