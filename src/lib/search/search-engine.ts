@@ -44,8 +44,9 @@ function itemPrint(item: Item): number {
 export class SearchEngine {
 	#index = new SearchIndex();
 	readonly #store: ItemStore;
-	/** What each stored item looked like when written. */
+	/** What each stored item looked like when written (built from `#storedSaved` at the first change). */
 	#stored = new Map<string, number>();
+	#storedSaved: Pick<SavedSearchState, 'storedIds' | 'storedPrints'> | null = null;
 	#reconciling: ReturnType<SearchIndex['reconcile']> | null = null;
 	#seen = new Set<string>();
 	/** With no index yet, the items are gathered and indexed in one go at the end (much quicker). */
@@ -65,7 +66,8 @@ export class SearchEngine {
 		const { storedIds, storedPrints } = saved ?? ({} as Partial<SavedSearchState>);
 		if (!Array.isArray(storedIds) || !(storedPrints instanceof Uint32Array) || storedIds.length !== storedPrints.length) return false;
 		if (!this.#index.load(saved)) return false;
-		this.#stored = new Map(storedIds.map((id, i) => [id, storedPrints[i]]));
+		this.#stored = new Map();
+		this.#storedSaved = { storedIds, storedPrints };
 		this.#state = saved.state instanceof Uint8Array ? saved.state : null;
 		return true;
 	}
@@ -119,7 +121,7 @@ export class SearchEngine {
 
 	/** Drops what was not given since `syncStart`; returns how many items were indexed again or dropped. */
 	syncEnd(): number {
-		this.#drop([...this.#stored.keys()].filter((id) => !this.#seen.has(id)));
+		this.#drop([...this.#storedMap().keys()].filter((id) => !this.#seen.has(id)));
 		if (this.#gathered) {
 			this.#index.rebuild(this.#gathered);
 			this.#gathered = null;
@@ -160,7 +162,8 @@ export class SearchEngine {
 	/** The index and the fingerprints, as kept on disk (the items are in the store already). */
 	save(): SavedSearchState {
 		this.changed = false;
-		return { ...this.#index.save(), storedIds: [...this.#stored.keys()], storedPrints: Uint32Array.from(this.#stored.values()), state: this.#state };
+		const stored = this.#storedSaved ?? { storedIds: [...this.#stored.keys()], storedPrints: Uint32Array.from(this.#stored.values()) };
+		return { ...this.#index.save(), ...stored, state: this.#state };
 	}
 
 	/** Resolves once every item given so far is in the store. */
@@ -168,18 +171,30 @@ export class SearchEngine {
 		return this.#writes;
 	}
 
+	/** The stored items' fingerprints as a map, built from the saved arrays before the first change. */
+	#storedMap(): Map<string, number> {
+		const saved = this.#storedSaved;
+		if (saved) {
+			this.#storedSaved = null;
+			saved.storedIds.forEach((id, i) => this.#stored.set(id, saved.storedPrints[i]));
+		}
+		return this.#stored;
+	}
+
 	#keep(items: Item[]): void {
+		const stored = this.#storedMap();
 		const changed = items.filter((item) => {
 			const print = itemPrint(item);
-			if (this.#stored.get(item.id) === print) return false;
-			this.#stored.set(item.id, print);
+			if (stored.get(item.id) === print) return false;
+			stored.set(item.id, print);
 			return true;
 		});
 		if (changed.length) this.#write(() => this.#store.put(changed));
 	}
 
 	#drop(ids: string[]): void {
-		const known = ids.filter((id) => this.#stored.delete(id));
+		const stored = this.#storedMap();
+		const known = ids.filter((id) => stored.delete(id));
 		if (known.length) this.#write(() => this.#store.remove(known));
 	}
 

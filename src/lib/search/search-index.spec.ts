@@ -141,6 +141,10 @@ describe('SearchIndex', { timeout: 60_000 }, () => {
 		expect(loaded.load(structuredClone(index.save()))).toBe(true);
 		expect(loaded.size).toBe(190);
 		expectSameAnswers(loaded, items, rand);
+		// Saved again before any change it gives back what it loaded, which its changes leave alone.
+		const unchanged = loaded.save();
+		const copy = structuredClone(unchanged);
+		expect(copy).toEqual(structuredClone(index.save()));
 
 		// A loaded index takes changes as a built one does.
 		const later = ids.slice(100, 140);
@@ -150,6 +154,7 @@ describe('SearchIndex', { timeout: 60_000 }, () => {
 		loaded.update(later, (id) => nowById.get(id));
 		expect(loaded.search('palimpsestic').size).toBeGreaterThanOrEqual(40);
 		expectSameAnswers(loaded, now, rand);
+		expect(unchanged).toEqual(copy);
 	});
 
 	it('re-indexes only what changed since it was saved when given every item', () => {

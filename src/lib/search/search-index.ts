@@ -97,6 +97,11 @@ export class SearchIndex {
 	#sorted: string[] | null = [];
 	#dropped = 0;
 	#ready = false;
+	/**
+	 * The saved arrays as loaded, until the index first changes: searches read them as they are, and
+	 * the maps above are built only for a change (a page that only searches never builds them).
+	 */
+	#saved: SavedSearchIndex | null = null;
 
 	/** True once the index holds every item (built, or loaded from its saved form). */
 	get ready(): boolean {
@@ -104,7 +109,7 @@ export class SearchIndex {
 	}
 
 	get size(): number {
-		return this.#numberOf.size;
+		return this.#saved ? this.#saved.ids.length : this.#numberOf.size;
 	}
 
 	/** Indexes every live item from scratch. */
@@ -120,17 +125,29 @@ export class SearchIndex {
 		if (!Array.isArray(ids) || !Array.isArray(terms) || !(prints instanceof Uint32Array) || !(offsets instanceof Uint32Array) || !(postings instanceof Uint32Array)) return false;
 		if (prints.length !== ids.length || offsets.length !== terms.length + 1 || offsets[terms.length] !== postings.length) return false;
 		this.#clear();
+		this.#saved = { ids, prints, terms, offsets, postings };
 		this.#ids = ids;
-		this.#prints = Array.from(prints);
-		for (let n = 0; n < ids.length; n++) this.#numberOf.set(ids[n], n);
-		for (let i = 0; i < terms.length; i++) this.#postings.set(terms[i], postings.subarray(offsets[i], offsets[i + 1]));
 		this.#sorted = terms;
 		this.#ready = true;
 		return true;
 	}
 
+	/** Builds the maps from the saved arrays, before the first change. */
+	#unpack(): void {
+		const saved = this.#saved;
+		if (!saved) return;
+		this.#saved = null;
+		const { ids, prints, terms, offsets, postings } = saved;
+		// Its own copy: the saved arrays may have been handed out by `save`.
+		this.#ids = [...ids];
+		this.#prints = Array.from(prints);
+		for (let n = 0; n < ids.length; n++) this.#numberOf.set(ids[n], n);
+		for (let i = 0; i < terms.length; i++) this.#postings.set(terms[i], postings.subarray(offsets[i], offsets[i + 1]));
+	}
+
 	/** The index as kept on disk: dropped items left out, item numbers made consecutive again. */
 	save(): SavedSearchIndex {
+		if (this.#saved) return this.#saved;
 		const renumber = new Int32Array(this.#ids.length).fill(-1);
 		const ids: string[] = [];
 		const prints: number[] = [];
@@ -157,6 +174,7 @@ export class SearchIndex {
 	 * Returns how many items that was.
 	 */
 	reconcile(): { add(items: Iterable<Item>): number; end(): number } {
+		this.#unpack();
 		const live = new Set<string>();
 		let changed = 0;
 		return {
@@ -189,6 +207,7 @@ export class SearchIndex {
 	/** Brings the given items up to date; `lookup` returns null for an item that is gone or deleted. */
 	update(ids: Iterable<string>, lookup: (id: string) => Item | null | undefined): void {
 		if (!this.#ready) return;
+		this.#unpack();
 		for (const id of ids) {
 			this.#drop(id);
 			const item = lookup(id);
@@ -206,8 +225,7 @@ export class SearchIndex {
 		const held = new Uint32Array(this.#ids.length);
 		for (let w = 0; w < words.length; w++) {
 			let any = false;
-			for (const term of this.#termsFor(words[w])) {
-				const posting = this.#postings.get(term)!;
+			for (const posting of this.#postingsFor(words[w])) {
 				for (let i = 0; i < posting.length; i++) {
 					const n = posting[i];
 					if (held[n] === w) {
@@ -226,10 +244,12 @@ export class SearchIndex {
 		return found;
 	}
 
-	/** The indexed words a query word finds: itself, the words it starts, and those a few typos off. */
-	#termsFor(word: string): string[] {
+	/** The items of the indexed words a query word finds: itself, the words it starts, and those a few typos off. */
+	#postingsFor(word: string): Posting[] {
 		const words = this.#words();
-		const found: string[] = [];
+		const found: Posting[] = [];
+		const saved = this.#saved;
+		const posting = (i: number): Posting => (saved ? saved.postings.subarray(saved.offsets[i], saved.offsets[i + 1]) : this.#postings.get(words[i])!);
 		// The words starting with `word` sit together in sorted order, `word` itself first.
 		let low = 0;
 		let high = words.length;
@@ -238,11 +258,11 @@ export class SearchIndex {
 			if (words[mid] < word) low = mid + 1;
 			else high = mid;
 		}
-		for (let i = low; i < words.length && words[i].startsWith(word); i++) found.push(words[i]);
+		for (let i = low; i < words.length && words[i].startsWith(word); i++) found.push(posting(i));
 		const typos = typosAllowed(word);
 		if (typos > 0) {
-			for (const term of words) {
-				if (!term.startsWith(word) && withinEdits(word, term, typos)) found.push(term);
+			for (let i = 0; i < words.length; i++) {
+				if (!words[i].startsWith(word) && withinEdits(word, words[i], typos)) found.push(posting(i));
 			}
 		}
 		return found;
@@ -292,5 +312,6 @@ export class SearchIndex {
 		this.#sorted = [];
 		this.#dropped = 0;
 		this.#ready = false;
+		this.#saved = null;
 	}
 }
