@@ -71,6 +71,18 @@ const LONG_TASK_OBSERVER = `
 			for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
 		}).observe({ type: 'longtask', buffered: true });
 	} catch {}
+	// What ran in the longest animation frame (Long Animation Frames), to say what a long task was.
+	window.__longestFrame = null;
+	try {
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) {
+				if (window.__longestFrame && window.__longestFrame.duration >= entry.duration) continue;
+				const scripts = entry.scripts.map((s) => ({ duration: s.duration, what: (s.sourceFunctionName || s.invoker || '?') + ' ' + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition }));
+				scripts.sort((a, b) => b.duration - a.duration);
+				window.__longestFrame = { duration: entry.duration, scripts: scripts.slice(0, 3) };
+			}
+		}).observe({ type: 'long-animation-frame', buffered: true });
+	} catch {}
 	try {
 		new PerformanceObserver((list) => {
 			for (const entry of list.getEntries()) {
@@ -82,14 +94,22 @@ const LONG_TASK_OBSERVER = `
 	} catch {}
 `;
 
-/** The longest task since the last call, and forgets them. */
-async function longestTask(page: Page): Promise<number> {
-	return page.evaluate(() => {
-		const w = window as unknown as { __longTasks?: number[] };
+/**
+ * The longest task since the last call, and forgets them; prints what ran in the longest animation
+ * frame meanwhile (function and place in the script: readable when the app is built unminified,
+ * `COMMONPLACE_UNMINIFIED=1 npm run bench -- --only=browser`).
+ */
+async function longestTask(page: Page, what = ''): Promise<number> {
+	const { longest, frame } = await page.evaluate(() => {
+		const w = window as unknown as { __longTasks?: number[]; __longestFrame?: { duration: number; scripts: { duration: number; what: string }[] } | null };
 		const tasks = w.__longTasks ?? [];
+		const frame = w.__longestFrame ?? null;
 		w.__longTasks = [];
-		return tasks.reduce((a, b) => Math.max(a, b), 0);
+		w.__longestFrame = null;
+		return { longest: tasks.reduce((a, b) => Math.max(a, b), 0), frame };
 	});
+	if (what && frame) console.log(`    longest frame ${what}: ${Math.round(frame.duration)} ms; ${frame.scripts.map((s) => `${s.what} ${Math.round(s.duration)} ms`).join('; ') || 'no script'}`);
+	return longest;
 }
 
 /** A Netscape bookmarks file of `count` bookmarks, none of which the big group holds. */
@@ -282,7 +302,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 		},
 		300_000
 	);
-	const firstOpenOnlineTask = await longestTask(page);
+	const firstOpenOnlineTask = await longestTask(page, 'first open online');
 	if (options.onlineTracePath && browser) await browser.stopTracing();
 	// The search index is derived from the group and saved a moment later, like the group itself.
 	await searchIndexSaved(page, group.groupId, group.size.items);
@@ -310,12 +330,12 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	// Until the whole group is open (the search box searches it) and the page is quiet.
 	await offline.locator('.sync-status .label', { hasText: /Offline|Up to date|Connecting/ }).first().waitFor({ timeout: 300_000 });
 	await offline.waitForTimeout(2_000);
-	const offlineLoadTask = await longestTask(offline);
+	const offlineLoadTask = await longestTask(offline, 'opening offline');
 	if (options.tracePath && browser) await browser.stopTracing();
 
 	const searchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const secondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
-	let searchTask = await longestTask(offline);
+	let searchTask = await longestTask(offline, 'searching');
 
 	const heap = await heapOfTab(context, offline);
 
@@ -330,7 +350,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	const reloadSearchMs = await search(offline, NEEDLE, group.needleItems[NEEDLE]);
 	const reloadSecondSearchMs = await search(offline, SECOND_NEEDLE, group.needleItems[SECOND_NEEDLE]);
 	if (options.reloadSearchTracePath && browser) await browser.stopTracing();
-	searchTask = Math.max(searchTask, await longestTask(offline));
+	searchTask = Math.max(searchTask, await longestTask(offline, 'searching after the reload'));
 
 	// Import 10,000 bookmarks into the big group, offline, from the group's import panel.
 	phase('offline: import');
@@ -345,7 +365,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.getByRole('button', { name: /^Import [\d,]+ items?$/ }).click({ timeout: 300_000 });
 	await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
 	const importMs = performance.now() - start;
-	const importTask = await longestTask(offline);
+	const importTask = await longestTask(offline, 'importing');
 	if (options.importTracePath && browser) await browser.stopTracing();
 	await offline.close();
 	return {

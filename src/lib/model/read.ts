@@ -148,7 +148,12 @@ function finish(steps: Generator<void, Item[], void>): Item[] {
  */
 export function rereadItems(doc: Y.Doc, items: readonly Item[], changed: ReadonlySet<string>): Item[] {
 	if (changed.size === 0) return [...items];
-	const fresh = new Map(finish(readAllItemsInSteps(doc, Infinity, changed)).map((item) => [item.id, item]));
+	return withReread(items, changed, finish(readAllItemsInSteps(doc, Infinity, changed)));
+}
+
+/** `items` with those in `changed` replaced by `reread` (the changed items as read now: gone ones are missing). */
+export function withReread(items: readonly Item[], changed: ReadonlySet<string>, reread: readonly Item[]): Item[] {
+	const fresh = new Map(reread.map((item) => [item.id, item]));
 	const out: Item[] = [];
 	for (const item of items) {
 		if (!changed.has(item.id)) out.push(item);

@@ -513,4 +513,34 @@ describe('GroupState conversations and moderation', () => {
 		expect(bob.item(ids[1])?.notes.map((n) => n.text)).toEqual(['An edited note']);
 		expect(bob.item(ids[0])).toBe(untouched);
 	});
+
+	it('reads a large change a part at a time, before anyone asks, as a whole read would', async () => {
+		const ann = group();
+		const bob = peer(ann);
+		const whole = () => readGroupAs(bob.doc, { owner: bob.owner }).items;
+		const first = ann.addItem({ url: 'https://example.org/first', title: 'First' }).itemId;
+		send(ann, bob);
+		expect(bob.items).toEqual(whole());
+		const untouched = bob.item(first);
+		// An import: many items in one change, and one edited.
+		ann.doc.transact(() => {
+			for (let i = 0; i < 1_200; i++) ann.addItem({ url: `https://example.org/imported/${i}`, title: `Imported ${i}`, tags: 'imported' });
+			ann.editItem(first, { title: 'First, renamed' });
+		});
+		send(ann, bob);
+		const reading = bob.readChangesInSlices();
+		// A change arriving during the read is not lost.
+		ann.addItem({ url: 'https://example.org/during', title: 'During the read' });
+		send(ann, bob);
+		await reading;
+		expect(bob.items).toEqual(whole());
+		expect(bob.item(first)?.title).toBe('First, renamed');
+		expect(bob.item(first)).not.toBe(untouched);
+		expect(bob.liveItemCount).toBe(1_202);
+		// Little changed: nothing to do ahead of the next read.
+		ann.editItem(first, { title: 'Again' });
+		send(ann, bob);
+		await bob.readChangesInSlices();
+		expect(bob.item(first)?.title).toBe('Again');
+	});
 });

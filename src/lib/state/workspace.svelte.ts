@@ -73,7 +73,10 @@ export class Workspace {
 		const onUpdate = () => {
 			if (!this.#remembered) this.#remember();
 			clearTimeout(summaryTimer);
-			summaryTimer = setTimeout(() => {
+			summaryTimer = setTimeout(async () => {
+				// What changed is read between the page's own work first (an import brings thousands of items).
+				await this.group.readChangesInSlices();
+				if (!listening) return;
 				this.#remember();
 				// Not on closing: a group being forgotten must not be written back.
 				if (!this.group.showingCover && this.group.exists) this.#keepName();
