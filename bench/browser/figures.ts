@@ -2,7 +2,8 @@
 // online, the first page of items rendered from IndexedDB with the network off, searches before and
 // after a reload, importing 10,000 bookmarks, the longest main-thread task of each phase and the
 // tab's memory.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../tests/helpers/browser';
@@ -359,12 +360,23 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await offline.waitForTimeout(2_000);
 	await longestTask(offline);
 	if (options.importTracePath && browser) await browser.startTracing(offline, { path: options.importTracePath, categories: TRACE_CATEGORIES });
-	// From choosing the file, through its preview and the click on Import, to the summary.
-	start = performance.now();
-	await offline.locator('input[type="file"]').setInputFiles({ name: 'bookmarks.html', mimeType: 'text/html', buffer: Buffer.from(bookmarksFile(IMPORT_BOOKMARKS)) });
-	await offline.getByRole('button', { name: /^Import [\d,]+ items?$/ }).click({ timeout: 300_000 });
-	await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
-	const importMs = performance.now() - start;
+	// Chosen from a file on disk (the browser reads it when the app does): given as bytes, Playwright
+	// decodes them inside the page, in the same task as the app's own handling of the choice, which
+	// was most of the longest task traced.
+	const folder = mkdtempSync(join(tmpdir(), 'commonplace-bench-import-'));
+	const file = join(folder, 'bookmarks.html');
+	writeFileSync(file, bookmarksFile(IMPORT_BOOKMARKS));
+	let importMs: number;
+	try {
+		// From choosing the file, through its preview and the click on Import, to the summary.
+		start = performance.now();
+		await offline.locator('input[type="file"]').setInputFiles(file);
+		await offline.getByRole('button', { name: /^Import [\d,]+ items?$/ }).click({ timeout: 300_000 });
+		await offline.locator('[role="status"]', { hasText: /items? added/ }).first().waitFor({ timeout: 300_000 });
+		importMs = performance.now() - start;
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
 	const importTask = await longestTask(offline, 'importing');
 	if (options.importTracePath && browser) await browser.stopTracing();
 	await offline.close();

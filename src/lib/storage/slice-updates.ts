@@ -5,8 +5,11 @@ import type { LoadedUpdate } from './update-log';
 
 /** Updates above this size are applied in slices; smaller ones whole (their cost is a frame or two). */
 export const SLICE_ABOVE_BYTES = 512 * 1024;
-/** Structs per slice: about 20–40 ms of applying each in Chromium on a laptop. */
-export const STRUCTS_PER_SLICE = 5_000;
+/**
+ * Structs per slice: 3–20 ms of applying each in Node on a 2-core machine, 40–100 ms in its Chromium
+ * with the page's own work after each (5,000 took up to 130 ms there).
+ */
+export const STRUCTS_PER_SLICE = 2_500;
 
 export type Slicer = (update: Uint8Array) => Promise<Uint8Array[]>;
 
