@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { addItem, addNote, countView, createGroup, isBookkeeping, readAllItems } from '$lib/model';
 import { GroupState } from '$lib/state/group.svelte';
 import { createMemoryBacking, createMemoryUpdateLog } from './memory-update-log';
+import { compactLog } from './compact-log';
 import { persistGroup } from './group-persistence';
 import { splitUpdate } from './split-update';
 
@@ -157,6 +158,39 @@ describe('loading a large group', () => {
 			expect(pauses).toBeGreaterThan(3);
 			expect(readAllItems(doc)).toEqual(readAllItems(source));
 			expect(persistence.state.waiting).toBe(1);
+			persistence.destroy();
+		}
+	});
+
+	it('compacts elsewhere when told how (a worker on the same log), and here when that fails', async () => {
+		for (const fails of [false, true]) {
+			const backing = createMemoryBacking();
+			const doc = new Y.Doc({ guid: 'g1' });
+			const asked: string[] = [];
+			const persistence = persistGroup(doc, 'g1', createMemoryUpdateLog(backing), {
+				isLocal: (origin) => origin !== RELAY,
+				compactAfter: 5,
+				compact: async (groupId) => {
+					asked.push(groupId);
+					if (fails) throw new Error('no worker');
+					return compactLog(createMemoryUpdateLog(backing), groupId);
+				}
+			});
+			await persistence.loaded;
+			for (let i = 0; i < 8; i++) {
+				const other = new Y.Doc();
+				other.getText('t').insert(0, `remote ${i} `);
+				Y.applyUpdate(doc, Y.encodeStateAsUpdate(other), RELAY);
+				await persistence.flushed();
+			}
+			expect(asked.length, fails ? 'asked, and failed' : 'asked').toBeGreaterThan(0);
+			expect(asked.every((id) => id === 'g1')).toBe(true);
+			// Compacted either way, nothing lost.
+			const stored = await createMemoryUpdateLog(backing).load('g1');
+			expect(stored.length).toBeLessThan(4);
+			const reloaded = new Y.Doc();
+			for (const s of stored) Y.applyUpdate(reloaded, s.update);
+			expect(reloaded.getText('t').toString()).toBe(doc.getText('t').toString());
 			persistence.destroy();
 		}
 	});

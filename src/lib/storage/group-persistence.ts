@@ -1,6 +1,7 @@
 // Keeps one group's Y.Doc in an UpdateLog: loads it first, appends every update (local changes
 // flagged "waiting" until the relay confirms them), and compacts the log when it grows.
 import * as Y from 'yjs';
+import { compactLog } from './compact-log';
 import { StorageError, type LoadedUpdate, type UpdateKey, type UpdateLog } from './update-log';
 
 export interface PersistenceState {
@@ -58,6 +59,12 @@ export interface PersistenceOptions {
 	 * slices: the page then never holds a whole stored group. On failure the log is read here.
 	 */
 	loadSliced?: (groupId: string) => Promise<LoadedUpdate[]>;
+	/**
+	 * Compacts the log elsewhere (a worker on the same log, `compactLog` there), returning the bytes
+	 * that were settled: merging a big group holds the page for the better part of a second. On
+	 * failure the log is compacted here.
+	 */
+	compact?: (groupId: string) => Promise<number>;
 	pause?: () => Promise<void>;
 	/** Hears how many slices of the large updates are applied, of how many, as they are. */
 	applied?: (slices: number, of: number) => void;
@@ -254,20 +261,11 @@ export function persistGroup(doc: Y.Doc, groupId: string, log: UpdateLog, option
 		emit();
 	}
 
-	// Merges the settled entries in storage (this tab's and other tabs') into one. Waiting entries are
-	// kept apart so a reload still knows how many changes wait for the relay.
+	// Merges the settled entries in storage (this tab's and other tabs') into one (compact-log.ts).
 	async function compact(): Promise<void> {
-		const stored = await log.load(groupId);
-		const settled = stored.filter((s) => !s.waiting);
-		if (settled.length > 1) {
-			await log.replace(
-				groupId,
-				settled.map((s) => s.key),
-				{ update: Y.mergeUpdates(settled.map((s) => s.update)), waiting: false }
-			);
-		}
+		const elsewhere = options.compact;
+		baseBytes = elsewhere ? await elsewhere(groupId).catch(() => compactLog(log, groupId)) : await compactLog(log, groupId);
 		settledEntries = 1;
-		baseBytes = settled.reduce((n, s) => n + s.update.length, 0);
 		newBytes = 0;
 	}
 

@@ -56,6 +56,21 @@ export function createWorkerLoader(aboveBytes = SLICE_ABOVE_BYTES): SlicedLoader
 	};
 }
 
+/** Compacts a group's update log (the default IndexedDB log) in a dedicated worker; null where there are no workers. */
+export function createWorkerCompactor(): ((groupId: string) => Promise<number>) | null {
+	if (typeof Worker === 'undefined') return null;
+	return async (groupId) => {
+		const remote = connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
+		try {
+			const bytes = await remote.call('compact', groupId);
+			performance.mark?.('commonplace:compacted-in-worker', { detail: { groupId, bytes } });
+			return bytes;
+		} finally {
+			remote.close();
+		}
+	};
+}
+
 /** Lets the page draw and answer input before the next slice (scheduler.yield where there is one). */
 export function yieldToPage(): Promise<void> {
 	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;

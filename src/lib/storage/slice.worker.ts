@@ -1,6 +1,7 @@
 // Cuts large stored updates into slices off the page's thread (decoding 30 MB takes a second or two),
-// and reads a group's stored updates here too, so the page never holds the whole stored group.
+// and reads and compacts a group's stored updates here too, so the page never holds the whole stored group.
 import { serve, transfer } from '$lib/workers/rpc';
+import { compactLog } from './compact-log';
 import { createIdbUpdateLog } from './idb-update-log';
 import { splitUpdate } from './split-update';
 import type { LoadedUpdate } from './update-log';
@@ -21,7 +22,9 @@ export const handlers = {
 		}));
 		const buffers = new Set(loaded.flatMap((entry) => entry.slices.map((s) => s.buffer)));
 		return transfer(loaded, [...buffers]);
-	}
+	},
+	/** Merges the group's settled entries in the page's update log; the bytes that were settled. */
+	compact: (groupId: string): Promise<number> => compactLog(createIdbUpdateLog(), groupId)
 };
 
 serve(handlers, self as unknown as Parameters<typeof serve>[1]);

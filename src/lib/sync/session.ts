@@ -11,7 +11,7 @@ import type { Profile } from '$lib/storage/types';
 import type { UpdateLog } from '$lib/storage/update-log';
 import { createIdbUpdateLog } from '$lib/storage/idb-update-log';
 import { persistGroup } from '$lib/storage/group-persistence';
-import { createWorkerLoader, createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
+import { createWorkerCompactor, createWorkerLoader, createWorkerSlicer, SLICE_ABOVE_BYTES, yieldToPage } from '$lib/storage/slice-updates';
 import type { GroupSession, LoadProgress, Presence, SyncStatus } from './types';
 import { RelayConnection, type OpenSocket } from './relay-connection';
 import { joinTabs, type TabChannel } from './tab-channel';
@@ -96,6 +96,8 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		sliceAboveBytes: SLICE_ABOVE_BYTES,
 		// The stored group is read in that worker too (from the default log in IndexedDB).
 		loadSliced: opts.log ? undefined : (createWorkerLoader() ?? undefined),
+		// And compacted there.
+		compact: opts.log ? undefined : (createWorkerCompactor() ?? undefined),
 		pause: yieldToPage,
 		applied: (done, total) => report({ step: 'applying', done, total }),
 		// A device that holds nothing of a group the relay has downloads it first, showing how much has
