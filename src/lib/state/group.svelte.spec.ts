@@ -397,6 +397,23 @@ describe('GroupState views kept on disk', () => {
 		expect((await answered(ann, { text: 'nothingatall' })).total).toBe(0);
 	});
 
+	it('looks up a search being typed ahead of the listing, but not while the cover shows', async () => {
+		const ann = group();
+		ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
+		ann.prepareSearchFor({ text: 'quincunx' });
+		expect(ann.isAnswered({ text: 'quincunx' })).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		// Answered before anyone listed it: the listing has it at once.
+		expect(ann.isAnswered({ text: 'quincunx' })).toBe(true);
+		expect(ann.list({ text: 'quincunx' }).items.map((i) => i.title)).toEqual(['About quincunxes']);
+
+		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann');
+		later.showCover(ann.cover());
+		later.prepareSearchFor({ text: 'quincunx' });
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		expect(later.isAnswered({ text: 'quincunx' })).toBe(false);
+	});
+
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {
 		const ann = group();
 		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });

@@ -380,6 +380,17 @@ export class GroupState {
 	}
 
 	/**
+	 * Asks the search engine for the text of `query` ahead of the listing (a search being typed), so
+	 * its answer is at hand when the search is made. Not while the cover shows: the engine then
+	 * reads every matching item from its store, which for the first letters of a word is thousands.
+	 */
+	prepareSearchFor(query: ListQuery): void {
+		const text = query.text?.trim();
+		if (!text || this.#cover) return;
+		this.#searchIds(text, this.#read());
+	}
+
+	/**
 	 * False while `list(query)` shows the listing kept from before, the answer to `query` still on its
 	 * way from the search engine (reading it makes a reaction wait for the answer).
 	 */

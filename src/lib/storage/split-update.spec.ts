@@ -74,6 +74,20 @@ describe('splitUpdate', () => {
 		expect(Y.encodeStateAsUpdate(target)).toEqual(update);
 	});
 
+	it('cuts an update of deletions alone (the relay\'s answer to a device that holds every item)', () => {
+		const source = busyGroup();
+		const copy = new Y.Doc({ gc: false });
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(source));
+		// What the copy lacks is nothing but the delete set, which every answer carries whole.
+		const answer = Y.encodeStateAsUpdate(source, Y.encodeStateVector(copy));
+		expect(Y.decodeUpdate(answer).structs).toEqual([]);
+		const ranges = [...Y.decodeUpdate(answer).ds.clients.values()].reduce((n, items) => n + items.length, 0);
+		const slices = splitUpdate(answer, 8);
+		expect(slices.length).toBeGreaterThanOrEqual(Math.ceil(ranges / 8));
+		for (const slice of slices) Y.applyUpdate(copy, slice);
+		expect(Y.encodeStateAsUpdate(copy)).toEqual(Y.encodeStateAsUpdate(source));
+	});
+
 	it('keeps a small update whole', () => {
 		const update = Y.encodeStateAsUpdate(busyGroup());
 		expect(splitUpdate(update, 1_000_000)).toEqual([update]);

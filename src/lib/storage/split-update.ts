@@ -10,10 +10,12 @@ import * as encoding from 'lib0/encoding';
 
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 
-/** Slices of at most `maxStructs` structs each (one slice, the update itself, when it is small). */
+/** Slices of at most `maxStructs` structs or deleted ranges each (one slice, the update itself, when it is small). */
 export function splitUpdate(update: Uint8Array, maxStructs: number): Uint8Array[] {
 	const { structs, ds } = Y.decodeUpdate(update);
-	if (structs.length <= maxStructs) return [update];
+	let ranges = 0;
+	for (const items of ds.clients.values()) ranges += items.length;
+	if (structs.length <= maxStructs && ranges <= maxStructs) return [update];
 	const slices: Uint8Array[] = [];
 	// Runs of one slice: contiguous structs of one client.
 	let runs: Struct[][] = [];

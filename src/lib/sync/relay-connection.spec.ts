@@ -7,6 +7,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { CloseCode } from '$lib/rules';
 import { RelayConnection } from './relay-connection';
 import { MemoryRelay } from './testing/memory-relay';
+import { splitUpdate } from '$lib/storage/split-update';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -49,6 +50,54 @@ describe('RelayConnection', () => {
 		await until(() => b.doc.getMap('m').get('offline') === 2, 'the second peer catching up');
 		a.doc.getMap('m').set('live', 3);
 		await until(() => b.doc.getMap('m').get('live') === 3, 'a live edit reaching the other peer');
+	});
+
+	it('applies a large answer of the relay a part at a time, as its own, then what came meanwhile, in order', async () => {
+		const relay = new MemoryRelay();
+		for (let i = 0; i < 300; i++) relay.doc.getMap('m').set(`key ${i}`, 'x'.repeat(20));
+		for (let i = 0; i < 100; i++) relay.doc.getMap('m').delete(`key ${i}`);
+		const doc = new Y.Doc();
+		const awareness = new Awareness(doc);
+		let parts = 0;
+		const origins = new Set<unknown>();
+		doc.on('update', (_update: Uint8Array, origin: unknown) => origins.add(origin));
+		const connection = new RelayConnection({
+			url: 'ws://relay/sync/g1',
+			params: { token: 't' },
+			doc,
+			awareness,
+			openSocket: relay.openSocket,
+			backoff: () => 5,
+			sliced: {
+				aboveBytes: 1_000,
+				async apply(update, origin) {
+					for (const part of splitUpdate(update, 20)) {
+						Y.applyUpdate(doc, part, origin);
+						parts++;
+						await new Promise((resolve) => setTimeout(resolve, 1));
+					}
+				}
+			}
+		});
+		cleanups.push(() => {
+			connection.destroy();
+			awareness.destroy();
+		});
+		connection.connect();
+		// Another member's edit reaches the relay while the answer is being applied here.
+		await until(() => parts > 2, 'the answer being applied in parts');
+		expect(connection.state.synced).toBe(false);
+		const other = peer(relay);
+		other.connection.connect();
+		await until(() => other.connection.state.synced, 'the other member syncing');
+		other.doc.getMap('m').set('key 150', 'changed meanwhile');
+		await until(() => connection.state.synced, 'the first sync');
+		await until(() => doc.getMap('m').get('key 150') === 'changed meanwhile', 'the edit made meanwhile');
+		expect(parts).toBeGreaterThan(5);
+		expect([...origins]).toEqual([connection.origin]);
+		expect(doc.getMap('m').toJSON()).toEqual(relay.doc.getMap('m').toJSON());
+		expect(doc.getMap('m').size).toBe(200);
+		expect(await connection.confirm()).toBe(true);
 	});
 
 	it('confirms only once the relay holds every change sent before the question', async () => {

@@ -69,12 +69,24 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 	awareness.setLocalStateField('member', presence);
 
 	const relayUrl = opts.relayUrl ?? defaultRelayUrl();
+	// Large updates (a big group stored, downloaded, or the delete set in the relay's every first
+	// answer) are cut in a worker and applied a slice per task.
+	const slice = createWorkerSlicer() ?? undefined;
 	const connection = new RelayConnection({
 		url: `${relayUrl}/${encodeURIComponent(groupId)}`,
 		params: { token, ...(opts.create ? { create: '1' } : {}) },
 		doc,
 		awareness,
-		openSocket: opts.openSocket
+		openSocket: opts.openSocket,
+		sliced: slice && {
+			aboveBytes: SLICE_ABOVE_BYTES,
+			async apply(update, origin) {
+				for (const part of await slice(update)) {
+					Y.applyUpdate(doc, part, origin);
+					await yieldToPage();
+				}
+			}
+		}
 	});
 	let tabs: TabChannel | null = null;
 	let progress: LoadProgress | null = null;
@@ -92,7 +104,7 @@ export function openGroupSession(opts: OpenGroupSessionOptions): LocalFirstSessi
 		isBookkeeping,
 		loadAfter: opts.loadAfter,
 		// A big group is applied slice by slice, cut in a worker, so the page keeps drawing meanwhile.
-		slice: createWorkerSlicer() ?? undefined,
+		slice,
 		sliceAboveBytes: SLICE_ABOVE_BYTES,
 		// The stored group is read in that worker too (from the default log in IndexedDB).
 		loadSliced: opts.log ? undefined : (createWorkerLoader() ?? undefined),
