@@ -14,6 +14,38 @@ const e2e = browsersOnRelay();
 
 const ITEMS = 300;
 
+/**
+ * The group on the relay (uploaded from `doc`) and in a fresh browser's update log as `entries`,
+ * each settled, as the app stores them; the page is on the workspace, the group remembered.
+ */
+async function storedInBrowser(groupId: string, token: string, doc: Y.Doc, entries: Uint8Array[]) {
+	const uploader = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
+	await eventually(() => uploader.provider.synced);
+	const page = await e2e.person();
+	await page.goto(`${e2e.relay.url}/`);
+	await page.locator('#group-name').waitFor();
+	await rememberGroup(page, groupId, token, 'owner');
+	await page.evaluate(
+		({ groupId, entries }) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('commonplace-updates');
+				open.onupgradeneeded = () => open.result.createObjectStore('updates');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('updates', 'readwrite');
+					entries.forEach((base64, i) => {
+						const update = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+						tx.objectStore('updates').put({ update, waiting: false }, [groupId, 'seeded', i + 1]);
+					});
+					tx.oncomplete = () => resolve();
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		{ groupId, entries: entries.map((u) => Buffer.from(u).toString('base64')) }
+	);
+	return { page, uploader };
+}
+
 describe('a big group in browser storage', () => {
 	it('is read in slices cut in a worker, and every item is there', async () => {
 		const groupId = randomId();
@@ -21,31 +53,9 @@ describe('a big group in browser storage', () => {
 		const doc = groupOfLongItems(ITEMS, { name: 'A big group' });
 		const update = Y.encodeStateAsUpdate(doc);
 		expect(update.length).toBeGreaterThan(600 * 1024);
-		// The relay holds the group too, so the page finds nothing new there.
-		const uploader = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
-		await eventually(() => uploader.provider.synced);
-
-		const page = await e2e.person();
-		await page.goto(`${e2e.relay.url}/`);
-		await page.locator('#group-name').waitFor();
-		await rememberGroup(page, groupId, token, 'owner');
-		// The group as the app stores it: one settled entry in its update log.
-		await page.evaluate(
-			({ groupId, base64 }) =>
-				new Promise<void>((resolve, reject) => {
-					const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-					const open = indexedDB.open('commonplace-updates');
-					open.onupgradeneeded = () => open.result.createObjectStore('updates');
-					open.onerror = () => reject(open.error);
-					open.onsuccess = () => {
-						const tx = open.result.transaction('updates', 'readwrite');
-						tx.objectStore('updates').put({ update: bytes, waiting: false }, [groupId, 'seeded', 1]);
-						tx.oncomplete = () => resolve();
-						tx.onerror = () => reject(tx.error);
-					};
-				}),
-			{ groupId, base64: Buffer.from(update).toString('base64') }
-		);
+		// The relay holds the group too, so the page finds nothing new there; the browser holds it as
+		// the app stores it: one settled entry in its update log.
+		const { page, uploader } = await storedInBrowser(groupId, token, doc, [update]);
 
 		const workers: string[] = [];
 		page.on('worker', (worker) => workers.push(worker.url()));
@@ -73,31 +83,7 @@ describe('a big group in browser storage', () => {
 			addItem(doc, actor, { url: `https://example.org/${i}`, title: `Page number ${i}` });
 			entries.push(Y.encodeStateAsUpdate(doc, before));
 		}
-		const uploader = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
-		await eventually(() => uploader.provider.synced);
-
-		const page = await e2e.person();
-		await page.goto(`${e2e.relay.url}/`);
-		await page.locator('#group-name').waitFor();
-		await rememberGroup(page, groupId, token, 'owner');
-		await page.evaluate(
-			({ groupId, entries }) =>
-				new Promise<void>((resolve, reject) => {
-					const open = indexedDB.open('commonplace-updates');
-					open.onupgradeneeded = () => open.result.createObjectStore('updates');
-					open.onerror = () => reject(open.error);
-					open.onsuccess = () => {
-						const tx = open.result.transaction('updates', 'readwrite');
-						entries.forEach((base64, i) => {
-							const update = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-							tx.objectStore('updates').put({ update, waiting: false }, [groupId, 'seeded', i + 1]);
-						});
-						tx.oncomplete = () => resolve();
-						tx.onerror = () => reject(tx.error);
-					};
-				}),
-			{ groupId, entries: entries.map((u) => Buffer.from(u).toString('base64')) }
-		);
+		const { page, uploader } = await storedInBrowser(groupId, token, doc, entries);
 		await page.goto(`${e2e.relay.url}/g/${groupId}`);
 		await page.locator('.pager .count', { hasText: 'of 120' }).first().waitFor({ timeout: 60_000 });
 		// Another member's item arrives: stored, it makes the log long enough to compact.
