@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Route } from 'playwright-core';
-import { addItem, randomId, readAllItems } from '../../src/lib/model';
+import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/model';
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
 import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
@@ -14,6 +14,8 @@ import { groupTab, statusSays } from '../helpers/workspace-page';
 const e2e = browsersOnRelay();
 
 const ITEMS = 300;
+/** Items of the group that arrives by the connection alone. */
+const MANY = 3_000;
 
 describe('a group opened online on a new device', () => {
 	it('shows its first page at once and a progress bar while the rest arrives, then the whole group, live', async () => {
@@ -86,6 +88,39 @@ describe('a group opened online on a new device', () => {
 			await eventually(() => readAllItems(doc).some((item) => item.title === 'Saved on the new device'), 20_000);
 			// The whole group came once, over HTTP; the connection brought only what changed.
 			expect(downloads).toBe(1);
+		} finally {
+			ann.destroy();
+		}
+	});
+
+	it('when the download fails, takes the whole group from the relay\'s first answer, a slice at a time', async () => {
+		const groupId = randomId();
+		const token = newToken();
+		// Many small items: more structs than one slice holds.
+		const doc = new Y.Doc({ guid: groupId });
+		const actor = { memberId: 'ann' };
+		createGroup(doc, actor, { name: 'Arrives by the connection' });
+		for (let i = 0; i < MANY; i++) addItem(doc, actor, { url: `https://example.org/${i}`, title: `Page number ${i}`, tags: `tag${i % 7}` });
+		const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
+		await eventually(async () => {
+			const held = await e2e.relay.relay.loadGroupDoc(groupId);
+			return held !== null && readAllItems(held).length === MANY;
+		}, 20_000);
+		const page = await e2e.person();
+		try {
+			await page.goto(`${e2e.relay.url}/`);
+			await page.locator('#group-name').waitFor();
+			await rememberGroup(page, groupId, token, 'editor');
+			await page.route('**/api/groups/*/state', (route: Route) => route.abort());
+			await page.goto(`${e2e.relay.url}/g/${groupId}`);
+			await statusSays(page, /Up to date/, 30_000);
+			await page.locator('.pager .count', { hasText: `of ${MANY}` }).first().waitFor({ timeout: 30_000 });
+			const sliced = await page.evaluate(() =>
+				performance.getEntriesByName('commonplace:relay-change-sliced').map((m) => (m as PerformanceMark).detail as { bytes: number; slices: number })
+			);
+			expect(sliced.length).toBeGreaterThan(0);
+			expect(sliced[0].bytes).toBeGreaterThan(64 * 1024);
+			expect(sliced[0].slices).toBeGreaterThan(1);
 		} finally {
 			ann.destroy();
 		}
