@@ -17,24 +17,31 @@ const ITEMS = 300;
 /** Items of the group that arrives by the connection alone. */
 const MANY = 3_000;
 
+/**
+ * `doc` on the relay (its `items` items stored there) and a fresh browser that knows the group, as
+ * an editor, and holds nothing of it; Ann stays connected.
+ */
+async function heldByRelayOnly(groupId: string, token: string, doc: Y.Doc, items: number) {
+	const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
+	await eventually(async () => {
+		const held = await e2e.relay.relay.loadGroupDoc(groupId);
+		return held !== null && readAllItems(held).length === items;
+	}, 20_000);
+	const page = await e2e.person();
+	await page.goto(`${e2e.relay.url}/`);
+	await page.locator('#group-name').waitFor();
+	await rememberGroup(page, groupId, token, 'editor');
+	return { ann, page };
+}
+
 describe('a group opened online on a new device', () => {
 	it('shows its first page at once and a progress bar while the rest arrives, then the whole group, live', async () => {
 		const groupId = randomId();
 		const token = newToken();
 		const doc = groupOfLongItems(ITEMS, { name: 'Arrives from the relay', member: { name: 'Ann', color: '#3366cc' } }, groupId);
 		expect(Y.encodeStateAsUpdate(doc).length).toBeGreaterThan(600 * 1024);
-		const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
-		await eventually(async () => {
-			const held = await e2e.relay.relay.loadGroupDoc(groupId);
-			return held !== null && readAllItems(held).length === ITEMS;
-		}, 20_000);
-
-		const page = await e2e.person();
+		const { ann, page } = await heldByRelayOnly(groupId, token, doc, ITEMS);
 		try {
-			await page.goto(`${e2e.relay.url}/`);
-			await page.locator('#group-name').waitFor();
-			await rememberGroup(page, groupId, token, 'editor');
-
 			// The download is held until the first page and the progress bar have been seen.
 			let release = () => {};
 			const held = new Promise<void>((resolve) => (release = resolve));
@@ -101,16 +108,8 @@ describe('a group opened online on a new device', () => {
 		const actor = { memberId: 'ann' };
 		createGroup(doc, actor, { name: 'Arrives by the connection' });
 		for (let i = 0; i < MANY; i++) addItem(doc, actor, { url: `https://example.org/${i}`, title: `Page number ${i}`, tags: `tag${i % 7}` });
-		const ann = connectMember(e2e.relay.wsUrl, groupId, { token, create: true, doc });
-		await eventually(async () => {
-			const held = await e2e.relay.relay.loadGroupDoc(groupId);
-			return held !== null && readAllItems(held).length === MANY;
-		}, 20_000);
-		const page = await e2e.person();
+		const { ann, page } = await heldByRelayOnly(groupId, token, doc, MANY);
 		try {
-			await page.goto(`${e2e.relay.url}/`);
-			await page.locator('#group-name').waitFor();
-			await rememberGroup(page, groupId, token, 'editor');
 			await page.route('**/api/groups/*/state', (route: Route) => route.abort());
 			await page.goto(`${e2e.relay.url}/g/${groupId}`);
 			await statusSays(page, /Up to date/, 30_000);
