@@ -2,8 +2,13 @@
 // search index, kept current from the page's changes and saved, and beside it a store of the live
 // items (one record each), so it can answer a whole listing — a search typed while the group is
 // still being read from storage — without the document, reading only the items it lists.
-import { queryItems, type Item, type ItemPage, type ListQuery } from '$lib/model';
+import { filterItems, queryItems, queryTags, relatedTags, type Item, type ItemPage, type ListQuery, type TagCount } from '$lib/model';
 import { SearchIndex, type SavedSearchIndex } from './search-index';
+
+/** A listing the engine answered, with the tags that narrow it (as the group's state gives them for a listing it reads itself). */
+export interface EngineListing extends ItemPage {
+	tags: TagCount[];
+}
 
 /** Where the engine keeps the live items, one record each (IndexedDB in the worker, a Map in tests). */
 export interface ItemStore {
@@ -151,12 +156,13 @@ export class SearchEngine {
 	}
 
 	/** One page of a listing of the live items, `text` answered by the index and the items read from the store. */
-	async page(query: ListQuery): Promise<ItemPage> {
+	async page(query: ListQuery): Promise<EngineListing> {
 		await this.#writes;
 		const text = query.text?.trim();
 		const ids = text ? this.#index.search(text) : undefined;
 		const items = ids ? await this.#store.get([...ids]) : await this.#store.all();
-		return queryItems(items, { ...query, text, trash: false }, ids);
+		const listed = { ...query, text, trash: false };
+		return { ...queryItems(items, listed, ids), tags: relatedTags(filterItems(items, listed, ids), queryTags(query)) };
 	}
 
 	/** The index and the fingerprints, as kept on disk (the items are in the store already). */

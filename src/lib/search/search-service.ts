@@ -1,8 +1,8 @@
 // How the group's state asks its search engine (search-engine.ts): in a dedicated worker on the page,
 // in-process in tests and where there are no workers. Every answer is a promise either way.
-import type { Item, ItemPage, ListQuery } from '$lib/model';
+import type { Item, ListQuery } from '$lib/model';
 import { connect } from '$lib/workers/rpc';
-import { createMemoryItemStore, SearchEngine } from './search-engine';
+import { createMemoryItemStore, SearchEngine, type EngineListing } from './search-engine';
 import type { handlers } from './search.worker';
 
 export interface SearchService {
@@ -22,7 +22,7 @@ export interface SearchService {
 	/** Ids of the live items matching every word of `text`. */
 	search(text: string): Promise<string[]>;
 	/** A listing answered from the items kept with the index (before the document is loaded). */
-	page(query: ListQuery): Promise<ItemPage>;
+	page(query: ListQuery): Promise<EngineListing>;
 	close(): void;
 }
 

@@ -416,13 +416,17 @@ describe('GroupState views kept on disk', () => {
 
 	it('answers a search from the search engine while the cover shows, before the document is read', async () => {
 		const ann = group();
-		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes' });
-		ann.addItem({ url: 'https://example.org/r', title: 'Another page' });
+		const { itemId } = ann.addItem({ url: 'https://example.org/q', title: 'About quincunxes', tags: 'rare, shapes' });
+		ann.addItem({ url: 'https://example.org/r', title: 'Another page', tags: 'common' });
 		const search = createLocalSearch();
 		await search.sync(ann.items);
 		const later = new GroupState({ doc: new Y.Doc({ guid: 'g1' }) }, 'ann', search);
 		later.showCover(ann.cover());
 		const shown = later.list({});
+		const cloud = later.relatedTags({});
+		expect(cloud.map((t) => t.tag).sort()).toEqual(['common', 'rare', 'shapes']);
+		// The tags that narrow the search come with the engine's answer; those shown stay until then.
+		expect(later.relatedTags({ text: 'quincunx' })).toBe(cloud);
 		expect(later.list({ text: 'quincunx' })).toBe(shown); // asked, not answered yet: the listing shown stays
 		expect([later.isAnswered({}), later.isAnswered({ text: 'quincunx' })]).toEqual([true, false]);
 		const page = await answered(later, { text: 'quincunx' });
@@ -430,6 +434,7 @@ describe('GroupState views kept on disk', () => {
 		expect(later.showingCover).toBe(true);
 		expect(page.items.map((i) => i.id)).toEqual([itemId]);
 		expect(page.total).toBe(1);
+		expect(later.relatedTags({ text: 'quincunx' }).map((t) => [t.tag, t.count]).sort()).toEqual([['rare', 1], ['shapes', 1]]);
 	});
 });
 

@@ -87,6 +87,7 @@ import {
 } from '$lib/model';
 import type { GroupSession } from '$lib/sync/types';
 import { createLocalSearch, type SearchService } from '$lib/search/search-service';
+import type { EngineListing } from '$lib/search/search-engine';
 import { yieldToPage } from '$lib/storage/slice-updates';
 import { changedItemIds, type ChangedItems } from './changes';
 
@@ -155,7 +156,7 @@ export class GroupState {
 	#searchStamp = 0;
 	#searchAnswers = new Map<string, { stamp: number; ids: Set<string> }>();
 	/** Listings the search engine answered while the cover shows (it keeps the items with the index). */
-	#coverAnswers = new Map<string, ItemPage>();
+	#coverAnswers = new Map<string, EngineListing>();
 	#asking = new Set<string>();
 	/** The listing and narrowing tags last shown, kept on screen while a search's answer is on its way. */
 	#shown: ItemPage | null = null;
@@ -403,7 +404,7 @@ export class GroupState {
 	}
 
 	/** The search engine's answer to a listing, or null until it has come (then the page is read again). */
-	#engineListing(query: ListQuery): ItemPage | null {
+	#engineListing(query: ListQuery): EngineListing | null {
 		if (query.trash) return null;
 		const key = `page:${JSON.stringify(query)}`;
 		const answer = this.#coverAnswers.get(key);
@@ -765,8 +766,9 @@ export class GroupState {
 		this.#answers;
 		const text = query.text?.trim();
 		const chosen = queryTags(query);
-		if (!text && chosen.length === 0 && !query.member && !query.mentions) return this.tagCounts;
-		if (this.#cover) return [];
+		if (!text && chosen.length === 0 && !query.member && !query.mentions) return (this.#shownTags = this.tagCounts);
+		// While the cover shows, from the engine's answer to the same listing (the tags shown stay until it comes).
+		if (this.#cover) return (this.#shownTags = this.#engineListing(query)?.tags ?? this.#shownTags);
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
 		if (ids === null) return this.#shownTags;
