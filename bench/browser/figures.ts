@@ -12,6 +12,7 @@ import { BIG_GROUP_RELAY_ENV, upload, type PreparedBigGroup } from '../big-group
 import { startCommonplace, type RunningServer } from '../servers';
 import { round } from '../stats';
 import { rememberGroup } from '../../tests/helpers/registry';
+import { storedUpdateBytes } from '../../tests/helpers/update-log-page';
 import { buildAppInto, type AppBuild } from '../../tests/helpers/app-build';
 
 /** The longest main-thread task (PerformanceObserver 'longtask', 50 ms and over) of each phase; 0 when none. */
@@ -133,25 +134,6 @@ async function poll(what: string, check: () => Promise<boolean>, timeoutMs: numb
 		if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-}
-
-/** Bytes of the group's updates in the browser's IndexedDB update log. */
-async function storedBytes(page: Page, groupId: string): Promise<number> {
-	return page.evaluate(
-		(groupId) =>
-			new Promise<number>((resolve, reject) => {
-				const open = indexedDB.open('commonplace-updates');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const db = open.result;
-					if (!db.objectStoreNames.contains('updates')) return resolve(0);
-					const get = db.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
-					get.onsuccess = () => resolve((get.result as { update: Uint8Array | Blob }[]).reduce((n, row) => n + (row.update instanceof Blob ? row.update.size : row.update.byteLength), 0));
-					get.onerror = () => reject(get.error);
-				};
-			}),
-		groupId
-	);
 }
 
 /** How many items the search index the app keeps in IndexedDB holds (0 when none is saved, or not the group's state yet). */
@@ -296,7 +278,7 @@ async function measureIn(context: BrowserContext, relay: RunningServer, group: P
 	await poll(
 		'The group being stored in IndexedDB',
 		async () => {
-			const bytes = await storedBytes(page, group.groupId);
+			const bytes = await storedUpdateBytes(page, group.groupId);
 			const settled = bytes > 0 && bytes === previous;
 			previous = bytes;
 			return settled;

@@ -7,6 +7,7 @@ import { addItem, createGroup, randomId } from '../../src/lib/model';
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
 import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
+import { storedUpdateWriters } from '../helpers/update-log-page';
 import { groupOfLongItems } from '../helpers/big-group';
 import { groupTab, serviceWorkerReady } from '../helpers/workspace-page';
 
@@ -90,19 +91,7 @@ describe('a big group in browser storage', () => {
 		addItem(uploader.doc, { memberId: 'bob' }, { url: 'https://example.org/late', title: 'Arrived later' });
 		await page.locator('.pager .count', { hasText: 'of 121' }).first().waitFor({ timeout: 30_000 });
 		await eventually(() => page.evaluate(() => performance.getEntriesByName('commonplace:compacted-in-worker').length > 0), 30_000, 200);
-		const stored = await page.evaluate(
-			(groupId) =>
-				new Promise<string[]>((resolve, reject) => {
-					const open = indexedDB.open('commonplace-updates');
-					open.onerror = () => reject(open.error);
-					open.onsuccess = () => {
-						const get = open.result.transaction('updates').objectStore('updates').getAllKeys(IDBKeyRange.bound([groupId], [groupId, []]));
-						get.onsuccess = () => resolve((get.result as [string, string, number][]).map((key) => key[1]));
-						get.onerror = () => reject(get.error);
-					};
-				}),
-			groupId
-		);
+		const stored = await storedUpdateWriters(page, groupId);
 		expect(stored.length).toBeLessThan(10);
 		expect(stored).not.toContain('seeded');
 		// Read again from what is stored, with no relay to fill gaps: every item is there.

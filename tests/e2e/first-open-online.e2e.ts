@@ -8,6 +8,7 @@ import { addItem, createGroup, randomId, readAllItems } from '../../src/lib/mode
 import { browsersOnRelay } from '../helpers/browsers-on-relay';
 import { connectMember, eventually, newToken } from '../helpers/relay';
 import { rememberGroup } from '../helpers/registry';
+import { storedUpdateBytes } from '../helpers/update-log-page';
 import { groupOfLongItems } from '../helpers/big-group';
 import { groupTab, statusSays } from '../helpers/workspace-page';
 
@@ -70,19 +71,7 @@ describe('a group opened online on a new device', () => {
 			await page.locator('.pager .count', { hasText: `of ${ITEMS}` }).first().waitFor();
 
 			// Kept in this browser: the group's update log holds it.
-			const stored = await page.evaluate(
-				(groupId) =>
-					new Promise<number>((resolve, reject) => {
-						const open = indexedDB.open('commonplace-updates');
-						open.onerror = () => reject(open.error);
-						open.onsuccess = () => {
-							const get = open.result.transaction('updates').objectStore('updates').getAll(IDBKeyRange.bound([groupId], [groupId, []]));
-							get.onsuccess = () => resolve((get.result as { update: Uint8Array | Blob }[]).reduce((n, row) => n + (row.update instanceof Blob ? row.update.size : row.update.byteLength), 0));
-							get.onerror = () => reject(get.error);
-						};
-					}),
-				groupId
-			);
+			const stored = await storedUpdateBytes(page, groupId);
 			expect(stored).toBeGreaterThan(600 * 1024);
 
 			// Live both ways: Ann's new item appears here, and one saved here reaches Ann.

@@ -189,6 +189,11 @@ export function relatedTags(items: readonly Item[], chosen: readonly string[]): 
 	return countTags(items).filter((t) => !skip.has(t.tag));
 }
 
+/** The tags that narrow the listing of `query` over `items` (`ids`: the items its text matches), without sorting it. */
+export function narrowingTags(items: readonly Item[], query: ListQuery, ids?: ReadonlySet<string>): TagCount[] {
+	return relatedTags(matchingItems(items, query, ids), queryTags(query));
+}
+
 export function tagCounts(doc: Y.Doc): TagCount[] {
 	return countTags(readAllItems(doc));
 }

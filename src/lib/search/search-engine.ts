@@ -2,7 +2,7 @@
 // search index, kept current from the page's changes and saved, and beside it a store of the live
 // items (one record each), so it can answer a whole listing — a search typed while the group is
 // still being read from storage — without the document, reading only the items it lists.
-import { filterItems, queryItems, queryTags, relatedTags, type Item, type ItemPage, type ListQuery, type TagCount } from '$lib/model';
+import { narrowingTags, queryItems, type Item, type ItemPage, type ListQuery, type TagCount } from '$lib/model';
 import { SearchIndex, type SavedSearchIndex } from './search-index';
 
 /** A listing the engine answered, with the tags that narrow it (as the group's state gives them for a listing it reads itself). */
@@ -162,7 +162,7 @@ export class SearchEngine {
 		const ids = text ? this.#index.search(text) : undefined;
 		const items = ids ? await this.#store.get([...ids]) : await this.#store.all();
 		const listed = { ...query, text, trash: false };
-		return { ...queryItems(items, listed, ids), tags: relatedTags(filterItems(items, listed, ids), queryTags(query)) };
+		return { ...queryItems(items, listed, ids), tags: narrowingTags(items, listed, ids) };
 	}
 
 	/** The index and the fingerprints, as kept on disk (the items are in the store already). */

@@ -13,8 +13,7 @@ import {
 	savedCounts,
 	visibleItems,
 	countView,
-	filterItems,
-	relatedTags,
+	narrowingTags,
 	deleteHighlight,
 	deleteItem,
 	deleteNote,
@@ -130,6 +129,10 @@ function coverAnswers(query: ListQuery, cover: GroupCover): boolean {
 	const perPage = query.perPage ?? DEFAULT_PAGE_SIZE;
 	return plain && (query.page ?? 1) === 1 && (query.sort ?? 'newest') === 'newest' && !(perPage > cover.newest.length && cover.newest.length < cover.liveItemCount);
 }
+
+/** Under which the engine's answers are kept: a whole listing (while the cover shows), and a text's ids. */
+const listingKey = (query: ListQuery) => `page:${JSON.stringify(query)}`;
+const textKey = (text: string) => `text:${text}`;
 
 export class GroupState {
 	readonly doc: Y.Doc;
@@ -398,15 +401,15 @@ export class GroupState {
 	isAnswered(query: ListQuery): boolean {
 		this.#version;
 		this.#answers;
-		if (this.#cover) return coverAnswers(query, this.#cover) || this.#coverAnswers.has(`page:${JSON.stringify(query)}`);
+		if (this.#cover) return coverAnswers(query, this.#cover) || this.#coverAnswers.has(listingKey(query));
 		const text = query.text?.trim();
-		return !text || this.#searchAnswers.has(`text:${text}`);
+		return !text || this.#searchAnswers.has(textKey(text));
 	}
 
 	/** The search engine's answer to a listing, or null until it has come (then the page is read again). */
 	#engineListing(query: ListQuery): EngineListing | null {
 		if (query.trash) return null;
-		const key = `page:${JSON.stringify(query)}`;
+		const key = listingKey(query);
 		const answer = this.#coverAnswers.get(key);
 		if (answer) return answer;
 		if (!this.#asking.has(key)) {
@@ -765,14 +768,13 @@ export class GroupState {
 		this.#version;
 		this.#answers;
 		const text = query.text?.trim();
-		const chosen = queryTags(query);
-		if (!text && chosen.length === 0 && !query.member && !query.mentions) return (this.#shownTags = this.tagCounts);
+		if (!text && queryTags(query).length === 0 && !query.member && !query.mentions) return (this.#shownTags = this.tagCounts);
 		// While the cover shows, from the engine's answer to the same listing (the tags shown stay until it comes).
 		if (this.#cover) return (this.#shownTags = this.#engineListing(query)?.tags ?? this.#shownTags);
 		const snapshot = this.#read();
 		const ids = text ? this.#searchIds(text, snapshot) : undefined;
 		if (ids === null) return this.#shownTags;
-		return (this.#shownTags = relatedTags(filterItems(snapshot.items, { ...query, text }, ids), chosen));
+		return (this.#shownTags = narrowingTags(snapshot.items, { ...query, text }, ids));
 	}
 
 	/** Ids of the live items matching a full-text query, once the search engine has what changed so far. */
@@ -785,7 +787,7 @@ export class GroupState {
 	/** The search engine's latest answer for `text` (null before its first); asked again when changes went to it since. */
 	#searchIds(text: string, snapshot: Snapshot): Set<string> | null {
 		this.#feedSearch(snapshot);
-		const key = `text:${text}`;
+		const key = textKey(text);
 		const answer = this.#searchAnswers.get(key);
 		if (answer && answer.stamp === this.#searchStamp) return answer.ids;
 		if (!this.#asking.has(key)) {

@@ -13,6 +13,24 @@ export const STRUCTS_PER_SLICE = 2_500;
 
 export type Slicer = (update: Uint8Array) => Promise<Uint8Array[]>;
 
+/** A new slice worker (the `new URL` stays inside `new Worker` for the bundler to find it). */
+function startSliceWorker(): Remote<typeof handlers> {
+	return connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
+}
+
+/** Runs `job` in a slice worker of its own, stopped after; null where there are no workers. */
+function inSliceWorker<A extends unknown[], R>(job: (remote: Remote<typeof handlers>, ...args: A) => Promise<R>): ((...args: A) => Promise<R>) | null {
+	if (typeof Worker === 'undefined') return null;
+	return async (...args) => {
+		const remote = startSliceWorker();
+		try {
+			return await job(remote, ...args);
+		} finally {
+			remote.close();
+		}
+	};
+}
+
 /** Slices in a dedicated worker, started on the first large update and stopped once idle; null where there are no workers. */
 export function createWorkerSlicer(): Slicer | null {
 	if (typeof Worker === 'undefined') return null;
@@ -22,7 +40,7 @@ export function createWorkerSlicer(): Slicer | null {
 		busy++;
 		try {
 			// Where the worker cannot start (a bundle without it), the update is applied whole.
-			remote ??= connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
+			remote ??= startSliceWorker();
 			// A copy goes to the worker: the caller keeps its own bytes.
 			const copy = update.slice();
 			return await remote.call('slice', transfer(copy, [copy.buffer]), STRUCTS_PER_SLICE);
@@ -45,30 +63,16 @@ export type SlicedLoader = (groupId: string) => Promise<LoadedUpdate[]>;
  * thread a few hundred ms, and left the page's heap to collect it. Null where there are no workers.
  */
 export function createWorkerLoader(aboveBytes = SLICE_ABOVE_BYTES): SlicedLoader | null {
-	if (typeof Worker === 'undefined') return null;
-	return async (groupId) => {
-		const remote = connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
-		try {
-			return await remote.call('load', groupId, aboveBytes, STRUCTS_PER_SLICE);
-		} finally {
-			remote.close();
-		}
-	};
+	return inSliceWorker((remote, groupId: string) => remote.call('load', groupId, aboveBytes, STRUCTS_PER_SLICE));
 }
 
 /** Compacts a group's update log (the default IndexedDB log) in a dedicated worker; null where there are no workers. */
 export function createWorkerCompactor(): ((groupId: string) => Promise<number>) | null {
-	if (typeof Worker === 'undefined') return null;
-	return async (groupId) => {
-		const remote = connect<typeof handlers>(new Worker(new URL('./slice.worker.ts', import.meta.url), { type: 'module' }));
-		try {
-			const bytes = await remote.call('compact', groupId);
-			performance.mark?.('commonplace:compacted-in-worker', { detail: { groupId, bytes } });
-			return bytes;
-		} finally {
-			remote.close();
-		}
-	};
+	return inSliceWorker(async (remote, groupId: string) => {
+		const bytes = await remote.call('compact', groupId);
+		performance.mark?.('commonplace:compacted-in-worker', { detail: { groupId, bytes } });
+		return bytes;
+	});
 }
 
 /** Lets the page draw and answer input before the next slice (scheduler.yield where there is one). */
